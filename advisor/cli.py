@@ -97,6 +97,42 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    adv = _load_advisor(settings)
+    if adv is None:
+        return 1
+    try:
+        if args.json:
+            answer = adv.ask(args.question, role=args.role)
+            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+            return 0
+        answer = None
+        for item in adv.stream(args.question, role=args.role):
+            if isinstance(item, str):
+                print(item, end="", flush=True)
+            else:
+                answer = item
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print()
+    if answer is not None and answer.citations:
+        print("\n来源：")
+        for c in answer.citations:
+            where = f"{c.title} › {c.section}" if c.section else c.title
+            print(f"[{c.n}] {where}（{c.doc_id} {c.start}-{c.end}）")
+            print(f"    “{c.quote}”")
+            if c.source:
+                print(f"    {c.source}")
+    if answer is not None:
+        print(
+            f"\n（回答模式：{'摘录模式' if answer.backend == 'extractive' else answer.backend}）",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description="转型顾问：互联网中年转型的检索增强问答")
     parser.add_argument("--data-dir", type=Path, help="索引目录（默认 ./data）")
@@ -116,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="提问并获得带引用的回答")
+    p.add_argument("question")
+    p.add_argument("--role", choices=ROLES)
+    p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、local:smollm2、extractive")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
     return parser
 
 

