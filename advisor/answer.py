@@ -15,7 +15,7 @@ from .chunking import split_sentences
 from .citations import Citation, bigrams, verify
 from .config import Settings
 from .lexical import tokenize
-from .retrieval import Passage
+from .retrieval import Passage, infer_role
 
 log = logging.getLogger(__name__)
 
@@ -103,86 +103,6 @@ def strip_injection(question: str) -> tuple[str, bool]:
             sentence = sentence[:clause_start].rstrip("，,；;：: ")
         kept.append(sentence)
     return "".join(kept).strip(), found
-
-
-ROLE_HINTS = {
-    "技术": (
-        "程序员",
-        "开发",
-        "后端",
-        "前端",
-        "算法",
-        "架构",
-        "码农",
-        "技术",
-        "工程师",
-        "写代码",
-        "java",
-        "运维",
-    ),
-    "产品": ("产品经理", "做产品", "产品岗", "产品中层", "产品总监", "pm"),
-    "运营": ("运营",),
-    "市场": ("市场", "营销", "投放", "品牌", "广告"),
-}
-_TRANSITION = re.compile(r"转型|出路|怎么办|转行|规划|发展|方向|路径|路子|咋整|往哪")
-
-
-def infer_role(question: str, history: list[dict]) -> str | None:
-    """The user's own role when the question (or, failing that, earlier turns) names exactly one."""
-    for text in [question, *(m["content"] for m in reversed(history) if m["role"] == "user")]:
-        low = text.lower()
-        found = [r for r, hints in ROLE_HINTS.items() if any(h in low for h in hints)]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            return None
-    return None
-
-
-def retrieval_query(query: str, role: str | None) -> str:
-    """A broad "how do I transition" question with a known role asks for that role's three paths."""
-    if role and _TRANSITION.search(query) and not any(p in query for p in PATHS):
-        return f"{query} {role}中层 转型路径 {' '.join(PATHS)}"
-    return query
-
-
-def normalize_history(history: list | None, turns: int) -> list[dict]:
-    """Accept ``[{"role","content"}]`` or ``[(user, assistant)]`` and keep the last ``turns`` exchanges."""
-    msgs: list[dict] = []
-    for item in history or []:
-        if isinstance(item, dict) and item.get("role") in ("user", "assistant"):
-            content = item.get("content")
-            if isinstance(content, list):  # gradio multimodal content
-                content = " ".join(c.get("text", "") for c in content if isinstance(c, dict))
-            if isinstance(content, str) and content.strip():
-                msgs.append({"role": item["role"], "content": content})
-        elif isinstance(item, (list, tuple)) and len(item) == 2:
-            for role, content in zip(("user", "assistant"), item, strict=True):
-                if isinstance(content, str) and content.strip():
-                    msgs.append({"role": role, "content": content})
-    return msgs[-2 * turns :] if turns > 0 else []
-
-
-def condense_heuristic(question: str, history: list[dict]) -> str:
-    """Make a follow-up standalone without a model: carry the person or path it refers to."""
-    users = [m["content"] for m in history if m["role"] == "user"]
-    if not users:
-        return question
-    q = question.strip()
-    context = " ".join(m["content"] for m in history)
-    m = _ORDINAL.search(q)
-    if m and any(p in context for p in PATHS):
-        path = PATHS["一二三123".index(m.group(1)) % 3]
-        q = q[: m.start()] + path + q[m.end() :]
-    names = [n for n in PERSONS if n in q]
-    if not names and re.search(r"[他她]|ta|TA", q):
-        mentioned = [(context.rfind(n), n) for n in PERSONS if n in context]
-        if mentioned:
-            q = max(mentioned)[1] + " " + q
-    dependent = bool(_PRONOUN.search(question)) or len(question.strip()) <= 8 or m is not None
-    if dependent:
-        return f"{users[-1]} {q}"
-    return q
 
 
 def relevance(query: str, passages: list[Passage], idf: Callable[[str], float]) -> float:
@@ -393,9 +313,7 @@ class Answerer:
         cleaned, injected = strip_injection(question)
         query = self.condense(cleaned, hist) if cleaned else ""
         role = role or infer_role(cleaned, hist)
-        passages = (
-            self.search(retrieval_query(query, role), k=self.settings.top_k, role=role) if query else []
-        )
+        passages = self.search(query, k=self.settings.top_k, role=role) if query else []
         score = self.in_scope_score(query, passages) if query and passages else -1.0
         if not passages or score < self.settings.refusal_threshold:
             yield REFUSAL

@@ -54,8 +54,10 @@ class Settings(BaseSettings):
     top_k: int = 5
     candidates: int = 40
     rrf_k: int = 60
-    dense_weight: float = 1.0
-    bm25_weight: float = 1.0
+    dense_weight: float = 0.5
+    bm25_weight: float = 0.5
+    fusion: Literal["rrf", "convex"] = "convex"
+    role_boost: float = 1.0
     reranker: str | None = None
 
     # Answering

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from .chunking import SECTION_SEP, Chunk
@@ -36,6 +37,52 @@ class Passage:
         return d
 
 
+_PATHS = ("纵向深耕", "横向跨界", "斜向突破")
+ROLE_HINTS = {
+    "技术": (
+        "程序员",
+        "开发",
+        "后端",
+        "前端",
+        "算法",
+        "架构",
+        "码农",
+        "技术",
+        "工程师",
+        "写代码",
+        "java",
+        "运维",
+    ),
+    "产品": ("产品经理", "做产品", "产品岗", "产品中层", "产品总监", "pm"),
+    "运营": ("运营",),
+    "市场": ("市场", "营销", "投放", "品牌", "广告"),
+}
+
+
+def infer_role(question: str, history: list[dict] | None = None) -> str | None:
+    """The user's own role when the question (or, failing that, earlier turns) names exactly one."""
+    earlier = [m["content"] for m in reversed(history or []) if m.get("role") == "user"]
+    for text in [question, *earlier]:
+        low = text.lower()
+        found = [r for r, hints in ROLE_HINTS.items() if any(h in low for h in hints)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
+_BROAD = re.compile(r"(怎么|如何|该|往哪|有啥|啥|什么|哪些)\S{0,3}(转型|出路|路子|路径|方向|发展|走|转)")
+_SPECIFIC = re.compile(r"模板|表格|清单|计划|看板|止损|风险|试错|验证|指标|案例|工具|存款|积蓄|钱")
+
+
+def retrieval_query(query: str, role: str | None) -> str:
+    """A broad "which way should I go" question from a known role asks for that role's three paths."""
+    if role and _BROAD.search(query) and not _SPECIFIC.search(query) and not any(p in query for p in _PATHS):
+        return f"{query} {role}中层 {' '.join(_PATHS)}"
+    return query
+
+
 def check_role(role: str | None) -> str | None:
     if role in (None, "", "全部"):
         return None
@@ -57,6 +104,22 @@ def rrf(rankings: list[tuple[list[int], float]], k: int) -> dict[int, float]:
         for rank, idx in enumerate(ranking):
             fused[idx] = fused.get(idx, 0.0) + weight / (k + rank + 1)
     return fused
+
+
+def convex(
+    dense: list[tuple[int, float]], lexical: list[tuple[int, float]], w_dense: float, w_lexical: float
+) -> dict[int, float]:
+    """Weighted sum of min-max normalised scores; a passage missing from one list scores 0 there."""
+
+    def norm(scored: list[tuple[int, float]]) -> dict[int, float]:
+        if not scored:
+            return {}
+        lo, hi = min(s for _, s in scored), max(s for _, s in scored)
+        return {i: (s - lo) / (hi - lo) if hi > lo else 1.0 for i, s in scored}
+
+    d, b = norm(dense), norm(lexical)
+    total = (w_dense + w_lexical) or 1.0
+    return {i: (w_dense * d.get(i, 0.0) + w_lexical * b.get(i, 0.0)) / total for i in set(d) | set(b)}
 
 
 class Retriever:
@@ -92,6 +155,8 @@ class Retriever:
         role = check_role(role)
         mode = mode or self.settings.retrieval_mode
         n = max(self.settings.candidates, k)
+        hint = role or infer_role(query)
+        query = retrieval_query(query, hint)
         dense = self.dense(query, n, role) if mode in ("hybrid", "dense") else []
         lexical = self.lexical(query, n, role) if mode in ("hybrid", "bm25") else []
         dense_map, bm25_map = dict(dense), dict(lexical)
@@ -100,13 +165,24 @@ class Retriever:
         elif mode == "bm25":
             scored = lexical
         else:
-            fused = rrf(
-                [
-                    ([i for i, _ in dense], self.settings.dense_weight),
-                    ([i for i, _ in lexical], self.settings.bm25_weight),
-                ],
-                self.settings.rrf_k,
-            )
+            if self.settings.fusion == "convex":
+                fused = convex(dense, lexical, self.settings.dense_weight, self.settings.bm25_weight)
+            else:
+                fused = rrf(
+                    [
+                        ([i for i, _ in dense], self.settings.dense_weight),
+                        ([i for i, _ in lexical], self.settings.bm25_weight),
+                    ],
+                    self.settings.rrf_k,
+                )
+            if hint and not role and self.settings.role_boost:
+                # A soft preference for the role the question names; other passages stay eligible.
+                bonus = self.settings.role_boost * (
+                    0.1 if self.settings.fusion == "convex" else 1 / (self.settings.rrf_k + 1)
+                )
+                for i in fused:
+                    if hint in self.snapshot.chunks[i].roles:
+                        fused[i] += bonus
             scored = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
         passages = [self._passage(i, s, dense_map, bm25_map) for i, s in scored]
         if self.reranker is not None and passages:
