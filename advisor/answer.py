@@ -105,6 +105,45 @@ def strip_injection(question: str) -> tuple[str, bool]:
     return "".join(kept).strip(), found
 
 
+def normalize_history(history: list | None, turns: int) -> list[dict]:
+    """Accept ``[{"role","content"}]`` or ``[(user, assistant)]`` and keep the last ``turns`` exchanges."""
+    msgs: list[dict] = []
+    for item in history or []:
+        if isinstance(item, dict) and item.get("role") in ("user", "assistant"):
+            content = item.get("content")
+            if isinstance(content, list):  # gradio multimodal content
+                content = " ".join(c.get("text", "") for c in content if isinstance(c, dict))
+            if isinstance(content, str) and content.strip():
+                msgs.append({"role": item["role"], "content": content})
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            for role, content in zip(("user", "assistant"), item, strict=True):
+                if isinstance(content, str) and content.strip():
+                    msgs.append({"role": role, "content": content})
+    return msgs[-2 * turns :] if turns > 0 else []
+
+
+def condense_heuristic(question: str, history: list[dict]) -> str:
+    """Make a follow-up standalone without a model: carry the person or path it refers to."""
+    users = [m["content"] for m in history if m["role"] == "user"]
+    if not users:
+        return question
+    q = question.strip()
+    context = " ".join(m["content"] for m in history)
+    m = _ORDINAL.search(q)
+    if m and (any(p in context for p in PATHS) or "转型" in context):
+        path = PATHS["一二三123".index(m.group(1)) % 3]
+        q = q[: m.start()] + path + q[m.end() :]
+    names = [n for n in PERSONS if n in q]
+    if not names and re.search(r"[他她]|ta|TA", q):
+        mentioned = [(context.rfind(n), n) for n in PERSONS if n in context]
+        if mentioned:
+            q = max(mentioned)[1] + " " + q
+    dependent = bool(_PRONOUN.search(question)) or len(question.strip()) <= 8 or m is not None
+    if dependent:
+        return f"{users[-1]} {q}"
+    return q
+
+
 def relevance(query: str, passages: list[Passage], idf: Callable[[str], float]) -> float:
     """How well the knowledge base covers the question: dense similarity plus idf-weighted term coverage."""
     if not passages:
@@ -144,13 +183,18 @@ def extractive_answer(
             candidates.append((lex + char + 0.6 * prior, n, s, sent))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     chosen: list[tuple[float, int, int, str]] = []
+    per_section: dict[str, int] = {}
     for cand in candidates:
+        section = passages[cand[1] - 1].section
+        if per_section.get(section, 0) >= 2:  # breadth: one section should not fill the answer
+            continue
         if any(
             cand[3] == c[3] or len(bigrams(cand[3]) & bigrams(c[3])) > 0.7 * len(bigrams(cand[3]))
             for c in chosen
         ):
             continue
         chosen.append(cand)
+        per_section[section] = per_section.get(section, 0) + 1
         if len(chosen) >= max_sentences:
             break
     if not chosen:
