@@ -135,10 +135,16 @@ def condense_heuristic(question: str, history: list[dict]) -> str:
         q = q[: m.start()] + path + q[m.end() :]
     names = [n for n in PERSONS if n in q]
     if not names and re.search(r"[他她]|ta|TA", q):
-        mentioned = [(context.rfind(n), n) for n in PERSONS if n in context]
-        if mentioned:
-            q = max(mentioned)[1] + " " + q
-    dependent = bool(_PRONOUN.search(question)) or len(question.strip()) <= 8 or m is not None
+        # The person the user last asked about wins over names that merely appear in answers.
+        for text in [*reversed(users), context]:
+            mentioned = [(text.rfind(n), n) for n in PERSONS if n in text]
+            if mentioned:
+                q = max(mentioned)[1] + " " + q
+                break
+    named = any(n in question for n in PERSONS)
+    dependent = bool(_PRONOUN.search(question)) or m is not None or (len(question.strip()) <= 8 and not named)
+    if named and not m and not re.search(r"[他她]", question):
+        dependent = False
     if dependent:
         return f"{users[-1]} {q}"
     return q
@@ -421,10 +427,13 @@ class Answerer:
         passages[:] = kept  # the caller verifies citations against what the model actually saw
         attempts = self.settings.llm_max_retries + 1
         for attempt in range(attempts):
-            started = False
+            started = reports_finish = finished = False
             try:
                 deadline = time.monotonic() + self.settings.llm_timeout * 4
                 for chunk in self.chat_model.stream(msgs):
+                    meta = chunk.response_metadata or {}
+                    reports_finish |= "model_provider" in meta
+                    finished |= bool(meta.get("finish_reason"))
                     piece = chunk.content if isinstance(chunk.content, str) else ""
                     if piece:
                         started = True
@@ -432,6 +441,9 @@ class Answerer:
                     if time.monotonic() > deadline:
                         msg = "大模型服务响应超时"
                         raise LLMUnavailableError(msg)
+                if reports_finish and not finished:  # the connection closed before the reply ended
+                    msg = "大模型服务的回答中途断开"
+                    raise LLMUnavailableError(msg)
                 return
             except Exception as exc:
                 if started or attempt == attempts - 1 or not _retryable(exc):

@@ -100,11 +100,14 @@ def is_claim(unit: str) -> bool:
 
 
 def best_quote(claims: list[str], passage: Passage, body: str) -> tuple[str, int, int]:
-    """The passage sentence that best supports the claims, as an exact span of the document."""
+    """The passage sentences that best support the claims, as one exact span of the document.
+
+    Each claim picks its best sentence; the quote runs from the first to the last of them.
+    """
     spans = split_sentences(body, passage.start, passage.end) or [(passage.start, passage.end)]
-    joined = " ".join(claims)
-    best = max(spans, key=lambda s: (support(joined, body[s[0] : s[1]]), -s[0]))
-    return body[best[0] : best[1]], best[0], best[1]
+    picks = [max(spans, key=lambda s, c=claim: (support(c, body[s[0] : s[1]]), -s[0])) for claim in claims]
+    start, end = min(s for s, _ in picks), max(e for _, e in picks)
+    return body[start:end], start, end
 
 
 def verify(

@@ -63,7 +63,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.batch_size = batch_size
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(get_dim() or 0)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vecs = self._model.encode(

@@ -17,6 +17,7 @@ import html
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -69,8 +70,8 @@ CSS = """
 #status-line { font-size: 0.88em; padding: 6px 12px; border-radius: 8px;
   background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
 #status-line p { margin: 0; }
-#sources-panel { max-height: 720px; overflow-y: auto; }
-.src-head { font-weight: 600; margin-bottom: 8px; }
+#sources-panel { max-height: 82vh; overflow-y: auto; }
+.src-head { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 8px; }
 .src-empty { color: var(--body-text-color-subdued); font-size: 0.92em; padding: 8px 2px; }
 .src-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
   margin-bottom: 10px; background: var(--background-fill-primary); }
@@ -123,6 +124,17 @@ def plain_history(history: list | None) -> list[dict]:
     return out
 
 
+def display_text(text: str) -> str:
+    """Answer text as chat Markdown: a section label (``**…**``) right after a list item would be
+    folded into that item, so it gets a blank line before it."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("**") and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def status_text(backend: str) -> str:
     return EXTRACTIVE_STATUS if backend == "extractive" else f"当前模式：大模型 {backend}"
 
@@ -144,11 +156,13 @@ def render_sources(answer: Answer | None, bodies: dict[str, str]) -> str:
     """The sources panel: one card per citation, passage text with the cited quote highlighted."""
     if answer is None or not answer.citations:
         return SOURCES_NONE
-    cards = [f'<div class="src-head">来源（{len(answer.citations)} 条，按编号对应回答中的 [n]）</div>']
+    cards = [
+        f'<div class="src-head">共 {len(answer.citations)} 条，编号对应回答中的 [n]，高亮为引用的原句</div>'
+    ]
     for c in sorted(answer.citations, key=lambda c: c.n):
         body = bodies.get(c.doc_id, "")
         start, end = c.passage_start, c.passage_end
-        if body and end > start:
+        if body[c.start : c.end] == c.quote and end > start:  # offsets still match this index
             text = _highlight(body, start, end, c.start, c.end)
         else:
             text = "<mark>" + html.escape(c.quote) + "</mark>"
@@ -239,14 +253,19 @@ def build_app(adv_or_loader: Any | Callable[[], Any], settings: Settings | None 
                     answer = item
                     break
                 text += item
-                yield [*prior, user, {"role": "assistant", "content": text}], gr.skip(), meta, gr.skip()
+                shown = display_text(text)
+                yield [*prior, user, {"role": "assistant", "content": shown}], gr.skip(), meta, gr.skip()
         except Exception:
             log.exception("answering failed")
             answer = None
             text = (text + "\n\n" if text.strip() else "") + ERROR_REPLY
-        final_text = answer.text if answer is not None else text
+        final_text = display_text(answer.text) if answer is not None else text
         turn = [*prior, user, {"role": "assistant", "content": final_text}]
-        sources = render_sources(answer, adv.snapshot.bodies) if answer is not None else SOURCES_NONE
+        try:
+            sources = render_sources(answer, adv.snapshot.bodies) if answer is not None else SOURCES_NONE
+        except Exception:
+            log.exception("rendering sources failed")
+            sources = SOURCES_NONE
         index = len(turn) - 1
         meta = {k: v for k, v in (meta or {}).items() if int(k) < index}
         meta[str(index)] = {
@@ -268,6 +287,9 @@ def build_app(adv_or_loader: Any | Callable[[], Any], settings: Settings | None 
     def retry(history: list, role: str, meta: dict, data: gr.RetryData):
         hist = plain_history(history)
         idx = data.index if isinstance(data.index, int) else data.index[0]
+        if not (0 <= idx < len(hist)) or hist[idx]["role"] != "user":
+            yield hist, gr.skip(), meta, gr.skip()
+            return
         yield from answer_turns(hist[idx]["content"], hist[:idx], role, meta)
 
     def retry_last(history: list, role: str, meta: dict):
@@ -285,8 +307,11 @@ def build_app(adv_or_loader: Any | Callable[[], Any], settings: Settings | None 
         return hist[:idx], sources, meta, hist[idx]["content"]
 
     def undo(history: list, meta: dict, data: gr.UndoData):
+        hist = plain_history(history)
         idx = data.index if isinstance(data.index, int) else data.index[0]
-        return _cut(plain_history(history), idx, meta)
+        if not (0 <= idx < len(hist)):
+            return hist, gr.skip(), meta, gr.skip()
+        return _cut(hist, idx, meta)
 
     def undo_last(history: list, meta: dict):
         hist = plain_history(history)
@@ -356,9 +381,9 @@ def build_app(adv_or_loader: Any | Callable[[], Any], settings: Settings | None 
                     )
                     send = gr.Button("发送", variant="primary", scale=1, min_width=80)
                 with gr.Row():
-                    retry_btn = gr.Button("重试", size="sm")
-                    undo_btn = gr.Button("撤销", size="sm")
-                    clear_btn = gr.Button("新对话", size="sm")
+                    retry_btn = gr.Button("重试", size="sm", elem_id="retry-btn")
+                    undo_btn = gr.Button("撤销", size="sm", elem_id="undo-btn")
+                    clear_btn = gr.Button("新对话", size="sm", elem_id="new-chat-btn")
                 example_buttons = []
                 for label, group in (
                     ("按岗位提问", ROLE_EXAMPLES),
@@ -381,34 +406,27 @@ def build_app(adv_or_loader: Any | Callable[[], Any], settings: Settings | None 
             fb_button = gr.Button("feedback")
 
         outputs = [chatbot, sources, meta, box]
-        gr.on(
-            [box.submit, send.click],
-            chat,
-            [box, chatbot, role, meta],
-            outputs,
-            api_name="chat",
-            show_progress="hidden",
-        )
+        # Every event that answers shares one pool of ``settings.concurrency`` workers.
+        answering = {
+            "outputs": outputs,
+            "show_progress": "hidden",
+            "concurrency_id": "answer",
+            "concurrency_limit": settings.concurrency,
+        }
+        private = {"api_visibility": "private"}
+        gr.on([box.submit, send.click], chat, [box, chatbot, role, meta], api_name="chat", **answering)
         for btn, question, example_role in example_buttons:
             btn.click(
-                lambda q=question, r=example_role: (q, r),
-                None,
-                [box, role],
-                api_visibility="private",
-                queue=False,
-            ).then(
-                chat, [box, chatbot, role, meta], outputs, api_visibility="private", show_progress="hidden"
-            )
-        chatbot.retry(retry, [chatbot, role, meta], outputs, api_visibility="private", show_progress="hidden")
-        retry_btn.click(
-            retry_last, [chatbot, role, meta], outputs, api_visibility="private", show_progress="hidden"
-        )
-        chatbot.undo(undo, [chatbot, meta], outputs, api_visibility="private", queue=False)
-        undo_btn.click(undo_last, [chatbot, meta], outputs, api_visibility="private", queue=False)
-        clear_btn.click(new_chat, None, outputs, api_visibility="private", queue=False)
-        chatbot.clear(new_chat, None, outputs, api_visibility="private", queue=False)
-        chatbot.like(on_like, [meta], None, api_visibility="private", queue=False)
-        chatbot.select(on_select, [meta], [sources], api_visibility="private", queue=False)
+                lambda q=question, r=example_role: (q, r), None, [box, role], queue=False, **private
+            ).then(chat, [box, chatbot, role, meta], **answering, **private)
+        chatbot.retry(retry, [chatbot, role, meta], **answering, **private)
+        retry_btn.click(retry_last, [chatbot, role, meta], **answering, **private)
+        chatbot.undo(undo, [chatbot, meta], outputs, queue=False, **private)
+        undo_btn.click(undo_last, [chatbot, meta], outputs, queue=False, **private)
+        clear_btn.click(new_chat, None, outputs, queue=False, **private)
+        chatbot.clear(new_chat, None, outputs, queue=False, **private)
+        chatbot.like(on_like, [meta], None, **private)
+        chatbot.select(on_select, [meta], [sources], queue=False, **private)
         fb_button.click(feedback_api, [fb_index, fb_vote, meta], [fb_status], api_name="feedback")
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=max(64, 8 * settings.concurrency))
     return demo
@@ -484,7 +502,18 @@ def warm_up(adv) -> None:
             break
 
 
-def main(argv: list[str] | None = None) -> int:
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the server cleanly, even when started from a background shell (which
+    leaves SIGINT ignored)."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def main() -> int:
     from .index import IndexMismatchError
     from .llm import LLMConfigError
 
@@ -500,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     print("正在预热检索模型…", file=sys.stderr, flush=True)
     warm_up(adv)
     demo = build_app(adv, settings)
+    _stop_on_signals()
     print(f"转型顾问已启动：http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
     launch(demo, settings)
     return 0

@@ -7,6 +7,10 @@ import socket
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
+from pydantic import Field
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -28,6 +32,23 @@ def free_port() -> int:
 def make_settings(data_dir: Path, **kw) -> Settings:
     """Settings isolated from the developer's .env and environment."""
     return Settings(_env_file=None, data_dir=data_dir, feedback_path=data_dir / "feedback.jsonl", **kw)
+
+
+class RecordingFakeChat(GenericFakeChatModel):
+    """LangChain's fake chat model, streamed two characters at a time (Chinese has no spaces to split
+    on), recording every prompt it receives."""
+
+    calls: list = Field(default_factory=list)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.calls.append(messages)
+        text = str(next(self.messages).content)
+        for i in range(0, len(text), 2):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=text[i : i + 2]))
+
+
+def fake_llm(*replies: str) -> RecordingFakeChat:
+    return RecordingFakeChat(messages=iter([AIMessage(content=r) for r in replies]))
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,12 @@
 """Chunking: heading paths, whole sentences, exact offsets, stable ids, role tags."""
 
+import itertools
 from pathlib import Path
 
 from conftest import CORPUS
 
 from advisor.chunking import chunk_document, split_sentences
 from advisor.corpus import load_documents, parse_document
-
-TERMINATORS = tuple("。！？!?；;…”)）|") + ("\n",)
 
 
 def corpus_chunks():
@@ -70,6 +69,6 @@ def test_overlap_and_size_on_a_long_section():
     doc = parse_document(body, Path("long.md"))
     chunks = chunk_document(doc, size=200, overlap=40)
     assert len(chunks) > 5
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert b.start < a.end, "consecutive chunks should overlap by a sentence"
         assert len(a.text) <= 200
