@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -212,6 +212,8 @@ def extractive_answer(
     for _, n, _, sent in chosen:
         section = passages[n - 1].section.split(" › ")[-1] or passages[n - 1].title
         if section != last_section:
+            if last_section is not None:
+                lines.append("")  # a label right after a list item must not fold into it
             lines.append(f"**{section}**")
             last_section = section
         lines.append(f"- {sent.lstrip('-•· ').strip()}[{n}]")
@@ -222,6 +224,12 @@ def _strip_for_history(text: str) -> str:
     text = re.sub(r"\[\d{1,3}\]|〔未找到出处〕", "", text)
     text = text.replace(EXTRACTIVE_HEADER, "")
     return text.strip()[:600]
+
+
+def shorten(p: Passage, limit: int) -> Passage:
+    """The passage cut to at most ``limit`` characters at a sentence end, offsets adjusted."""
+    cut = max((m.end() for m in re.finditer(r"[。！？!?；;\n]", p.text[:limit])), default=limit)
+    return replace(p, text=p.text[:cut], end=p.start + cut)
 
 
 def format_context(passages: list[Passage]) -> str:
@@ -336,6 +344,10 @@ class Answerer:
                 history = history[2:]
             else:
                 passages = passages[:-1]
+            msgs = build_messages(question, passages, history, role)
+        while budget and self.count_tokens(msgs) > budget and len(passages[0].text) > 40:
+            # One passage is still too long: keep its opening sentences (still an exact document span).
+            passages = [shorten(passages[0], int(len(passages[0].text) * 0.8))]
             msgs = build_messages(question, passages, history, role)
         return msgs, passages
 

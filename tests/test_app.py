@@ -1,0 +1,244 @@
+"""The Gradio chat app, driven over HTTP with gradio_client against a real index.
+
+Only the chat model is faked (at the LLM boundary); retrieval, citations and the app are real.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import urllib.request
+
+import pytest
+from conftest import free_port, make_settings
+from gradio_client import Client
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+from advisor import Advisor
+from advisor.answer import Answer
+from advisor.citations import Citation
+from advisor.ui import (
+    EXTRACTIVE_STATUS,
+    SOURCES_NONE,
+    build_app,
+    display_text,
+    feedback_record,
+    launch,
+    message_text,
+    render_sources,
+    role_arg,
+    status_text,
+)
+
+STORY_TITLE = "我身边的几个互联网大厂中年人的真实出路"
+WANGJIE = "阿里出来的王姐后来做了什么？"
+
+
+@contextlib.contextmanager
+def serving(adv, settings):
+    demo = build_app(adv, settings)
+    port = free_port()
+    launch(demo, settings, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        yield url, Client(url, verbose=False)
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def app_settings(corpus_index, tmp_path_factory):
+    """The session index, with this module's own feedback file."""
+    fb = tmp_path_factory.mktemp("feedback") / "nested" / "feedback.jsonl"
+    return corpus_index.model_copy(update={"feedback_path": fb})
+
+
+@pytest.fixture(scope="module")
+def server(app_settings, embedder):
+    adv = Advisor.load(app_settings, embedder=embedder)
+    with serving(adv, app_settings) as (url, client):
+        yield url, client
+
+
+def ask(client: Client, message: str, history=None, role: str = "全部"):
+    """Run /chat; return (partial outputs, final history, final sources html)."""
+    job = client.submit(message, history or [], role, api_name="/chat")
+    partials = list(job)
+    history, sources, _box = job.result()
+    return partials, history, sources
+
+
+def last_answer(history) -> str:
+    assert history and history[-1]["role"] == "assistant"
+    return message_text(history[-1]["content"])
+
+
+# -- through the server ----------------------------------------------------------------------------
+def test_page_has_title_status_and_chat_api(server):
+    url, client = server
+    config = urllib.request.urlopen(url + "config", timeout=10).read().decode("utf-8")
+    assert "转型顾问" in config
+    assert "摘录模式" in config and "ADVISOR_LLM" in config
+    for role in ("全部", "技术", "产品", "运营", "市场"):
+        assert role in config
+    api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert [p["parameter_name"] for p in api["/chat"]["parameters"]] == ["message", "history", "role"]
+    assert "/feedback" in api
+
+
+def test_answer_streams_with_markers_and_sources(server):
+    _, client = server
+    partials, history, sources = ask(client, WANGJIE)
+    assert len(partials) >= 2, "expected the pending turn before the answer"
+    first_history = partials[0][0]
+    assert message_text(first_history[0]["content"]) == WANGJIE  # user turn shows at once
+    answer = last_answer(history)
+    assert "[1]" in answer and "王姐" in answer
+    assert STORY_TITLE in sources
+    assert "二、破茧——女高管王姐的变形记" in sources
+    assert f"{STORY_TITLE} › 二、破茧" in sources  # heading path
+    assert "<mark>" in sources and "王姐" in sources.split("<mark>", 1)[1]
+    assert 'href="https://www.woshipm.com/' in sources
+
+
+def test_follow_up_uses_history(server):
+    _, client = server
+    _, history, _ = ask(client, "老张后来怎么样了？")
+    assert "老张" in last_answer(history)
+    _, history2, sources = ask(client, "他现在每天做什么？", history=history)
+    assert len(history2) == 4
+    assert "老张" in last_answer(history2)
+    assert "老张的县城慢镜头" in sources
+
+
+def test_feedback_line_written(server, app_settings):
+    _, client = server
+    _, history, _ = ask(client, "老周现在在做什么？")
+    answer = last_answer(history)
+    assert client.predict(1, "down", api_name="/feedback") == "已记录反馈，谢谢！"
+    assert client.predict(7, "up", api_name="/feedback").startswith("未记录")
+    assert client.predict(1, "meh", api_name="/feedback").startswith("未记录")
+    lines = app_settings.feedback_path.read_text("utf-8").splitlines()
+    record = json.loads(lines[-1])
+    assert set(record) >= {"timestamp", "question", "answer", "role", "backend", "chunk_ids", "vote"}
+    assert record["vote"] == "down"
+    assert record["question"] == "老周现在在做什么？"
+    assert record["answer"] == answer
+    assert record["role"] == "全部"
+    assert record["backend"] == "extractive"
+    assert record["chunk_ids"] and all("#" in c for c in record["chunk_ids"])
+    assert "T" in record["timestamp"]
+
+
+def test_role_is_honoured(server):
+    _, client = server
+    _, history, ops_sources = ask(client, "35岁了该怎么转型", role="运营")
+    answer = last_answer(history)
+    assert "运营" in answer
+    assert "运营中层" in ops_sources
+    assert "市场中层" not in ops_sources
+    _, _, market_sources = ask(client, "35岁了该怎么转型", role="市场")
+    assert "市场中层" in market_sources
+    assert "运营中层" not in market_sources
+
+
+def test_empty_message_adds_no_turn(server):
+    _, client = server
+    _, history, _ = ask(client, "老张后来怎么样了？")
+    for empty in ("", "   \n"):
+        partials, after, _ = ask(client, empty, history=history)
+        assert len(after) == len(history) == 2
+        assert all(len(p[0]) == 2 for p in partials)
+
+
+def test_too_long_message_is_refused_politely(server):
+    _, client = server
+    _, history, sources = ask(client, "我想转型" * 750)
+    assert len(history) == 2
+    answer = last_answer(history)
+    assert "问题太长了（3000 字）" in answer and "2000 字以内" in answer
+    assert sources == SOURCES_NONE
+
+
+# -- with a chat model (faked at the LLM boundary) ------------------------------------------------
+class _Down:
+    """An endless iterator of outages, so every attempt of the LLM fails."""
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        msg = "connection refused"
+        raise ConnectionError(msg)
+
+
+def test_llm_failure_shows_notice_and_extractive_answer(corpus_index, embedder, tmp_path):
+    settings = make_settings(corpus_index.data_dir, llm="openai:fake", llm_max_retries=0)
+    settings = settings.model_copy(update={"feedback_path": tmp_path / "fb.jsonl"})
+    adv = Advisor(settings, embedder, chat_model=GenericFakeChatModel(messages=_Down()))
+    with serving(adv, settings) as (url, client):
+        config = urllib.request.urlopen(url + "config", timeout=10).read().decode("utf-8")
+        assert "当前模式：大模型 openai:" in config
+        _, history, sources = ask(client, WANGJIE)
+        answer = last_answer(history)
+        assert "⚠️" in answer and "无法连接大模型服务" in answer and "摘录模式" in answer
+        assert "[1]" in answer
+        assert STORY_TITLE in sources and "<mark>" in sources
+        assert client.predict(1, "up", api_name="/feedback") == "已记录反馈，谢谢！"
+        record = json.loads((tmp_path / "fb.jsonl").read_text("utf-8").splitlines()[-1])
+        assert record["backend"] == "extractive"  # the answer actually came from the fallback
+
+
+def test_llm_tokens_stream_as_partial_updates(corpus_index, embedder, tmp_path):
+    reply = "王姐 被裁后 试过 去创业公司当COO[1]。 后来 她 建了 望京妈妈严选群 ，做起了 社区团购[2]。"
+    settings = make_settings(corpus_index.data_dir, llm="openai:fake")
+    settings = settings.model_copy(update={"feedback_path": tmp_path / "fb.jsonl"})
+    adv = Advisor(settings, embedder, chat_model=GenericFakeChatModel(messages=itertools.repeat(reply)))
+    with serving(adv, settings) as (_, client):
+        partials, history, sources = ask(client, WANGJIE)
+    texts = [message_text(p[0][-1]["content"]) for p in partials if len(p[0]) == 2]
+    growing = list(dict.fromkeys(t for t in texts if t.startswith("王姐")))
+    assert len(growing) >= 3, texts  # several partial updates, each a longer prefix
+    assert all(b.startswith(a) for a, b in itertools.pairwise(growing[:-1])), growing
+    answer = last_answer(history)
+    assert "[1]" in answer and "[2]" in answer and "⚠️" not in answer
+    assert STORY_TITLE in sources
+
+
+# -- pure helpers ----------------------------------------------------------------------------------
+def test_sources_are_escaped_and_quote_highlighted():
+    body = "开头<script>alert(1)</script>。引用的句子 & 更多。结尾"
+    q_start = body.index("引用")
+    q_end = body.index("。结尾") + 1
+    cit = Citation(
+        n=1,
+        chunk_id="d#1",
+        doc_id="d",
+        title="标题<b>",
+        section="一、小节",
+        quote=body[q_start:q_end],
+        start=q_start,
+        end=q_end,
+        source="javascript:alert(1)",
+        passage_start=0,
+        passage_end=len(body),
+    )
+    out = render_sources(Answer(text="x[1]", citations=[cit]), {"d": body})
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<mark>引用的句子 &amp; 更多。</mark>" in out
+    assert "标题&lt;b&gt; › 一、小节" in out
+    assert "href" not in out and "出处：javascript:alert(1)" in out
+    assert render_sources(Answer(text="抱歉", refused=True), {}) == SOURCES_NONE
+    # the index changed under the answer: offsets no longer match, so only the quote is shown
+    stale = render_sources(Answer(text="x[1]", citations=[cit]), {"d": "全新的正文" * 20})
+    assert "<mark>引用的句子 &amp; 更多。</mark>" in stale and "全新的正文" not in stale
+
+
+def test_small_helpers():
+    assert role_arg("全部") is None and role_arg("运营") == "运营" and role_arg("CEO") is None
+    assert status_text("extractive") == EXTRACTIVE_STATUS
+    assert status_text("openai:deepseek-chat") == "当前模式：大模型 openai:deepseek-chat"
+    assert message_text([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]) == "ab"
+    assert feedback_record({}, 1, "up") is None
+    assert display_text("- 甲[1]\n**二、小节**\n- 乙[2]") == "- 甲[1]\n\n**二、小节**\n- 乙[2]"

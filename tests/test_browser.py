@@ -1,0 +1,151 @@
+"""The chat page in a real headless browser (Debian Chromium via Playwright), against a real index.
+
+Screenshots go to ``artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+
+from advisor import Advisor
+from advisor.config import ROOT
+from advisor.ui import build_app, launch
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "artifacts"
+STORY_TITLE = "我身边的几个互联网大厂中年人的真实出路"
+TIMEOUT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium (make chromium)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(corpus_index, embedder, tmp_path_factory):
+    fb = tmp_path_factory.mktemp("browser") / "feedback.jsonl"
+    settings = corpus_index.model_copy(update={"feedback_path": fb})
+    demo = build_app(Advisor.load(settings, embedder=embedder), settings)
+    port = free_port()
+    launch(demo, settings, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}/", fb
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_url[0])
+    page.locator("#question-box textarea").wait_for()
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("#question-box textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def wait_for_sources(page, text: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("#sources-panel .src-card").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("#sources-panel")).to_contain_text(text, timeout=TIMEOUT_MS)
+
+
+def test_wangjie_answer_cites_sources_and_takes_feedback(page, app_url):
+    from playwright.sync_api import expect
+
+    page.get_by_label("运营", exact=True).check()
+    ask(page, "阿里出来的王姐后来做了什么？")
+    wait_for_sources(page, STORY_TITLE)
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("[1]")
+    expect(chat.get_by_text(re.compile(r"\[1\]")).first).to_be_visible()
+    sources = page.locator("#sources-panel")
+    expect(sources).to_contain_text("二、破茧——女高管王姐的变形记")
+    mark = sources.locator("mark").first
+    expect(mark).to_be_visible()
+    quote = mark.inner_text().strip()
+    assert len(quote) >= 10 and "王姐" in sources.inner_text()
+    # the highlighted quote is what the answer cites: one of its sentences is in the chat
+    sentences = [x.strip() for x in re.split(r"(?<=[。！？；;])|\n", quote) if len(x.strip()) >= 8]
+    chat_text = chat.inner_text()
+    assert any(x in chat_text for x in sentences), (quote, chat_text)
+    link = sources.locator("a[href^='https://']").first
+    expect(link).to_have_attribute("href", re.compile(r"woshipm\.com"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-wangjie.png"), full_page=True)
+
+    # 👍 on the answer writes one feedback line
+    _, feedback = app_url
+    before = feedback.read_text("utf-8").count("\n") if feedback.exists() else 0
+    chat.locator("button[aria-label='赞'], button[aria-label='Like']").last.click()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = feedback.read_text("utf-8").splitlines() if feedback.exists() else []
+        if len(lines) > before:
+            break
+        time.sleep(0.2)
+    record = json.loads(lines[-1])
+    assert record["vote"] == "up" and record["role"] == "运营"
+    assert record["question"] == "阿里出来的王姐后来做了什么？" and record["chunk_ids"]
+
+
+def test_pm_vs_project_manager_then_undo_and_new_chat(page):
+    from playwright.sync_api import expect
+
+    question = "产品经理和项目经理有什么区别？"
+    ask(page, question)
+    wait_for_sources(page, "项目经理")
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("[1]")
+    expect(chat).to_contain_text("项目经理")
+    expect(page.locator("#sources-panel mark").first).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-pm-vs-project.png"), full_page=True)
+
+    page.locator("#undo-btn").click()
+    expect(page.locator("#question-box textarea")).to_have_value(question)
+    expect(chat).not_to_contain_text("[1]")
+
+    page.get_by_role("button", name="老张后来怎么样了？").click()  # example buttons ask at once
+    wait_for_sources(page, "老张的县城慢镜头")
+    expect(chat).to_contain_text("老张")
+    page.locator("#retry-btn").click()  # re-asks the last question in place
+    expect(chat.locator(".message-row")).to_have_count(2)
+    wait_for_sources(page, "老张的县城慢镜头")
+    page.locator("#new-chat-btn").click()
+    expect(chat).not_to_contain_text("老张")
+    expect(page.locator("#sources-panel .src-card")).to_have_count(0)
