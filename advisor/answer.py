@@ -168,7 +168,7 @@ def extractive_answer(
     passages: list[Passage],
     bodies: dict[str, str],
     idf: Callable[[str], float] = lambda t: 1.0,
-    max_sentences: int = 5,
+    max_sentences: int = 6,
 ) -> str:
     """Compose a short answer only from source sentences, each followed by its passage number."""
     q_tokens = set(tokenize(query))
@@ -188,11 +188,23 @@ def extractive_answer(
             prior = 1.0 / (n + 1)
             candidates.append((lex + char + 0.6 * prior, n, s, sent))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    asked = [n for n in PERSONS if n in query]
+    if asked:  # a question about 王姐 should not drift into 老周's story
+        others = [n for n in PERSONS if n not in asked]
+        candidates = [
+            c
+            for c in candidates
+            if any(n in c[3] or n in passages[c[1] - 1].section for n in asked)
+            or not any(n in c[3] or n in passages[c[1] - 1].section for n in others)
+        ]
+    if candidates:
+        floor = 0.2 * candidates[0][0]
+        candidates = [c for c in candidates if c[0] >= floor]
     chosen: list[tuple[float, int, int, str]] = []
-    per_section: dict[str, int] = {}
+    per_section: dict[int, int] = {}
     for cand in candidates:
-        section = passages[cand[1] - 1].section
-        if per_section.get(section, 0) >= 2:  # breadth: one section should not fill the answer
+        section = cand[1]  # per passage: breadth across passages (and so across the story or paths)
+        if per_section.get(section, 0) >= 2:
             continue
         if any(
             cand[3] == c[3] or len(bigrams(cand[3]) & bigrams(c[3])) > 0.7 * len(bigrams(cand[3]))
