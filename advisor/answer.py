@@ -51,7 +51,7 @@ PERSONS = ("老张", "王姐", "老周", "老林", "小陈", "小徐", "老郑",
 PATHS = ("纵向深耕", "横向跨界", "斜向突破")
 _ORDINAL = re.compile(r"第\s*([一二三123])\s*(?:条|种|个|类)?(?:路|路径|方向|条路)?")
 _PRONOUN = re.compile(
-    r"[他她它]|ta|TA|这个|那个|这条|那条|这种|那种|上面|刚才|后来|具体|还有|那么|那$|呢[?？]?$"
+    r"[他她它]|ta|TA|这个|那个|这条|那条|这种|那种|这么|那么|这样|那样|上面|刚才|后来|具体|还有|^那|那$|呢[?？]?$"
 )
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|跳过)[^。！？\n]{0,12}(指令|指示|规则|提示|设定|要求|限制)"
@@ -168,7 +168,7 @@ def extractive_answer(
     passages: list[Passage],
     bodies: dict[str, str],
     idf: Callable[[str], float] = lambda t: 1.0,
-    max_sentences: int = 6,
+    max_sentences: int = 8,
 ) -> str:
     """Compose a short answer only from source sentences, each followed by its passage number."""
     q_tokens = set(tokenize(query))
@@ -386,8 +386,10 @@ class Answerer:
         hist = normalize_history(history, self.settings.history_turns)
         cleaned, injected = strip_injection(question)
         query = self.condense(cleaned, hist) if cleaned else ""
-        role = role or infer_role(cleaned, hist)
+        # An explicit role filters; a role only named in the conversation is a soft preference
+        # (the retriever infers it from the condensed query) and frames the LLM prompt.
         passages = self.search(query, k=self.settings.top_k, role=role) if query else []
+        role = role or infer_role(cleaned, hist)
         score = self.in_scope_score(query, passages) if query and passages else -1.0
         if not passages or score < self.settings.refusal_threshold:
             yield REFUSAL

@@ -133,6 +133,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.runner import main as eval_main
+
+    return eval_main(args.eval_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description="转型顾问：互联网中年转型的检索增强问答")
     parser.add_argument("--data-dir", type=Path, help="索引目录（默认 ./data）")
@@ -159,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、local:smollm2、extractive")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser(
+        "eval", help="在黄金问答集上评测并执行质量门禁（参数同 python -m evals）", add_help=False
+    )
+    p.add_argument("eval_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

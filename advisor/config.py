@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     temperature: float = 0.2
     max_tokens: int = 800
     local_context_tokens: int = 2048
-    refusal_threshold: float = 0.012
+    refusal_threshold: float = 0.008
     max_question_chars: int = 2000
     history_turns: int = 3
 

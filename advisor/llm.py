@@ -135,11 +135,18 @@ class LocalChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         import torch
-        from transformers import TextIteratorStreamer
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
         ids = self._inputs(messages)
         streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True)
+        stop_event = threading.Event()
+
+        class _Stop(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kw):
+                return stop_event.is_set()
+
         kwargs = {
+            "stopping_criteria": StoppingCriteriaList([_Stop()]),
             "input_ids": ids,
             "attention_mask": torch.ones_like(ids),
             "max_new_tokens": self.max_new_tokens,
@@ -160,13 +167,17 @@ class LocalChatModel(BaseChatModel):
 
         thread = threading.Thread(target=work, daemon=True)
         thread.start()
-        for piece in streamer:
-            if piece:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
-                if run_manager:
-                    run_manager.on_llm_new_token(piece, chunk=chunk)
-                yield chunk
-        thread.join()
+        try:
+            for piece in streamer:
+                if piece:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+                    if run_manager:
+                        run_manager.on_llm_new_token(piece, chunk=chunk)
+                    yield chunk
+        finally:
+            # A consumer that stops early (deadline, client gone) must free the model for the next one.
+            stop_event.set()
+            thread.join()
         if errors:
             raise errors[0]
 

@@ -1,0 +1,357 @@
+"""Eval metrics on hand-made inputs, the gate, the judge parser, and one small end-to-end run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from advisor.answer import Answer
+from advisor.citations import Citation
+from advisor.retrieval import Passage
+from evals.golden import Case, Gold, load_cases
+from evals.metrics import (
+    answer_body,
+    citation_problems,
+    citation_support,
+    citation_valid,
+    keypoint_coverage,
+    keypoint_hits,
+    lcs_length,
+    ndcg_at,
+    reciprocal_rank,
+    relevance_flags,
+    rouge_l,
+    rouge_tokens,
+    supports,
+)
+from evals.runner import (
+    GATES,
+    CaseResult,
+    Gate,
+    _width,
+    aggregate,
+    check_gates,
+    evaluate,
+    generative_smoke_cases,
+    judge_answer,
+    main,
+    parse_judgement,
+    pick_subset,
+    text_table,
+    write_report,
+)
+
+BODY = (
+    "# 转型指南\n"
+    "技术中层转型后薪资涨幅可达 30%-50%。\n"
+    "老张回到襄阳开了一家书店，每小时收入约二十块。\n"
+    "产品经理负责需求分析和产品规划。\n"
+)
+BODIES = {"guide": BODY}
+
+
+def passage(text: str, doc_id: str = "guide") -> Passage:
+    start = BODY.index(text)
+    return Passage(
+        chunk_id=f"c{start}",
+        doc_id=doc_id,
+        title="转型指南",
+        section="",
+        text=text,
+        start=start,
+        end=start + len(text),
+        score=1.0,
+    )
+
+
+P1 = passage("技术中层转型后薪资涨幅可达 30%-50%。")
+P2 = passage("老张回到襄阳开了一家书店，每小时收入约二十块。")
+P3 = passage("产品经理负责需求分析和产品规划。")
+
+
+def cite(n: int, p: Passage, quote: str | None = None, start: int | None = None) -> Citation:
+    quote = quote or p.text
+    start = BODY.index(quote) if start is None else start
+    return Citation(
+        n=n,
+        chunk_id=p.chunk_id,
+        doc_id=p.doc_id,
+        title=p.title,
+        section=p.section,
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        passage_start=p.start,
+        passage_end=p.end,
+    )
+
+
+# -- key-point coverage -------------------------------------------------------------------------
+
+
+def test_coverage_any_alternative_counts():
+    text = "【摘录模式】…\n- 技术中层转型后薪资涨幅可达 30%-50%。[1]\n- 老张开了一家书店[2]"
+    kps = [["30%-50%", "三到五成"], ["二十块", "20块"], ["需求分析"], ["AI 解决方案架构师", "解决方案架构"]]
+    assert keypoint_hits(text, kps) == [True, False, False, False]
+    assert keypoint_coverage("薪资涨三到五成，每小时 20 块", kps) == pytest.approx(0.5)
+
+
+def test_coverage_ignores_whitespace_case_and_markers():
+    assert keypoint_coverage("做 AI 解决方 案架构师[1]", [["ai解决方案架构师"]]) == 1.0
+    assert keypoint_coverage("薪资涨幅[2]可达 30% - 50%", [["薪资涨幅可达30%-50%"]]) == 1.0
+    assert keypoint_coverage("无关内容", [["需求分析"]]) == 0.0
+    assert keypoint_coverage("anything", []) == 0.0
+
+
+# -- ROUGE-L ------------------------------------------------------------------------------------
+
+
+def test_rouge_l_scores_chinese_by_character():
+    ref = "老张回到襄阳开了一家书店。"
+    assert rouge_l(ref, ref)["f"] == pytest.approx(1.0)
+    got = rouge_l("老张回襄阳开书店了", ref)
+    assert 0.5 < got["f"] < 1.0  # a word tokenizer would give 0 here
+    assert got["p"] > got["r"]
+    assert rouge_l("今天天气不错", ref)["f"] == 0.0
+    assert rouge_l("", ref)["f"] == 0.0
+
+
+def test_rouge_l_ignores_punctuation_whitespace_and_markers():
+    assert rouge_tokens("老张，回到 襄阳[1]！\n") == list("老张回到襄阳")
+    assert rouge_l("老张 回到，襄阳[2]", "老张回到襄阳。")["f"] == pytest.approx(1.0)
+    assert lcs_length(list("ABCBDAB"), list("BDCABA")) == 4
+
+
+def test_answer_body_drops_boilerplate():
+    text = "【摘录模式】以下句子原样摘自知识库。\n\n**标题**\n- 正文[1]\n⚠️ 大模型超时"
+    assert answer_body(text) == "**标题**\n- 正文"
+
+
+# -- citation validity --------------------------------------------------------------------------
+
+
+def answer(text: str, citations: list[Citation], passages=(P1, P2, P3), refused=False) -> Answer:
+    return Answer(text=text, citations=citations, passages=list(passages), refused=refused)
+
+
+def test_citation_validity_accepts_exact_quotes():
+    a = answer("薪资涨幅可达 30%-50%[1]。老张开了书店[2]。", [cite(1, P1), cite(2, P2)])
+    assert citation_problems(a, BODIES) == []
+    assert citation_valid(a, BODIES) == 1.0
+
+
+def test_citation_validity_catches_wrong_offset():
+    bad = cite(1, P1, start=BODY.index(P1.text) + 1)  # quote shifted by one character
+    a = answer("薪资涨幅可达 30%-50%[1]。", [bad])
+    assert citation_valid(a, BODIES) == 0.0
+    assert "quote !=" in citation_problems(a, BODIES)[0]
+
+
+def test_citation_validity_catches_out_of_range_number():
+    c = cite(1, P1)
+    c.n = 4  # only 3 passages
+    a = answer("薪资涨幅可达 30%-50%[4]。", [c])
+    assert citation_valid(a, BODIES) == 0.0
+    assert any("out of range" in p for p in citation_problems(a, BODIES))
+
+
+def test_citation_validity_other_failures():
+    # a marker in the text with no citation behind it
+    assert citation_valid(answer("薪资[1]，书店[3]。", [cite(1, P1)]), BODIES) == 0.0
+    # citation names a different document than its passage
+    other = cite(1, P1)
+    other.doc_id = "elsewhere"
+    assert citation_valid(answer("薪资[1]。", [other]), {**BODIES, "elsewhere": BODY}) == 0.0
+    # no citations: only a refusal is valid
+    assert citation_valid(answer("随便说说。", []), BODIES) == 0.0
+    assert citation_valid(answer("抱歉，超出范围。", [], passages=(), refused=True), BODIES) == 1.0
+
+
+# -- citation support (ALCE-style) --------------------------------------------------------------
+
+
+def test_support_needs_overlap_and_every_number():
+    assert supports("技术中层转型后薪资涨幅可达 30%-50%", P1.text)
+    assert not supports("技术中层转型后薪资涨幅可达 80%", P1.text)  # number absent from evidence
+    assert not supports("技术中层转型后薪资涨幅可达 30%-50%", P2.text)
+    assert supports("老张回到襄阳开了一家书店", P2.text)
+
+
+def test_citation_recall_and_precision():
+    text = (
+        "【摘录模式】以下句子原样摘自知识库文章。\n"
+        "**案例**\n"
+        "- 技术中层转型后薪资涨幅可达 30%-50%。[1][3]\n"  # supported; [3] irrelevant
+        "- 老张回到襄阳开了一家书店，每小时收入约二十块。[2]\n"  # supported
+        "- 产品经理的年薪普遍超过 100 万元。[3]\n"  # number not in evidence: unsupported
+    )
+    got = citation_support(answer(text, []))
+    assert got["claims"] == 3
+    assert got["recall"] == pytest.approx(2 / 3)
+    assert got["precision"] == pytest.approx(2 / 4)
+
+
+def test_citation_precision_counts_needed_citations():
+    # Each half of the sentence is in a different passage: neither supports it alone, both are needed.
+    text = "薪资涨幅可达 30%-50%，老张回到襄阳开了一家书店，每小时收入约二十块。[1][2]"
+    got = citation_support(answer(text, []))
+    assert got["recall"] == 1.0
+    assert got["precision"] == 1.0
+    assert citation_support(answer("技术中层薪资涨幅可达 30%-50%，没有出处的一句话。", []))["recall"] == 0.0
+
+
+# -- retrieval and refusal ----------------------------------------------------------------------
+
+
+def test_retrieval_flags_use_overlap():
+    gold = [Gold("guide", "老张回到襄阳", BODY.index("老张"), BODY.index("老张") + 6)]
+    flags = relevance_flags([P1, P2, P3], gold)
+    assert flags == [False, True, False]
+    assert reciprocal_rank(flags) == 0.5
+    assert 0 < ndcg_at(flags, 5, 1) < 1
+
+
+def result(cid: str, answerable: bool, refused: bool, **kw) -> CaseResult:
+    return CaseResult(id=cid, groups=[], question="q", turns=[], answerable=answerable, refused=refused, **kw)
+
+
+def test_refusal_accuracy_and_false_refusals():
+    results = [
+        result("oos-01", False, True, citation_valid=1.0),
+        result("oos-02", False, False),
+        result("tech-01", True, False, coverage=1.0, hit5=1.0),
+        result("tech-02", True, False, coverage=0.5, hit5=1.0),
+        result("tech-03", True, True, coverage=0.0, hit5=0.0, citation_valid=1.0),
+        result("tech-04", True, False, coverage=0.5, hit5=0.0),
+    ]
+    m = aggregate(results)
+    assert m["refusal_accuracy"] == 0.5
+    assert m["false_refusal_rate"] == 0.25
+    assert m["coverage"] == 0.5
+    assert m["hit@5"] == 0.5
+    assert m["citation_validity"] == pytest.approx(2 / 6, abs=1e-3)
+
+
+# -- gate ---------------------------------------------------------------------------------------
+
+
+def test_gate_names_the_metric_below_its_floor():
+    metrics = {
+        "hit@5": 0.41,
+        "mrr": 0.9,
+        "coverage": 0.8,
+        "citation_validity": 1.0,
+        "refusal_accuracy": 1.0,
+        "false_refusal_rate": 0.0,
+        "errors": 0,
+    }
+    _, failures = check_gates(metrics, GATES)
+    assert failures == ["GATE FAILED: hit@5 0.41 < floor 0.95"]
+    _, failures = check_gates({**metrics, "hit@5": 0.97, "false_refusal_rate": 0.1}, GATES)
+    assert failures == ["GATE FAILED: false_refusal_rate 0.10 > ceiling 0.05"]
+
+
+def test_gate_against_baseline_with_tolerance():
+    gates = [Gate("coverage", 0.7), Gate("rouge_l", None)]
+    base = {"metrics": {"coverage": 0.85, "rouge_l": 0.30}}
+    _, ok = check_gates({"coverage": 0.84, "rouge_l": 0.29}, gates, base)
+    assert ok == []
+    rows, failures = check_gates({"coverage": 0.80, "rouge_l": 0.25}, gates, base)
+    assert len(failures) == 2
+    assert failures[0].startswith("GATE FAILED: coverage 0.80 < baseline 0.85")
+    assert [r["status"] for r in rows] == ["FAIL", "FAIL"]
+
+
+def test_floors_live_in_code():
+    floors = {g.metric: g.floor for g in GATES}
+    assert floors["hit@5"] == 0.95 and floors["mrr"] == 0.80 and floors["coverage"] == 0.70
+    assert floors["citation_validity"] == 1.0 and floors["refusal_accuracy"] == 0.90
+    assert floors["false_refusal_rate"] == 0.05
+
+
+# -- LLM judge parsing --------------------------------------------------------------------------
+
+
+def test_parse_judgement_formats():
+    assert parse_judgement('{"faithfulness": 4, "correctness": 5, "reason": "依据充分"}') == {
+        "faithfulness": 4.0,
+        "correctness": 5.0,
+        "reason": "依据充分",
+    }
+    fenced = '评审结果如下：\n```json\n{"faithfulness": 3, "correctness": 2, "reason": "漏了要点"}\n```'
+    assert parse_judgement(fenced)["correctness"] == 2.0
+    assert parse_judgement("忠实度：5\n正确性：4\n理由：还行") == {
+        "faithfulness": 5.0,
+        "correctness": 4.0,
+        "reason": "",
+    }
+    assert parse_judgement("我觉得挺好") is None
+    assert parse_judgement('{"faithfulness": 9, "correctness": 5}') is None
+
+
+def test_judge_averages_repeats_with_fake_chat_model():
+    fake = FakeListChatModel(
+        responses=[
+            '{"faithfulness": 5, "correctness": 4, "reason": "好"}',
+            "无法评分",
+            '{"faithfulness": 3, "correctness": 2, "reason": "差"}',
+        ]
+    )
+    case = Case("tech-01", "怎么转型？", None, None, "参考答案", [], [["x", "y"]], True)
+    a = answer("薪资涨幅可达 30%-50%[1]。", [cite(1, P1)])
+    got = judge_answer(fake, case, a, repeats=3)
+    assert got["faithfulness"] == 4.0
+    assert got["correctness"] == 3.0
+    assert got["n"] == 2 and got["failures"] == 1
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def test_subsets_spread_over_categories():
+    cases = load_cases()
+    sub = pick_subset(cases, 9)
+    assert len({c.id.split("-")[0] for c in sub}) == 9
+    smoke = generative_smoke_cases(cases)
+    assert sum(c.answerable and not c.turns for c in smoke) == 3
+    assert sum(not c.answerable for c in smoke) == 1
+
+
+def test_text_table_aligns_cjk():
+    out = text_table(["group", "n"], [["tech 技术", 13], ["all", 0.5]])
+    lines = out.splitlines()
+    assert _width(lines[2][: lines[2].index("13")]) == _width(lines[3][: lines[3].index("0.50")])
+
+
+# -- end to end ---------------------------------------------------------------------------------
+
+E2E_IDS = ("tech-01", "story-01", "multi-01", "cross-01", "oos-01")
+
+
+@pytest.mark.slow
+def test_runner_end_to_end(adv, tmp_path):
+    by_id = {c.id: c for c in load_cases()}
+    run = evaluate(adv, [by_id[i] for i in E2E_IDS], label="extractive")
+    assert [r.id for r in run.cases] == list(E2E_IDS)
+    assert run.metrics["errors"] == 0
+    assert run.metrics["citation_validity"] == 1.0
+    assert run.metrics["refusal_accuracy"] == 1.0
+    assert run.cases[2].turns and run.cases[2].text  # the multi-turn case was replayed
+    report = write_report([run], tmp_path, failures=[])
+    for name in ("report.md", "report.json", "per_group.png", "distributions.png"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    data = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    assert len(data["runs"][0]["cases"]) == 5
+    assert "![per_group.png](per_group.png)" in report.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_cli_exit_codes(corpus_index, tmp_path, capsys):
+    args = ["--data-dir", str(corpus_index.data_dir), "--out", str(tmp_path), "-q", "--no-charts"]
+    assert main([*args, "--ids", "oos-01,mkt-01"]) == 0  # subset: quality not gated
+    assert (tmp_path / "report.json").exists()
+    assert main([*args, "--subset", "3", "--update-baseline"]) == 2
+    assert main(["--data-dir", str(tmp_path / "nothing"), "-q"]) == 2
+    assert "python ingest.py" in capsys.readouterr().err
