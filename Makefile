@@ -41,9 +41,11 @@ lint: setup-dev
 
 test: setup-dev chromium lint
 	$(BIN)/python -m pytest -q
+	$(BIN)/python ingest.py
 	$(BIN)/python -m evals --ci
 
 eval: setup-dev
+	$(BIN)/python ingest.py
 	$(BIN)/python -m evals
 
 bench: setup-dev
