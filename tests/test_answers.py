@@ -270,3 +270,22 @@ def test_cli_ask_prints_verbatim_quote(corpus_index, adv):
     c = data["citations"][0]
     assert adv.snapshot.bodies[c["doc_id"]][c["start"] : c["end"]] == c["quote"]
     assert "老张" in c["section"]
+
+
+def test_llm_condenses_follow_ups_and_history_is_capped(corpus_index, embedder):
+    from advisor.answer import normalize_history
+
+    llm = fake_llm("老张现在的时薪是多少？", "老张现在时薪二十块[1]。")
+    adv = Advisor.load(corpus_index, embedder=embedder, chat_model=llm)
+    history = [
+        {"role": "user", "content": "老张后来怎么样了？"},
+        {"role": "assistant", "content": "他回了襄阳。"},
+    ]
+    answer = adv.ask("他现在赚多少？", history=history)
+    assert answer.query == "老张现在的时薪是多少？"
+    assert any("老张" in c.section for c in answer.citations)
+    long = [{"role": r, "content": f"第{i}轮"} for i in range(20) for r in ("user", "assistant")]
+    assert len(normalize_history(long, 3)) == 6 and normalize_history(long, 3)[-1]["content"] == "第19轮"
+    # The answer prompt carries only this turn's passages, not earlier ones.
+    final_prompt = llm.calls[-1][-1].content
+    assert final_prompt.count("<资料>") == 1
