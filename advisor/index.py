@@ -17,7 +17,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from .chunking import SECTION_SEP, Chunk, chunk_document
+from .chunking import Chunk, chunk_document
 from .config import Settings, quiet_network
 from .corpus import Document, Skipped, load_documents
 from .embeddings import embedder_id
@@ -172,9 +172,6 @@ class IngestReport:
     changed: bool = False
 
 
-ProgressFactory = Callable[[int], object]
-
-
 def _doc_record(doc: Document) -> dict:
     return {
         "title": doc.title,
@@ -259,7 +256,10 @@ def ingest(
 
     chunks: list[Chunk] = []
     to_embed: list[Chunk] = []
-    old_collection = client.get_collection(old.collection) if old else None
+    try:
+        old_collection = client.get_collection(old.collection) if old else None
+    except Exception:  # noqa: BLE001 - the old vectors are gone: re-embed everything
+        old_collection = None
     for doc in docs:
         doc_chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
         chunks.extend(doc_chunks)
@@ -318,7 +318,3 @@ def ingest(
     report.generation = generation
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def section_label(chunk: Chunk) -> str:
-    return SECTION_SEP.join(chunk.section)
