@@ -258,7 +258,7 @@ def ingest(
     to_embed: list[Chunk] = []
     try:
         old_collection = client.get_collection(old.collection) if old else None
-    except Exception:  # noqa: BLE001 - the old vectors are gone: re-embed everything
+    except Exception:
         old_collection = None
     for doc in docs:
         doc_chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
