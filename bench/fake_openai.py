@@ -7,6 +7,7 @@ client's timeout, send garbage, or drop the connection mid-stream).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -51,15 +52,13 @@ class FakeOpenAI:
             def log_message(self, *args):  # keep test output quiet
                 pass
 
-            def do_POST(self):  # noqa: N802 - http.server naming
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.requests.append({"body": body, "headers": dict(self.headers)})
                 script = fake.scripts.popleft() if fake.scripts else fake.default
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     fake._serve(self, body, script)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -95,7 +94,13 @@ class FakeOpenAI:
                     "object": "chat.completion",
                     "created": int(time.time()),
                     "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": s.text}, "finish_reason": "stop"}],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": s.text},
+                            "finish_reason": "stop",
+                        }
+                    ],
                 }
             ).encode()
             h.send_response(200)
@@ -128,7 +133,12 @@ class FakeOpenAI:
             h.wfile.flush()
             if s.token_delay:
                 time.sleep(s.token_delay)
-        end = {"id": "fake", "object": "chat.completion.chunk", "created": 0, "model": "fake",
-               "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        end = {
+            "id": "fake",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "fake",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
         h.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
         h.wfile.flush()
