@@ -91,6 +91,24 @@ def split_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+_SOFT_BREAK = re.compile(r"[，,、：:（(“\s]")
+
+
+def cap_spans(body: str, spans: list[tuple[int, int]], max_len: int) -> list[tuple[int, int]]:
+    """Split the rare sentence longer than ``max_len`` (e.g. text without punctuation) at its last
+    comma-like break before the limit, or hard at the limit when there is none."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > max_len:
+            window = body[s : s + max_len]
+            breaks = [m.end() for m in _SOFT_BREAK.finditer(window) if m.end() > max_len // 2]
+            cut = s + (breaks[-1] if breaks else max_len)
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return out
+
+
 def chunk_roles(doc: Document, path: tuple[str, ...]) -> tuple[str, ...]:
     """Roles of the outermost heading that names one, else the document's roles."""
     for heading in path:
@@ -131,14 +149,15 @@ def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
     return f"{doc_id}#{digest}"
 
 
-def chunk_document(doc: Document, size: int = 320, overlap: int = 80) -> list[Chunk]:
-    """Split by heading first, then pack whole sentences; never cut a sentence."""
-    if size <= 0 or overlap < 0 or overlap >= size:
+def chunk_document(doc: Document, size: int = 320, overlap: int = 80, max_len: int = 600) -> list[Chunk]:
+    """Split by heading first, then pack whole sentences; a sentence is only cut when it alone
+    exceeds ``max_len`` (the embedder would truncate it anyway)."""
+    if size <= 0 or overlap < 0 or overlap >= size or max_len < size:
         msg = f"chunk size/overlap 无效：size={size}, overlap={overlap}"
         raise ValueError(msg)
     chunks: list[Chunk] = []
     for section in split_sections(doc.body):
-        spans = split_sentences(doc.body, section.start, section.end)
+        spans = cap_spans(doc.body, split_sentences(doc.body, section.start, section.end), max_len)
         roles = chunk_roles(doc, section.path)
         for group in _pack(spans, size, overlap):
             start, end = group[0][0], group[-1][1]

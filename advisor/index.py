@@ -261,7 +261,7 @@ def ingest(
     except Exception:
         old_collection = None
     for doc in docs:
-        doc_chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
+        doc_chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap, settings.chunk_max)
         chunks.extend(doc_chunks)
         if doc.doc_id in report.unchanged and old_collection is not None:
             ids = [c.chunk_id for c in doc_chunks]
