@@ -1,0 +1,499 @@
+"""Turn ``latest.json`` into the console table, PNG charts and ``bench/results/README.md``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .measure import mb
+
+
+def _f(x, nd: int = 1) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        return f"{x:.{nd}f}"
+    return str(x)
+
+
+def _ratio(a, b) -> str:
+    if a is None or b in (None, 0):
+        return "–"
+    return f"{a / b:.2f}"
+
+
+def _pair(a, b, nd: int = 1) -> str:
+    return f"{_f(a, nd)} / {_f(b, nd)} ({_ratio(a, b)})"
+
+
+def headline(results: dict) -> str:
+    sizes = [r["scale"] for r in results["search"]]
+    ours_i = {r["scale"]: r for r in results["ingest"]["ours"]}
+    base_i = {r["scale"]: r for r in results["ingest"]["baseline"]}
+    search = {r["scale"]: r for r in results["search"]}
+    head = "| metric: ours / baseline (ratio ours÷baseline) | " + " | ".join(f"×{s}" for s in sizes) + " |"
+    lines = [head, "|---" * (len(sizes) + 1) + "|"]
+
+    def row(name: str, cells: list[str]) -> None:
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    row("hit@5", [_pair(search[s]["ours"]["hit@5"], search[s]["baseline"]["hit@5"], 3) for s in sizes])
+    row("MRR@5", [_pair(search[s]["ours"]["mrr"], search[s]["baseline"]["mrr"], 3) for s in sizes])
+    row(
+        "ours dense-only hit@5 / MRR (ablation)",
+        [f"{search[s]['ours_dense']['hit@5']:.3f} / {search[s]['ours_dense']['mrr']:.3f}" for s in sizes],
+    )
+    row(
+        "characters returned (top 5)",
+        [
+            _pair(search[s]["ours"].get("chars_returned"), search[s]["baseline"].get("chars_returned"), 0)
+            for s in sizes
+        ],
+    )
+    row(
+        "search p50 ms",
+        [_pair(search[s]["ours"]["p50_ms"], search[s]["baseline"]["p50_ms"], 0) for s in sizes],
+    )
+    row(
+        "search p95 ms",
+        [_pair(search[s]["ours"]["p95_ms"], search[s]["baseline"]["p95_ms"], 0) for s in sizes],
+    )
+
+    def ingest_cell(s: int) -> str:
+        o, b = ours_i.get(s), base_i.get(s)
+        if not o or not b:
+            return "–"
+        if o["measured"] and b["measured"]:
+            return _pair(o["seconds"], b["seconds"], 1)
+        return (
+            f"{_f(o['estimated_full_seconds'])} / {_f(b['estimated_full_seconds'])} est. "
+            f"({_ratio(o['estimated_full_seconds'], b['estimated_full_seconds'])}); "
+            f"measured with reused vectors {_f(o['seconds'])} / {_f(b['seconds'])}"
+        )
+
+    row("ingest seconds", [ingest_cell(s) for s in sizes])
+    row("chunks", [f"{ours_i[s]['chunks']} / {base_i[s]['chunks']}" for s in sizes if s in ours_i])
+    row(
+        "index on disk MB",
+        [_pair(mb(ours_i[s]["disk_bytes"]), mb(base_i[s]["disk_bytes"]), 1) for s in sizes if s in ours_i],
+    )
+    return "\n".join(lines)
+
+
+def ingest_table(results: dict) -> str:
+    corp = {c["scale"]: c for c in results["corpora"]}
+    lines = [
+        "| size | docs | chars | pipeline | chunks | seconds | chunks/s | embedded / reused | est. full s | "
+        "disk MB | ingest RSS growth MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in ("ours", "baseline"):
+        for r in results["ingest"][name]:
+            c = corp.get(r["scale"], {})
+            lines.append(
+                f"| ×{r['scale']} | {c.get('documents', '–')} | {c.get('chars', 0):,} | {name} | {r['chunks']} | "
+                f"{_f(r['seconds'])}{'' if r['measured'] else '*'} | "
+                f"{_f(r['chunks_per_s']) if r['measured'] else _f(r['estimated_chunks_per_s']) + ' est.'} | "
+                f"{r['embedded']} / {r['reused']} | {_f(r['estimated_full_seconds'])} | "
+                f"{_f(mb(r['disk_bytes']))} | {_f(r.get('rss_growth_mb'))} |"
+            )
+    lines.append("\n\\* measured with reused vectors (no embedding for reused chunks); see 'est. full s'.")
+    return "\n".join(lines)
+
+
+def answer_table(results: dict) -> str:
+    lines = ["| what | n | p50 ms | p95 ms | mean ms |", "|---|---|---|---|---|"]
+    for size, res in results.get("answer", {}).items():
+        o, b = res["ours_extractive"], res["baseline_top_passage"]
+        lines.append(
+            f"| ours: full answer, extractive ({size.replace('x', '×')}) | {o['n']} | {_f(o['p50_ms'], 0)} | "
+            f"{_f(o['p95_ms'], 0)} | {_f(o['mean_ms'], 0)} |"
+        )
+        lines.append(
+            f"| baseline: top passage ({size.replace('x', '×')}) | {b['n']} | {_f(b['p50_ms'], 0)} | "
+            f"{_f(b['p95_ms'], 0)} | {_f(b['mean_ms'], 0)} |"
+        )
+    t = results.get("ttft")
+    if t:
+        for label, key in (
+            ("ours: time to first token (LLM via scripted server)", "ours_ttft"),
+            ("bare ChatOpenAI client, same server (no retrieval)", "raw_client_ttft"),
+            ("baseline: similarity_search + same stream", "baseline_ttft"),
+            ("ours: whole streamed answer incl. citation check", "ours_full_stream"),
+            ("ours: last token → verified Answer", "ours_after_last_token"),
+        ):
+            m = t[key]
+            lines.append(
+                f"| {label} | {m['n']} | {_f(m['p50_ms'], 0)} | {_f(m['p95_ms'], 0)} | {_f(m['mean_ms'], 0)} |"
+            )
+        lines.append(
+            f"\nServer first-token delay {t['server_first_token_delay_ms']:.0f} ms, then one 2-character token "
+            f"every {t['token_delay_ms']:.0f} ms. Our pipeline overhead before the first token (ours − bare "
+            f"client): p50 {t['ours_overhead_p50_ms']:.0f} ms, p95 {t['ours_overhead_p95_ms']:.0f} ms. "
+            f"Fallback notices: {t['fallback_notices']}."
+        )
+    return "\n".join(lines)
+
+
+def app_table(results: dict) -> str:
+    a = results.get("app")
+    if not a:
+        return "(not run)"
+    if "error" in a:
+        return f"The app check failed: `{a['error'][:500]}`"
+    lines = [f"Mode: {a['mode']}.", "", "| measure | value |", "|---|---|"]
+    for key, label in (
+        ("startup_seconds", "first start incl. ingest of corpus/ (s)"),
+        ("rss_peak_startup_mb", "peak RSS during first start (MB)"),
+        ("rss_ready_mb", "RSS when ready (MB)"),
+        ("rss_after_requests_mb", "RSS after 5 sequential questions (MB)"),
+        ("rss_start_mb", "RSS (MB)"),
+        ("rss_peak_mb", "peak RSS (MB)"),
+        ("rss_end_mb", "RSS at end (MB)"),
+    ):
+        if key in a:
+            lines.append(f"| {label} | {_f(a[key])} |")
+    load = a.get("load")
+    if load:
+        lines += [
+            f"| load: sessions × seconds | {a['sessions']} × {_f(load.get('duration_s'))} |",
+            f"| load: answers / errors | {load.get('answers')} / {len(load.get('errors', []))} |",
+            f"| load: answers per second | {_f(load.get('answers_per_s'), 2)} |",
+            f"| load: answer latency p50 / p95 ms | {_f(load.get('answer_latency', {}).get('p50_ms'), 0)} / "
+            f"{_f(load.get('answer_latency', {}).get('p95_ms'), 0)} |",
+            f"| load: feedback calls / recorded / lines written / lost | {load.get('feedback_calls')} / "
+            f"{load.get('feedback_ok')} / {load.get('feedback_lines_written')} / {load.get('lost_feedback_lines')} |",
+            f"| load: RSS start / peak / end MB | {_f(load.get('rss_start_mb'))} / {_f(load.get('rss_peak_mb'))} / "
+            f"{_f(load.get('rss_end_mb'))} |",
+            f"| load: hung sessions | {load.get('hung_sessions', 0)} |",
+            f"| load driver | {load.get('driver')} |",
+        ]
+        if load.get("errors"):
+            lines.append("\nFirst errors: " + "; ".join(f"`{e}`" for e in load["errors"][:3]))
+    return "\n".join(lines)
+
+
+def summary(results: dict) -> list[str]:
+    """A few plain sentences drawn from the numbers (no judgement beyond them)."""
+    out: list[str] = []
+    search = results.get("search") or []
+    if search:
+        first, last = search[0], search[-1]
+        o1, b1, on, bn = first["ours"], first["baseline"], last["ours"], last["baseline"]
+        out.append(
+            f"Retrieval at ×{first['scale']}: hit@5 {o1['hit@5']:.3f} vs {b1['hit@5']:.3f}, "
+            f"MRR {o1['mrr']:.3f} vs {b1['mrr']:.3f} (ours vs baseline)"
+            + (
+                f"; at ×{last['scale']}: hit@5 {on['hit@5']:.3f} vs {bn['hit@5']:.3f}, "
+                f"MRR {on['mrr']:.3f} vs {bn['mrr']:.3f}."
+                if last is not first
+                else "."
+            )
+        )
+        out.append(
+            "Search p50 "
+            + ", ".join(
+                f"×{r['scale']} {r['ours']['p50_ms']:.0f} vs {r['baseline']['p50_ms']:.0f} ms" for r in search
+            )
+            + " (ours vs baseline; one question at a time, query vector not cached)."
+        )
+    ing_o = {r["scale"]: r for r in results["ingest"]["ours"]}
+    ing_b = {r["scale"]: r for r in results["ingest"]["baseline"]}
+    measured = [s for s in ing_o if ing_o[s]["measured"] and ing_b.get(s, {}).get("measured")]
+    if measured:
+        s = max(measured)
+        o, b = ing_o[s], ing_b[s]
+        out.append(
+            f"Ingest at ×{s} (fully measured): {o['seconds']:.0f} s vs {b['seconds']:.0f} s for "
+            f"{o['chunks']} vs {b['chunks']} chunks; embedding is most of it "
+            f"({o['embed_seconds']:.0f} s and {b['embed_seconds']:.0f} s)."
+        )
+    reused = [s for s in ing_o if not ing_o[s]["measured"]]
+    if reused:
+        s = max(reused)
+        o, b = ing_o[s], ing_b[s]
+        out.append(
+            f"Ingest at ×{s} reused vectors: the rest of ingest (chunking, BM25, Chroma, store) took "
+            f"{o['seconds']:.1f} s vs {b['seconds']:.1f} s; with embedding extrapolated at the measured "
+            f"rate, about {o['estimated_full_seconds']:.0f} s vs {b['estimated_full_seconds']:.0f} s. "
+            f"Index on disk {mb(o['disk_bytes']):.0f} MB vs {mb(b['disk_bytes']):.0f} MB."
+        )
+    ans = results.get("answer", {}).get("x1")
+    if ans:
+        out.append(
+            f"A full extractive answer (retrieve, scope check, compose, verify citations) takes p50 "
+            f"{ans['ours_extractive']['p50_ms']:.0f} ms vs {ans['baseline_top_passage']['p50_ms']:.0f} ms for "
+            "the baseline's top passage."
+        )
+    t = results.get("ttft")
+    if t:
+        out.append(
+            f"With a streaming LLM (scripted, {t['server_first_token_delay_ms']:.0f} ms to its first token), "
+            f"our time to first token is p50 {t['ours_ttft']['p50_ms']:.0f} ms: "
+            f"{t['ours_overhead_p50_ms']:.0f} ms of pipeline overhead over a bare client "
+            f"(baseline: {t['baseline_ttft']['p50_ms'] - t['raw_client_ttft']['p50_ms']:.0f} ms)."
+        )
+    app = results.get("app", {})
+    load = app.get("load")
+    if load:
+        out.append(
+            f"App: RSS {app.get('rss_ready_mb')} MB when ready; under {app.get('sessions')} concurrent sessions "
+            f"for {load.get('duration_s')} s it answered {load.get('answers')} questions with "
+            f"{len(load.get('errors', []))} errors, recorded {load.get('feedback_lines_written')} of "
+            f"{load.get('feedback_calls')} feedback votes (lost: {load.get('lost_feedback_lines')}), RSS "
+            f"{load.get('rss_start_mb')} → peak {load.get('rss_peak_mb')} → {load.get('rss_end_mb')} MB."
+        )
+    elif app.get("error"):
+        out.append(f"The app check failed: {app['error'][:200]}")
+    return out
+
+
+def console_table(results: dict) -> str:
+    parts = [
+        "== Summary ==",
+        *summary(results),
+        "",
+        "== Side by side: ours vs the tutorial baseline ==",
+        headline(results),
+        "",
+        "== Ingest ==",
+        ingest_table(results),
+        "",
+        "== Answers ==",
+        answer_table(results),
+        "",
+        "== App: memory and concurrent chat load ==",
+        app_table(results),
+    ]
+    return "\n".join(parts)
+
+
+# -- charts ----------------------------------------------------------------------------------------
+def charts(results: dict, out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    made = []
+    corp = {c["scale"]: c for c in results["corpora"]}
+    colors = {"ours": "#1f6feb", "baseline": "#d1242f", "ours_dense": "#8250df"}
+
+    # ingest time and index size vs corpus size
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for name in ("ours", "baseline"):
+        rows = results["ingest"][name]
+        xs = [corp[r["scale"]]["chars"] / 1000 for r in rows]
+        ax1.plot(
+            xs,
+            [r["estimated_full_seconds"] for r in rows],
+            "o-",
+            color=colors[name],
+            label=f"{name} (full, est. where reused)",
+        )
+        reused = [(x, r["seconds"]) for x, r in zip(xs, rows, strict=True) if not r["measured"]]
+        if reused:
+            ax1.plot(
+                *zip(*reused, strict=True),
+                "x",
+                color=colors[name],
+                ms=9,
+                label=f"{name} measured, vectors reused",
+            )
+        ax2.plot(xs, [mb(r["disk_bytes"]) for r in rows], "o-", color=colors[name], label=name)
+    plain = matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:g}")
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(plain)
+            axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_xlabel("corpus size (thousand characters)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    ax1.set_ylabel("ingest seconds")
+    ax1.set_title("Ingest time")
+    ax2.set_ylabel("MB on disk")
+    ax2.set_title("Index size on disk")
+    fig.tight_layout()
+    fig.savefig(out / "ingest.png", dpi=110)
+    plt.close(fig)
+    made.append("ingest.png")
+
+    # search latency and quality vs corpus size
+    sizes = [r["scale"] for r in results["search"]]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for name in ("ours", "baseline"):
+        ax1.plot(
+            sizes,
+            [r[name]["p50_ms"] for r in results["search"]],
+            "o-",
+            color=colors[name],
+            label=f"{name} p50",
+        )
+        ax1.plot(
+            sizes,
+            [r[name]["p95_ms"] for r in results["search"]],
+            "s--",
+            color=colors[name],
+            label=f"{name} p95",
+        )
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.set_xticks(sizes, [f"x{s}" for s in sizes])
+        ax.minorticks_off()
+    ax1.set_xlabel("corpus size (×)")
+    ax1.set_ylabel("ms per search (k=5)")
+    ax1.set_title("Search latency (in-process)")
+    ax1.grid(True, which="both", alpha=0.3)
+    ax1.legend(fontsize=8)
+    for name, label in (("ours", "ours hybrid"), ("ours_dense", "ours dense-only"), ("baseline", "baseline")):
+        ax2.plot(
+            sizes,
+            [r[name]["hit@5"] for r in results["search"]],
+            "o-",
+            color=colors[name],
+            label=f"{label} hit@5",
+        )
+        ax2.plot(
+            sizes,
+            [r[name]["mrr"] for r in results["search"]],
+            "s--",
+            color=colors[name],
+            label=f"{label} MRR",
+        )
+    ax2.set_ylim(0, 1.02)
+    ax2.set_xlabel("corpus size (×)")
+    ax2.set_title("Retrieval quality (golden set, gold spans)")
+    ax2.grid(True, which="both", alpha=0.3)
+    ax2.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "search.png", dpi=110)
+    plt.close(fig)
+    made.append("search.png")
+
+    # answer latency and TTFT
+    bars = []
+    for size, res in results.get("answer", {}).items():
+        bars.append((f"ours extractive\n{size}", res["ours_extractive"], colors["ours"]))
+        bars.append((f"baseline top passage\n{size}", res["baseline_top_passage"], colors["baseline"]))
+    t = results.get("ttft")
+    if t:
+        bars.append(("ours TTFT\n(LLM stream)", t["ours_ttft"], colors["ours"]))
+        bars.append(("bare client TTFT\n(same server)", t["raw_client_ttft"], "#6e7781"))
+        bars.append(("baseline TTFT", t["baseline_ttft"], colors["baseline"]))
+    if bars:
+        fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(bars)), 4.2))
+        xs = range(len(bars))
+        ax.bar(
+            [x - 0.2 for x in xs],
+            [b[1]["p50_ms"] for b in bars],
+            0.4,
+            color=[b[2] for b in bars],
+            label="p50",
+        )
+        ax.bar(
+            [x + 0.2 for x in xs],
+            [b[1]["p95_ms"] for b in bars],
+            0.4,
+            color=[b[2] for b in bars],
+            alpha=0.45,
+            label="p95",
+        )
+        ax.set_xticks(list(xs), [b[0] for b in bars], fontsize=7)
+        ax.set_ylabel("ms")
+        ax.set_title("Answer latency and time to first token")
+        ax.grid(True, axis="y", alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / "answer.png", dpi=110)
+        plt.close(fig)
+        made.append("answer.png")
+
+    # app RSS over time
+    app = results.get("app", {})
+    if app.get("rss_timeline"):
+        ts = [t for t, _ in app["rss_timeline"]]
+        rs = [r for _, r in app["rss_timeline"]]
+        fig, ax = plt.subplots(figsize=(9, 3.8))
+        ax.plot(ts, rs, color=colors["ours"])
+        marks = app.get("marks", {})
+        for i, (key, label) in enumerate(
+            (("ready", "ready"), ("load_start", "load start"), ("load_end", "load end"))
+        ):
+            if marks.get(key) is not None:
+                ax.axvline(marks[key], color="#6e7781", ls="--")
+                ax.text(marks[key], max(rs) * (0.55 - 0.12 * i), f" {label}", fontsize=8, va="top")
+        ax.set_xlabel("seconds since python app.py")
+        ax.set_ylabel("RSS MB (process tree)")
+        ax.set_title(f"App memory: first start, then {app.get('sessions')} concurrent chat sessions")
+        ax.grid(True, alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(out / "memory.png", dpi=110)
+        plt.close(fig)
+        made.append("memory.png")
+    return made
+
+
+def write_report(results: dict, out: Path) -> str:
+    """Write charts and README.md under ``out``; return the console table."""
+    out.mkdir(parents=True, exist_ok=True)
+    table = console_table(results)
+    try:
+        made = charts(results, out)
+    except Exception as exc:  # a chart must never lose the numbers
+        made = []
+        table += f"\n\n(charts failed: {type(exc).__name__}: {exc})"
+    meta = results["meta"]
+    m0, m1 = meta.get("machine_start", {}), meta.get("machine_end", {})
+    notes = "\n".join(f"- {n}" for n in meta.get("notes", []))
+    imgs = "\n\n".join(f"![{p}]({p})" for p in made)
+    ours_cfg = meta.get("ours_settings") or {}
+    fusion = f"{ours_cfg['fusion']} fusion" if ours_cfg.get("fusion") else "fused"
+    readme = f"""# Benchmarks: 转型顾问 vs a tutorial RAG baseline
+
+Generated by `python -m bench` on {meta["date"]} (commit `{meta["commit"]}`, {meta.get("total_seconds", "?")} s).
+Machine: {m0.get("cpus")} CPU cores, {m0.get("memory_gb")} GB RAM, Python {m0.get("python")}; load average
+(1/5/15 min) at start {m0.get("loadavg_1_5_15")}, at end {m1.get("loadavg_1_5_15")}. Raw numbers:
+[`latest.json`](latest.json).
+
+**Baseline** = the plain pipeline most RAG tutorials ship: LangChain + Chroma, 500-character
+recursive character chunks (50 overlap), dense-only top-5 with the *same* embedder
+({meta["embedder"]}), no BM25, no headings in the embedded text, no role filter, no citation check;
+its "answer" is the top passage. **Ours** = heading-aware sentence chunks, hybrid dense + BM25
+({fusion}), role-aware, extractive answers with verified citations.
+
+## Summary
+
+{chr(10).join("- " + line for line in summary(results))}
+
+## Side by side
+
+{headline(results)}
+
+## Ingest
+
+{ingest_table(results)}
+
+## Answers
+
+{answer_table(results)}
+
+## App: memory and concurrent chat load
+
+{app_table(results)}
+
+## Charts
+
+{imgs}
+
+## How to read these numbers
+
+{notes}
+- Reproduce: `python -m bench` (sizes 1 10 100; this run took {meta.get("total_seconds", "?")} s, most
+  of it embedding the ×10 corpus twice); `python -m bench --quick` (sizes 1 3, short load, a few
+  minutes); `python -m bench --sizes 1 10 100 --no-reuse` embeds every chunk at every size (×100
+  alone then takes the 'est. full s' above).
+"""
+    (out / "README.md").write_text(readme, "utf-8")
+    return table
