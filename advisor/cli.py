@@ -6,6 +6,8 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .config import ROLES, Settings, quiet_network
@@ -20,9 +22,27 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
+@contextmanager
+def console_progress(desc: str = "嵌入文本块") -> Iterator[Callable[[int, int], None]]:
+    """An ingest ``progress`` callback drawing a tqdm bar on stderr, closed on exit."""
     from tqdm import tqdm
 
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=desc, unit="块", file=sys.stderr)
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
     from .embeddings import make_embedder
     from .index import ingest
 
@@ -31,25 +51,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths += [Path(p) for p in args.paths]
     print(f"索引目录：{settings.data_dir}；嵌入模型：{settings.embedder}", file=sys.stderr)
     embedder = make_embedder(settings.embedder)
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc="嵌入文本块", unit="块", file=sys.stderr)
-        bar.update(done - bar.n)
-
     try:
-        report = ingest(settings, embedder, paths, progress=progress)
+        with console_progress() as progress:
+            report = ingest(settings, embedder, paths, progress=progress)
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断：原有索引保持不变。", file=sys.stderr)
         return 130
-    finally:
-        if bar is not None:
-            bar.close()
     for s in report.skipped:
         print(f"跳过 {s.path}：{s.reason}", file=sys.stderr)
     if not report.changed:

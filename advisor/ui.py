@@ -456,24 +456,12 @@ def launch(demo: gr.Blocks, settings: Settings, **overrides):
 # -- first start -----------------------------------------------------------------------------------
 def ensure_index(settings: Settings, embedder) -> None:
     """Build the index from ``settings.corpus_dir`` when there is none, with a console progress bar."""
-    from tqdm import tqdm
-
+    from .cli import console_progress
     from .index import ingest
 
     print("首次启动：正在建立索引…", file=sys.stderr, flush=True)
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc="嵌入文本块", unit="块", file=sys.stderr)
-        bar.update(done - bar.n)
-
-    try:
+    with console_progress() as progress:
         report = ingest(settings, embedder, [Path(settings.corpus_dir)], progress=progress)
-    finally:
-        if bar is not None:
-            bar.close()
     print(f"索引已建立：{report.documents} 篇文档，{report.chunks} 个文本块。", file=sys.stderr, flush=True)
 
 
