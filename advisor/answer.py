@@ -385,7 +385,8 @@ class Answerer:
             return
         hist = normalize_history(history, self.settings.history_turns)
         cleaned, injected = strip_injection(question)
-        query = self.condense(cleaned, hist) if cleaned else ""
+        # A condensed follow-up carries the previous question too; keep it within the search limit.
+        query = (self.condense(cleaned, hist) if cleaned else "")[-self.settings.max_question_chars :]
         # An explicit role filters; a role only named in the conversation is a soft preference
         # (the retriever infers it from the condensed query) and frames the LLM prompt.
         passages = self.search(query, k=self.settings.top_k, role=role) if query else []

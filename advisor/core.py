@@ -69,6 +69,9 @@ class Advisor:
         if not query:
             msg = "问题不能为空"
             raise ValueError(msg)
+        if len(query) > self.settings.max_question_chars:  # the embedder reads every token it is given
+            msg = f"问题太长（{len(query)} 字），请精简到 {self.settings.max_question_chars} 字以内"
+            raise ValueError(msg)
         self.refresh()
         return self.retriever.search(query, k=k, role=role, mode=mode)
 

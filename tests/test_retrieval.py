@@ -41,6 +41,8 @@ def test_role_filter_keeps_role_and_general_passages(adv):
     assert not any("市场中层" in p.section for p in ops)
     with pytest.raises(ValueError, match="未知角色"):
         adv.search("转型", role="厨师")
+    with pytest.raises(ValueError, match="太长"):
+        adv.search("转型" * 5000)
 
 
 def test_bm25_scores_chinese_queries():
