@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -22,7 +20,6 @@ from advisor.config import ROOT
 from .measure import RSSSampler, mb, say
 
 APP = ROOT / "app.py"
-FEEDBACK_OK = "已记录"
 
 
 def app_available() -> bool:
@@ -134,60 +131,6 @@ def feedback_lines(path: Path) -> int:
     return n
 
 
-def builtin_load(url: str, questions: list[str], sessions: int, seconds: float, seed: int = 7) -> dict:
-    """``sessions`` concurrent chat sessions (gradio_client) for ``seconds``; 👍/👎 after each answer.
-
-    Used only when ``bench/chat_load.py`` is not available. Each session keeps up to three turns of
-    history, then starts a new conversation.
-    """
-    from gradio_client import Client
-
-    deadline = time.monotonic() + seconds
-    lock = threading.Lock()
-    stats = {"answers": 0, "errors": [], "feedback_calls": 0, "feedback_ok": 0, "latencies_s": []}
-
-    def session(n: int) -> None:
-        rng = random.Random(seed + n)
-        try:
-            client = Client(url, verbose=False)
-        except Exception as exc:
-            with lock:
-                stats["errors"].append(f"session {n}: connect: {type(exc).__name__}: {exc}"[:300])
-            return
-        history: list = []
-        while time.monotonic() < deadline:
-            q = rng.choice(questions)
-            t0 = time.perf_counter()
-            try:
-                history = ask_once(client, q, history)
-                took = time.perf_counter() - t0
-                last = history[-1] if history else {}
-                if last.get("role") != "assistant" or not str(last.get("content", "")).strip():
-                    msg = "empty answer"
-                    raise RuntimeError(msg)
-                vote = rng.choice(["up", "down"])
-                status = client.predict(len(history) - 1, vote, api_name="/feedback")
-                with lock:
-                    stats["answers"] += 1
-                    stats["latencies_s"].append(took)
-                    stats["feedback_calls"] += 1
-                    stats["feedback_ok"] += FEEDBACK_OK in str(status)
-            except Exception as exc:
-                with lock:
-                    stats["errors"].append(f"session {n}: {type(exc).__name__}: {exc}"[:300])
-                history = []
-            if len(history) >= 6:
-                history = []
-
-    threads = [threading.Thread(target=session, args=(n,), daemon=True) for n in range(sessions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=seconds + 240)
-    stats["hung_sessions"] = sum(t.is_alive() for t in threads)
-    return stats
-
-
 def run_app_checks(workdir: Path, questions: list[str], sessions: int, seconds: float) -> dict:
     """Start the app on an empty data dir (it ingests on first start), probe it, load it, stop it."""
     from gradio_client import Client
@@ -250,21 +193,10 @@ def run_app_checks(workdir: Path, questions: list[str], sessions: int, seconds: 
 
 
 def run_load(url: str, questions: list[str], sessions: int, seconds: float) -> dict:
-    """Prefer the shared ``bench.chat_load`` driver; fall back to :func:`builtin_load`."""
-    try:
-        from . import chat_load  # owned by another engineer; optional here
-    except ImportError:
-        chat_load = None
-    runner = getattr(chat_load, "run_load", None) if chat_load else None
-    if runner is None:
-        say(
-            f"app: {sessions} sessions × {seconds:.0f}s with feedback (built-in driver; bench.chat_load absent)"
-        )
-        res = builtin_load(url, questions, sessions, seconds)
-        res["driver"] = "bench.app_probe.builtin_load"
-        return res
+    """The shared concurrent-chat driver (``bench.chat_load``), labelled for the report."""
+    from .chat_load import run_load as chat_load_run
+
     say(f"app: {sessions} sessions × {seconds:.0f}s with feedback (bench.chat_load)")
-    res = runner(url, questions=questions, sessions=sessions, seconds=seconds)
-    res = dict(res) if isinstance(res, dict) else {"result": str(res)}
+    res = dict(chat_load_run(url, questions=questions, sessions=sessions, seconds=seconds))
     res["driver"] = "bench.chat_load.run_load"
     return res
