@@ -1,11 +1,14 @@
-"""转型顾问: a retrieval-augmented career-transition advisor for China's internet industry."""
+"""转型顾问: a retrieval-augmented career-transition advisor for China's internet industry.
 
-from .config import Settings, quiet_network
+Importing the package changes nothing in the environment; entry points call
+``advisor.config.quiet_network()`` before they load chromadb or gradio.
+"""
 
-quiet_network()
+from .answer import Answer
+from .config import Settings
+from .core import Advisor
+from .errors import AdvisorError
+from .retrieval import Passage
 
-from .core import Advisor  # noqa: E402
-from .retrieval import Passage  # noqa: E402
-
-__all__ = ["Advisor", "Passage", "Settings"]
-__version__ = "0.1.0"
+__all__ = ["Advisor", "AdvisorError", "Answer", "Passage", "Settings"]
+__version__ = "0.2.0"

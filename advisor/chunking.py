@@ -6,8 +6,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .config import GENERAL_ROLE, ROLES
-from .corpus import Document
+from .corpus import GENERAL_ROLE, Document
+from .errors import ConfigError
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 # A sentence runs to a Chinese/Western terminator (plus closing quotes/brackets) or a line break.
@@ -109,10 +109,10 @@ def cap_spans(body: str, spans: list[tuple[int, int]], max_len: int) -> list[tup
     return out
 
 
-def chunk_roles(doc: Document, path: tuple[str, ...]) -> tuple[str, ...]:
-    """Roles of the outermost heading that names one, else the document's roles."""
+def chunk_roles(doc: Document, path: tuple[str, ...], roles: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Roles (of the known ``roles``) named by the outermost heading that names one, else the document's."""
     for heading in path:
-        found = tuple(r for r in ROLES if r in heading)
+        found = tuple(r for r in roles if r in heading)
         if found:
             return found
     return doc.roles or (GENERAL_ROLE,)
@@ -149,16 +149,18 @@ def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
     return f"{doc_id}#{digest}"
 
 
-def chunk_document(doc: Document, size: int = 320, overlap: int = 80, max_len: int = 600) -> list[Chunk]:
+def chunk_document(
+    doc: Document, size: int = 320, overlap: int = 80, max_len: int = 600, roles: tuple[str, ...] = ()
+) -> list[Chunk]:
     """Split by heading first, then pack whole sentences; a sentence is only cut when it alone
     exceeds ``max_len`` (the embedder would truncate it anyway)."""
     if size <= 0 or overlap < 0 or overlap >= size or max_len < size:
         msg = f"chunk size/overlap 无效：size={size}, overlap={overlap}"
-        raise ValueError(msg)
+        raise ConfigError(msg)
     chunks: list[Chunk] = []
     for section in split_sections(doc.body):
         spans = cap_spans(doc.body, split_sentences(doc.body, section.start, section.end), max_len)
-        roles = chunk_roles(doc, section.path)
+        tags = chunk_roles(doc, section.path, roles)
         for group in _pack(spans, size, overlap):
             start, end = group[0][0], group[-1][1]
             text = doc.body[start:end]
@@ -171,7 +173,7 @@ def chunk_document(doc: Document, size: int = 320, overlap: int = 80, max_len: i
                     text=text,
                     start=start,
                     end=end,
-                    roles=roles,
+                    roles=tags,
                     source=doc.source,
                 )
             )

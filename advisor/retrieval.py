@@ -1,13 +1,18 @@
-"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal-rank fusion."""
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused (convex combination of min-max
+normalised scores by default, or weighted reciprocal-rank fusion), a soft preference for the asker's
+role, and an optional CrossEncoder second stage."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 
 from .chunking import SECTION_SEP, Chunk
-from .config import GENERAL_ROLE, ROLES, Settings
-from .index import IndexSnapshot
+from .config import Settings
+from .corpus import GENERAL_ROLE
+from .errors import InputError
+from .knowledge import Knowledge
+from .query import infer_role, retrieval_query
+from .store import IndexSnapshot
 
 
 @dataclass
@@ -37,58 +42,13 @@ class Passage:
         return d
 
 
-_PATHS = ("纵向深耕", "横向跨界", "斜向突破")
-ROLE_HINTS = {
-    "技术": (
-        "程序员",
-        "开发",
-        "后端",
-        "前端",
-        "算法",
-        "架构",
-        "码农",
-        "技术",
-        "工程师",
-        "写代码",
-        "java",
-        "运维",
-    ),
-    "产品": ("产品经理", "做产品", "产品岗", "产品中层", "产品总监", "pm"),
-    "运营": ("运营",),
-    "市场": ("市场", "营销", "投放", "品牌", "广告"),
-}
-
-
-def infer_role(question: str, history: list[dict] | None = None) -> str | None:
-    """The user's own role when the question (or, failing that, earlier turns) names exactly one."""
-    earlier = [m["content"] for m in reversed(history or []) if m.get("role") == "user"]
-    for text in [question, *earlier]:
-        low = text.lower()
-        found = [r for r, hints in ROLE_HINTS.items() if any(h in low for h in hints)]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            return None
-    return None
-
-
-_BROAD = re.compile(r"(怎么|如何|该|往哪|有啥|啥|什么|哪些)\S{0,3}(转型|出路|路子|路径|方向|发展|走|转)")
-_SPECIFIC = re.compile(r"模板|表格|清单|计划|看板|止损|风险|试错|验证|指标|案例|工具|存款|积蓄|钱")
-
-
-def retrieval_query(query: str, role: str | None) -> str:
-    """A broad "which way should I go" question from a known role asks for that role's three paths."""
-    if role and _BROAD.search(query) and not _SPECIFIC.search(query) and not any(p in query for p in _PATHS):
-        return f"{query} {role}中层 {' '.join(_PATHS)}"
-    return query
-
-
-def check_role(role: str | None) -> str | None:
+def check_role(role: str | None, kb: Knowledge) -> str | None:
+    """The role argument as a known role name; ``None``/""/全部 mean no role; anything else is refused."""
     if role in (None, "", "全部"):
         return None
-    if role not in ROLES:
-        msg = f"未知角色 {role!r}；可选：{'、'.join(ROLES)}"
-        raise ValueError(msg)
+    if role not in kb.roles:
+        msg = f"未知角色 {role!r}；可选：{'、'.join(kb.role_names)}"
+        raise InputError(msg)
     return role
 
 
@@ -152,11 +112,12 @@ class Retriever:
         self, query: str, k: int | None = None, role: str | None = None, mode: str | None = None
     ) -> list[Passage]:
         k = k or self.settings.top_k
-        role = check_role(role)
+        kb = self.snapshot.knowledge
+        role = check_role(role, kb)
         mode = mode or self.settings.retrieval_mode
         n = max(self.settings.candidates, k)
-        hint = role or infer_role(query)
-        query = retrieval_query(query, hint)
+        hint = role or infer_role(query, kb)
+        query = retrieval_query(query, hint, kb)
         dense = self.dense(query, n, role) if mode in ("hybrid", "dense") else []
         lexical = self.lexical(query, n, role) if mode in ("hybrid", "bm25") else []
         dense_map, bm25_map = dict(dense), dict(lexical)

@@ -27,32 +27,26 @@ import json
 import os
 import platform
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from advisor.knowledge import packaged_knowledge
+from testkit.app_process import AppProcess
+from testkit.chat import REQUEST_TIMEOUT_S, timed_ask
+from testkit.stats import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "chat_load.json"
-PENDING_PREFIX = "⏳"
-QUESTIONS = [
-    ("阿里出来的王姐后来做了什么？", "全部"),
-    ("产品经理和项目经理有什么区别？", "全部"),
-    ("我是做运营的，35岁了该怎么转型？", "运营"),
-    ("老张后来怎么样了？", "全部"),
-    ("技术中层怎么转AI解决方案架构师？", "技术"),
-    ("做市场投放的怎么降低获客成本？", "市场"),
-    ("老周现在在做什么？", "全部"),
-    ("转型失败了怎么止损？", "全部"),
-]
-REQUEST_TIMEOUT_S = 60.0
 GOLDEN = ROOT / "evals" / "golden.jsonl"
+
+
+def example_questions() -> list[tuple[str, str]]:
+    """The app's own example questions (from the knowledge data), role 全部 where none is given."""
+    return [(q, r or "全部") for q, r in packaged_knowledge().example_questions()]
 
 
 def question_pool() -> list[tuple[str, str]]:
@@ -65,62 +59,7 @@ def question_pool() -> list[tuple[str, str]]:
                 case = json.loads(line)
                 if case.get("question"):
                     pool.append((case["question"], case.get("role") or "全部"))
-    return pool or list(QUESTIONS)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _text(content) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return str(content.get("text") or "")
-    if isinstance(content, (list, tuple)):
-        return "".join(_text(c) for c in content)
-    return ""
-
-
-def _answer_text(output) -> str:
-    """The last assistant message of a /chat output ``(history, sources, box)``."""
-    try:
-        history = output[0]
-        last = history[-1]
-    except (TypeError, IndexError, KeyError):
-        return ""
-    if not isinstance(last, dict) or last.get("role") != "assistant":
-        return ""
-    return _text(last.get("content"))
-
-
-def pct(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
-def timed_ask(client, question: str, history: list, role: str) -> tuple[float | None, float, list]:
-    """One streamed /chat call: (seconds to first answer text, seconds to final output, history)."""
-    t0 = time.perf_counter()
-    first = None
-    job = client.submit(question, history, role, api_name="/chat")
-    for output in job:
-        text = _answer_text(output)
-        if first is None and text.strip() and not text.startswith(PENDING_PREFIX):
-            first = time.perf_counter() - t0
-    final = job.result(timeout=REQUEST_TIMEOUT_S)
-    full = time.perf_counter() - t0
-    text = _answer_text(final)
-    if not text.strip() or text.startswith(PENDING_PREFIX):
-        msg = "no answer in the final output"
-        raise RuntimeError(msg)
-    return (first if first is not None else full), full, final[0]
+    return pool or example_questions()
 
 
 def run_level(url: str, n: int, questions: int, pool: list[tuple[str, str]], offset: int = 0) -> dict:
@@ -172,10 +111,10 @@ def run_level(url: str, n: int, questions: int, pool: list[tuple[str, str]], off
         "errors": len(errors) + hung,
         "error_samples": errors[:5],
         "hung_sessions": hung,
-        "ttft_p50_ms": ms(pct(ttft, 50)),
-        "ttft_p95_ms": ms(pct(ttft, 95)),
-        "full_p50_ms": ms(pct(full, 50)),
-        "full_p95_ms": ms(pct(full, 95)),
+        "ttft_p50_ms": ms(percentile(ttft, 50)),
+        "ttft_p95_ms": ms(percentile(ttft, 95)),
+        "full_p50_ms": ms(percentile(full, 50)),
+        "full_p95_ms": ms(percentile(full, 95)),
         "full_max_ms": ms(max(full) if full else None),
         "full_mean_ms": ms(statistics.fmean(full) if full else None),
         "wall_s": round(wall, 2),
@@ -188,7 +127,7 @@ def run_load(url: str, questions: list[str] | None = None, sessions: int = 5, se
     voting 👍/👎 through ``/feedback`` after each answer."""
     from gradio_client import Client
 
-    pool = list(questions) if questions else [q for q, _ in QUESTIONS]
+    pool = list(questions) if questions else [q for q, _ in example_questions()]
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
     stats: dict = {
@@ -235,72 +174,6 @@ def run_load(url: str, questions: list[str] | None = None, sessions: int = 5, se
     return stats
 
 
-class AppServer:
-    """``python app.py`` in extractive mode on a free loopback port (SIGINT to stop)."""
-
-    def __init__(self, data_dir: Path, workdir: Path) -> None:
-        self.data_dir, self.workdir = data_dir, workdir
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-        self.log_path = workdir / "app.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def __enter__(self) -> AppServer:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
-        env.update(
-            {
-                "ADVISOR_DATA_DIR": str(self.data_dir),
-                "ADVISOR_FEEDBACK_PATH": str(self.workdir / "feedback.jsonl"),
-                "ADVISOR_HOST": "127.0.0.1",
-                "ADVISOR_PORT": str(self.port),
-                "ADVISOR_LLM": "extractive",
-                "GRADIO_ANALYTICS_ENABLED": "False",
-                "HF_HUB_OFFLINE": "1",
-            }
-        )
-        with self.log_path.open("wb") as log:
-            # cwd = workdir: no developer .env is read.
-            self.proc = subprocess.Popen(
-                [sys.executable, str(ROOT / "app.py")],
-                cwd=self.workdir,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                msg = f"app exited with {self.proc.returncode}:\n{self.log_tail()}"
-                raise RuntimeError(msg)
-            try:
-                with urllib.request.urlopen(self.url + "config", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.5)
-        self.__exit__(None, None, None)
-        msg = f"app did not start within 600 s:\n{self.log_tail()}"
-        raise RuntimeError(msg)
-
-    def log_tail(self, n: int = 1500) -> str:
-        try:
-            return self.log_path.read_text("utf-8", errors="replace")[-n:]
-        except OSError:
-            return ""
-
-    def __exit__(self, *exc) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Concurrent chat sessions against the app (127.0.0.1 only)")
     parser.add_argument("--n", type=int, nargs="+", default=[1, 5, 20], help="concurrent sessions per level")
@@ -320,11 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         load_start = os.getloadavg()
         t0 = time.perf_counter()
         levels = []
-        with AppServer(Path(data_dir), workdir) as app:
-            startup = time.perf_counter() - t0
+        with AppProcess(workdir, data_dir=Path(data_dir)) as app:
+            startup = app.ready_s or (time.perf_counter() - t0)
             print(f"app ready at {app.url} in {startup:.1f} s", file=sys.stderr, flush=True)
             pool = question_pool()
-            run_level(app.url, 1, 1, list(QUESTIONS))  # one warm request (connection setup), not counted
+            run_level(app.url, 1, 1, example_questions())  # one warm request (connection setup), not counted
             offset = 0
             for n in args.n:
                 res = run_level(app.url, n, args.questions, pool, offset)

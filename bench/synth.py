@@ -30,8 +30,8 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from advisor.chunking import split_sections, split_sentences
-from advisor.config import ROLES
 from advisor.corpus import Document
+from advisor.knowledge import packaged_knowledge
 
 SYNTH_TITLE = "转型资料汇编·第{n}号"
 _TITLE_RE = re.compile(r"转型资料汇编·第\d+号")
@@ -81,7 +81,7 @@ LABELS = ("经验之谈", "常见误区", "一点观察", "实操记录", "复�
 
 
 def _role_tag(path: tuple[str, ...]) -> str:
-    named = [r for r in ROLES if any(r in h for h in path)]
+    named = [r for r in packaged_knowledge().role_names if any(r in h for h in path)]
     return "、".join(named[:2]) if named else "职场"
 
 

@@ -1,8 +1,8 @@
-"""``python -m evals``: run the golden set and gate on the scores (see ``evals.runner``)."""
+"""``python -m evals``: see ``evals/cli.py``."""
 
 import sys
 
-from .runner import main
+from .cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

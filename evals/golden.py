@@ -1,8 +1,11 @@
-"""The golden Q&A set: loading, and resolving gold quotes to character spans in the corpus."""
+"""The golden Q&A set: loading cases, resolving gold quotes to character spans in the corpus, and the
+groups and subsets reports are cut by."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,3 +77,80 @@ def resolve_spans(cases: list[Case], bodies: dict[str, str]) -> None:
                 raise ValueError(msg)
             g.start = body.index(g.quote)
             g.end = g.start + len(g.quote)
+
+
+def golden_digest(path: Path = GOLDEN) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+# Groups a case can belong to (a case may be in several); codes keep charts ASCII-only.
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("tech", "技术"),
+    ("prod", "产品"),
+    ("ops", "运营"),
+    ("mkt", "市场"),
+    ("story", "大厂故事"),
+    ("explainer", "岗位解读"),
+    ("multi", "多轮"),
+    ("cross", "跨文档"),
+    ("oos", "拒答"),
+)
+_ROLE_CODES = {"技术": "tech", "产品": "prod", "运营": "ops", "市场": "mkt"}
+
+
+def case_groups(case: Case) -> list[str]:
+    tags = set(case.tags)
+    prefix = case.id.split("-", 1)[0]
+    out = [code for role, code in _ROLE_CODES.items() if case.role == role or role in tags]
+    if prefix == "story" or "故事" in tags:
+        out.append("story")
+    if prefix == "role" or "岗位解读" in tags:
+        out.append("explainer")
+    if case.turns or "多轮" in tags:
+        out.append("multi")
+    if "跨文档" in tags or len({g.doc_id for g in case.gold}) > 1:
+        out.append("cross")
+    if not case.answerable:
+        out.append("oos")
+    return out
+
+
+def pick_subset(cases: Sequence[Case], n: int) -> list[Case]:
+    """``n`` cases spread over the id prefixes (round-robin, file order): small runs still see
+    every kind of question."""
+    buckets: dict[str, list[Case]] = {}
+    for c in cases:
+        buckets.setdefault(c.id.split("-", 1)[0], []).append(c)
+    out: list[Case] = []
+    while len(out) < min(n, len(cases)):
+        for b in buckets.values():
+            if b and len(out) < n:
+                out.append(b.pop(0))
+    order = {c.id: i for i, c in enumerate(cases)}
+    return sorted(out, key=lambda c: order[c.id])
+
+
+def select(cases: list[Case], ids: str | None = None, subset: int | None = None) -> list[Case]:
+    """The cases named in ``ids`` (comma-separated), or a spread ``subset``, or all."""
+    if ids:
+        wanted = [s.strip() for s in ids.split(",") if s.strip()]
+        by_id = {c.id: c for c in cases}
+        missing = [w for w in wanted if w not in by_id]
+        if missing:
+            msg = f"unknown case ids: {', '.join(missing)}"
+            raise ValueError(msg)
+        return [by_id[w] for w in wanted]
+    return pick_subset(cases, subset) if subset else cases
+
+
+def generative_smoke_cases(cases: Sequence[Case]) -> list[Case]:
+    """2 answerable single-turn questions (a story, an explainer) + 1 out-of-scope: the path, not quality."""
+    picked: list[Case] = []
+    for prefix in ("story", "role"):
+        c = next((c for c in cases if c.id.startswith(prefix + "-") and c.answerable and not c.turns), None)
+        if c:
+            picked.append(c)
+    c = next((c for c in cases if not c.answerable and "注入" not in c.tags), None)
+    if c:
+        picked.append(c)
+    return picked

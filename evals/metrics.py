@@ -7,7 +7,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from advisor.citations import SUPPORT_THRESHOLD, UNSUPPORTED_MARK, is_claim, split_units, support
+from advisor.citations import SUPPORT_THRESHOLD, is_claim, split_units, support
+from advisor.markup import is_label_line, strip_markers
 
 from .golden import Gold
 
@@ -49,27 +50,13 @@ def retrieval_scores(ranked_flags: list[list[bool]], n_relevant: list[int]) -> d
 # -- answer metrics (no LLM judge) ----------------------------------------------------------------
 
 _CITE_MARK = re.compile(r"\[(\d{1,3})\]")
-_NOISE = re.compile(r"\[\d{1,3}\]|" + re.escape(UNSUPPORTED_MARK))
 _ENUM = re.compile(r"^\s*(?:(?:[-*•·]+|\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）])\s*)+")
-# Lines the composer writes itself; they are never claims and never part of the answer's content.
-BOILERPLATE_PREFIXES = ("【摘录模式】", "⚠", "（问题中")
-LABEL_PREFIXES = ("【摘录模式】", "**", "⚠")
-
-
-def strip_markers(text: str) -> str:
-    return _NOISE.sub("", text)
 
 
 def normalize(text: str) -> str:
     """Markers removed, NFKC-folded (full/half width), whitespace removed, lower-cased."""
     text = unicodedata.normalize("NFKC", strip_markers(text))
     return "".join(text.split()).lower()
-
-
-def answer_body(text: str) -> str:
-    """The answer without the composer's boilerplate lines (mode notice, fallback notice)."""
-    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith(BOILERPLATE_PREFIXES)]
-    return strip_markers("\n".join(lines)).strip()
 
 
 def keypoint_hits(text: str, key_points: Sequence[Sequence[str]]) -> list[bool]:
@@ -154,7 +141,7 @@ def claim_units(text: str) -> list[tuple[str, list[int]]]:
     """Claim sentences of an answer with the passage numbers each cites (ALCE-style)."""
     out: list[tuple[str, list[int]]] = []
     for line in text.splitlines():
-        if line.lstrip().startswith(LABEL_PREFIXES):
+        if is_label_line(line):
             continue
         for unit in split_units(line):
             if not is_claim(unit):

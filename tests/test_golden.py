@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.config import ROLES, ROOT
+from advisor.config import packaged_corpus
 from advisor.corpus import load_documents
+from advisor.knowledge import packaged_knowledge
 from evals.golden import GOLDEN, load_cases, resolve_spans
 from evals.metrics import normalize
 
@@ -30,7 +31,7 @@ def raw() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def bodies() -> dict[str, str]:
-    docs, skipped = load_documents([ROOT / "corpus"])
+    docs, skipped = load_documents([packaged_corpus()])
     assert not [s for s in skipped if not s.path.endswith("README.md")], skipped
     return {d.doc_id: d.body for d in docs}
 
@@ -64,7 +65,7 @@ def test_schema(raw, bodies):
             problems.append(f"{cid}: question must be a non-empty string")
         if "turns" in case and not _is_str_list(case["turns"], 2):
             problems.append(f"{cid}: turns must be ≥2 non-empty strings")
-        if case["role"] is not None and case["role"] not in ROLES:
+        if case["role"] is not None and case["role"] not in packaged_knowledge().role_names:
             problems.append(f"{cid}: role {case['role']!r}")
         if not (isinstance(case["reference_answer"], str) and case["reference_answer"].strip()):
             problems.append(f"{cid}: reference_answer")
@@ -112,7 +113,7 @@ def test_coverage_counts(raw):
     """The mix the issue asks for."""
     cases = load_cases()
     assert len(cases) >= 60
-    for role in ROLES:
+    for role in packaged_knowledge().role_names:
         n = sum(c.role == role or role in c.tags for c in cases)
         assert n >= 8, f"{role}: {n} cases"
     for person in ("老张", "王姐", "老周"):

@@ -6,11 +6,14 @@ import sys
 import time
 
 import pytest
-from conftest import free_port, make_settings, write
+from conftest import ROOT, write
 
 from advisor import Advisor
-from advisor.config import ROOT
-from advisor.index import IndexMismatchError, Manifest, ingest, load_snapshot
+from advisor.errors import IndexMismatchError
+from advisor.indexing import ingest
+from advisor.store import Manifest, load_snapshot
+from testkit.net import free_port
+from testkit.settings import isolated_settings
 
 DOC_A = "---\nid: doc-a\ntitle: 私域笔记\nroles: [运营]\n---\n## 一、私域\n私域流量要靠社群沉淀。获客成本越来越高。\n"
 DOC_B = "---\nid: doc-b\ntitle: 架构笔记\nroles: [技术]\n---\n## 一、云原生\n后端中层要学 K8s 容器化部署。\n"
@@ -32,7 +35,7 @@ def test_reingest_skips_unchanged_replaces_changed_deletes_removed(settings, emb
     write(src / "story-c.txt", "第三篇\n\n老张回襄阳做了小卖部的收银系统。")
     third = ingest(settings, embedder, [src])
     assert third.updated == ["doc-a"] and third.removed == ["doc-b"] and third.added == ["story-c"]
-    assert third.embedded_chunks < third.chunks + 1
+    assert third.embedded_chunks == third.chunks and third.reused_chunks == 0  # both documents are new text
     snap = load_snapshot(settings)
     assert {c.doc_id for c in snap.chunks} == {"doc-a", "story-c"}
     assert any("一年涨了三成" in c.text for c in snap.chunks)
@@ -44,6 +47,35 @@ def test_reingest_skips_unchanged_replaces_changed_deletes_removed(settings, emb
     names = [c.name for c in adv.client.list_collections()]
     assert names == [Manifest.read(settings.data_dir).collection]
     assert len(list(settings.data_dir.glob("store_g*.json"))) == 1
+
+
+def test_unchanged_documents_reuse_their_vectors(settings, embedder, tmp_path, monkeypatch):
+    """Only the changed document is embedded again; the other's vectors are copied, and identical."""
+    src = tmp_path / "src"
+    write(src / "a.md", DOC_A)
+    write(src / "b.md", DOC_B)
+    ingest(settings, embedder, [src])
+    adv = Advisor.load(settings, embedder=embedder)
+    old = adv.client.get_collection(Manifest.read(settings.data_dir).collection)
+    b_ids = [c.chunk_id for c in load_snapshot(settings).chunks if c.doc_id == "doc-b"]
+    before = old.get(ids=b_ids, include=["embeddings"])["embeddings"]
+
+    calls = []
+    original = type(embedder).embed_documents
+
+    def counting(self, texts):
+        calls.extend(texts)
+        return original(self, texts)
+
+    monkeypatch.setattr(type(embedder), "embed_documents", counting)
+    write(src / "a.md", DOC_A.replace("越来越高", "一年涨了三成"))
+    report = ingest(settings, embedder, [src])
+    assert report.updated == ["doc-a"] and report.unchanged == ["doc-b"]
+    assert report.reused_chunks == len(b_ids) and report.embedded_chunks == report.chunks - len(b_ids)
+    assert calls and all("私域" in t for t in calls)  # only doc-a's text went to the embedder
+    new = adv.client.get_collection(Manifest.read(settings.data_dir).collection)
+    after = new.get(ids=b_ids, include=["embeddings"])["embeddings"]
+    assert [list(v) for v in after] == [list(v) for v in before]
 
 
 def test_bad_files_are_skipped_with_clear_messages(settings, embedder, tmp_path):
@@ -141,7 +173,7 @@ def test_chroma_server_mode(tmp_path, embedder):
                 time.sleep(0.2)
         else:
             pytest.fail("chroma run did not start")
-        settings = make_settings(tmp_path / "meta", chroma_host="127.0.0.1", chroma_port=port)
+        settings = isolated_settings(tmp_path / "meta", chroma_host="127.0.0.1", chroma_port=port)
         write(tmp_path / "src" / "a.md", DOC_A)
         write(tmp_path / "src" / "b.md", DOC_B)
         report = ingest(settings, embedder, [tmp_path / "src"])

@@ -9,10 +9,13 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from advisor.answer import Answer
 from advisor.citations import Citation
+from advisor.markup import answer_body
 from advisor.retrieval import Passage
-from evals.golden import Case, Gold, load_cases
+from evals.cli import main
+from evals.gates import GATES, Gate, check_gates
+from evals.golden import Case, Gold, generative_smoke_cases, load_cases, pick_subset
+from evals.judge import judge_answer, parse_judgement
 from evals.metrics import (
-    answer_body,
     citation_problems,
     citation_support,
     citation_valid,
@@ -26,22 +29,8 @@ from evals.metrics import (
     rouge_tokens,
     supports,
 )
-from evals.runner import (
-    GATES,
-    CaseResult,
-    Gate,
-    _width,
-    aggregate,
-    check_gates,
-    evaluate,
-    generative_smoke_cases,
-    judge_answer,
-    main,
-    parse_judgement,
-    pick_subset,
-    text_table,
-    write_report,
-)
+from evals.report import _width, text_table, write_report
+from evals.runner import aggregate, evaluate, run
 
 BODY = (
     "# 转型指南\n"
@@ -213,25 +202,40 @@ def test_retrieval_flags_use_overlap():
     assert 0 < ndcg_at(flags, 5, 1) < 1
 
 
-def result(cid: str, answerable: bool, refused: bool, **kw) -> CaseResult:
-    return CaseResult(id=cid, groups=[], question="q", turns=[], answerable=answerable, refused=refused, **kw)
-
-
 def test_refusal_accuracy_and_false_refusals():
-    results = [
-        result("oos-01", False, True, citation_valid=1.0),
-        result("oos-02", False, False),
-        result("tech-01", True, False, coverage=1.0, hit5=1.0),
-        result("tech-02", True, False, coverage=0.5, hit5=1.0),
-        result("tech-03", True, True, coverage=0.0, hit5=0.0, citation_valid=1.0),
-        result("tech-04", True, False, coverage=0.5, hit5=0.0),
-    ]
-    m = aggregate(results)
+    """Scores from the real evaluators through the run loop, averaged over the cases they apply to."""
+    gold = [Gold("guide", P1.text, P1.start, P1.end)]
+
+    def case(cid: str, answerable: bool) -> Case:
+        return Case(
+            cid,
+            "问",
+            None,
+            None,
+            "参考",
+            gold if answerable else [],
+            [["薪资涨幅"], ["月球"]] if answerable else [],
+            answerable,
+        )
+
+    cited = answer("技术中层转型后薪资涨幅可达 30%-50%[1]。", [cite(1, P1)], passages=[P1])
+    off = answer("老张回到襄阳开了一家书店[1]。", [cite(1, P2, P2.text[:12])], passages=[P2])
+    refused = Answer(text="抱歉", refused=True)
+    replies = {
+        "oos-01": refused,
+        "oos-02": off,
+        "tech-01": cited,
+        "tech-02": off,
+        "tech-03": refused,
+        "tech-04": cited,
+    }
+    cases = [case(cid, cid.startswith("tech")) for cid in replies]
+    m = aggregate(run(lambda c: replies[c.id], cases, BODIES))
     assert m["refusal_accuracy"] == 0.5
     assert m["false_refusal_rate"] == 0.25
-    assert m["coverage"] == 0.5
-    assert m["hit@5"] == 0.5
-    assert m["citation_validity"] == pytest.approx(2 / 6, abs=1e-3)
+    assert m["coverage"] == 0.25  # 薪资涨幅 in two of four answerable answers, 月球 in none
+    assert m["hit@5"] == 0.5  # the gold passage was used by tech-01 and tech-04
+    assert m["citation_validity"] == 1.0
 
 
 # -- gate ---------------------------------------------------------------------------------------

@@ -18,17 +18,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import free_port, make_settings, write
+from conftest import ROOT, write
 from pydantic import SecretStr
 
 from advisor import Advisor
 from advisor.answer import Answer
-from advisor.config import ROOT
-from advisor.index import Manifest, ingest
-
-if str(ROOT) not in sys.path:  # bench/ is a folder of the repo, not an installed package
-    sys.path.insert(0, str(ROOT))
-from bench.fake_openai import FakeOpenAI, Script
+from advisor.indexing import ingest
+from advisor.store import Manifest
+from testkit.fake_openai import FakeOpenAI, Script
+from testkit.net import free_port
+from testkit.settings import isolated_settings
 
 SECRET = "sk-secret-XYZ-31415"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -63,7 +62,7 @@ def small_index(tmp_path_factory, embedder):
     root = tmp_path_factory.mktemp("reliability")
     write(root / "src" / "tech.md", DOC_TECH)
     write(root / "src" / "ops.md", DOC_OPS)
-    settings = make_settings(root / "data")
+    settings = isolated_settings(root / "data")
     ingest(settings, embedder, [root / "src"])
     return settings
 
@@ -200,7 +199,7 @@ def big_folder(root: Path, docs: int = 7, seed: int = 3) -> Path:
 def test_killed_ingest_leaves_old_index_serving_and_next_ingest_completes(tmp_path, embedder):
     src = tmp_path / "small"
     write(src / "tech.md", DOC_TECH)
-    settings = make_settings(tmp_path / "data")
+    settings = isolated_settings(tmp_path / "data")
     first = ingest(settings, embedder, [src])
     before = Manifest.read(settings.data_dir)
     bulk = big_folder(tmp_path / "bulk")
@@ -356,7 +355,7 @@ def test_fuzz_ingest_skips_bad_files_with_reasons(tmp_path, embedder):
         write(path, text)
     write(src / ".hidden.md", "隐藏文件不读。")  # dot files are ignored, not skipped
 
-    settings = make_settings(tmp_path / "data")
+    settings = isolated_settings(tmp_path / "data")
     report = ingest(settings, embedder, [src])
     skipped = {Path(s.path).name: s.reason for s in report.skipped}
     assert report.documents == len(good), (report.documents, skipped)

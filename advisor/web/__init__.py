@@ -1,0 +1,7 @@
+"""The browser app (Gradio): views (pure rendering), the feedback log, module-level event handlers,
+the page layout, and serving. ``app.py`` at the repository root builds the module-level ``demo``."""
+
+from .layout import build_demo
+from .serve import launch, load_advisor, main
+
+__all__ = ["build_demo", "launch", "load_advisor", "main"]

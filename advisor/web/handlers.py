@@ -1,0 +1,152 @@
+"""The page's event handlers, at module level: each takes the ``Advisor`` first (bound by the layout)
+and the components' values after it, so tests call them directly without a server.
+
+Chat handlers yield ``(history, sources_html, meta, message_box)``; ``meta`` maps the position of
+each assistant message to what a vote on it records (question, answer, role, backend, cited chunks,
+and the sources panel to show again when the message is clicked).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from ..answer import Answer
+from .feedback import append_feedback, feedback_record
+from .views import (
+    ALL_ROLES,
+    ERROR_REPLY,
+    PENDING,
+    SOURCES_IDLE,
+    SOURCES_NONE,
+    SOURCES_PENDING,
+    display_text,
+    event_index,
+    plain_history,
+    render_sources,
+    role_arg,
+    vote_of,
+)
+
+log = logging.getLogger(__name__)
+VOTE_SAVED = "已记录反馈，谢谢！"
+
+
+def _stream_answer(
+    adv, question: str, prior: list[dict], role: str | None
+) -> Iterator[tuple[str, Answer | None]]:
+    """(text so far, final answer or None) while the answer streams; never raises."""
+    text = ""
+    try:
+        for item in adv.stream(question, history=prior, role=role_arg(role, adv.snapshot.knowledge)):
+            if isinstance(item, Answer):
+                yield text, item
+                return
+            text += item
+            yield text, None
+    except Exception:
+        log.exception("answering failed")
+        yield (text + "\n\n" if text.strip() else "") + ERROR_REPLY, None
+
+
+def _sources(adv, answer: Answer | None) -> str:
+    try:
+        return render_sources(answer, adv.snapshot.bodies) if answer is not None else SOURCES_NONE
+    except Exception:
+        log.exception("rendering sources failed")
+        return SOURCES_NONE
+
+
+def answer_turns(adv, message: str, history: list, role: str | None, meta: dict) -> Iterator[tuple]:
+    """Yield (history, sources, meta, box) while the answer to ``message`` streams."""
+    question = message.strip()
+    prior = plain_history(history)
+    user = {"role": "user", "content": question}
+    yield [*prior, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
+    text, answer = "", None
+    for text, answer in _stream_answer(adv, question, prior, role):
+        if answer is None:
+            shown = {"role": "assistant", "content": display_text(text)}
+            yield [*prior, user, shown], gr.skip(), meta, gr.skip()
+    final_text = display_text(answer.text) if answer is not None else display_text(text)
+    turn = [*prior, user, {"role": "assistant", "content": final_text}]
+    sources = _sources(adv, answer)
+    index = len(turn) - 1
+    meta = {k: v for k, v in (meta or {}).items() if int(k) < index}
+    meta[str(index)] = {
+        "question": question,
+        "answer": final_text,
+        "role": role or ALL_ROLES,
+        "backend": answer.backend if answer is not None else adv.backend,
+        "chunk_ids": [c.chunk_id for c in answer.citations] if answer is not None else [],
+        "sources": sources,
+    }
+    yield turn, sources, meta, gr.skip()
+
+
+def chat(adv, message: str, history: list, role: str, meta: dict) -> Iterator[tuple]:
+    if not (message or "").strip():  # an empty message adds no turn
+        yield plain_history(history), gr.skip(), meta, ""
+        return
+    yield from answer_turns(adv, message, history, role, meta)
+
+
+def retry(adv, history: list, role: str, meta: dict) -> Iterator[tuple]:
+    """Answer the last question again, in place."""
+    hist = plain_history(history)
+    users = [i for i, m in enumerate(hist) if m["role"] == "user"]
+    if not users:
+        yield hist, gr.skip(), meta, gr.skip()
+        return
+    yield from answer_turns(adv, hist[users[-1]]["content"], hist[: users[-1]], role, meta)
+
+
+def undo(history: list, meta: dict) -> tuple:
+    """Take the last question back into the message box, with the sources of the answer before it."""
+    hist = plain_history(history)
+    users = [i for i, m in enumerate(hist) if m["role"] == "user"]
+    if not users:
+        return hist, gr.skip(), meta, gr.skip()
+    idx = users[-1]
+    meta = {k: v for k, v in (meta or {}).items() if int(k) < idx}
+    last = max(meta, key=int) if meta else None
+    sources = meta[last]["sources"] if last else SOURCES_IDLE
+    return hist[:idx], sources, meta, hist[idx]["content"]
+
+
+def new_chat() -> tuple:
+    return [], SOURCES_IDLE, {}, ""
+
+
+def record_vote(adv, meta: dict, index: int, vote: str | None) -> str:
+    if vote not in ("up", "down"):
+        return "未记录：vote 需为 up 或 down"
+    entry = feedback_record(meta, int(index), vote)
+    if entry is None:
+        return "未记录：找不到这条回答"
+    append_feedback(adv.settings.feedback_file, entry)
+    return VOTE_SAVED
+
+
+def on_like(adv, meta: dict, data: gr.LikeData) -> None:
+    vote = vote_of(data.liked)
+    if vote is not None:  # a vote taken back: nothing to log
+        gr.Info(record_vote(adv, meta, event_index(data), vote))
+
+
+def feedback_api(adv, index: float, vote: str, meta: dict) -> str:
+    return record_vote(adv, meta, int(index or 0), (vote or "").strip().lower())
+
+
+def on_select(meta: dict, data: gr.SelectData) -> Any:
+    """Clicking an earlier answer shows its sources again."""
+    info = (meta or {}).get(str(event_index(data)))
+    return info["sources"] if info else gr.skip()
+
+
+def ask_example(question: str, role: str | None) -> tuple[str, str]:
+    """An example button fills the message box and the role, then ``chat`` answers."""
+    return question, role or ALL_ROLES

@@ -1,0 +1,115 @@
+"""Quality gates: floors kept in code, and no regression beyond a tolerance against the accepted
+baseline (``evals/baseline.json``, rewritten only by ``--update-baseline``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .golden import golden_digest
+
+BASELINE = Path(__file__).resolve().with_name("baseline.json")
+TOLERANCE = 0.02
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A gated metric: must stay at/above ``floor`` (at/below for ``lower_is_better``) and within
+    ``tolerance`` of the accepted baseline. ``floor=None`` means baseline comparison only."""
+
+    metric: str
+    floor: float | None
+    lower_is_better: bool = False
+    tolerance: float = TOLERANCE
+
+
+# Floors for the offline extractive mode on the full golden set.
+GATES: tuple[Gate, ...] = (
+    Gate("hit@5", 0.95),
+    Gate("mrr", 0.80),
+    Gate("coverage", 0.70),
+    Gate("citation_validity", 1.00, tolerance=0.0),
+    Gate("refusal_accuracy", 0.90),
+    Gate("false_refusal_rate", 0.05, lower_is_better=True),
+    Gate("errors", 0, lower_is_better=True, tolerance=0.0),
+    Gate("rouge_l", None),
+    Gate("citation_recall", None),
+    Gate("citation_precision", None),
+)
+# Any backend: citations must check out and nothing may crash (quality is not gated).
+SMOKE_GATES: tuple[Gate, ...] = (
+    Gate("citation_validity", 1.00, tolerance=0.0),
+    Gate("errors", 0, lower_is_better=True, tolerance=0.0),
+)
+
+
+def fmt_pair(value: float, ref: float) -> tuple[str, str]:
+    """Two decimals, more when rounding would make a failing value look equal to its bound."""
+    for d in (2, 3, 4):
+        if round(value, d) != round(ref, d):
+            break
+    return f"{value:.{d}f}", f"{ref:.{d}f}"
+
+
+def _floor_failure(g: Gate, value: float) -> str | None:
+    if g.floor is None:
+        return None
+    below = value > g.floor + 1e-9 if g.lower_is_better else value < g.floor - 1e-9
+    if not below:
+        return None
+    word, op = ("ceiling", ">") if g.lower_is_better else ("floor", "<")
+    v, f = fmt_pair(value, g.floor)
+    return f"GATE FAILED: {g.metric} {v} {op} {word} {f}"
+
+
+def _baseline_failure(g: Gate, value: float, ref: float | None, tol: float) -> str | None:
+    if ref is None:
+        return None
+    worse = value > ref + tol + 1e-9 if g.lower_is_better else value < ref - tol - 1e-9
+    if not worse:
+        return None
+    op, pm = (">", "+") if g.lower_is_better else ("<", "-")
+    v, _ = fmt_pair(value, ref + tol if g.lower_is_better else ref - tol)
+    return f"GATE FAILED: {g.metric} {v} {op} baseline {fmt_pair(ref, value)[0]} {pm} {tol:g} (regression)"
+
+
+def check_gates(
+    metrics: dict, gates: Sequence[Gate], baseline: dict | None = None, tolerance: float | None = None
+) -> tuple[list[dict], list[str]]:
+    """Rows for the gate table, and one ``GATE FAILED: ...`` message per failed check."""
+    rows, failures = [], []
+    base = (baseline or {}).get("metrics", {})
+    for g in gates:
+        value, ref = metrics.get(g.metric), base.get(g.metric)
+        row = {"metric": g.metric, "value": value, "floor": None, "baseline": ref, "status": "n/a"}
+        if value is not None:
+            tol = g.tolerance if tolerance is None or g.tolerance == 0.0 else tolerance
+            failed = [f for f in (_floor_failure(g, value), _baseline_failure(g, value, ref, tol)) if f]
+            failures += failed
+            sign = "≤" if g.lower_is_better else "≥"
+            row["floor"] = None if g.floor is None else f"{sign} {g.floor:g}"
+            row["status"] = "FAIL" if failed else "ok"
+        rows.append(row)
+    return rows, failures
+
+
+def load_baseline(path: Path = BASELINE) -> dict | None:
+    if not path.exists():
+        return None
+    return json.loads(path.read_text("utf-8"))
+
+
+def baseline_record(run) -> dict:
+    keep = [g.metric for g in GATES] + ["hit@1", "hit@3", "ndcg@5", "cases", "answerable"]
+    return {
+        "backend": run.backend,
+        "cases": len(run.cases),
+        "golden_sha256": golden_digest(),
+        "settings": {k: run.settings[k] for k in ("top_k", "retrieval_mode", "embedder")},
+        "updated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "note": "Last accepted extractive scores. Update only with: python -m evals --update-baseline",
+        "metrics": {k: run.metrics[k] for k in keep if k in run.metrics},
+    }

@@ -1,0 +1,109 @@
+"""The app as a separate process (``python app.py``) on a free loopback port: the one driver used by
+tests, the benchmark and the load runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .net import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+
+@dataclass
+class AppProcess:
+    """``python app.py`` in ``workdir`` (so no developer ``.env`` is read) with its own data dir.
+
+    ``env`` adds ``ADVISOR_*`` settings; every other ``ADVISOR_*`` variable of this process is dropped.
+    Use as a context manager, or call ``start()``/``stop()``.
+    """
+
+    workdir: Path
+    data_dir: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+    on_spawn: Callable[[int], None] | None = None  # called with the pid as soon as the process exists
+    proc: subprocess.Popen | None = None
+    ready_s: float | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "app.log"
+
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+        env.update(
+            {
+                "ADVISOR_DATA_DIR": str(self.data_dir or self.workdir / "data"),
+                "ADVISOR_HOST": "127.0.0.1",
+                "ADVISOR_PORT": str(self.port),
+                "ADVISOR_LLM": "extractive",
+                "GRADIO_ANALYTICS_ENABLED": "False",
+                "HF_HUB_OFFLINE": "1",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.env)
+        return env
+
+    def start(self, timeout: float = 600.0) -> AppProcess:
+        """Start and wait until the page answers; raises with the log's tail if it does not."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port()
+        t0 = time.perf_counter()
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(APP)], cwd=self.workdir, env=self.environment(), stdout=log, stderr=log
+            )
+        if self.on_spawn:
+            self.on_spawn(self.proc.pid)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                msg = f"app exited with {self.proc.returncode}:\n{self.log_tail()}"
+                raise RuntimeError(msg)
+            try:
+                with urllib.request.urlopen(self.url + "config", timeout=2) as r:
+                    if r.status == 200:
+                        self.ready_s = time.perf_counter() - t0
+                        return self
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        msg = f"app did not answer within {timeout:.0f} s:\n{self.log_tail()}"
+        raise RuntimeError(msg)
+
+    def log_tail(self, n: int = 1500) -> str:
+        try:
+            return self.log_path.read_text("utf-8", errors="replace")[-n:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """SIGINT (the app shuts down cleanly), then kill if it does not within 20 s."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def __enter__(self) -> AppProcess:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
