@@ -150,7 +150,9 @@ class Answerer:
             plan.notes.append(f"{head[:-1]}，只提到了“{turn.coverage.head}”：")
             plan.pieces = [Piece(s, "", 1.0, 120, order=k) for k, s in enumerate(turn.coverage.mentions)]
             return plan
-        return plan_for(Context(views.kmap, turn.intent, turn.shown, turn.passages, turn.question))
+        return plan_for(
+            Context(views.kmap, turn.intent, turn.shown, turn.passages, turn.question, views.chunks)
+        )
 
     def excerpt(self, turn: Turn) -> tuple[str, list[Passage]]:
         views = self.index.views

@@ -39,8 +39,9 @@ class Piece:
     context: str = ""  # words that place it (its heading), for relevance only
     order: int = 0
     only_if_relevant: bool = (
-        False  # an extra from the search results: shown only when it speaks to the question
+        False  # an extra from the search results: shown only if it speaks to the question
     )
+    block: int = -1  # sentences of one line or paragraph share a number: they are read together
 
 
 @dataclass
@@ -89,6 +90,7 @@ def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> l
     """The pieces that fit ``budget`` characters (labels included), most valuable first; each with
     the span it is shown with (clipped at a clause boundary where the piece has a limit)."""
     scored = [(p, rel(p.context + bodies[p.span.doc_id][p.span.start : p.span.end])) for p in plan.pieces]
+    scored = _with_neighbours(scored)
     focused = (
         not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
     )
@@ -120,6 +122,24 @@ def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> l
     for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
         first.setdefault(piece.group, piece.order)
     return sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
+
+
+def _with_neighbours(scored: list[tuple[Piece, float]]) -> list[tuple[Piece, float]]:
+    """What the question asks about lends half its relevance to the sentence right before it (in a
+    story, what led to it: "她…建了个群" before "三个月…五十万的GMV") and to the other sentences of
+    its line ("试过…当COO；…知识付费…九份；…微商大会")."""
+    by_place = {(p.group, p.order): r for p, r in scored}
+    by_block: dict[int, float] = {}
+    for p, r in scored:
+        if p.block >= 0:
+            by_block[p.block] = max(by_block.get(p.block, 0.0), r)
+    out = []
+    for p, r in scored:
+        lent = max(
+            by_place.get((p.group, p.order + 1), 0.0), by_block.get(p.block, 0.0) if p.block >= 0 else 0.0
+        )
+        out.append((p, max(r, 0.5 * lent) if lent >= FOCUSED_AT else r))
+    return out
 
 
 class Numbering:

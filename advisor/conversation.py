@@ -15,8 +15,8 @@ from .kbmap import KnowledgeMap
 from .knowledge import Knowledge
 
 # Kinds that start a new topic: a person or path talked about before no longer applies.
-_DROPS_PERSON = ("paths", "path", "transition", "explain", "compare", "risk", "toolkit", "pains")
-_DROPS_PATH = ("story", "explain", "compare", "transition", "toolkit", "pains", "paths")
+_DROPS_PERSON = ("paths", "path", "transition", "explain", "compare", "family", "risk", "toolkit", "pains")
+_DROPS_PATH = ("story", "explain", "compare", "family", "transition", "toolkit", "pains", "paths")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def advance(state: State, intent: Intent) -> State:
     kind = intent.kind
     person = intent.person if kind in ("story", "case") else (None if kind in _DROPS_PERSON else state.person)
     path = intent.path if kind == "path" else (None if kind in _DROPS_PATH else state.path)
-    subjects = intent.subjects if kind in ("explain", "compare", "transition") else ()
+    subjects = intent.subjects if kind in ("explain", "compare", "transition", "family") else ()
     if kind == "general":
         subjects = state.subjects
     return replace(

@@ -218,6 +218,20 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
     return None
 
 
+def _paths_named(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> list[str]:
+    """Every path of ``role`` the question points to, by name, target or cue, in the guide's order."""
+    sq = squash(q)
+    found = set()
+    for info in kmap.paths(role) if role else []:
+        if info.name in q or any(len(squash(t)) >= 3 and squash(t) in sq for t in info.targets):
+            found.add(info.name)
+    for alias, target in kb.target_aliases.items():
+        if squash(alias) in sq:
+            found |= {i.name for i in kmap.paths(role) if target in i.targets} if role else set()
+    found |= {name for name, cues in kb.path_cues.items() if has(q, cues)}
+    return [p for p in kb.paths if p in found]
+
+
 def _transition_from(f: _Found, kb: Knowledge, own: str | None) -> str | None:
     """The role the asker moves from: one named before the "转" cue, else their known role."""
     cut = min((f.q.find(c) for c in kb.cues("transition") if c in f.q), default=-1)
@@ -289,9 +303,15 @@ def analyze(
         if not _SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
             base = replace(base, role=role or state.role, stated_role=bool(role))
         return replace(base, kind=kind, person=person, follow_up=resolved, topic=topic)
+    family = next((n for n, fam in kb.families.items() if has(q, fam["words"]) and has(q, fam["cues"])), None)
+    if family:
+        return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)
     pair = _compare(f, kb, state) if has(q, kb.cues("compare")) else None
     if pair:
         return replace(base, kind="compare", subjects=pair)
+    paths = _paths_named(q, kb, kmap, base.role) if has(q, kb.cues("compare")) else []
+    if len(paths) >= 2 and base.role:
+        return replace(base, kind="compare", subjects=tuple(paths[:2]))
     subject = (
         f.subjects[0]
         if f.subjects

@@ -100,6 +100,7 @@ class Knowledge:
     guide: dict[str, str] = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
     explainer_topics: dict[str, SectionRef] = field(default_factory=dict)
+    families: dict[str, dict] = field(default_factory=dict)
     refusal_topics: tuple[str, ...] = ()
     examples: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -125,6 +126,14 @@ class Knowledge:
                 explainer_topics={
                     k: SectionRef(v["doc"], v.get("heading", ""), _words(v.get("cues")), v.get("subject"))
                     for k, v in (raw.get("explainer_topics") or {}).items()
+                },
+                families={
+                    str(k): {
+                        "words": _words(v.get("words")),
+                        "cues": _words(v.get("cues")),
+                        "members": tuple(v.get("members", ())),
+                    }
+                    for k, v in (raw.get("families") or {}).items()
                 },
                 refusal_topics=tuple(raw.get("refusal_topics", ())),
                 examples={

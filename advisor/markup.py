@@ -29,7 +29,10 @@ _MARKERS = re.compile(r"\[\d{1,3}\]|" + re.escape(UNSUPPORTED_MARK))
 
 
 def is_label_line(line: str) -> bool:
-    return line.lstrip().startswith(LABEL_PREFIXES)
+    """A line the advisor writes itself: a notice, a heading, a table row, "文章没有讲到…", or a lead
+    line that ends with a colon ("按文章的划分，运营中层有3条路（…）：")."""
+    stripped = line.strip()
+    return stripped.startswith(LABEL_PREFIXES) or (stripped.endswith(("：", ":")) and "[" not in stripped)
 
 
 def is_notice_line(line: str) -> bool:

@@ -20,12 +20,13 @@ from .compose import Piece, Plan
 from .intent import Intent
 from .kbmap import KnowledgeMap, PathInfo, heading_label
 from .knowledge import Knowledge
+from .lexical import tokenize
 from .retrieval import Passage
 from .structure import Block, Section, Span, sentences
 
 LIMIT_FIT = 110  # characters of a path's "适合…关键是…" sentence
-LIMIT_STEP = 95
-LIMIT_LINE = 100
+LIMIT_STEP = 110
+LIMIT_LINE = 130
 _INFO = re.compile(r"\d|[一二三四五六七八九十百千万]+[万份块倍]|[“”《》]")
 
 
@@ -36,6 +37,7 @@ class Context:
     shown: str = ""  # the previous answer, so a follow-up does not repeat it
     retrieved: list[Passage] = field(default_factory=list)
     question: str = ""
+    kmap_chunks: list = field(default_factory=list)  # every chunk of the index, for sentence look-ups
 
     @property
     def kb(self) -> Knowledge:
@@ -125,8 +127,8 @@ def _path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:
         pieces.append(Piece(step.span, group, 0.95 - 0.02 * k, LIMIT_STEP, context=ctx_words, order=10 + k))
     for k, d in enumerate(info.directions):
         pieces.append(Piece(d.span, group, 0.93 - 0.02 * k, LIMIT_STEP, context=ctx_words, order=10 + k))
-    if info.advantage:
-        pieces.append(Piece(info.advantage.span, group, 0.9, LIMIT_LINE, context=ctx_words, order=30))
+    if info.advantage:  # the payoff ("薪资涨幅可达 30%-50%"): worth more than a third step
+        pieces.append(Piece(info.advantage.span, group, 0.97, LIMIT_LINE, context=ctx_words, order=30))
     if info.tools:
         pieces.append(Piece(info.tools.span, group, 0.6, LIMIT_LINE, context=ctx_words, order=40))
     if info.case:
@@ -148,7 +150,8 @@ def path_plan(ctx: Context) -> Plan:
     info = ctx.kmap.path(intent.role, intent.path)
     if info is None:
         return paths_plan(ctx)
-    return Plan("path", _path_pieces(info, intent.topic == "case"), min_pieces=2)
+    detail = has_any(ctx.question, ctx.kb.cues("detail")) and intent.topic != "case"
+    return Plan("path", _path_pieces(info, intent.topic == "case"), min_pieces=2, broad=detail)
 
 
 def case_plan(ctx: Context) -> Plan:
@@ -236,15 +239,15 @@ def story_plan(ctx: Context) -> Plan:
         return general_plan(ctx)
     group = heading_label(section.heading)
     body = ctx.kmap.bodies[section.doc_id]
-    spans = [s for block in section.blocks for s in sentences(block.span, body)]
+    spans = [(b, s) for b, block in enumerate(section.blocks) for s in sentences(block.span, body)]
     later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
     plan = Plan("story", min_pieces=2, broad=has_any(ctx.question, ctx.kb.cues("story")))
-    for k, s in enumerate(spans):
+    for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         facts = sum(a in text for a in person.aliases)
         base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(_INFO.search(text)) + 0.15 * (k == 0)
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if _shown(ctx, s) else 0.0)
-        plan.pieces.append(Piece(s, group, base, 150, order=k))
+        plan.pieces.append(Piece(s, group, base, 150, order=k, block=b))
     return plan
 
 
@@ -312,7 +315,50 @@ def explain_plan(ctx: Context) -> Plan:
     return plan
 
 
+def family_plan(ctx: Context) -> Plan:
+    """A group of explained roles as a whole: one line each (the labelled line the question asks for,
+    say 关键指标, else the role's 目标), under the group's name."""
+    plan = Plan("family", min_pieces=len(ctx.intent.subjects), broad=True)
+    q = ctx.question.lower()
+    for k, name in enumerate(ctx.intent.subjects):
+        blocks = [b for sec in ctx.kmap.explainer_sections(name) for b in sec.blocks if b.label and b.content]
+        if not blocks:
+            continue
+        asked = [b for b in blocks if any(w in q for w in _label_words(ctx, b.label or ""))]
+        block = (asked or [b for b in blocks if b.label == "目标"] or blocks)[0]
+        sec = next(s for s in ctx.kmap.explainer_sections(name) if block in s.blocks)
+        label = f"{heading_label(sec.heading)}——{block.label}："
+        plan.pieces.append(Piece(block.content, ctx.intent.topic or "", 1.0, 60, label, sec.heading, k))
+    return plan
+
+
+def _label_words(ctx: Context, label: str) -> set[str]:
+    """A label and its synonyms ("关键指标" is asked for as KPI, 指标)."""
+    words = {label.lower()}
+    for key, group in ctx.kb.synonyms.items():
+        if key in label or any(w in label for w in group):
+            words |= {key, *group}
+    return words
+
+
+def _compare_paths(ctx: Context) -> Plan:
+    """Two of a role's paths side by side: who each suits and its key, its advantage, its case."""
+    plan = Plan("compare", min_pieces=2)
+    for k, name in enumerate(ctx.intent.subjects[:2]):
+        info = ctx.kmap.path(ctx.intent.role, name)
+        if info is None:
+            continue
+        for piece in _path_pieces(info, case_first=False):
+            if piece.span in (info.fit, getattr(info.advantage, "span", None)):
+                plan.pieces.append(replace(piece, base=1.0, order=k * 100 + piece.order))
+            elif info.case and piece.span == info.case.span:
+                plan.pieces.append(replace(piece, base=0.5, order=k * 100 + piece.order))
+    return plan
+
+
 def compare_plan(ctx: Context) -> Plan:
+    if all(s in ctx.kb.paths for s in ctx.intent.subjects) and ctx.intent.role:
+        return _compare_paths(ctx)
     a, b = ctx.intent.subjects[:2]
     plan = Plan("compare", min_pieces=2)
     table = _table(ctx, a, b)
@@ -355,7 +401,13 @@ def transition_plan(ctx: Context) -> Plan:
     for info in ctx.kmap.paths(frm) if frm else []:
         if any(to in t or t in to for t in info.targets):
             lead = f"文章里{frm}中层的「{info.name}」就通向{to}："
-            return Plan("transition", _path_pieces(info, False), lead=lead, min_pieces=2)
+            plan = Plan("transition", _path_pieces(info, False), lead=lead, min_pieces=2)
+            for topic, ref in ctx.kb.explainer_topics.items():  # what the target role asks of you
+                section = ctx.kmap.section(ref) if ref.subject == to else None
+                if section is not None:
+                    extra = _section_pieces(ctx, section, 0.5, 1000 + 100 * len(topic))
+                    plan.pieces += [replace(p, only_if_relevant=True) for p in extra]
+            return plan
     lead = f"文章没有专门写「{frm or '你的岗位'}→{to}」这条路；相关的内容有：" if frm else ""
     plan = Plan("transition", lead=lead, min_pieces=2)
     target_docs = {s.doc_id for s in ctx.kmap.explainer_sections(to)}
@@ -373,10 +425,43 @@ def transition_plan(ctx: Context) -> Plan:
 
 
 # -- anything else -------------------------------------------------------------------------------
+def _concepts(ctx: Context) -> list[set[str]]:
+    """The question's content words, each with its synonyms (``knowledge.yaml``)."""
+    skip = ignore_words(ctx.kb)
+    out = []
+    for w in dict.fromkeys(tokenize(ctx.question, search=False)):
+        if len(w) < 2 or w in skip:
+            continue
+        alts = {w}
+        for key, group in ctx.kb.synonyms.items():
+            if w == key or w in group:
+                alts |= {key, *group}
+        out.append(alts)
+    return out
+
+
+def _mentioning(ctx: Context) -> list[Passage]:
+    """Chunks that name two of the question's concepts (tools, figures the question asks for), best
+    first: for answers spread over the articles ("文章里都提了哪些工具？")."""
+    concepts = _concepts(ctx)
+    need = min(2, len(concepts))
+    if need == 0:
+        return []
+    seen = {p.chunk_id for p in ctx.retrieved}
+    scored = []
+    for c in ctx.kmap_chunks:
+        low = c.text.lower()
+        hits = sum(any(a in low for a in alts) for alts in concepts)
+        if c.chunk_id not in seen and hits >= need:
+            scored.append((-hits, c.start, c))
+    return [Passage.from_chunk(c) for _, _, c in sorted(scored, key=lambda t: (t[0], t[1]))[:4]]
+
+
 def general_plan(ctx: Context) -> Plan:
-    """Sentences of the retrieved passages, ranked by the question; at most two per section."""
+    """Sentences of the retrieved passages (and of chunks naming the question's words), ranked by the
+    question; at most two per section."""
     plan, seen = Plan("general", min_pieces=1), set()
-    for n, p in enumerate(ctx.retrieved):
+    for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
         group = p.section.split(" › ")[-1] if p.section else p.title
         body = ctx.kmap.bodies[p.doc_id]
         for k, s in enumerate(sentences(Span(p.doc_id, p.start, p.end), body)):
@@ -404,6 +489,7 @@ PLANS: dict[str, Callable[[Context], Plan]] = {
     "story": story_plan,
     "explain": explain_plan,
     "compare": compare_plan,
+    "family": family_plan,
     "transition": transition_plan,
     "risk": risk_plan,
     "toolkit": toolkit_plan,
