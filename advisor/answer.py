@@ -31,6 +31,7 @@ from .views import Views
 
 log = logging.getLogger(__name__)
 
+ASIDE_TAIL = "下面只说文章里讲到的部分："
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
 REFUSAL_INTRO = (
     "我是「转型顾问」，只根据知识库里的文章回答互联网从业者（技术、产品、运营、市场）的职业转型问题，例如："
@@ -136,7 +137,7 @@ class Answerer:
         decision = views.scope.decide(query, passages)
         if query and passages and intent.kind != "general":  # it names what the articles are about
             decision = replace(decision, in_scope=True)
-        about = intent.kind if intent.kind != "general" else None
+        about = intent.kind if intent.kind != "general" and not intent.described else None
         coverage = views.answerability.assess(cleaned, passages, about) if query else Coverage()
         shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
         state_after = advance(prior, intent)
@@ -150,9 +151,12 @@ class Answerer:
             plan.notes.append(f"{head[:-1]}，只提到了“{turn.coverage.head}”：")
             plan.pieces = [Piece(s, "", 1.0, 120, order=k) for k, s in enumerate(turn.coverage.mentions)]
             return plan
-        return plan_for(
+        plan = plan_for(
             Context(views.kmap, turn.intent, turn.shown, turn.passages, turn.question, views.chunks)
         )
+        if turn.coverage.missing:  # covered, but one named topic of the question is not
+            plan.notes.insert(0, NOT_COVERED_LINE.format(focus=turn.coverage.focus_text) + ASIDE_TAIL)
+        return plan
 
     def excerpt(self, turn: Turn) -> tuple[str, list[Passage]]:
         views = self.index.views
@@ -235,7 +239,7 @@ class Answerer:
         seen = {p.chunk_id for p in planned}
         extra = [p for p in turn.passages if p.chunk_id not in seen][:PROMPT_EXTRA_PASSAGES]
         hist_state = turn.state.describe()
-        missing = turn.coverage.focus_text if turn.coverage.verdict == PARTIAL else ""
+        missing = turn.coverage.focus_text  # partly covered, or a named topic beside what is covered
         return self.fit(turn.question, planned + extra, turn.history, hist_state, missing)
 
     def fit(

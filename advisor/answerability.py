@@ -215,6 +215,13 @@ class Answerability:
             return "passing"
         return "present"  # every word occurs, only not side by side
 
+    def _named_missing(self, p: Phrase) -> bool:
+        """A topic asked by name (``focus_words``) or a product's name (Axure, PMP) the articles lack."""
+        return any(
+            (w in self.focus_words or (w.isascii() and w.isalpha() and len(w) >= 2)) and w not in self.corpus
+            for w in p.words
+        )
+
     def assess(self, question: str, passages: list[Passage], about: str | None = None) -> Coverage:
         """The decision; ``about`` names what the question is about when it is about something the
         knowledge base is built around (a story, a path…): then only a question asking how something
@@ -223,20 +230,25 @@ class Answerability:
         if not phrases:
             return Coverage(COVERED, reason="no focus beyond names the knowledge base knows")
         asks_how = any(c in question for c in self.method_cues)
-        named_missing = any(w in self.focus_words and w not in self.corpus for p in phrases for w in p.words)
-        if about and not (asks_how or named_missing):
-            reason = f"about {about}, a subject of the articles"
-            return Coverage(COVERED, tuple(p.text for p in phrases), reason=reason)
+        if about and not asks_how:
+            lacking = tuple(p.text for p in phrases if self._named_missing(p))  # "打算裸辞…攒几个月的钱"
+            reason = f"about {about}, a subject of the articles" + (
+                ", beside a named topic" if lacking else ""
+            )
+            return Coverage(COVERED, tuple(p.text for p in phrases), lacking, reason=reason)
         kinds = {p: self._kind(p, asks_how) for p in phrases}
         total = anchors + sum(len(p) for p in phrases)
         missing = [p for p in phrases if kinds[p] == "missing"]
         passing = [p for p in phrases if kinds[p] == "passing"]
         names = tuple(p.text for p in phrases)
         weight = sum(len(p) for p in missing) / total
-        named = any(w in self.focus_words for p in missing for w in p.words)  # 简历, 社保: asked by name
-        if missing and (weight >= self.main_share or named):
+        named = [p for p in missing if self._named_missing(p)]  # 简历, 社保, Axure: asked by name
+        if missing and (weight >= self.main_share or (named and len(named) == len(phrases))):
             reason = f"focus absent from the articles ({weight:.0%} of the question)"
             return Coverage(NOT_COVERED, names, tuple(p.text for p in missing), reason=reason)
+        if named:  # "应届生怎么进大厂": say what is missing, then answer the rest
+            reason = f"a named topic absent from the articles beside what they cover ({weight:.0%})"
+            return Coverage(COVERED, names, tuple(p.text for p in named), reason=reason)
         sole = len(phrases) == 1  # a passing mention answers nothing only when it is all that is asked
         if (
             passing

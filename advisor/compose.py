@@ -11,6 +11,7 @@ written out. Nothing in the answer is the composer's own claim: a lead line is b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,12 +19,14 @@ from .chunking import Chunk
 from .knowledge import Knowledge
 from .lexical import tokenize
 from .retrieval import Passage
-from .structure import Span, clip
+from .structure import CLAUSE_END, Span, clip
 
 ELLIPSIS = "…"
+_EXCEPT = re.compile(r"除了[^，,。？?还以之]{1,12}(?:以外|之外)?")
 FOCUS_BOOST = 2.5  # how much what the question specifically asks counts next to a piece's importance
 BROAD_BOOST = 0.6
 FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
+FIT_ROOM = 60  # room left from which a long sentence is cut to its first clauses rather than skipped
 FILL = 0.5  # share of the budget a specific question's answer may fill with context around what it asks
 
 
@@ -72,8 +75,8 @@ class Relevance:
         present: Callable[[str], bool] = lambda w: True,
     ) -> None:
         self.terms: list[tuple[set[str], float]] = []
-        q = question.lower()
-        for token in dict.fromkeys(tokenize(question, search=False)):
+        q = _EXCEPT.sub("", question.lower())  # "除了钱还得备点啥": 钱 is what is not asked
+        for token in dict.fromkeys(tokenize(q, search=False)):
             if token in ignore or (len(token) < 2 and not token.isdigit()):
                 continue
             alts = {token}
@@ -93,7 +96,8 @@ class Relevance:
 
 
 def _length(text: str) -> int:
-    return len(text.strip())
+    """Characters a reader reads: spaces do not count (the corpus puts them around every quote)."""
+    return len("".join(text.split()))
 
 
 def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> list[tuple[Piece, Span]]:
@@ -123,12 +127,17 @@ def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> l
             continue  # a specific question gets what it asks, and only a little of the rest
         if piece.only_if_relevant and relevance < FOCUSED_AT:
             continue
-        span = clip(piece.span, bodies[piece.span.doc_id], piece.limit) if piece.limit else piece.span
-        cost = len(span) + len(piece.label) + (len(piece.group) if piece.group not in groups else 0)
+        span = _unbulleted(piece.span, bodies[piece.span.doc_id])
+        span = focused_clip(span, bodies[span.doc_id], piece.limit, rel) if piece.limit else span
+        if any(_overlap(span, s) for _, s in chosen):
+            continue  # the same sentence reached through two sections is shown once
+        body = bodies[span.doc_id]
+        heading = _length(piece.group) if piece.group not in groups else 0
+        cost = _length(span.text(bodies)) + _length(piece.label) + heading
         room = budget - used
-        if cost > room and room >= 40 and len(chosen) < plan.min_pieces:
-            span = clip(span, bodies[span.doc_id], room - len(piece.label) - len(piece.group))
-            cost = len(span) + len(piece.label) + len(piece.group)
+        if cost > room and room >= (40 if len(chosen) < plan.min_pieces else FIT_ROOM):
+            span = clip(span, body, room - _length(piece.label) - heading)
+            cost = _length(span.text(bodies)) + _length(piece.label) + heading  # a clause, to fill the budget
         if cost > room and len(chosen) >= plan.min_pieces:
             continue
         chosen.append((piece, span))
@@ -138,6 +147,35 @@ def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> l
     for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
         first.setdefault(piece.group, piece.order)
     return sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
+
+
+_BULLET = re.compile(r"(?:\s*[-*•]\s+)+")
+
+
+def _unbulleted(span: Span, body: str) -> Span:
+    """The span without a nested list's leading "- " (the outline strips only the outer bullet)."""
+    m = _BULLET.match(body, span.start, span.end)
+    return Span(span.doc_id, m.end(), span.end) if m and m.end() < span.end else span
+
+
+def focused_clip(span: Span, body: str, limit: int, rel: Callable[[str], float]) -> Span:
+    """``clip``, unless what the question asks about lies past the cut: then the clauses from the one
+    that speaks to it ("…或参与开源项目(如Coursera…)")."""
+    head = clip(span, body, limit)
+    whole = rel(body[span.start : span.end])
+    if head == span or rel(body[head.start : head.end]) >= whole:
+        return head
+    for m in CLAUSE_END.finditer(body, span.start, span.end):
+        rest = clip(Span(span.doc_id, m.end(), span.end), body, limit)
+        if len(rest) <= limit and rel(body[rest.start : rest.end]) >= whole:
+            return rest
+    return head
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    """Half of the shorter span is also in the other one."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return a.doc_id == b.doc_id and shared > 0 and 2 * shared >= min(len(a), len(b))
 
 
 def _with_neighbours(scored: list[tuple[Piece, float]]) -> list[tuple[Piece, float]]:
@@ -188,9 +226,13 @@ class Numbering:
 
 
 def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
-    text = bodies[span.doc_id][span.start : span.end].strip()
+    body = bodies[span.doc_id]
+    text = body[span.start : span.end].strip()
     clipped = span.end < piece.span.end and not text.endswith(("。", "；", ";", "！", "？"))
-    return f"{piece.label}{text}{ELLIPSIS if clipped else ''}"
+    skipped = (
+        _BULLET.sub("", body[piece.span.start : span.start]).strip() if span.start > piece.span.start else ""
+    )
+    return f"{piece.label}{ELLIPSIS if skipped else ''}{text}{ELLIPSIS if clipped else ''}"
 
 
 def render(plan: Plan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str], chunks: list[Chunk]):

@@ -48,6 +48,7 @@ class Intent:
     risk: str | None = None  # the risk-control strategy asked about or suggested by the situation
     topic: str | None = None  # an explainer topic (能力, 职业发展…) or "case" for a path's case
     follow_up: bool = False  # continues the previous topic without naming it
+    described: bool = False  # the person is only described: a guess the answerability check must confirm
 
     def names(self) -> list[str]:
         """The entity words of the intent, to make a follow-up searchable on its own."""
@@ -64,6 +65,7 @@ class _Found:
     subjects: list[str] = field(default_factory=list)  # explainer names, in order of mention
     path: str | None = None
     path_role: str | None = None
+    described: bool = False  # the person is described, not named
 
 
 def has(q: str, words) -> bool:
@@ -75,28 +77,23 @@ def first_at(q: str, words) -> int:
     return min(hits) if hits else -1
 
 
-def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> list[str]:
-    """Persons named, or described: by their aliases, or by words found only in their own story (or
-    case) — two such words, or one with a third-person word ("有个…", "那位…")."""
+def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool]:
+    """Persons named, or described (then the flag is set): by their aliases, or by words the articles
+    use only where they tell about that person — two such words, or one with a third-person word
+    ("有个…", "那位…")."""
     named = sorted((q.find(p.name), p.name) for p in kb.persons if p.name.lower() in q)
     if named:
-        return [n for _, n in named]
+        return [n for _, n in named], False
     third = has(q, kb.cues("third_person"))
-    texts = {p.name: kmap.person_text(p.name).lower() for p in kb.persons}
     skip = set(kb.cues("frame")) | {h for hints in kb.roles.values() for h in hints}
     skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
     words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]
     described = []
     for p in kb.persons:
-        own = [
-            w
-            for w in words
-            if w in texts[p.name] and not any(w in t for n, t in texts.items() if n != p.name)
-        ]
-        hits = sum(a in q for a in p.aliases) + len(own)
+        hits = sum(a in q for a in p.aliases) + sum(kmap.only_about(w, p.name) for w in words)
         if hits >= 2 or (hits == 1 and third):
             described.append((hits, p.name))
-    return [n for _, n in sorted(described, reverse=True)][:1]
+    return [n for _, n in sorted(described, reverse=True)][:1], True
 
 
 def _subjects(q: str, kb: Knowledge) -> list[str]:
@@ -151,7 +148,8 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
 
 def find(question: str, kb: Knowledge, kmap: KnowledgeMap) -> _Found:
     q = question.lower()
-    f = _Found(q, _persons(q, kb, kmap), _roles(q, kb), _subjects(q, kb))
+    persons, described = _persons(q, kb, kmap)
+    f = _Found(q, persons, _roles(q, kb), _subjects(q, kb), described=described and bool(persons))
     f.path, f.path_role = _path(q, kb, kmap, f.roles[0] if len(f.roles) == 1 else None)
     return f
 
@@ -246,6 +244,10 @@ def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
     if len(subs) < 2 and len(f.roles) >= 2:
         subs = [kmap_primary(kb, r) for r in f.roles[:2]]
     subs = [s for s in dict.fromkeys(subs) if s]
+    if len(subs) > 2:  # "研发想转岗，项目经理和产品经理哪个…": 研发 says who asks, not what is compared
+        hints = set(kb.roles.get(f.roles[0], ())) if f.roles else set()  # the asker's, named first
+        named = [s for s in subs if any(a in f.q and a not in hints for a in kb.explainer(s).aliases)]
+        subs = named if len(named) >= 2 else subs
     return tuple(subs[:2]) if len(subs) >= 2 else None
 
 
@@ -320,7 +322,8 @@ def _about_someone(
         kind = "story" if kb.person(person).heading else "case"
         if not _SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
             base = replace(base, role=role or state.role, stated_role=bool(role))
-        return replace(base, kind=kind, person=person, follow_up=resolved, topic=r.topic)
+        found = replace(base, kind=kind, person=person, follow_up=resolved, topic=r.topic)
+        return replace(found, described=r.f.described)
     family = next((n for n, fam in kb.families.items() if has(q, fam["words"]) and has(q, fam["cues"])), None)
     if family:
         return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)

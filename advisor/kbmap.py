@@ -167,6 +167,16 @@ class KnowledgeMap:
             self._person_texts[name] = self._person_text(name)
         return self._person_texts[name]
 
+    @cached_property
+    def corpus_lower(self) -> str:
+        return "\n".join(self.bodies.values()).lower()
+
+    def only_about(self, word: str, name: str) -> bool:
+        """``word`` occurs in the articles only where they tell about ``name``: a word that describes
+        that person ("收银系统", "团购") and nobody or nothing else."""
+        text = self.person_text(name).lower()
+        return word in text and self.corpus_lower.count(word) == text.count(word)
+
     def _person_text(self, name: str) -> str:
         section = self.person_section(name)
         if section is not None:

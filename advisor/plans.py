@@ -314,7 +314,9 @@ def _section_pieces(ctx: Context, section: Section, base: float, order: int) -> 
 def explain_plan(ctx: Context) -> Plan:
     name = ctx.intent.subjects[0]
     plan = Plan("explain", _subject_pieces(ctx, name, 1.0, 100), min_pieces=2)
-    plan.pieces += _topic_pieces(ctx, ctx.intent.topic, 1.3, 0)
+    topic = _topic_pieces(ctx, ctx.intent.topic, 1.3, 0)
+    plan.pieces += topic
+    plan.broad = bool(topic)  # the topic's section is what is asked: shown whole, not only matching lines
     return plan
 
 
@@ -419,11 +421,12 @@ def transition_plan(ctx: Context) -> Plan:
             for sec in ctx.kmap.explainer_sections(e.name):
                 if sec.doc_id in target_docs and sec.heading.lower().startswith("vs"):
                     plan.pieces += _section_pieces(ctx, sec, 1.0, 0)
+    plan.pieces += _subject_pieces(ctx, to, 0.8, 100)  # what the target role is
     for k, ref in enumerate(ctx.kb.explainer_topics.values()):
         section = ctx.kmap.section(ref)
         if section is not None and section.doc_id in target_docs:
-            plan.pieces += _section_pieces(ctx, section, 0.6, 100 * (k + 1))
-    plan.pieces += _subject_pieces(ctx, to, 0.5, 2000)
+            asked = has_any(ctx.question, ref.cues)  # "需要补什么" asks for the 能力 section
+            plan.pieces += _section_pieces(ctx, section, 1.0 if asked else 0.5, 1000 + 100 * k)
     return plan
 
 
@@ -443,6 +446,14 @@ def _concepts(ctx: Context) -> list[set[str]]:
     return out
 
 
+_NAMED = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}|《[^》]+》")
+
+
+def _names_asked(ctx: Context) -> bool:
+    """The question asks for named things (tools, courses): a sentence naming one speaks to it."""
+    return has_any(ctx.question, ctx.kb.cues("names"))
+
+
 def _mentioning(ctx: Context) -> list[Passage]:
     """Chunks that name two of the question's concepts (tools, figures the question asks for), best
     first: for answers spread over the articles ("文章里都提了哪些工具？")."""
@@ -451,10 +462,13 @@ def _mentioning(ctx: Context) -> list[Passage]:
     if need == 0:
         return []
     seen = {p.chunk_id for p in ctx.retrieved}
+    names = set(ctx.kb.cues("names")) if _names_asked(ctx) else set()
     scored = []
     for c in ctx.kmap_chunks:
         low = c.text.lower()
-        hits = sum(any(a in low for a in alts) for alts in concepts)
+        hits = sum(
+            any(a in low for a in alts) or bool(alts & names and _NAMED.search(c.text)) for alts in concepts
+        )
         if c.chunk_id not in seen and hits >= need:
             scored.append((-hits, c.start, c))
     return [Passage.from_chunk(c) for _, _, c in sorted(scored, key=lambda t: (t[0], t[1]))[:4]]
@@ -464,6 +478,7 @@ def general_plan(ctx: Context) -> Plan:
     """Sentences of the retrieved passages (and of chunks naming the question's words), ranked by the
     question; at most two per section."""
     plan, seen = Plan("general", min_pieces=1), set()
+    names = _names_asked(ctx)
     for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
         group = p.section.split(" › ")[-1] if p.section else p.title
         body = ctx.kmap.bodies[p.doc_id]
@@ -477,7 +492,11 @@ def general_plan(ctx: Context) -> Plan:
             ):
                 continue
             seen.add((s.doc_id, s.start))
-            base = 0.35 / (n + 1) - (0.6 if _shown(ctx, s) else 0.0)
+            base = (
+                0.35 / (n + 1)
+                - (0.6 if _shown(ctx, s) else 0.0)
+                + (0.3 if names and _NAMED.search(text) else 0)
+            )
             plan.pieces.append(Piece(s, heading_label(group), base, 150, context=group, order=n * 100 + k))
     plan.per_group = 2
     if plan.pieces:  # the best passage's section may say more
@@ -501,16 +520,35 @@ PLANS: dict[str, Callable[[Context], Plan]] = {
 }
 
 
+def _elsewhere(ctx: Context, kind: str) -> list[Section]:
+    """Sections of what an answer is not about — other roles' paths for a path answer, other explained
+    roles for an explanation or comparison: their sentences are never its extras."""
+    if kind in ("path", "paths"):
+        return [i.section for r in ctx.kb.role_names if r != ctx.intent.role for i in ctx.kmap.paths(r)]
+    if kind in ("explain", "compare"):
+        others = [e.name for e in ctx.kb.explainers if e.name not in ctx.intent.subjects]
+        return [s for name in others for s in ctx.kmap.explainer_sections(name)]
+    return []
+
+
+def _inside(span: Span, section: Section) -> bool:
+    return span.doc_id == section.doc_id and section.start <= span.start < section.end
+
+
 def plan_for(ctx: Context) -> Plan:
     """The kind's plan, plus the best search results' sentences in case the question asks something
     the plan's sections do not say (they are shown only if they speak to it)."""
     plan = PLANS.get(ctx.intent.kind, general_plan)(ctx)
     if plan.kind != "general":
         taken = {(p.span.doc_id, p.span.start) for p in plan.pieces}
+        own = {p.span.doc_id for p in plan.pieces}
+        foreign = _elsewhere(ctx, plan.kind)
         extra = [
             p
             for p in general_plan(replace(ctx, retrieved=ctx.retrieved[:3])).pieces
             if (p.span.doc_id, p.span.start) not in taken
+            and not any(_inside(p.span, s) for s in foreign)
+            and (plan.kind != "story" or p.span.doc_id in own)
         ]
         plan.pieces += [replace(p, base=0.3, order=10_000 + p.order, only_if_relevant=True) for p in extra]
     return plan

@@ -13,7 +13,7 @@ _BULLET = re.compile(r"[-•·*]\s+")
 _STEP = re.compile(r"(\d{1,2})[.、]\s*(?!\d)")
 # "优势:…", "目标:…", "锚定公司技术战略:…": a short label before the first colon of a line.
 _LABEL = re.compile(r"([^:：，,。；;（()）|]{1,20})[:：]")
-_CLAUSE_END = re.compile(r"[，,、；;：:]")
+CLAUSE_END = re.compile(r"[，,、；;：:]")
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def clip(span: Span, body: str, limit: int) -> Span:
     unchanged when it is short enough or has no boundary in the first third."""
     if len(span) <= limit:
         return span
-    cuts = [m.start() for m in _CLAUSE_END.finditer(body, span.start, span.start + limit)]
+    cuts = [m.start() for m in CLAUSE_END.finditer(body, span.start, span.start + limit)]
     cuts = [c for c in cuts if c - span.start >= limit // 3]
     return Span(span.doc_id, span.start, cuts[-1]) if cuts else span
 

@@ -20,15 +20,29 @@ ISSUE_QUESTIONS = [
 ]
 
 
-def calibration() -> list[tuple[str, str]]:
-    data = yaml.safe_load((CORPUS / "scope.yaml").read_text("utf-8"))["focus"]["examples"]
-    return [(verdict, q) for verdict, qs in data.items() for q in qs]
+def calibration() -> list:
+    data = yaml.safe_load((CORPUS / "scope.yaml").read_text("utf-8"))["focus"]
+    misses = set(data.get("known_misses", []))
+    return [
+        pytest.param(verdict, q, marks=[pytest.mark.xfail(strict=True)] if q in misses else [])
+        for verdict, qs in data["examples"].items()
+        for q in qs
+    ]
 
 
 @pytest.mark.parametrize(("verdict", "question"), calibration())
 def test_calibration_examples(adv, verdict, question):
-    """Every labelled example in scope.yaml (kept apart from the golden set) is decided as labelled."""
-    assert adv.views.answerability.assess(question, []).verdict == verdict
+    """Every labelled example in scope.yaml (kept apart from the golden set) gets what a user should
+    see: not covered → the refusal or "文章没有讲到…"; partly → an answer that says what is missing;
+    covered → an answer without it."""
+    a = adv.ask(question)
+    honest = a.refused or NOT_COVERED in a.text
+    expected = {
+        "not_covered": honest,
+        "partial": not a.refused and NOT_COVERED in a.text,
+        "covered": not honest,
+    }[verdict]
+    assert expected, (a.coverage, a.text[:200])
 
 
 @pytest.mark.parametrize("question", ISSUE_QUESTIONS)
@@ -75,3 +89,16 @@ def test_not_covered_is_decided_before_any_model_call(corpus_index, embedder):
     llm = fake_llm("不应该被调用")
     a = Advisor.load(corpus_index, embedder=embedder, chat_model=llm).ask("考公务员还来得及吗？")
     assert a.refused and not llm.calls
+
+
+def test_a_named_topic_beside_a_covered_question_is_said_then_the_rest_answered(adv):
+    a = adv.ask("应届生怎么进大厂做产品")
+    assert not a.refused and a.text.startswith("文章没有讲到「应届生」"), a.text
+    assert a.citations and "应届生" not in "".join(c.quote for c in a.citations)
+
+
+def test_a_person_is_not_guessed_from_words_the_articles_use_elsewhere(adv):
+    """ "孩子上学" is in 老张's story, but a question about school districts is not about him."""
+    a = adv.ask("孩子上学的学区房还要不要换")
+    assert a.refused or a.text.startswith(NOT_COVERED), a.text
+    assert a.state.get("person") is None

@@ -149,3 +149,30 @@ def test_clip_cuts_at_a_clause_boundary_and_keeps_offsets():
     cut = clip(span, body, 20)
     assert body[cut.start : cut.end] == "第一句很长,有很多个分句"
     assert clip(span, body, 200) == span
+
+
+def test_a_sentence_reached_through_two_sections_is_shown_once(adv):
+    a = adv.ask("我是技术leader，想试试转AI架构师，但怕折腾半天白干，先咋试水？")
+    lines = [strip_markers(ln).lstrip("- ").strip() for ln in answer_body(a.text).splitlines()]
+    quoted = [ln for ln in lines if ln and not is_label_line(ln)]
+    assert len(quoted) == len(set(quoted)), a.text
+    assert not any(ln.startswith("- ") for ln in lines), a.text  # no nested "- - " bullets
+
+
+def test_a_compared_pair_leaves_out_the_role_the_asker_states(adv):
+    a = adv.ask("研发想转岗，项目经理和产品经理哪个更对口？")
+    assert a.intent == "compare" and "**vs 项目经理**" in a.text
+    assert "**vs 研发工程师**" not in a.text
+
+
+def test_a_follow_up_on_an_explained_role_stays_with_that_role(adv):
+    _, cases = converse(adv, "流量运营是做什么的？", "那它有啥成功案例没？")
+    heads = [ln for ln in cases.text.splitlines() if ln.startswith("**")]
+    assert heads and all("流量运营" in h for h in heads), cases.text
+    assert "完美日记" in cases.text
+
+
+def test_what_is_asked_past_a_long_sentence_cut_is_shown(adv):
+    """The clause naming the course comes late in its sentence: the cut keeps it, marked with "…"."""
+    a = adv.ask("零技术背景想学产品，有推荐的网课不？")
+    assert "Coursera" in a.text and "…" in a.text
