@@ -550,5 +550,20 @@ def plan_for(ctx: Context) -> Plan:
             and not any(_inside(p.span, s) for s in foreign)
             and (plan.kind != "story" or p.span.doc_id in own)
         ]
-        plan.pieces += [replace(p, base=0.3, order=10_000 + p.order, only_if_relevant=True) for p in extra]
+        groups = {p.group for p in plan.pieces}
+        plan.pieces += [
+            replace(
+                p,
+                group=_same_heading(p.group, groups),
+                base=0.3,
+                order=10_000 + p.order,
+                only_if_relevant=True,
+            )
+            for p in extra
+        ]
     return plan
+
+
+def _same_heading(group: str, groups: set[str]) -> str:
+    """The plan's own name for a section ("1. 纵向深耕:…" for "纵向深耕:…"): a heading is shown once."""
+    return next((g for g in groups if g and group and g.endswith(group)), group)
