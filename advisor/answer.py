@@ -3,6 +3,7 @@ the offline composer), verify citations. Each step lives in its own module."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from .config import Settings
 from .errors import InputError
 from .llm import describe_error, stream_with_retries
 from .markup import FALLBACK_NOTICE, INJECTION_NOTE
-from .prompts import build_messages, condense_messages
+from .prompts import build_messages, condense_messages, prompt_passages
 from .query import condense_heuristic, infer_role, normalize_history, strip_injection
 from .retrieval import Passage
 from .scope import ScopeDecision, ScopeGate
@@ -96,10 +97,10 @@ class Answerer:
 
     # -- pipeline pieces -------------------------------------------------------------------------
     def condense(self, question: str, history: list[dict]) -> str:
-        """A follow-up made standalone: by the chat model when there is one, else by rule."""
+        """A follow-up made standalone: by the chat model when it condenses (hosted models), else by rule."""
         if not history:
             return question
-        if self.chat_model is not None:
+        if self.chat_model is not None and getattr(self.chat_model, "condenses", True):
             try:
                 reply = str(self.chat_model.invoke(condense_messages(question, history)).content).strip()
                 text = reply.splitlines()[0].strip() if reply else ""
@@ -113,7 +114,10 @@ class Answerer:
         self, question: str, passages: list[Passage], history: list[dict], role: str | None
     ) -> tuple[list[BaseMessage], list[Passage]]:
         """Drop history, then the weakest passages, until the prompt fits the model's window."""
-        msgs = build_messages(question, passages, history, role)
+        style = getattr(self.chat_model, "prompt_style", "full")
+        build = functools.partial(build_messages, style=style)
+        passages = prompt_passages(question, passages, style)
+        msgs = build(question, passages, history, role)
         counter = getattr(self.chat_model, "count_tokens", None)
         budget = getattr(self.chat_model, "prompt_budget", None)
         if counter is None or not budget:
@@ -127,11 +131,11 @@ class Answerer:
 
         while budget and tokens(msgs) > budget and (history or len(passages) > 1):
             history, passages = (history[2:], passages) if history else (history, passages[:-1])
-            msgs = build_messages(question, passages, history, role)
+            msgs = build(question, passages, history, role)
         while budget and tokens(msgs) > budget and len(passages[0].text) > 40:
             # One passage is still too long: keep its opening sentences (still an exact document span).
             passages = [shorten(passages[0], int(len(passages[0].text) * 0.8))]
-            msgs = build_messages(question, passages, history, role)
+            msgs = build(question, passages, history, role)
         return msgs, passages
 
     def excerpt(self, query: str, passages: list[Passage]) -> str:
