@@ -85,7 +85,8 @@ class Settings(BaseSettings):
     # first token within ~8 s on 2 CPU cores), and where named models are assembled (default: data dir).
     local_context_tokens: int = 2048
     local_max_tokens: int = 256
-    local_prompt_tokens: int = 1100
+    local_prompt_tokens: int = 900
+    local_threads: int = 0  # 0: half the cores (see advisor/local_llm.py)
     model_dir: Path | None = None
     refusal_threshold: float = 0.008
     max_question_chars: int = 2000

@@ -74,6 +74,7 @@ def _local(settings: Settings) -> BaseChatModel:
         context_tokens=settings.local_context_tokens,
         max_tokens=min(settings.max_tokens, settings.local_max_tokens),
         prompt_tokens=settings.local_prompt_tokens,
+        n_threads=settings.local_threads,
         queue_timeout=settings.llm_timeout,
     )
 

@@ -36,12 +36,15 @@ class LlamaCppChatModel(BaseChatModel):
     model_path: str
     context_tokens: int = 4096
     max_tokens: int = 256
-    # The prompt's share of the window, kept small so the first token comes within seconds on a CPU
-    # (llama.cpp reads ~85 prompt tokens/s on 2 cores; the fixed prefix is cached after the first use).
-    prompt_tokens: int = 1100
+    # The prompt's share of the window, kept small so the first token comes within ~8 s on a CPU: one
+    # thread reads ~70 prompt tokens/s on this busy 2-core machine, and the ~330-token fixed prefix is
+    # cached after the first question, leaving ~570 new tokens (see bench/results/local_llm.md).
+    prompt_tokens: int = 900
     temperature: float = 0.0
     repeat_penalty: float = 1.05
-    n_threads: int = 0  # 0: every core
+    # 0: half the cores. ggml's threads wait on each other every step, so on a busy machine a second
+    # thread can make writing ten times slower (measured here: 1.2-2 vs 15-22 tokens/s on 2 busy cores).
+    n_threads: int = 0
     queue_timeout: float = 30.0
     prompt_style: str = "compact"  # which prompt ``advisor.prompts`` builds for this model
     # Follow-ups are made standalone by rule: a model call would cost seconds and evict the cached prefix.
@@ -53,7 +56,7 @@ class LlamaCppChatModel(BaseChatModel):
     def load(cls, path: Path, name: str, **kw) -> LlamaCppChatModel:
         llama_cpp = require_llama_cpp()
         obj = cls(model_name=name, model_path=str(path), **kw)
-        threads = obj.n_threads or os.cpu_count() or 1
+        threads = obj.n_threads or max(1, (os.cpu_count() or 2) // 2)
         obj._llm = llama_cpp.Llama(
             model_path=str(path),
             n_ctx=obj.context_tokens,

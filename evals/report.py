@@ -125,7 +125,7 @@ def side_by_side(runs: Sequence[RunResult]) -> tuple[list[str], list[list], int]
     metrics = [aggregate([r for r in run.cases if r.id in shared]) for run in runs]
     described = dict(METRIC_ROWS)
     keys = [k for k, _ in METRIC_ROWS if any(k in m for m in metrics)]
-    keys += [k for m in metrics for k in m if k not in described and k not in keys]
+    keys += dict.fromkeys(k for m in metrics for k in m if k not in described)
     rows = [[k, *(m.get(k) for m in metrics), described.get(k, "")] for k in keys]
     return ["metric", *(run.label for run in runs), "what"], rows, len(shared)
 
