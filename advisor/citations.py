@@ -18,6 +18,7 @@ _TERMINATOR = re.compile(r"[。！？!?]+[”’\"」』）)]*|\n|(?:\[\d{1,3}\]
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%％.]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
 SUPPORT_THRESHOLD = 0.5
+PART_SUPPORT = 0.2  # one of several citations must share this much of the claim to stay
 
 
 @dataclass
@@ -124,8 +125,8 @@ def answer_units(text: str) -> list[tuple[str, bool]]:
 def check_unit(unit: str, checkable: bool, passages: list[Passage]) -> tuple[str, list[int], bool]:
     """One unit's passage numbers after the check; returns (unit text, numbers, unsupported?).
 
-    Out-of-range markers are dropped. A claim keeps the cited passages that support it (all of them when
-    only together they do); a claim none of its citations supports is re-cited to the retrieved passage
+    Out-of-range markers are dropped. A claim keeps the citations that together support it (less one
+    that adds nearly nothing); a claim its citations do not support is re-cited to the retrieved passage
     that does, or loses its markers and is flagged, so nothing is shown as cited that its source does
     not say. An uncited claim gets the passage that supports it, or the flag. A fragment too short to be
     a claim (a lead-in such as "有以下路径：[1]") keeps only the markers its source bears out.
@@ -154,12 +155,11 @@ def check_unit(unit: str, checkable: bool, passages: list[Passage]) -> tuple[str
 
 
 def cited_support(claim: str, cited: list[int], passages: list[Passage]) -> list[int]:
-    """The cited passages that support ``claim`` alone, else all of them if only together they do."""
-    alone = [i for i in cited if support(claim, passages[i - 1].text) >= SUPPORT_THRESHOLD]
-    if alone or len(cited) < 2:
-        return alone
-    together = "\n".join(passages[i - 1].text for i in cited)
-    return cited if support(claim, together) >= SUPPORT_THRESHOLD else []
+    """The cited passages, if together they support ``claim``, less any that adds nearly nothing to it
+    (a spurious extra number); empty when the citations do not bear the claim out."""
+    if not cited or support(claim, "\n".join(passages[i - 1].text for i in cited)) < SUPPORT_THRESHOLD:
+        return []
+    return [i for i in cited if support(claim, passages[i - 1].text) >= PART_SUPPORT] or cited
 
 
 def _keep_markers(unit: str, keep: list[int]) -> str:

@@ -3,6 +3,8 @@ markers and are flagged, and every citation that survives quotes its document ve
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from advisor.citations import split_units, verify
@@ -104,3 +106,20 @@ def test_out_of_range_and_uncited_claims():
 )
 def test_units_end_at_sentence_ends_and_at_markers_mid_sentence(text, units):
     assert split_units(text) == units
+
+
+def test_the_small_models_worked_examples_pass_the_check_they_teach():
+    """The compact prompt's examples are what the model imitates: every sentence in them must keep its
+    citations under the check, or the model is taught to write answers that get flagged."""
+    from advisor.prompts import COMPACT_EXAMPLES
+
+    for asked, answered in COMPACT_EXAMPLES:
+        sources = [line.split("] ", 1)[1] for line in asked.splitlines() if line.startswith("[")]
+        body = "".join(sources)
+        passages, pos = [], 0
+        for n, text in enumerate(sources, 1):
+            passages.append(Passage(f"e{n}", "ex", "例", "", text, pos, pos + len(text), 1.0))
+            pos += len(text)
+        clean, citations, unsupported = verify(answered, passages, {"ex": body})
+        assert clean == answered and not unsupported
+        assert {c.n for c in citations} == {int(n) for n in re.findall(r"\[(\d)\]", answered)}
