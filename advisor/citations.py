@@ -11,6 +11,7 @@ from .markup import LABEL_PREFIXES, UNSUPPORTED_MARK, is_label_line
 from .retrieval import Passage
 
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)\s*[\]】］]")
+_DOUBLE_END = re.compile(r"([。！？])((?:\[\d{1,3}\])+)\1")
 _MARKERS_AFTER = re.compile(r"(?:[ \t]*\[\d{1,3}\])+")
 # A unit ends at a sentence end, a line break, or citation markers with more of the sentence after them
 # ("A[1]，B[2]。" is two claims, each checked against its own source).
@@ -42,7 +43,8 @@ class Citation:
 
 
 def _normalize_markers(text: str) -> str:
-    """``[1,2]`` / ``【1】`` / ``[1-3]`` become ``[1][2]`` so later steps see one form."""
+    """``[1,2]`` / ``【1】`` / ``[1-3]`` become ``[1][2]`` so later steps see one form, and a sentence end
+    written twice around its markers (``会场。[1]。``, as small models do) once (``会场[1]。``)."""
 
     def repl(m: re.Match) -> str:
         ids: list[int] = []
@@ -54,7 +56,7 @@ def _normalize_markers(text: str) -> str:
                 ids.append(int(part))
         return "".join(f"[{i}]" for i in ids)
 
-    return _MARKER.sub(repl, text)
+    return _DOUBLE_END.sub(r"\2\1", _MARKER.sub(repl, text))
 
 
 def split_units(text: str) -> list[str]:

@@ -48,6 +48,11 @@ def test_supported_citation_is_kept_as_written():
     assert cited == {2} and not unsupported
 
 
+def test_sentence_end_written_twice_around_a_marker_is_written_once():
+    clean, cited, _ = check("王姐在望京建了宝妈社群，做起了社区团购。[2]。")
+    assert clean == "王姐在望京建了宝妈社群，做起了社区团购[2]。" and cited == {2}
+
+
 def test_wrong_number_is_repaired_to_the_passage_that_says_it():
     clean, cited, unsupported = check("王姐在望京建了宝妈社群，做起了社区团购[1]。")
     assert clean == "王姐在望京建了宝妈社群，做起了社区团购[2]。"
