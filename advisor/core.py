@@ -17,6 +17,7 @@ from .llm import EXTRACTIVE, backend_label, make_chat_model
 from .retrieval import CrossEncoderReranker, Passage, Retriever
 from .scope import ScopeGate
 from .store import MANIFEST, IndexSnapshot, load_snapshot, make_client, vector_store
+from .views import Views
 
 
 class Advisor:
@@ -41,7 +42,7 @@ class Advisor:
         self.chat_model = chat_model
         self._lock = threading.Lock()
         self._answerer: Answerer | None = None
-        self._gate: tuple[str, ScopeGate] | None = None
+        self._views: Views | None = None
         self._manifest_mtime = -1.0
         self.retriever: Retriever | None = None
         self.refresh()
@@ -87,15 +88,17 @@ class Advisor:
 
     # -- answering -------------------------------------------------------------------------------
     @property
+    def views(self) -> Views:
+        """The live generation's knowledge map, scope gate and answerability check (rebuilt when a
+        new generation is switched in)."""
+        snapshot = self.snapshot
+        if self._views is None or self._views.snapshot is not snapshot:
+            self._views = Views(snapshot, self.embedder, self.settings.refusal_threshold)
+        return self._views
+
+    @property
     def scope(self) -> ScopeGate:
-        """The refusal decision for the live generation's examples (rebuilt when they change)."""
-        manifest = self.snapshot.manifest
-        key = f"{manifest.generation}:{manifest.data_hash}"
-        if self._gate is None or self._gate[0] != key:
-            snap = self.snapshot
-            gate = ScopeGate(self.embedder, snap.scope, snap.idf, self.settings.refusal_threshold)
-            self._gate = (key, gate)
-        return self._gate[1]
+        return self.views.scope
 
     @property
     def answerer(self) -> Answerer:
@@ -115,10 +118,15 @@ class Advisor:
         return self.answerer.backend
 
     def stream(
-        self, question: str, history: list | None = None, role: str | None = None
+        self, question: str, history: list | None = None, role: str | None = None, state: dict | None = None
     ) -> Iterator[str | Answer]:
-        """Yield answer text pieces, then the final ``Answer`` with verified citations."""
-        return self.answerer.stream(question, history=history, role=role)
+        """Yield answer text pieces, then the final ``Answer`` with verified citations.
 
-    def ask(self, question: str, history: list | None = None, role: str | None = None) -> Answer:
-        return self.answerer.ask(question, history=history, role=role)
+        ``history`` is the chat so far; the conversation state (role, person, path talked about) is
+        derived from it, or taken from ``state`` (an earlier ``Answer.state``) when given."""
+        return self.answerer.stream(question, history=history, role=role, state=state)
+
+    def ask(
+        self, question: str, history: list | None = None, role: str | None = None, state: dict | None = None
+    ) -> Answer:
+        return self.answerer.ask(question, history=history, role=role, state=state)

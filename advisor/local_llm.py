@@ -47,8 +47,6 @@ class LlamaCppChatModel(BaseChatModel):
     n_threads: int = 0
     queue_timeout: float = 30.0
     prompt_style: str = "compact"  # which prompt ``advisor.prompts`` builds for this model
-    # Follow-ups are made standalone by rule: a model call would cost seconds and evict the cached prefix.
-    condenses: bool = False
     _llm: Any = PrivateAttr(default=None)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
 

@@ -4,7 +4,8 @@ passages fenced as numbered data, in one of two styles registered by id:
 - ``full`` (hosted models): the rules, the conversation so far, every retrieved passage.
 - ``compact`` (small local models): a short instruction and two worked examples (a fixed prefix that
   llama.cpp keeps cached), then the passages cut to what bears on the question, answer first, each
-  sentence cited. No history: the condensed question already carries it, and every token costs time.
+  sentence cited. No history: the conversation state line carries what it established, and every token
+  costs time.
 """
 
 from __future__ import annotations
@@ -59,10 +60,14 @@ def build_messages(
     role: str | None,
     *,
     style: str = "full",
+    state: str = "",
+    missing: str = "",
     **extra,
 ) -> list[BaseMessage]:
-    """The messages for ``style``; ``extra`` keyword arguments are passed on to the style's builder."""
-    return STYLES[style](question, passages, history, role, **extra)
+    """The messages for ``style``. ``state`` says what the conversation has established (the asker's
+    role, the person or path talked about); ``missing`` what the articles do not cover, so the model
+    says so instead of guessing; other ``extra`` keyword arguments go to the style's builder."""
+    return STYLES[style](question, passages, history, role, state=state, missing=missing, **extra)
 
 
 def prompt_passages(question: str, passages: list[Passage], style: str = "full") -> list[Passage]:
@@ -73,24 +78,31 @@ def prompt_passages(question: str, passages: list[Passage], style: str = "full")
 
 @STYLES.register("full")
 def full_messages(
-    question: str, passages: list[Passage], history: list[dict], role: str | None, **extra
+    question: str,
+    passages: list[Passage],
+    history: list[dict],
+    role: str | None,
+    state: str = "",
+    missing: str = "",
+    **extra,
 ) -> list[BaseMessage]:
     system = SYSTEM_PROMPT.format(k=len(passages))
     msgs: list[BaseMessage] = [SystemMessage(content=system)]
     for m in history:
         cls = HumanMessage if m["role"] == "user" else AIMessage
         msgs.append(cls(content=strip_for_history(m["content"])))
+    focus = f"提问者的岗位：{role}。请优先给出适合{role}岗位的路径和建议。\n" if role else ""
+    if state:
+        focus += f"对话中已知：{state}。\n"
+    if missing:
+        focus += f"资料没有讲到：{missing}。请直接说明这一点，只回答资料中有的部分。\n"
     msgs.append(
         HumanMessage(
-            content=f"<资料>\n{format_context(passages)}\n</资料>\n\n{_focus(role)}<问题>\n{question}\n</问题>\n\n"
+            content=f"<资料>\n{format_context(passages)}\n</资料>\n\n{focus}<问题>\n{question}\n</问题>\n\n"
             "请只依据资料作答，并在每个事实性句子后标注来源编号。"
         )
     )
     return msgs
-
-
-def _focus(role: str | None) -> str:
-    return f"提问者的岗位：{role}。请优先给出适合{role}岗位的路径和建议。\n" if role else ""
 
 
 COMPACT_SYSTEM = (
@@ -131,13 +143,22 @@ def compact_context(passages: list[Passage]) -> str:
 
 @STYLES.register("compact")
 def compact_messages(
-    question: str, passages: list[Passage], history: list[dict], role: str | None, **extra
+    question: str,
+    passages: list[Passage],
+    history: list[dict],
+    role: str | None,
+    state: str = "",
+    missing: str = "",
+    **extra,
 ) -> list[BaseMessage]:
     msgs: list[BaseMessage] = [SystemMessage(content=COMPACT_SYSTEM)]
     for asked, answered in COMPACT_EXAMPLES:
         msgs += [HumanMessage(content=asked), AIMessage(content=answered)]
-    who = f"（提问者的岗位：{role}）" if role else ""
-    msgs.append(HumanMessage(content=f"资料：\n{compact_context(passages)}\n问题：{question}{who}"))
+    notes = [f"提问者的岗位：{role}"] if role else []
+    notes += [f"对话中已知：{state}"] if state else []
+    notes += [f"资料没有讲到：{missing}，先说明这一点"] if missing else []
+    said = "".join(f"\n（{n}）" for n in notes)
+    msgs.append(HumanMessage(content=f"资料：\n{compact_context(passages)}\n问题：{question}{said}"))
     return msgs
 
 
