@@ -78,11 +78,11 @@ def prompt_sizes(model) -> list[dict]:
 def real_questions(adv: Advisor, model) -> list[dict]:
     """Each question with the compact prompt (prefix cached by the question before) and the full one."""
     rows = []
-    warm = adv.answerer.fit(QUESTIONS[-1], adv.search(QUESTIONS[-1]), [], None)[0]
+    warm = adv.answerer.fit(QUESTIONS[-1], adv.search(QUESTIONS[-1]), [])[0]
     timed_stream(model, warm, max_tokens=1)  # caches the compact prompt's fixed prefix
     for q in QUESTIONS:
         passages = adv.search(q, k=adv.settings.top_k)
-        compact, shown = adv.answerer.fit(q, passages, [], None)
+        compact, shown = adv.answerer.fit(q, passages, [])
         full = build_messages(q, passages, [], None, style="full")
         for name, msgs, n in (
             ("compact (local)", compact, len(shown)),

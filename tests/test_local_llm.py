@@ -90,7 +90,7 @@ def test_streams_a_chinese_answer_with_verified_citations(local_adv, calls):
 def test_prompt_fits_the_budget_and_shows_each_text_once(local_adv, local_model):
     question = "35岁做产品的，想转型有哪些路径？要注意什么风险？"
     passages = local_adv.search(question, k=8)
-    msgs, shown = local_adv.answerer.fit(question, passages, [], None)
+    msgs, shown = local_adv.answerer.fit(question, passages, [])
     tokens = local_model.count_tokens("\n".join(str(m.content) for m in msgs)) + 8 * len(msgs)
     assert tokens <= local_model.prompt_budget <= 1100
     assert 1 <= len(shown) < len(passages)
