@@ -7,6 +7,10 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
+# llama-cpp-python compiles llama.cpp on first install (pip caches the wheel for every later install):
+# all cores, and without the multimodal (llava/mtmd) library the advisor does not use.
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: setup setup-dev run test lint chromium eval bench clean
 

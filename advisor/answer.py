@@ -23,7 +23,7 @@ from .intent import Intent, analyze
 from .llm import describe_error, stream_with_retries
 from .markup import FALLBACK_NOTICE, INJECTION_NOTE, NOT_COVERED_LINE
 from .plans import Context, ignore_words, plan_for
-from .prompts import build_messages
+from .prompts import build_messages, prompt_passages
 from .query import normalize_history, strip_injection
 from .retrieval import Passage
 from .scope import ScopeDecision
@@ -245,10 +245,13 @@ class Answerer:
     def fit(
         self, question: str, passages: list[Passage], history: list[dict], state: str = "", missing: str = ""
     ) -> tuple[list[BaseMessage], list[Passage]]:
-        """Drop history, then the weakest passages, until the prompt fits the model's window."""
+        """Drop history, then the weakest passages, until the prompt fits the model's window (a small
+        local model asks for the compact prompt style, which also shows the passages compacted)."""
+        style = getattr(self.chat_model, "prompt_style", "full")
+        passages = prompt_passages(question, passages, style)
 
         def build(ps: list[Passage], hist: list[dict]) -> list[BaseMessage]:
-            return build_messages(question, ps, hist, None, state=state, missing=missing)
+            return build_messages(question, ps, hist, None, style=style, state=state, missing=missing)
 
         counter = getattr(self.chat_model, "count_tokens", None)
         budget = getattr(self.chat_model, "prompt_budget", None)

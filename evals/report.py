@@ -16,7 +16,7 @@ from pathlib import Path
 from advisor.markup import answer_body
 
 from .golden import GROUPS, golden_digest
-from .runner import CaseResult, RunResult
+from .runner import CaseResult, RunResult, aggregate
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,12 @@ METRIC_ROWS = (
     ("false_refusal_rate", "answerable questions refused"),
     ("honest_rate", "near-domain questions the articles don't answer: refused or 文章没有讲到…"),
     ("false_not_covered", "answerable questions refused or marked 文章没有讲到…"),
+    ("chinese", "model-written answers that are Chinese text"),
+    ("model_answered", "answered questions the model answered (not the excerpt fallback)"),
+    ("refusal_without_model", "refusals decided before any model call"),
     ("errors", "cases that crashed"),
     ("fallbacks", "LLM answers replaced by the extractive fallback"),
+    ("latency_mean_s", "seconds per case (mean)"),
     ("latency_p50_s", "seconds per case (median)"),
     ("judge_faithfulness", "LLM judge 1-5 (not gated)"),
     ("judge_correctness", "LLM judge 1-5 (not gated)"),
@@ -124,6 +128,41 @@ def group_rows(run: RunResult) -> list[list]:
         label = f"{code} {names.get(code, '全部')}"
         rows.append([label, *(m.get(key) for _, key in GROUP_COLUMNS)])
     return rows
+
+
+def side_by_side(runs: Sequence[RunResult]) -> tuple[list[str], list[list], int]:
+    """Every metric of every run on the cases all runs share, one column per run: (headers, rows, n).
+
+    Metrics are recomputed over the shared cases, so a small generative run is set against the excerpt
+    mode on the same questions, whatever metrics the evaluators produced.
+    """
+    shared = set.intersection(*({r.id for r in run.cases} for run in runs))
+    metrics = [aggregate([r for r in run.cases if r.id in shared]) for run in runs]
+    described = dict(METRIC_ROWS)
+    keys = [k for k, _ in METRIC_ROWS if any(k in m for m in metrics)]
+    keys += dict.fromkeys(k for m in metrics for k in m if k not in described)
+    rows = [[k, *(m.get(k) for m in metrics), described.get(k, "")] for k in keys]
+    return ["metric", *(run.label for run in runs), "what"], rows, len(shared)
+
+
+def print_side_by_side(runs: Sequence[RunResult], out=sys.stdout) -> None:
+    headers, rows, n = side_by_side(runs)
+    print(f"\n== side by side on the {n} cases every run answered ==", file=out)
+    print(text_table(headers, rows), file=out)
+
+
+def _side_by_side_md(runs: Sequence[RunResult]) -> list[str]:
+    if len(runs) < 2:
+        return []
+    headers, rows, n = side_by_side(runs)
+    return [
+        "",
+        "## Side by side",
+        "",
+        f"Every metric recomputed on the {n} cases all runs answered (quality not gated here).",
+        "",
+        md_table(headers, rows),
+    ]
 
 
 def print_run(run: RunResult, out=sys.stdout) -> None:
@@ -263,6 +302,7 @@ def render_markdown(runs: Sequence[RunResult], charts: dict[str, list[str]], fai
         f"- 结果：{'**FAILED**' if failures else '**PASSED**'}",
     ]
     out += [f"  - `{f}`" for f in failures]
+    out += _side_by_side_md(runs)
     for run in runs:
         out += _run_md(run, charts.get(run.label, []))
     return "\n".join(out)

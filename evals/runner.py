@@ -6,7 +6,6 @@ advisor-specific wrapper (multi-turn replay, warm-up, settings in the result).
 
 from __future__ import annotations
 
-import functools
 import logging
 import statistics
 import time
@@ -15,8 +14,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from advisor.answer import Answer
+from testkit.calls import ModelCalls
 
 from .evaluators import AGGREGATES, DEFAULT_EVALUATORS, Context, Evaluator
+from .generative import GENERATIVE_EVALUATORS, refusal_without_model
 from .golden import GROUPS, SPLITS, Case, case_groups, resolve_spans
 from .metrics import overlaps
 
@@ -192,10 +193,26 @@ def play(adv, case: Case) -> Answer:
     return answer
 
 
+def counted_play(adv) -> tuple[Callable[[Case], Answer], Callable[[str], int | None]]:
+    """``play`` for ``adv``, and the number of chat-model calls each case made (``None``: no model)."""
+    model = adv.answerer.chat_model
+    counter = ModelCalls.attach(model) if model is not None else None
+    calls: dict[str, int | None] = {}
+
+    def task(case: Case) -> Answer:
+        before = counter.count if counter else 0
+        try:
+            return play(adv, case)
+        finally:
+            calls[case.id] = counter.count - before if counter else None
+
+    return task, calls.get
+
+
 def warm_up(adv) -> float:
     """Load jieba, the scope examples, the chat model… before the clock runs; returns the seconds."""
     t0 = time.perf_counter()
-    if adv.backend == "extractive":
+    if adv.backend == "extractive":  # (``adv.backend`` loads the chat model)
         adv.ask(WARMUP_QUESTION)
     else:  # a full generative answer would cost a whole generation; load and retrieve only
         adv.search(WARMUP_QUESTION)
@@ -221,8 +238,10 @@ def evaluate(
         return sum(overlaps(c.doc_id, c.start, c.end, case.gold) for c in chunks)
 
     warmup_s = warm_up(adv) if warmup else 0.0
+    task, calls = counted_play(adv)
+    evaluators = (*evaluators, *GENERATIVE_EVALUATORS, refusal_without_model(calls))
     started = time.perf_counter()
-    results = run(functools.partial(play, adv), cases, bodies, evaluators, n_relevant, progress)
+    results = run(task, cases, bodies, evaluators, n_relevant, progress)
     s = adv.settings
     return RunResult(
         label=label or adv.backend,

@@ -75,7 +75,8 @@ def test_near_domain_questions_the_articles_answer_are_answered(adv):
 
 
 def test_llm_is_told_what_is_missing_and_cannot_cite_its_way_around_it(corpus_index, embedder):
-    reply = "文章里老张领了N+3赔偿金[1]。N+1赔偿一般按工作年限计算[1]。"
+    # The first sentence restates its source closely enough to keep its citation under the support check.
+    reply = "老张去年冬天领完N+3赔偿金[1]。N+1赔偿一般按工作年限计算[1]。"
     llm = fake_llm(reply)
     a = Advisor.load(corpus_index, embedder=embedder, chat_model=llm).ask("被裁了N+1赔偿怎么算？")
     prompt = llm.calls[0][-1].content
