@@ -1,10 +1,19 @@
-"""The ``Advisor`` facade: one object that owns the embedder, index and answerer for a process."""
+"""The ``Advisor`` facade: one object that owns the embedder, index and answerer for a process.
+
+It follows the live-generation pointer in Chroma: at most every ``refresh_seconds`` it checks which
+generation is live, loads a new one completely in the background (passages, bodies, BM25, and the
+scope gate when answers are being given) and then replaces the old one in a single assignment.
+Each answer pins the generation it started on, so no answer mixes two generations.
+"""
 
 from __future__ import annotations
 
+import copy
+import logging
 import threading
+import time
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -16,7 +25,40 @@ from .errors import InputError
 from .llm import EXTRACTIVE, backend_label, make_chat_model
 from .retrieval import CrossEncoderReranker, Passage, Retriever
 from .scope import ScopeGate
-from .store import MANIFEST, IndexSnapshot, load_snapshot, make_client, vector_store
+from .snapshot import IndexSnapshot, check_embedder, load_generation
+from .store import make_client, read_live
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Live:
+    """One loaded generation: its retriever, and its scope gate once something needed it."""
+
+    retriever: Retriever
+    gate: ScopeGate | None = None
+
+    @property
+    def generation(self) -> int:
+        return self.retriever.snapshot.manifest.generation
+
+
+class IndexView:
+    """One generation pinned for the length of an answer: search, snapshot and scope gate agree."""
+
+    def __init__(self, adv: Advisor, live: Live) -> None:
+        self._adv, self._live = adv, live
+
+    @property
+    def snapshot(self) -> IndexSnapshot:
+        return self._live.retriever.snapshot
+
+    @property
+    def scope(self) -> ScopeGate:
+        return self._adv.gate_of(self._live)
+
+    def search(self, query: str, k: int = 5, role: str | None = None, mode: str | None = None):
+        return self._live.retriever.search(self._adv.checked_query(query), k=k, role=role, mode=mode)
 
 
 class Advisor:
@@ -39,12 +81,12 @@ class Advisor:
         self.client = client if client is not None else make_client(settings)
         self.reranker = reranker
         self.chat_model = chat_model
-        self._lock = threading.Lock()
         self._answerer: Answerer | None = None
-        self._gate: tuple[str, ScopeGate] | None = None
-        self._manifest_mtime = -1.0
-        self.retriever: Retriever | None = None
-        self.refresh()
+        self._live: Live | None = None
+        self._checked_at = 0.0
+        self._loading = threading.Lock()
+        self._gate_lock = threading.Lock()
+        self.refresh(wait=True)
 
     @classmethod
     def load(cls, settings: Settings | None = None, **deps) -> Advisor:
@@ -55,26 +97,63 @@ class Advisor:
             reranker = CrossEncoderReranker(settings.reranker)
         return cls(settings, embedder, reranker=reranker, **deps)
 
-    def refresh(self) -> None:
-        """Reload when a new index generation was switched in (e.g. by a concurrent ingest)."""
-        path = Path(self.settings.data_dir) / MANIFEST
-        mtime = path.stat().st_mtime if path.exists() else -1.0
-        if self.retriever is not None and mtime == self._manifest_mtime:
+    # -- following the live generation -----------------------------------------------------------
+    def refresh(self, wait: bool = False) -> None:
+        """Switch to a newly ingested generation. Without ``wait`` this checks at most every
+        ``refresh_seconds`` and loads in the background (callers keep the current generation
+        meanwhile); with ``wait`` it checks now and returns once the live generation serves."""
+        if wait or self._live is None:
+            self._follow()
             return
-        with self._lock:
-            snapshot = load_snapshot(self.settings, embedder_id(self.embedder))
-            store = vector_store(self.client, snapshot.manifest.collection, self.embedder)
-            self.retriever = Retriever(snapshot, store, self.embedder, self.settings, self.reranker)
-            self._manifest_mtime = mtime
+        if time.monotonic() - self._checked_at < self.settings.refresh_seconds or self._loading.locked():
+            return
+        self._checked_at = time.monotonic()
+        threading.Thread(target=self._follow_quietly, name="advisor-refresh", daemon=True).start()
+
+    def _follow(self) -> None:
+        with self._loading:
+            self._checked_at = time.monotonic()
+            manifest = read_live(self.client, self.settings)
+            current = self._live
+            if current is not None and (manifest.generation, manifest.built_at) == (
+                current.generation,
+                current.retriever.snapshot.manifest.built_at,
+            ):
+                return
+            check_embedder(manifest, embedder_id(self.embedder))
+            snapshot = load_generation(self.client, manifest)
+            collection = self.client.get_collection(manifest.collection, embedding_function=None)
+            live = Live(Retriever(snapshot, collection, self.embedder, self.settings, self.reranker))
+            if current is not None and current.gate is not None:
+                live.gate = self._build_gate(snapshot)  # answers are being given: ready before the switch
+            self._live = live  # the switch: one assignment; answers in flight keep their pinned view
+            if current is not None:
+                log.info("switched from index generation %s to %s", current.generation, live.generation)
+
+    def _follow_quietly(self) -> None:
+        try:
+            self._follow()
+        except Exception as exc:  # the server is briefly away, or a generation was swept mid-load
+            log.warning("index refresh failed, still serving generation %s: %s", self.generation, exc)
+
+    @property
+    def generation(self) -> int:
+        return self._live.generation if self._live else 0
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._live.retriever
 
     @property
     def snapshot(self) -> IndexSnapshot:
-        return self.retriever.snapshot
+        return self._live.retriever.snapshot
 
-    def search(
-        self, query: str, k: int = 5, role: str | None = None, mode: str | None = None
-    ) -> list[Passage]:
-        """Top-k passages for ``query``; ``role`` limits to that role's and general passages."""
+    def view(self) -> IndexView:
+        """The live generation, pinned (see :class:`IndexView`)."""
+        self.refresh()
+        return IndexView(self, self._live)
+
+    def checked_query(self, query: str) -> str:
         query = (query or "").strip()
         if not query:
             msg = "问题不能为空"
@@ -82,20 +161,29 @@ class Advisor:
         if len(query) > self.settings.max_question_chars:  # the embedder reads every token it is given
             msg = f"问题太长（{len(query)} 字），请精简到 {self.settings.max_question_chars} 字以内"
             raise InputError(msg)
-        self.refresh()
-        return self.retriever.search(query, k=k, role=role, mode=mode)
+        return query
+
+    def search(
+        self, query: str, k: int = 5, role: str | None = None, mode: str | None = None
+    ) -> list[Passage]:
+        """Top-k passages for ``query``; ``role`` limits to that role's and general passages."""
+        return self.view().search(query, k=k, role=role, mode=mode)
 
     # -- answering -------------------------------------------------------------------------------
+    def _build_gate(self, snap: IndexSnapshot) -> ScopeGate:
+        return ScopeGate(self.embedder, snap.scope, snap.idf, self.settings.refusal_threshold)
+
+    def gate_of(self, live: Live) -> ScopeGate:
+        """The refusal decision for one generation's examples (built once, on first use)."""
+        if live.gate is None:
+            with self._gate_lock:
+                if live.gate is None:
+                    live.gate = self._build_gate(live.retriever.snapshot)
+        return live.gate
+
     @property
     def scope(self) -> ScopeGate:
-        """The refusal decision for the live generation's examples (rebuilt when they change)."""
-        manifest = self.snapshot.manifest
-        key = f"{manifest.generation}:{manifest.data_hash}"
-        if self._gate is None or self._gate[0] != key:
-            snap = self.snapshot
-            gate = ScopeGate(self.embedder, snap.scope, snap.idf, self.settings.refusal_threshold)
-            self._gate = (key, gate)
-        return self._gate[1]
+        return self.gate_of(self._live)
 
     @property
     def answerer(self) -> Answerer:
@@ -110,6 +198,12 @@ class Advisor:
             )
         return self._answerer
 
+    def pinned_answerer(self) -> Answerer:
+        """The answerer, reading one generation for the whole answer."""
+        answerer = copy.copy(self.answerer)
+        answerer.index = self.view()
+        return answerer
+
     @property
     def backend(self) -> str:
         return self.answerer.backend
@@ -118,7 +212,7 @@ class Advisor:
         self, question: str, history: list | None = None, role: str | None = None
     ) -> Iterator[str | Answer]:
         """Yield answer text pieces, then the final ``Answer`` with verified citations."""
-        return self.answerer.stream(question, history=history, role=role)
+        return self.pinned_answerer().stream(question, history=history, role=role)
 
     def ask(self, question: str, history: list | None = None, role: str | None = None) -> Answer:
-        return self.answerer.ask(question, history=history, role=role)
+        return self.pinned_answerer().ask(question, history=history, role=role)

@@ -12,7 +12,7 @@ from .corpus import GENERAL_ROLE
 from .errors import InputError
 from .knowledge import Knowledge
 from .query import infer_role, retrieval_query
-from .store import IndexSnapshot
+from .snapshot import IndexSnapshot
 
 
 @dataclass
@@ -85,9 +85,9 @@ def convex(
 class Retriever:
     """Searches one index snapshot; the embedder, vector store and reranker are handed in."""
 
-    def __init__(self, snapshot: IndexSnapshot, store, embedder, settings: Settings, reranker=None):
+    def __init__(self, snapshot: IndexSnapshot, collection, embedder, settings: Settings, reranker=None):
         self.snapshot = snapshot
-        self.store = store
+        self.collection = collection  # the generation's Chroma collection (vectors only are read)
         self.embedder = embedder
         self.settings = settings
         self.reranker = reranker
@@ -96,12 +96,12 @@ class Retriever:
         """Chunk positions with cosine similarity, best first."""
         vec = self.embedder.embed_query(query)
         fetch = n if role is None else min(len(self.snapshot.chunks), n * 3)
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(vec, k=max(fetch, 1))
+        got = self.collection.query(query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"])
         out = []
-        for doc, distance in hits:
-            idx = self.snapshot.by_id.get(doc.id or "")
+        for chunk_id, distance in zip(got["ids"][0], got["distances"][0], strict=True):
+            idx = self.snapshot.by_id.get(chunk_id)
             if idx is not None and eligible(self.snapshot.chunks[idx], role):
-                out.append((idx, 1.0 - float(distance)))
+                out.append((idx, 1.0 - float(distance)))  # cosine distance -> similarity
         return out[:n]
 
     def lexical(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]]:
