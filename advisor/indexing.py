@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 from .chunking import Chunk, chunk_document
 from .config import Settings
 from .corpus import Document, Skipped, load_documents
-from .embeddings import embedder_id, embedding_dim
+from .embeddings import BATCH_CHARS, char_batches, embedder_id, embedding_dim
 from .errors import CorpusError
 from .knowledge import KNOWLEDGE_FILE, SCOPE_FILE, Knowledge, read_data_file
 from .lexical import tokenize
@@ -38,7 +38,6 @@ from .store import (
     sweep,
 )
 
-EMBED_BATCH = 16  # texts per embedding call: the unit of progress and of the embedder's lock
 WRITE_BATCH = 2048  # records per Chroma write, capped by the client's own maximum
 Progress = Callable[[int, int], None]
 
@@ -163,18 +162,23 @@ def embed_into(
     progress: Progress | None,
     fail_after: int | None,
 ) -> None:
-    """Embed ``(order, chunk)`` pairs in small batches, tokenising each chunk once for BM25.
-    ``fail_after`` raises after that many batches (tests)."""
-    for n, i in enumerate(range(0, len(todo), EMBED_BATCH)):
+    """Embed ``(order, chunk)`` pairs a batch at a time (``BATCH_CHARS``: one pass of the bundled
+    engine, and the unit of progress), tokenising each chunk once for BM25. ``fail_after`` raises
+    after that many batches (tests)."""
+    done = 0
+    if progress and todo:
+        progress(0, len(todo))  # the bar shows at once, not after the first batch
+    for n, batch in enumerate(char_batches([c.embed_text for _, c in todo], BATCH_CHARS)):
         if fail_after is not None and n >= fail_after:
             msg = "ingest interrupted on purpose (fail_after)"
             raise RuntimeError(msg)
-        part = todo[i : i + EMBED_BATCH]
-        vectors = embedder.embed_documents([c.embed_text for _, c in part])
-        for (order, c), vec in zip(part, vectors, strict=True):
-            writer.add(c.chunk_id, vec, chunk_metadata(c, tokenize(c.embed_text), order))
+        part = todo[done : done + len(batch)]
+        vectors = embedder.embed_documents(batch)
+        for (order, c), text, vec in zip(part, batch, vectors, strict=True):
+            writer.add(c.chunk_id, vec, chunk_metadata(c, tokenize(text), order))
+        done += len(batch)
         if progress:
-            progress(min(i + EMBED_BATCH, len(todo)), len(todo))
+            progress(done, len(todo))
 
 
 def fill_generation(

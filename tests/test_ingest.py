@@ -139,7 +139,7 @@ def test_failed_ingest_leaves_previous_index_serving(settings, embedder, tmp_pat
     big = "## 一、很多\n" + "".join(f"第{i}条建议：用数据验证转型效果，每周复盘一次。\n" for i in range(200))
     write(src / "big.md", "---\nid: big\ntitle: 大文档\n---\n" + big)
     with pytest.raises(RuntimeError):
-        ingest(settings, embedder, [src], fail_after=1)
+        ingest(settings, embedder, [src], fail_after=0)  # after claiming its generation, before any batch
     assert live(settings) == before
     assert collection_names(adv.client) == expected_collections(settings)  # the half-built one is gone
     adv.refresh(wait=True)
