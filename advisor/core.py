@@ -198,10 +198,10 @@ class Advisor:
             )
         return self._answerer
 
-    def pinned_answerer(self) -> Answerer:
-        """The answerer, reading one generation for the whole answer."""
+    def pinned_answerer(self, view: IndexView | None = None) -> Answerer:
+        """The answerer, reading one generation (``view``, default: the live one) for the whole answer."""
         answerer = copy.copy(self.answerer)
-        answerer.index = self.view()
+        answerer.index = view or self.view()
         return answerer
 
     @property
@@ -209,10 +209,21 @@ class Advisor:
         return self.answerer.backend
 
     def stream(
-        self, question: str, history: list | None = None, role: str | None = None
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        view: IndexView | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield answer text pieces, then the final ``Answer`` with verified citations."""
-        return self.pinned_answerer().stream(question, history=history, role=role)
+        """Yield answer text pieces, then the final ``Answer`` with verified citations. Pass the
+        ``view`` you render the answer's sources from, so both come from the same generation."""
+        return self.pinned_answerer(view).stream(question, history=history, role=role)
 
-    def ask(self, question: str, history: list | None = None, role: str | None = None) -> Answer:
-        return self.pinned_answerer().ask(question, history=history, role=role)
+    def ask(
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        view: IndexView | None = None,
+    ) -> Answer:
+        return self.pinned_answerer(view).ask(question, history=history, role=role)

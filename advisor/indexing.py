@@ -211,6 +211,14 @@ def fill_generation(
     report.embedded_chunks = len(todo)
 
 
+def switch(client, settings: Settings, manifest: Manifest) -> None:
+    """Make ``manifest`` the live generation, remembering the one it replaces (read just before the
+    switch: another ingest may have switched meanwhile) so the sweep keeps that one."""
+    live = Manifest.read(client, settings)
+    manifest.previous = live.generation if live else 0
+    manifest.publish(client, settings)
+
+
 def abandon(client, settings: Settings, generation: int) -> None:
     """Drop a generation that failed to build, unless its switch went through after all (a reply lost
     on the way back); if the server is unreachable the next ingest sweeps it instead."""
@@ -264,7 +272,6 @@ def ingest(
         fill_generation(client, collection, embedder, chunks, old, report, progress, fail_after)
         docs_col = data_collection(client, docs_name(settings, generation), create=True)
         write_documents(docs_col, docs, knowledge_raw, scope_raw, max(1, write_batch_size(client) // 8))
-        live = Manifest.read(client, settings)  # another ingest may have switched meanwhile
         manifest = Manifest(
             generation=generation,
             collection=chunks_name(settings, generation),
@@ -275,9 +282,8 @@ def ingest(
             chunk_count=len(chunks),
             built_at=time.time(),
             data_hash=data,
-            previous=live.generation if live else 0,
         )
-        manifest.publish(client, settings)
+        switch(client, settings, manifest)
     except BaseException:
         abandon(client, settings, generation)
         raise

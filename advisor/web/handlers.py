@@ -37,12 +37,13 @@ VOTE_SAVED = "已记录反馈，谢谢！"
 
 
 def _stream_answer(
-    adv, question: str, prior: list[dict], role: str | None
+    adv, view, question: str, prior: list[dict], role: str | None
 ) -> Iterator[tuple[str, Answer | None]]:
     """(text so far, final answer or None) while the answer streams; never raises."""
     text = ""
     try:
-        for item in adv.stream(question, history=prior, role=role_arg(role, adv.snapshot.knowledge)):
+        kb = view.snapshot.knowledge
+        for item in adv.stream(question, history=prior, role=role_arg(role, kb), view=view):
             if isinstance(item, Answer):
                 yield text, item
                 return
@@ -53,9 +54,9 @@ def _stream_answer(
         yield (text + "\n\n" if text.strip() else "") + ERROR_REPLY, None
 
 
-def _sources(adv, answer: Answer | None) -> str:
+def _sources(view, answer: Answer | None) -> str:
     try:
-        return render_sources(answer, adv.snapshot.bodies) if answer is not None else SOURCES_NONE
+        return render_sources(answer, view.snapshot.bodies) if answer is not None else SOURCES_NONE
     except Exception:
         log.exception("rendering sources failed")
         return SOURCES_NONE
@@ -68,13 +69,14 @@ def answer_turns(adv, message: str, history: list, role: str | None, meta: dict)
     user = {"role": "user", "content": question}
     yield [*prior, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
     text, answer = "", None
-    for text, answer in _stream_answer(adv, question, prior, role):
+    view = adv.view()  # one index generation for the answer, its sources and the vote's record
+    for text, answer in _stream_answer(adv, view, question, prior, role):
         if answer is None:
             shown = {"role": "assistant", "content": display_text(text)}
             yield [*prior, user, shown], gr.skip(), meta, gr.skip()
     final_text = display_text(answer.text) if answer is not None else display_text(text)
     turn = [*prior, user, {"role": "assistant", "content": final_text}]
-    sources = _sources(adv, answer)
+    sources = _sources(view, answer)
     index = len(turn) - 1
     meta = {k: v for k, v in (meta or {}).items() if int(k) < index}
     meta[str(index)] = {
@@ -89,7 +91,7 @@ def answer_turns(adv, message: str, history: list, role: str | None, meta: dict)
             {"n": c.n, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "quote": c.quote}
             for c in (answer.citations if answer is not None else [])
         ],
-        "generation": adv.generation,
+        "generation": view.snapshot.manifest.generation,
         "sources": sources,
     }
     yield turn, sources, meta, gr.skip()
