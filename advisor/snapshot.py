@@ -47,17 +47,22 @@ class IndexSnapshot:
 
 # -- writing ---------------------------------------------------------------------------------------
 def chunk_metadata(chunk: Chunk, tokens: list[str], order: int) -> dict:
-    """Everything a reader needs about a passage besides its vector; its text is the body's span."""
+    """Everything a reader needs about a passage besides its vector; its text is the body's span.
+    Tokens are space-separated (a jieba token never contains a space): compact, and readable in Chroma."""
     return {
-        **chunk.metadata(),
-        "order": order,
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
         "heading": json.dumps(list(chunk.section), ensure_ascii=False),
-        "tokens": json.dumps(tokens, ensure_ascii=False),
+        "start": chunk.start,
+        "end": chunk.end,
+        "roles": ",".join(chunk.roles),
+        "order": order,
+        "tokens": " ".join(tokens),
     }
 
 
 def stored_tokens(metadata: dict) -> list[str]:
-    return json.loads(metadata["tokens"])
+    return metadata["tokens"].split()
 
 
 def doc_record(doc: Document) -> dict:
