@@ -1,5 +1,6 @@
-"""Answering, orchestration only: condense the question, retrieve, refuse or compose (chat model or
-the offline composer), verify citations. Each step lives in its own module."""
+"""Answering, orchestration only: read the question in the conversation, retrieve, decide scope and
+coverage, compose (the chat model, or the offline composer), verify citations. Each step lives in its
+own module."""
 
 from __future__ import annotations
 
@@ -12,17 +13,21 @@ from typing import Protocol
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from .answerability import NOT_COVERED, PARTIAL, Coverage
 from .citations import Citation, verify
-from .compose import extractive_answer
+from .compose import Piece, Plan, compose
 from .config import Settings
+from .conversation import State, advance, replay
 from .errors import InputError
+from .intent import Intent, analyze
 from .llm import describe_error, stream_with_retries
-from .markup import FALLBACK_NOTICE, INJECTION_NOTE
-from .prompts import build_messages, condense_messages
-from .query import condense_heuristic, infer_role, normalize_history, strip_injection
+from .markup import FALLBACK_NOTICE, INJECTION_NOTE, NOT_COVERED_LINE
+from .plans import Context, ignore_words, plan_for
+from .prompts import build_messages
+from .query import normalize_history, strip_injection
 from .retrieval import Passage
-from .scope import ScopeDecision, ScopeGate
-from .store import IndexSnapshot
+from .scope import ScopeDecision
+from .views import Views
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +38,13 @@ REFUSAL_INTRO = (
 REFUSAL_TAIL = "欢迎换个问题问我。"
 TOO_LONG = "问题太长了（{n} 字）。请把问题精简到 {limit} 字以内，或分成几个小问题来问。"
 CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+PROMPT_EXTRA_PASSAGES = 2  # retrieved passages added to the plan's own in the chat model's prompt
 
 
-def refusal_text(topics: tuple[str, ...]) -> str:
+def refusal_text(topics: tuple[str, ...], head: str = REFUSAL_HEAD) -> str:
     """The polite refusal, naming what the knowledge base can help with."""
     items = "；\n".join(f"- {t}" for t in topics) + "。"
-    return f"{REFUSAL_HEAD}\n\n{REFUSAL_INTRO}\n{items}\n\n{REFUSAL_TAIL}"
+    return f"{head}\n\n{REFUSAL_INTRO}\n{items}\n\n{REFUSAL_TAIL}"
 
 
 @dataclass
@@ -52,6 +58,10 @@ class Answer:
     notice: str | None = None
     unsupported: list[str] = field(default_factory=list)
     relevance: float = 0.0
+    intent: str = ""
+    state: dict = field(default_factory=dict)
+    coverage: dict = field(default_factory=dict)
+    retrieved: list[Passage] = field(default_factory=list)  # the search results, best first
 
     def to_dict(self) -> dict:
         return {
@@ -64,23 +74,40 @@ class Answer:
             "notice": self.notice,
             "unsupported": self.unsupported,
             "relevance": round(self.relevance, 4),
+            "intent": self.intent,
+            "state": self.state,
+            "coverage": self.coverage,
+            "retrieved": [p.chunk_id for p in self.retrieved],
         }
 
 
 class Index(Protocol):
-    """What answering needs from the index: search, and the live snapshot (bodies, knowledge, BM25)."""
+    """What answering needs from the index: search, and the views of its live generation."""
 
     @property
-    def snapshot(self) -> IndexSnapshot: ...
-
-    @property
-    def scope(self) -> ScopeGate: ...
+    def views(self) -> Views: ...
 
     def search(self, query: str, k: int = 5, role: str | None = None) -> list[Passage]: ...
 
 
+@dataclass
+class Turn:
+    """One question, read in its conversation: everything the composing step needs."""
+
+    question: str
+    query: str
+    intent: Intent
+    state: State
+    passages: list[Passage]
+    decision: ScopeDecision
+    coverage: Coverage
+    shown: str
+    injected: bool
+    history: list[dict] = field(default_factory=list)
+
+
 class Answerer:
-    """Turns a question into an ``Answer``; the index (with its scope gate) and chat model are handed in."""
+    """Turns a question into an ``Answer``; the index and the chat model are handed in."""
 
     def __init__(
         self,
@@ -94,53 +121,55 @@ class Answerer:
         self.chat_model = chat_model
         self.backend = backend if chat_model is not None else "extractive"
 
-    # -- pipeline pieces -------------------------------------------------------------------------
-    def condense(self, question: str, history: list[dict]) -> str:
-        """A follow-up made standalone: by the chat model when there is one, else by rule."""
-        if not history:
-            return question
-        if self.chat_model is not None:
-            try:
-                reply = str(self.chat_model.invoke(condense_messages(question, history)).content).strip()
-                text = reply.splitlines()[0].strip() if reply else ""
-                if 2 <= len(text) <= 200:
-                    return text
-            except Exception as exc:
-                log.warning("condense failed: %s", describe_error(exc))
-        return condense_heuristic(question, history, self.index.snapshot.knowledge)
+    # -- reading the question --------------------------------------------------------------------
+    def read(self, question: str, history: list | None, role: str | None, state: dict | None) -> Turn:
+        views = self.index.views
+        kb, kmap = views.knowledge, views.kmap
+        hist = normalize_history(history, self.settings.history_turns)
+        cleaned, injected = strip_injection(question)
+        users = [m["content"] for m in hist if m["role"] == "user"]
+        prior = State.from_dict(state) if state is not None else replay(users, kb, kmap, role)
+        intent = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
+        names = [n for n in intent.names() if n.lower() not in cleaned.lower()]
+        query = " ".join([cleaned, *names]).strip()[: self.settings.max_question_chars]
+        passages = self.index.search(query, k=self.settings.top_k, role=role) if query else []
+        decision = views.scope.decide(query, passages)
+        if query and passages and intent.kind != "general":  # it names what the articles are about
+            decision = replace(decision, in_scope=True)
+        about = intent.kind if intent.kind != "general" else None
+        coverage = views.answerability.assess(cleaned, passages, about) if query else Coverage()
+        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
+        state_after = advance(prior, intent)
+        return Turn(cleaned, query, intent, state_after, passages, decision, coverage, shown, injected, hist)
 
-    def fit(
-        self, question: str, passages: list[Passage], history: list[dict], role: str | None
-    ) -> tuple[list[BaseMessage], list[Passage]]:
-        """Drop history, then the weakest passages, until the prompt fits the model's window."""
-        msgs = build_messages(question, passages, history, role)
-        counter = getattr(self.chat_model, "count_tokens", None)
-        budget = getattr(self.chat_model, "prompt_budget", None)
-        if counter is None or not budget:
+    def plan(self, turn: Turn) -> Plan:
+        views = self.index.views
+        if turn.coverage.verdict == PARTIAL:
+            plan = Plan("partial", min_pieces=1)
+            head = NOT_COVERED_LINE.format(focus=turn.coverage.focus_text)
+            plan.notes.append(f"{head[:-1]}，只提到了“{turn.coverage.head}”：")
+            plan.pieces = [Piece(s, "", 1.0, 120, order=k) for k, s in enumerate(turn.coverage.mentions)]
+            return plan
+        return plan_for(
+            Context(views.kmap, turn.intent, turn.shown, turn.passages, turn.question, views.chunks)
+        )
 
-            def tokens(m: list[BaseMessage]) -> int:
-                return 0
-        else:
-
-            def tokens(m: list[BaseMessage]) -> int:
-                return counter("\n".join(str(x.content) for x in m)) + 8 * len(m)
-
-        while budget and tokens(msgs) > budget and (history or len(passages) > 1):
-            history, passages = (history[2:], passages) if history else (history, passages[:-1])
-            msgs = build_messages(question, passages, history, role)
-        while budget and tokens(msgs) > budget and len(passages[0].text) > 40:
-            # One passage is still too long: keep its opening sentences (still an exact document span).
-            passages = [shorten(passages[0], int(len(passages[0].text) * 0.8))]
-            msgs = build_messages(question, passages, history, role)
-        return msgs, passages
-
-    def excerpt(self, query: str, passages: list[Passage]) -> str:
-        snap = self.index.snapshot
-        return extractive_answer(query, passages, snap.bodies, snap.idf, snap.knowledge.person_names)
+    def excerpt(self, turn: Turn) -> tuple[str, list[Passage]]:
+        views = self.index.views
+        return compose(
+            self.plan(turn),
+            turn.question,
+            views.bodies,
+            views.chunks,
+            views.knowledge,
+            views.idf,
+            self.settings.answer_chars,
+            ignore_words(views.knowledge),
+        )
 
     # -- public API ------------------------------------------------------------------------------
     def stream(
-        self, question: str, history: list | None = None, role: str | None = None
+        self, question: str, history: list | None = None, role: str | None = None, state: dict | None = None
     ) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final ``Answer``."""
         question = (question or "").strip()
@@ -152,54 +181,91 @@ class Answerer:
             yield text
             yield Answer(text=text, refused=True, backend=self.backend, notice="问题过长")
             return
-        hist = normalize_history(history, self.settings.history_turns)
-        cleaned, injected = strip_injection(question)
-        # A condensed follow-up carries the previous question too; keep it within the search limit.
-        query = (self.condense(cleaned, hist) if cleaned else "")[-self.settings.max_question_chars :]
-        # An explicit role filters; a role only named in the conversation is a soft preference
-        # (the retriever infers it from the condensed query) and frames the LLM prompt.
-        passages = self.index.search(query, k=self.settings.top_k, role=role) if query else []
-        role = role or infer_role(cleaned, self.index.snapshot.knowledge, hist)
-        decision = self.index.scope.decide(query, passages)
-        if not decision.in_scope:
-            text = refusal_text(self.index.snapshot.knowledge.refusal_topics)
-            yield text
-            yield Answer(
-                text=text,
-                refused=True,
-                backend=self.backend,
-                query=query,
-                relevance=decision.score,
-                notice=INJECTION_NOTE if injected else None,
-            )
+        turn = self.read(question, history, role, state)
+        if not turn.decision.in_scope or turn.coverage.verdict == NOT_COVERED:
+            yield from self._refuse(turn)
             return
-        prefix = INJECTION_NOTE + "\n\n" if injected else ""
+        prefix = INJECTION_NOTE + "\n\n" if turn.injected else ""
         if self.chat_model is None:
-            text = prefix + self.excerpt(query, passages)
+            body, passages = self.excerpt(turn)
+            text = prefix + body
             yield text
-            yield self._finish(text, passages, query, decision, "extractive", None)
+            yield self._finish(text, passages, turn, "extractive", None)
             return
-        yield from self._generated(query, passages, hist, role, decision, prefix)
+        yield from self._generated(turn, prefix)
 
-    def ask(self, question: str, history: list | None = None, role: str | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list | None = None, role: str | None = None, state: dict | None = None
+    ) -> Answer:
         final = None
-        for item in self.stream(question, history, role):
+        for item in self.stream(question, history, role, state):
             if isinstance(item, Answer):
                 final = item
         assert final is not None
         return final
 
-    def _generated(
-        self,
-        query: str,
-        passages: list[Passage],
-        hist: list[dict],
-        role: str | None,
-        decision: ScopeDecision,
-        prefix: str,
-    ) -> Iterator[str | Answer]:
+    # -- the ways an answer ends -----------------------------------------------------------------
+    def _refuse(self, turn: Turn) -> Iterator[str | Answer]:
+        topics = self.index.views.knowledge.refusal_topics
+        if turn.coverage.verdict == NOT_COVERED:
+            text = refusal_text(
+                topics, NOT_COVERED_LINE.format(focus=turn.coverage.focus_text) + "我不会凭空作答。"
+            )
+        else:
+            text = refusal_text(topics)
+        yield text
+        yield Answer(
+            text=text,
+            refused=True,
+            backend=self.backend,
+            query=turn.query,
+            relevance=turn.decision.score,
+            notice=INJECTION_NOTE if turn.injected else None,
+            intent=turn.intent.kind,
+            state=turn.state.to_dict(),
+            coverage=turn.coverage.to_dict(),
+            retrieved=turn.passages,
+        )
+
+    def _prompt(self, turn: Turn) -> tuple[list[BaseMessage], list[Passage]]:
+        """The chat model sees the plan's passages (what the composer would quote) and the best
+        retrieved ones, the conversation state and what the articles do not cover."""
+        _, planned = self.excerpt(turn)
+        seen = {p.chunk_id for p in planned}
+        extra = [p for p in turn.passages if p.chunk_id not in seen][:PROMPT_EXTRA_PASSAGES]
+        hist_state = turn.state.describe()
+        missing = turn.coverage.focus_text if turn.coverage.verdict == PARTIAL else ""
+        return self.fit(turn.question, planned + extra, turn.history, hist_state, missing)
+
+    def fit(
+        self, question: str, passages: list[Passage], history: list[dict], state: str = "", missing: str = ""
+    ) -> tuple[list[BaseMessage], list[Passage]]:
+        """Drop history, then the weakest passages, until the prompt fits the model's window."""
+
+        def build(ps: list[Passage], hist: list[dict]) -> list[BaseMessage]:
+            return build_messages(question, ps, hist, None, state=state, missing=missing)
+
+        counter = getattr(self.chat_model, "count_tokens", None)
+        budget = getattr(self.chat_model, "prompt_budget", None)
+        msgs = build(passages, history)
+        if counter is None or not budget:
+            return msgs, passages
+
+        def tokens(m: list[BaseMessage]) -> int:
+            return counter("\n".join(str(x.content) for x in m)) + 8 * len(m)
+
+        while tokens(msgs) > budget and (history or len(passages) > 1):
+            history, passages = (history[2:], passages) if history else (history, passages[:-1])
+            msgs = build(passages, history)
+        while tokens(msgs) > budget and len(passages[0].text) > 40:
+            # One passage is still too long: keep its opening sentences (still an exact document span).
+            passages = [shorten(passages[0], int(len(passages[0].text) * 0.8))]
+            msgs = build(passages, history)
+        return msgs, passages
+
+    def _generated(self, turn: Turn, prefix: str) -> Iterator[str | Answer]:
         """The chat model's streamed answer, or the excerpt answer with a one-line notice."""
-        msgs, shown = self.fit(query, list(passages), hist, role)
+        msgs, shown = self._prompt(turn)
         pieces: list[str] = []
         notice = None
         try:
@@ -216,26 +282,33 @@ class Answerer:
         if notice is None and not CJK_PAIR.search(text):
             notice = "大模型返回了空的或无法使用的回答"
         if notice is None:
-            answer = self._finish(prefix + text, shown, query, decision, self.backend, None)
+            answer = self._finish(prefix + text, shown, turn, self.backend, None)
             if answer.citations:
                 yield answer
                 return
             notice = "大模型的回答无法与资料对应"
-        fallback = FALLBACK_NOTICE.format(notice=notice) + "\n\n" + prefix + self.excerpt(query, shown)
+        body, passages = self.excerpt(turn)
+        fallback = FALLBACK_NOTICE.format(notice=notice) + "\n\n" + prefix + body
         yield ("\n\n" if pieces else "") + fallback
-        yield self._finish(fallback, shown, query, decision, "extractive", notice)
+        yield self._finish(fallback, passages, turn, "extractive", notice)
 
-    def _finish(self, text, passages, query, decision: ScopeDecision, backend, notice) -> Answer:
-        clean, citations, unsupported = verify(text, passages, self.index.snapshot.bodies)
+    def _finish(
+        self, text: str, passages: list[Passage], turn: Turn, backend: str, notice: str | None
+    ) -> Answer:
+        clean, citations, unsupported = verify(text, passages, self.index.views.bodies)
         return Answer(
             text=clean,
             citations=citations,
             passages=passages,
             backend=backend,
-            query=query,
+            query=turn.query,
             notice=notice,
             unsupported=unsupported,
-            relevance=decision.score,
+            relevance=turn.decision.score,
+            intent=turn.intent.kind,
+            state=turn.state.to_dict(),
+            coverage=turn.coverage.to_dict(),
+            retrieved=turn.passages,
         )
 
 

@@ -1,94 +1,229 @@
-"""The offline composer: an answer made only of source sentences, each followed by its passage number."""
+"""The offline composer: an answer made only of verbatim source spans, each with its passage number,
+under labels taken from the articles' own headings and names.
+
+A *plan* (``plans.py``) proposes pieces for the kind of question — a role's three paths, one path's
+steps, a person's story in document order… — each with an importance. Here the pieces are scored
+against the question (what it specifically asks raises the pieces that speak about it), chosen
+within a length budget, put back in the plan's order, numbered by the chunk that holds them, and
+written out. Nothing in the answer is the composer's own claim: a lead line is built from names, and
+"文章没有讲到……" says what the articles do not cover.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from .chunking import split_sentences
-from .citations import bigrams
+from .chunking import Chunk
+from .knowledge import Knowledge
 from .lexical import tokenize
-from .markup import EXTRACTIVE_HEADER
 from .retrieval import Passage
+from .structure import Span, clip
 
-MAX_SENTENCES = 8
-PER_PASSAGE = 2  # sentences per passage: breadth across passages (and so across a story or paths)
-RANK_PRIOR = 0.6  # weight of the passage's rank next to lexical and character overlap
-FLOOR = 0.2  # sentences scoring below this share of the best one are dropped
-NEAR_DUPLICATE = 0.7  # bigram overlap above which a sentence repeats one already chosen
+ELLIPSIS = "…"
+FOCUS_BOOST = 2.5  # how much what the question specifically asks counts next to a piece's importance
+BROAD_BOOST = 0.6
+FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
 
 
-def _candidates(query: str, passages: list[Passage], bodies: dict[str, str], idf) -> list[tuple]:
-    """(score, passage number, start, sentence) for every usable sentence of the passages."""
-    q_tokens = set(tokenize(query))
-    q_weight = sum(idf(t) for t in q_tokens) or 1.0
-    q_grams = bigrams(query)
-    out = []
-    for n, p in enumerate(passages, 1):
-        body = bodies[p.doc_id]
-        for s, e in split_sentences(body, p.start, p.end):
-            sent = body[s:e].strip()
-            bare = sent.lstrip("-•· ").strip()
-            if len(bare) < 10 or bare.endswith((":", "：")) or bare.startswith("|--"):
+@dataclass
+class Piece:
+    """A verbatim span proposed for the answer. ``label`` is a verbatim name shown before it
+    ("优势"), ``group`` the heading it is shown under."""
+
+    span: Span
+    group: str = ""
+    base: float = 0.5
+    limit: int = 0
+    label: str = ""
+    context: str = ""  # words that place it (its heading), for relevance only
+    order: int = 0
+    only_if_relevant: bool = (
+        False  # an extra from the search results: shown only if it speaks to the question
+    )
+    block: int = -1  # sentences of one line or paragraph share a number: they are read together
+
+
+@dataclass
+class Plan:
+    kind: str
+    pieces: list[Piece] = field(default_factory=list)
+    lead: str = ""  # a connective line built from names, ending with "："
+    notes: list[str] = field(default_factory=list)  # "文章没有讲到……" lines
+    table: list[list[Piece | str]] = field(default_factory=list)  # a comparison table (header row first)
+    min_pieces: int = 1
+    per_group: int = 0  # at most this many pieces under one heading (0: no limit)
+    caps: dict[str, int] = field(default_factory=dict)  # per-heading exceptions to per_group
+    broad: bool = False  # the question asks for the whole (a story, say): specific words do not narrow it
+
+
+class Relevance:
+    """How much a text speaks about what the question asks: idf-weighted share of the question's
+    content words found in it, a word's synonyms (``knowledge.yaml``) counting as the word."""
+
+    def __init__(self, question: str, kb: Knowledge, idf: Callable[[str], float], ignore: set[str]) -> None:
+        self.terms: list[tuple[set[str], float]] = []
+        q = question.lower()
+        for token in dict.fromkeys(tokenize(question, search=False)):
+            if token in ignore or (len(token) < 2 and not token.isdigit()):
                 continue
-            lex = sum(idf(t) for t in q_tokens & set(tokenize(sent))) / q_weight
-            char = len(q_grams & bigrams(sent)) / (1 + len(q_grams))
-            out.append((lex + char + RANK_PRIOR / (n + 1), n, s, sent))
-    out.sort(key=lambda c: (-c[0], c[1], c[2]))
+            alts = {token}
+            for key, words in kb.synonyms.items():
+                if token in words or token == key:
+                    alts |= {key, *words}
+            self.terms.append((alts, idf(token)))
+        for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")
+            if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
+                self.terms.append(({key, *words}, max(idf(key), 1.0)))
+        self.total = sum(w for _, w in self.terms) or 1.0
+
+    def __call__(self, text: str) -> float:
+        low = text.lower()
+        return sum(w for alts, w in self.terms if any(a in low for a in alts)) / self.total
+
+
+def _length(text: str) -> int:
+    return len(text.strip())
+
+
+def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> list[tuple[Piece, Span]]:
+    """The pieces that fit ``budget`` characters (labels included), most valuable first; each with
+    the span it is shown with (clipped at a clause boundary where the piece has a limit)."""
+    scored = [(p, rel(p.context + bodies[p.span.doc_id][p.span.start : p.span.end])) for p in plan.pieces]
+    scored = _with_neighbours(scored)
+    focused = (
+        not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
+    )
+    boost = FOCUS_BOOST if focused else BROAD_BOOST
+    ranked = sorted(scored, key=lambda pr: (-(pr[0].base + boost * pr[1]), pr[0].order))
+    used = _length(plan.lead) + sum(_length(n) for n in plan.notes)
+    groups: dict[str, int] = {}
+    chosen: list[tuple[Piece, Span]] = []
+    for piece, relevance in ranked:
+        cap = plan.caps.get(piece.group, plan.per_group)
+        if cap and groups.get(piece.group, 0) >= cap:
+            continue
+        if focused and relevance == 0 and piece.base < 1.0 and len(chosen) >= plan.min_pieces:
+            continue  # a specific question gets what it asks, not the rest of the section
+        if piece.only_if_relevant and relevance < FOCUSED_AT:
+            continue
+        span = clip(piece.span, bodies[piece.span.doc_id], piece.limit) if piece.limit else piece.span
+        cost = len(span) + len(piece.label) + (len(piece.group) if piece.group not in groups else 0)
+        room = budget - used
+        if cost > room and room >= 40 and len(chosen) < plan.min_pieces:
+            span = clip(span, bodies[span.doc_id], room - len(piece.label) - len(piece.group))
+            cost = len(span) + len(piece.label) + len(piece.group)
+        if cost > room and len(chosen) >= plan.min_pieces:
+            continue
+        chosen.append((piece, span))
+        groups[piece.group] = groups.get(piece.group, 0) + 1
+        used += cost
+    first = {}
+    for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
+        first.setdefault(piece.group, piece.order)
+    return sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
+
+
+def _with_neighbours(scored: list[tuple[Piece, float]]) -> list[tuple[Piece, float]]:
+    """What the question asks about lends half its relevance to the sentence right before it (in a
+    story, what led to it: "她…建了个群" before "三个月…五十万的GMV") and to the other sentences of
+    its line ("试过…当COO；…知识付费…九份；…微商大会")."""
+    by_place = {(p.group, p.order): r for p, r in scored}
+    by_block: dict[int, float] = {}
+    for p, r in scored:
+        if p.block >= 0:
+            by_block[p.block] = max(by_block.get(p.block, 0.0), r)
+    out = []
+    for p, r in scored:
+        lent = max(
+            by_place.get((p.group, p.order + 1), 0.0), by_block.get(p.block, 0.0) if p.block >= 0 else 0.0
+        )
+        out.append((p, max(r, 0.5 * lent) if lent >= FOCUSED_AT else r))
     return out
 
 
-def _stay_on_person(query: str, candidates: list[tuple], passages: list[Passage], persons) -> list[tuple]:
-    """A question about 王姐 should not drift into 老周's story."""
-    asked = [n for n in persons if n in query]
-    if not asked:
-        return candidates
-    others = [n for n in persons if n not in asked]
+class Numbering:
+    """Citation numbers: each quoted span gets the number of a chunk that holds it whole."""
 
-    def names(c, who) -> bool:
-        return any(n in c[3] or n in passages[c[1] - 1].section for n in who)
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.by_doc: dict[str, list[Chunk]] = {}
+        for c in chunks:
+            self.by_doc.setdefault(c.doc_id, []).append(c)
+        self.used: list[Chunk] = []
 
-    return [c for c in candidates if names(c, asked) or not names(c, others)]
+    def number(self, span: Span, upcoming: list[Span]) -> int:
+        holders = [c for c in self.by_doc.get(span.doc_id, []) if c.start <= span.start and span.end <= c.end]
+        if not holders:
+            msg = f"no chunk holds {span}"
+            raise ValueError(msg)
+        for i, c in enumerate(self.used, 1):
+            if c in holders:
+                return i
 
+        def covers(c: Chunk) -> int:
+            return sum(c.doc_id == s.doc_id and c.start <= s.start and s.end <= c.end for s in upcoming)
 
-def _pick(candidates: list[tuple], max_sentences: int) -> list[tuple]:
-    if candidates:
-        floor = FLOOR * candidates[0][0]
-        candidates = [c for c in candidates if c[0] >= floor]
-    chosen: list[tuple] = []
-    per_passage: dict[int, int] = {}
-    for cand in candidates:
-        if per_passage.get(cand[1], 0) >= PER_PASSAGE:
-            continue
-        grams = bigrams(cand[3])
-        if any(cand[3] == c[3] or len(grams & bigrams(c[3])) > NEAR_DUPLICATE * len(grams) for c in chosen):
-            continue
-        chosen.append(cand)
-        per_passage[cand[1]] = per_passage.get(cand[1], 0) + 1
-        if len(chosen) >= max_sentences:
-            break
-    return chosen
+        best = max(holders, key=lambda c: (covers(c), -(c.end - c.start)))
+        self.used.append(best)
+        return len(self.used)
+
+    def passages(self) -> list[Passage]:
+        return [Passage.from_chunk(c, score=1.0) for c in self.used]
 
 
-def extractive_answer(
-    query: str,
-    passages: list[Passage],
+def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
+    text = bodies[span.doc_id][span.start : span.end].strip()
+    clipped = span.end < piece.span.end and not text.endswith(("。", "；", ";", "！", "？"))
+    return f"{piece.label}{text}{ELLIPSIS if clipped else ''}"
+
+
+def render(plan: Plan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str], chunks: list[Chunk]):
+    """The answer text and the passages its ``[n]`` markers point to."""
+    numbering = Numbering(chunks)
+    spans = [s for _, s in chosen] + [p.span for row in plan.table for p in row if isinstance(p, Piece)]
+    lines = [*plan.notes]
+    if plan.lead:
+        lines.append(plan.lead)
+    group = None
+    for i, (piece, span) in enumerate(chosen):
+        if piece.group and piece.group != group:
+            if lines and lines[-1]:
+                lines.append("")
+            lines.append(f"**{piece.group}**")
+            group = piece.group
+        lines.append(f"- {_quote(bodies, piece, span)}[{numbering.number(span, spans[i:])}]")
+    if plan.table:
+        lines += ["", *_table(plan.table, bodies, numbering, spans)]
+    return "\n".join(lines).strip(), numbering.passages()
+
+
+def _table(rows: list[list[Piece | str]], bodies: dict[str, str], numbering: Numbering, spans) -> list[str]:
+    out = []
+    for i, row in enumerate(rows):
+        cells = []
+        for cell in row:
+            if isinstance(cell, Piece):
+                text = clip(cell.span, bodies[cell.span.doc_id], cell.limit) if cell.limit else cell.span
+                cells.append(f"{_quote(bodies, cell, text)}[{numbering.number(text, spans)}]")
+            else:
+                cells.append(cell)
+        out.append("| " + " | ".join(cells) + " |")
+        if i == 0:
+            out.append("|" + "|".join("---" for _ in row) + "|")
+    return out
+
+
+def compose(
+    plan: Plan,
+    question: str,
     bodies: dict[str, str],
-    idf: Callable[[str], float] = lambda t: 1.0,
-    persons: tuple[str, ...] = (),
-    max_sentences: int = MAX_SENTENCES,
-) -> str:
-    """Compose a short answer only from source sentences, each followed by its passage number."""
-    candidates = _stay_on_person(query, _candidates(query, passages, bodies, idf), passages, persons)
-    chosen = _pick(candidates, max_sentences) or [(0.0, 1, passages[0].start, passages[0].text.strip())]
-    chosen.sort(key=lambda c: (c[1], c[2]))  # keep the story order: by passage rank, then position
-    lines = [EXTRACTIVE_HEADER, ""]
-    last_section = None
-    for _, n, _, sent in chosen:
-        section = passages[n - 1].section.split(" › ")[-1] or passages[n - 1].title
-        if section != last_section:
-            if last_section is not None:
-                lines.append("")  # a label right after a list item must not fold into it
-            lines.append(f"**{section}**")
-            last_section = section
-        lines.append(f"- {sent.lstrip('-•· ').strip()}[{n}]")
-    return "\n".join(lines)
+    chunks: list[Chunk],
+    kb: Knowledge,
+    idf: Callable[[str], float],
+    budget: int,
+    ignore: set[str] = frozenset(),
+) -> tuple[str, list[Passage]]:
+    """Choose within ``budget`` and write out: the answer text and its passages."""
+    rel = Relevance(question, kb, idf, set(ignore))
+    chosen = select(plan, bodies, rel, budget)
+    return render(plan, chosen, bodies, chunks)

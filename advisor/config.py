@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     refusal_threshold: float = 0.008
     max_question_chars: int = 2000
     history_turns: int = 3
+    answer_chars: int = 450  # the offline composer's budget for the answer body (sources stay in the panel)
 
     # App
     host: str = "127.0.0.1"

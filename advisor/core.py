@@ -2,8 +2,8 @@
 
 It follows the live-generation pointer in Chroma: at most every ``refresh_seconds`` it checks which
 generation is live, loads a new one completely in the background (passages, bodies, BM25, and the
-scope gate when answers are being given) and then replaces the old one in a single assignment.
-Each answer pins the generation it started on, so no answer mixes two generations.
+views answering has been using: knowledge map, scope gate, answerability) and then replaces the old
+one in a single assignment. Each answer pins the generation it started on, so no answer mixes two.
 """
 
 from __future__ import annotations
@@ -27,16 +27,18 @@ from .retrieval import CrossEncoderReranker, Passage, Retriever
 from .scope import ScopeGate
 from .snapshot import IndexSnapshot, check_embedder, load_generation
 from .store import make_client, read_live
+from .views import Views
 
 log = logging.getLogger(__name__)
+WARM_VIEWS = ("kmap", "scope", "answerability")  # built lazily; rebuilt before a switch once in use
 
 
 @dataclass
 class Live:
-    """One loaded generation: its retriever, and its scope gate once something needed it."""
+    """One loaded generation: its retriever and what answering derives from it."""
 
     retriever: Retriever
-    gate: ScopeGate | None = None
+    views: Views
 
     @property
     def generation(self) -> int:
@@ -44,7 +46,7 @@ class Live:
 
 
 class IndexView:
-    """One generation pinned for the length of an answer: search, snapshot and scope gate agree."""
+    """One generation pinned for the length of an answer: search, snapshot and views agree."""
 
     def __init__(self, adv: Advisor, live: Live) -> None:
         self._adv, self._live = adv, live
@@ -54,8 +56,12 @@ class IndexView:
         return self._live.retriever.snapshot
 
     @property
+    def views(self) -> Views:
+        return self._live.views
+
+    @property
     def scope(self) -> ScopeGate:
-        return self._adv.gate_of(self._live)
+        return self._live.views.scope
 
     def search(self, query: str, k: int = 5, role: str | None = None, mode: str | None = None):
         return self._live.retriever.search(self._adv.checked_query(query), k=k, role=role, mode=mode)
@@ -85,7 +91,6 @@ class Advisor:
         self._live: Live | None = None
         self._checked_at = 0.0
         self._loading = threading.Lock()
-        self._gate_lock = threading.Lock()
         self.refresh(wait=True)
 
     @classmethod
@@ -123,9 +128,13 @@ class Advisor:
             check_embedder(manifest, embedder_id(self.embedder))
             snapshot = load_generation(self.client, manifest)
             collection = self.client.get_collection(manifest.collection, embedding_function=None)
-            live = Live(Retriever(snapshot, collection, self.embedder, self.settings, self.reranker))
-            if current is not None and current.gate is not None:
-                live.gate = self._build_gate(snapshot)  # answers are being given: ready before the switch
+            live = Live(
+                Retriever(snapshot, collection, self.embedder, self.settings, self.reranker),
+                Views(snapshot, self.embedder, self.settings.refusal_threshold),
+            )
+            for name in WARM_VIEWS:  # answers are being given: have their views ready before the switch
+                if current is not None and name in vars(current.views):
+                    getattr(live.views, name)
             self._live = live  # the switch: one assignment; answers in flight keep their pinned view
             if current is not None:
                 log.info("switched from index generation %s to %s", current.generation, live.generation)
@@ -170,20 +179,15 @@ class Advisor:
         return self.view().search(query, k=k, role=role, mode=mode)
 
     # -- answering -------------------------------------------------------------------------------
-    def _build_gate(self, snap: IndexSnapshot) -> ScopeGate:
-        return ScopeGate(self.embedder, snap.scope, snap.idf, self.settings.refusal_threshold)
-
-    def gate_of(self, live: Live) -> ScopeGate:
-        """The refusal decision for one generation's examples (built once, on first use)."""
-        if live.gate is None:
-            with self._gate_lock:
-                if live.gate is None:
-                    live.gate = self._build_gate(live.retriever.snapshot)
-        return live.gate
+    @property
+    def views(self) -> Views:
+        """The live generation's knowledge map, scope gate and answerability check (built on first use,
+        and ahead of time for each new generation once answering uses them)."""
+        return self._live.views
 
     @property
     def scope(self) -> ScopeGate:
-        return self.gate_of(self._live)
+        return self.views.scope
 
     @property
     def answerer(self) -> Answerer:
@@ -213,17 +217,22 @@ class Advisor:
         question: str,
         history: list | None = None,
         role: str | None = None,
+        state: dict | None = None,
         view: IndexView | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield answer text pieces, then the final ``Answer`` with verified citations. Pass the
+        """Yield answer text pieces, then the final ``Answer`` with verified citations.
+
+        ``history`` is the chat so far; the conversation state (role, person, path talked about) is
+        derived from it, or taken from ``state`` (an earlier ``Answer.state``) when given. Pass the
         ``view`` you render the answer's sources from, so both come from the same generation."""
-        return self.pinned_answerer(view).stream(question, history=history, role=role)
+        return self.pinned_answerer(view).stream(question, history=history, role=role, state=state)
 
     def ask(
         self,
         question: str,
         history: list | None = None,
         role: str | None = None,
+        state: dict | None = None,
         view: IndexView | None = None,
     ) -> Answer:
-        return self.pinned_answerer(view).ask(question, history=history, role=role)
+        return self.pinned_answerer(view).ask(question, history=history, role=role, state=state)

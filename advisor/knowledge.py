@@ -1,4 +1,5 @@
-"""Facts about the knowledge base (roles, paths, persons, question patterns, examples) as data.
+"""Facts about the knowledge base (roles, paths, persons, explained roles, question cues, examples) as
+data.
 
 They live in ``knowledge.yaml`` beside the articles. Ingest reads it from the corpus folders it is
 given and stores it in the index generation, so every process that serves that index (an app
@@ -33,6 +34,51 @@ class Person:
     pronoun: str = "他"
     role: str | None = None
     path: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    """A section by document and a substring of its heading ("" is the text before the first heading)."""
+
+    doc: str
+    heading: str = ""
+    cues: tuple[str, ...] = ()
+    subject: str | None = None  # for an explainer topic: the explained role it is about
+
+
+@dataclass(frozen=True)
+class Explainer:
+    """A role an article explains (产品经理, 用户运营…): where, and the words questions use for it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    sections: tuple[SectionRef, ...]
+    parent: str | None = None
+
+
+def _words(items) -> tuple[str, ...]:
+    return tuple(str(w).lower() for w in items or ())
+
+
+def _word_map(raw: dict | None) -> dict[str, tuple[str, ...]]:
+    return {str(k): _words(v) for k, v in (raw or {}).items()}
+
+
+def _persons(raw: dict) -> tuple[Person, ...]:
+    return tuple(Person(**{**p, "aliases": _words(p.get("aliases"))}) for p in raw.get("persons", []))
+
+
+def _explainers(raw: dict) -> tuple[Explainer, ...]:
+    return tuple(
+        Explainer(
+            name=e["name"],
+            aliases=_words(e.get("aliases") or [e["name"]]),
+            sections=tuple(SectionRef(**s) for s in e.get("sections", [])),
+            parent=e.get("parent"),
+        )
+        for e in raw.get("explainers", [])
+    )
 
 
 @dataclass(frozen=True)
@@ -42,8 +88,19 @@ class Knowledge:
     roles: dict[str, tuple[str, ...]]
     paths: tuple[str, ...]
     persons: tuple[Person, ...]
-    broad_question: str = ""
-    specific_question: str = ""
+    explainers: tuple[Explainer, ...] = ()
+    questions: dict[str, str] = field(default_factory=dict)
+    intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    risk_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    path_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    target_aliases: dict[str, str] = field(default_factory=dict)
+    risk_principles: dict[str, str] = field(default_factory=dict)
+    risk_templates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    guide: dict[str, str] = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    explainer_topics: dict[str, SectionRef] = field(default_factory=dict)
+    families: dict[str, dict] = field(default_factory=dict)
     refusal_topics: tuple[str, ...] = ()
     examples: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -51,24 +108,38 @@ class Knowledge:
     @classmethod
     def from_dict(cls, raw: dict) -> Knowledge:
         try:
-            roles = {
-                str(r): tuple(str(h).lower() for h in (v or {}).get("hints", []))
-                for r, v in raw["roles"].items()
-            }
-            persons = tuple(Person(**p) for p in raw.get("persons", []))
-            examples = {
-                str(group): tuple((str(q), r) for q, r in items)
-                for group, items in (raw.get("examples") or {}).items()
-            }
-            questions = raw.get("questions") or {}
             return cls(
-                roles=roles,
+                roles={str(r): _words((v or {}).get("hints")) for r, v in raw["roles"].items()},
                 paths=tuple(raw.get("paths", ())),
-                persons=persons,
-                broad_question=questions.get("broad", ""),
-                specific_question=questions.get("specific", ""),
+                persons=_persons(raw),
+                explainers=_explainers(raw),
+                questions={str(k): str(v) for k, v in (raw.get("questions") or {}).items()},
+                intents=_word_map(raw.get("intents")),
+                risk_cues=_word_map(raw.get("risk_cues")),
+                path_cues=_word_map(raw.get("path_cues")),
+                synonyms=_word_map(raw.get("synonyms")),
+                target_aliases={str(k).lower(): str(v) for k, v in (raw.get("target_aliases") or {}).items()},
+                risk_principles={str(k): str(v) for k, v in (raw.get("risk_principles") or {}).items()},
+                risk_templates={str(k): tuple(v) for k, v in (raw.get("risk_templates") or {}).items()},
+                guide={str(k): str(v) for k, v in (raw.get("guide") or {}).items()},
+                labels=dict(raw.get("labels") or {}),
+                explainer_topics={
+                    k: SectionRef(v["doc"], v.get("heading", ""), _words(v.get("cues")), v.get("subject"))
+                    for k, v in (raw.get("explainer_topics") or {}).items()
+                },
+                families={
+                    str(k): {
+                        "words": _words(v.get("words")),
+                        "cues": _words(v.get("cues")),
+                        "members": tuple(v.get("members", ())),
+                    }
+                    for k, v in (raw.get("families") or {}).items()
+                },
                 refusal_topics=tuple(raw.get("refusal_topics", ())),
-                examples=examples,
+                examples={
+                    str(group): tuple((str(q), r) for q, r in items)
+                    for group, items in (raw.get("examples") or {}).items()
+                },
                 raw=raw,
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -83,16 +154,34 @@ class Knowledge:
     def person_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.persons)
 
-    @cached_property
-    def broad_re(self) -> re.Pattern | None:
-        return re.compile(self.broad_question) if self.broad_question else None
+    def pattern(self, name: str) -> re.Pattern | None:
+        """A regular expression of ``questions`` (broad, specific, ordinal), compiled once."""
+        return self._patterns.get(name)
 
     @cached_property
+    def _patterns(self) -> dict[str, re.Pattern]:
+        return {k: re.compile(v, re.IGNORECASE) for k, v in self.questions.items() if v}
+
+    @property
+    def broad_re(self) -> re.Pattern | None:
+        return self.pattern("broad")
+
+    @property
     def specific_re(self) -> re.Pattern | None:
-        return re.compile(self.specific_question) if self.specific_question else None
+        return self.pattern("specific")
+
+    def cues(self, intent: str) -> tuple[str, ...]:
+        return self.intents.get(intent, ())
 
     def person(self, name: str) -> Person | None:
         return next((p for p in self.persons if p.name == name), None)
+
+    def explainer(self, name: str) -> Explainer | None:
+        return next((e for e in self.explainers if e.name == name), None)
+
+    def label_words(self, kind: str) -> tuple[str, ...]:
+        value = self.labels.get(kind, ())
+        return (value,) if isinstance(value, str) else tuple(value)
 
     def example_questions(self) -> list[tuple[str, str | None]]:
         return [item for items in self.examples.values() for item in items]

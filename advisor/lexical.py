@@ -30,10 +30,12 @@ def _tokenizer() -> jieba.Tokenizer:
     return tok
 
 
-def tokenize(text: str) -> list[str]:
-    """jieba search-mode tokens, lower-cased, without punctuation or stopwords."""
+def tokenize(text: str, search: bool = True) -> list[str]:
+    """jieba tokens (search mode: compounds and their parts), lower-cased, without punctuation or
+    stopwords."""
+    tok = _tokenizer()
     out = []
-    for token in _tokenizer().lcut_for_search(text.lower()):
+    for token in tok.lcut_for_search(text.lower()) if search else tok.lcut(text.lower()):
         token = token.strip()
         if token and _KEEP.search(token) and token not in STOPWORDS:
             out.append(token)

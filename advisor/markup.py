@@ -15,17 +15,24 @@ EXTRACTIVE_HEADER = (
 INJECTION_NOTE = "（问题中要求改变我行为的指令已被忽略，我只依据知识库回答。）"
 FALLBACK_NOTICE = "⚠️ {notice}，以下改用摘录模式作答。"
 UNSUPPORTED_MARK = "〔未找到出处〕"
+# The fixed phrasing for what the articles do not cover; the app and the evals recognise it.
+NOT_COVERED = "文章没有讲到"
+NOT_COVERED_LINE = NOT_COVERED + "「{focus}」。"
 
 # Notice lines: what the advisor says about the answer, not part of its content.
 NOTICE_PREFIXES = ("【摘录模式】", "⚠", "（问题中")
-# Lines the composer writes itself (notices, section labels, headings): never claims needing a source.
-LABEL_PREFIXES = (*NOTICE_PREFIXES, "**", "#")
+# Lines the advisor writes itself (notices, section labels, headings, table rows, what is not covered):
+# never claims needing a source of their own (markers in them still count).
+LABEL_PREFIXES = (*NOTICE_PREFIXES, "**", "#", "|", NOT_COVERED, "资料中没有提到")
 
 _MARKERS = re.compile(r"\[\d{1,3}\]|" + re.escape(UNSUPPORTED_MARK))
 
 
 def is_label_line(line: str) -> bool:
-    return line.lstrip().startswith(LABEL_PREFIXES)
+    """A line the advisor writes itself: a notice, a heading, a table row, "文章没有讲到…", or a lead
+    line that ends with a colon ("按文章的划分，运营中层有3条路（…）：")."""
+    stripped = line.strip()
+    return stripped.startswith(LABEL_PREFIXES) or (stripped.endswith(("：", ":")) and "[" not in stripped)
 
 
 def is_notice_line(line: str) -> bool:

@@ -38,14 +38,25 @@ def format_context(passages: list[Passage]) -> str:
 
 
 def build_messages(
-    question: str, passages: list[Passage], history: list[dict], role: str | None
+    question: str,
+    passages: list[Passage],
+    history: list[dict],
+    role: str | None,
+    state: str = "",
+    missing: str = "",
 ) -> list[BaseMessage]:
+    """``state`` says what the conversation has established (the asker's role, the person or path
+    talked about); ``missing`` what the articles do not cover, so the model says so instead of guessing."""
     system = SYSTEM_PROMPT.format(k=len(passages))
     msgs: list[BaseMessage] = [SystemMessage(content=system)]
     for m in history:
         cls = HumanMessage if m["role"] == "user" else AIMessage
         msgs.append(cls(content=strip_for_history(m["content"])))
     focus = f"提问者的岗位：{role}。请优先给出适合{role}岗位的路径和建议。\n" if role else ""
+    if state:
+        focus += f"对话中已知：{state}。\n"
+    if missing:
+        focus += f"资料没有讲到：{missing}。请直接说明这一点，只回答资料中有的部分。\n"
     msgs.append(
         HumanMessage(
             content=f"<资料>\n{format_context(passages)}\n</资料>\n\n{focus}<问题>\n{question}\n</问题>\n\n"

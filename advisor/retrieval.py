@@ -41,6 +41,23 @@ class Passage:
         d["roles"] = list(self.roles)
         return d
 
+    @classmethod
+    def from_chunk(cls, c: Chunk, score: float = 0.0, dense: float = 0.0, bm25: float = 0.0) -> Passage:
+        return cls(
+            chunk_id=c.chunk_id,
+            doc_id=c.doc_id,
+            title=c.title,
+            section=SECTION_SEP.join(c.section),
+            text=c.text,
+            start=c.start,
+            end=c.end,
+            score=round(float(score), 6),
+            roles=c.roles,
+            source=c.source,
+            dense=round(float(dense), 6),
+            bm25=round(float(bm25), 6),
+        )
+
 
 def check_role(role: str | None, kb: Knowledge) -> str | None:
     """The role argument as a known role name; ``None``/""/全部 mean no role; anything else is refused."""
@@ -151,21 +168,7 @@ class Retriever:
         return passages[:k]
 
     def _passage(self, idx: int, score: float, dense: dict, bm25: dict) -> Passage:
-        c = self.snapshot.chunks[idx]
-        return Passage(
-            chunk_id=c.chunk_id,
-            doc_id=c.doc_id,
-            title=c.title,
-            section=SECTION_SEP.join(c.section),
-            text=c.text,
-            start=c.start,
-            end=c.end,
-            score=round(float(score), 6),
-            roles=c.roles,
-            source=c.source,
-            dense=round(float(dense.get(idx, 0.0)), 6),
-            bm25=round(float(bm25.get(idx, 0.0)), 6),
-        )
+        return Passage.from_chunk(self.snapshot.chunks[idx], score, dense.get(idx, 0.0), bm25.get(idx, 0.0))
 
 
 class CrossEncoderReranker:

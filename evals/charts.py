@@ -94,7 +94,7 @@ def distributions(run: RunResult, path: Path) -> str:
 
 def gates(run: RunResult, path: Path) -> str | None:
     """Gated metrics against their floor (black bar) and the baseline (diamond)."""
-    rows = [g for g in run.gates if g["value"] is not None and g["metric"] != "errors"]
+    rows = [g for g in run.gates if g["value"] is not None and g["metric"] != "errors" and g["value"] <= 1.0]
     if not rows:
         return None
     plt = _pyplot()

@@ -95,7 +95,7 @@ def gate_run(run: RunResult, args, full: bool) -> None:
         baseline = None if args.update_baseline else load_baseline(args.baseline)
         if baseline and baseline.get("golden_sha256") != golden_digest():
             print("注意：golden.jsonl 与基线记录的版本不同；基线比较仅供参考。", file=sys.stderr)
-        run.gates, run.failures = check_gates(run.metrics, GATES, baseline, args.tolerance)
+        run.gates, run.failures = check_gates(run.metrics, GATES, baseline, args.tolerance, run.groups)
         run.gated = (
             f"gated: floors in evals/gates.py + baseline {args.baseline.name} (tolerance {args.tolerance:g})"
             if baseline

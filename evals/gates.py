@@ -24,20 +24,32 @@ class Gate:
     floor: float | None
     lower_is_better: bool = False
     tolerance: float = TOLERANCE
+    group: str | None = None  # gate the metric of one group of cases (e.g. multi-turn) instead of all
+
+    @property
+    def key(self) -> str:
+        return f"{self.group}:{self.metric}" if self.group else self.metric
 
 
-# Floors for the offline extractive mode on the full golden set.
+# Floors for the offline extractive mode on the full golden set. Answer length is in characters and
+# gated on the median; gold precision's floor was set from the first honest run of the composer.
 GATES: tuple[Gate, ...] = (
     Gate("hit@5", 0.95),
     Gate("mrr", 0.80),
-    Gate("coverage", 0.70),
+    Gate("coverage", 0.85),
+    Gate("coverage", 0.85, group="multi"),
+    Gate("answer_length", 450, lower_is_better=True, tolerance=20),
+    Gate("gold_precision", 0.60),
+    Gate("repeated_heading", 0, lower_is_better=True, tolerance=0.0),
     Gate("citation_validity", 1.00, tolerance=0.0),
+    Gate("citation_recall", 0.95),
+    Gate("citation_precision", None),
     Gate("refusal_accuracy", 0.90),
     Gate("false_refusal_rate", 0.05, lower_is_better=True),
+    Gate("honest_rate", 0.90),
+    Gate("false_not_covered", 0.05, lower_is_better=True),
     Gate("errors", 0, lower_is_better=True, tolerance=0.0),
     Gate("rouge_l", None),
-    Gate("citation_recall", None),
-    Gate("citation_precision", None),
 )
 # Any backend: citations must check out and nothing may crash (quality is not gated).
 SMOKE_GATES: tuple[Gate, ...] = (
@@ -62,7 +74,7 @@ def _floor_failure(g: Gate, value: float) -> str | None:
         return None
     word, op = ("ceiling", ">") if g.lower_is_better else ("floor", "<")
     v, f = fmt_pair(value, g.floor)
-    return f"GATE FAILED: {g.metric} {v} {op} {word} {f}"
+    return f"GATE FAILED: {g.key} {v} {op} {word} {f}"
 
 
 def _baseline_failure(g: Gate, value: float, ref: float | None, tol: float) -> str | None:
@@ -73,20 +85,25 @@ def _baseline_failure(g: Gate, value: float, ref: float | None, tol: float) -> s
         return None
     op, pm = (">", "+") if g.lower_is_better else ("<", "-")
     v, _ = fmt_pair(value, ref + tol if g.lower_is_better else ref - tol)
-    return f"GATE FAILED: {g.metric} {v} {op} baseline {fmt_pair(ref, value)[0]} {pm} {tol:g} (regression)"
+    return f"GATE FAILED: {g.key} {v} {op} baseline {fmt_pair(ref, value)[0]} {pm} {tol:g} (regression)"
 
 
 def check_gates(
-    metrics: dict, gates: Sequence[Gate], baseline: dict | None = None, tolerance: float | None = None
+    metrics: dict,
+    gates: Sequence[Gate],
+    baseline: dict | None = None,
+    tolerance: float | None = None,
+    groups: dict[str, dict] | None = None,
 ) -> tuple[list[dict], list[str]]:
     """Rows for the gate table, and one ``GATE FAILED: ...`` message per failed check."""
     rows, failures = [], []
     base = (baseline or {}).get("metrics", {})
     for g in gates:
-        value, ref = metrics.get(g.metric), base.get(g.metric)
-        row = {"metric": g.metric, "value": value, "floor": None, "baseline": ref, "status": "n/a"}
+        source = (groups or {}).get(g.group, {}) if g.group else metrics
+        value, ref = source.get(g.metric), base.get(g.key)
+        row = {"metric": g.key, "value": value, "floor": None, "baseline": ref, "status": "n/a"}
         if value is not None:
-            tol = g.tolerance if tolerance is None or g.tolerance == 0.0 else tolerance
+            tol = tolerance if tolerance is not None and g.tolerance == TOLERANCE else g.tolerance
             failed = [f for f in (_floor_failure(g, value), _baseline_failure(g, value, ref, tol)) if f]
             failures += failed
             sign = "≤" if g.lower_is_better else "≥"
@@ -103,7 +120,8 @@ def load_baseline(path: Path = BASELINE) -> dict | None:
 
 
 def baseline_record(run) -> dict:
-    keep = [g.metric for g in GATES] + ["hit@1", "hit@3", "ndcg@5", "cases", "answerable"]
+    keep = [g.metric for g in GATES if not g.group] + ["hit@1", "hit@3", "ndcg@5", "cases", "answerable"]
+    grouped = {g.key: run.groups.get(g.group, {}).get(g.metric) for g in GATES if g.group}
     return {
         "backend": run.backend,
         "cases": len(run.cases),
@@ -111,5 +129,5 @@ def baseline_record(run) -> dict:
         "settings": {k: run.settings[k] for k in ("top_k", "retrieval_mode", "embedder")},
         "updated": datetime.now(UTC).isoformat(timespec="seconds"),
         "note": "Last accepted extractive scores. Update only with: python -m evals --update-baseline",
-        "metrics": {k: run.metrics[k] for k in keep if k in run.metrics},
+        "metrics": {**{k: run.metrics[k] for k in keep if k in run.metrics}, **grouped},
     }

@@ -31,6 +31,7 @@ class Case:
     key_points: list[list[str]]
     answerable: bool
     tags: list[str] = field(default_factory=list)
+    split: str = "tune"  # "holdout": never looked at while tuning weights, prompts or word lists
 
     @property
     def last_question(self) -> str:
@@ -59,6 +60,7 @@ def load_cases(path: Path = GOLDEN) -> list[Case]:
                     key_points=raw["key_points"],
                     answerable=raw["answerable"],
                     tags=raw.get("tags", []),
+                    split=raw.get("split", "tune"),
                 )
             )
         except KeyError as exc:
@@ -93,8 +95,12 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("explainer", "岗位解读"),
     ("multi", "多轮"),
     ("cross", "跨文档"),
+    ("trans", "转岗"),
+    ("cmp", "对比"),
+    ("near", "近域"),
     ("oos", "拒答"),
 )
+SPLITS = ("tune", "holdout")
 _ROLE_CODES = {"技术": "tech", "产品": "prod", "运营": "ops", "市场": "mkt"}
 
 
@@ -110,7 +116,10 @@ def case_groups(case: Case) -> list[str]:
         out.append("multi")
     if "跨文档" in tags or len({g.doc_id for g in case.gold}) > 1:
         out.append("cross")
-    if not case.answerable:
+    for code, prefix_or_tag in (("trans", "转岗"), ("cmp", "对比"), ("near", "近域")):
+        if prefix == code or prefix_or_tag in tags:
+            out.append(code)
+    if not case.answerable and "近域" not in tags:
         out.append("oos")
     return out
 

@@ -7,10 +7,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from advisor.citations import SUPPORT_THRESHOLD, is_claim, split_units, support
-from advisor.markup import is_label_line, strip_markers
+from advisor.markup import answer_body, strip_markers
 
 from .golden import Gold
+from .support import claims, norm, support_scores, trigrams
 
 
 def overlaps(doc_id: str, start: int, end: int, gold: Sequence[Gold]) -> bool:
@@ -50,7 +50,6 @@ def retrieval_scores(ranked_flags: list[list[bool]], n_relevant: list[int]) -> d
 # -- answer metrics (no LLM judge) ----------------------------------------------------------------
 
 _CITE_MARK = re.compile(r"\[(\d{1,3})\]")
-_ENUM = re.compile(r"^\s*(?:(?:[-*•·]+|\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）])\s*)+")
 
 
 def normalize(text: str) -> str:
@@ -137,51 +136,65 @@ def citation_valid(answer, bodies: dict[str, str]) -> float:
     return 0.0 if citation_problems(answer, bodies) else 1.0
 
 
-def claim_units(text: str) -> list[tuple[str, list[int]]]:
-    """Claim sentences of an answer with the passage numbers each cites (ALCE-style)."""
-    out: list[tuple[str, list[int]]] = []
-    for line in text.splitlines():
-        if is_label_line(line):
-            continue
-        for unit in split_units(line):
-            if not is_claim(unit):
-                continue
-            ids = [int(n) for n in dict.fromkeys(_CITE_MARK.findall(unit))]
-            claim = _ENUM.sub("", strip_markers(unit)).replace("**", "").strip()
-            out.append((claim, ids))
+def citation_support(answer) -> dict[str, float | int | None]:
+    """ALCE-style citation recall and precision, judged by ``evals.support`` (not by the advisor's own
+    citation check): a cited passage's evidence is its heading path and text."""
+    evidence = [f"{p.section}\n{p.text}" for p in answer.passages]
+    return support_scores(answer.text, evidence)
+
+
+def answer_length(text: str) -> int:
+    """Characters a reader reads: the answer body without notices, markers, bullets, bold marks or spaces."""
+    body = re.sub(r"\*\*|^\s*[-*•·]\s*", "", answer_body(text), flags=re.MULTILINE)
+    return len("".join(body.split()))
+
+
+def within(text: str, budget: int) -> str:
+    """The first ``budget`` characters of the answer body (as ``answer_length`` counts them)."""
+    body = re.sub(r"\*\*|^\s*[-*•·]\s*", "", answer_body(text), flags=re.MULTILINE)
+    out, n = [], 0
+    for ch in body:
+        if n >= budget:
+            break
+        out.append(ch)
+        n += not ch.isspace()
+    return "".join(out)
+
+
+def gold_lines(case, bodies: dict[str, str]) -> list[str]:
+    """The whole lines of the articles that hold the case's gold quotes (normalised)."""
+    out = []
+    for g in case.gold:
+        body = bodies.get(g.doc_id, "")
+        at = body.find(g.quote)
+        if at >= 0:
+            end = body.find("\n", at)
+            out.append(norm(body[body.rfind("\n", 0, at) + 1 : end if end >= 0 else None]))
     return out
 
 
-def supports(claim: str, evidence: str, threshold: float = SUPPORT_THRESHOLD) -> bool:
-    """Lexical entailment stand-in: bigram overlap ≥ threshold and every number present verbatim."""
-    return support(claim, evidence) >= threshold
+def on_gold(claim: str, lines: list[str], quotes: list[str]) -> bool:
+    """A sentence is on gold when it is (part of) a gold line, contains a gold quote, or shares half
+    its character trigrams with a gold line."""
+    c = norm(claim)
+    if any(c in line or q in c for line in lines for q in quotes):
+        return True
+    grams = trigrams(claim)
+    return bool(grams) and any(len(grams & trigrams(line)) / len(grams) >= 0.5 for line in lines)
 
 
-def citation_support(answer) -> dict[str, float | int | None]:
-    """ALCE-style citation recall and precision of one answer, with a lexical support test.
+def gold_precision(text: str, case, bodies: dict[str, str]) -> float | None:
+    """Share of the answer's claim sentences that speak about the case's gold passages."""
+    units = claims(text)
+    if not units:
+        return None
+    lines, quotes = gold_lines(case, bodies), [norm(g.quote) for g in case.gold]
+    return sum(on_gold(u.text, lines, quotes) for u in units) / len(units)
 
-    Recall: share of claim sentences supported by the concatenation of their cited passages.
-    Precision: share of citations that support their sentence alone, or are needed (the sentence is
-    supported by all its citations but not without this one).
-    """
-    units = claim_units(answer.text)
-    k = len(answer.passages)
 
-    def evidence(ids: list[int]) -> str:
-        return "\n".join(answer.passages[i - 1].text for i in ids if 1 <= i <= k)
-
-    supported = precise = n_cites = 0
-    for claim, ids in units:
-        full = bool(ids) and supports(claim, evidence(ids))
-        supported += full
-        for i in ids:
-            n_cites += 1
-            alone = supports(claim, evidence([i]))
-            needed = full and len(ids) > 1 and not supports(claim, evidence([j for j in ids if j != i]))
-            precise += alone or needed
-    return {
-        "claims": len(units),
-        "citations": n_cites,
-        "recall": supported / len(units) if units else None,
-        "precision": precise / n_cites if n_cites else None,
-    }
+def repeated_headings(text: str) -> list[str]:
+    """Heading lines ("**…**") that occur more than once in one answer."""
+    heads = [
+        ln.strip() for ln in text.splitlines() if ln.strip().startswith("**") and ln.strip().endswith("**")
+    ]
+    return sorted({h for h in heads if heads.count(h) > 1})

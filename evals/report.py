@@ -28,6 +28,8 @@ def _fmt(x) -> str:
         return "-"
     if isinstance(x, int):
         return str(x)
+    if isinstance(x, float) and abs(x) >= 10:
+        return f"{x:.0f}"
     return f"{x:.2f}" if isinstance(x, float) else str(x)
 
 
@@ -62,12 +64,18 @@ METRIC_ROWS = (
     ("mrr", "retrieval: mean reciprocal rank"),
     ("ndcg@5", "retrieval: nDCG@5"),
     ("coverage", "key-point coverage (any alternative in answer)"),
+    ("coverage_in_budget", "key-point coverage within the first 450 characters"),
+    ("answer_length", "characters of the answer body (median; no markers, notices, bullets)"),
+    ("gold_precision", "answer sentences that speak about the case's gold passages"),
+    ("repeated_heading", "answers with a heading shown twice"),
     ("rouge_l", "char-level ROUGE-L F1 vs reference answer"),
     ("citation_validity", "citations in range, quote == body[start:end]"),
-    ("citation_recall", "claim sentences supported by their citations"),
-    ("citation_precision", "citations that support / are needed"),
+    ("citation_recall", "claims entailed by their cited passages (independent judge: evals/support.py)"),
+    ("citation_precision", "citations that entail / are needed (independent judge)"),
     ("refusal_accuracy", "out-of-scope questions refused"),
     ("false_refusal_rate", "answerable questions refused"),
+    ("honest_rate", "near-domain questions the articles don't answer: refused or 文章没有讲到…"),
+    ("false_not_covered", "answerable questions refused or marked 文章没有讲到…"),
     ("errors", "cases that crashed"),
     ("fallbacks", "LLM answers replaced by the extractive fallback"),
     ("latency_p50_s", "seconds per case (median)"),
@@ -80,12 +88,14 @@ GROUP_COLUMNS = (
     ("mrr", "mrr"),
     ("ndcg@5", "ndcg@5"),
     ("cov", "coverage"),
-    ("rougeL", "rouge_l"),
+    ("len", "answer_length"),
+    ("goldP", "gold_precision"),
     ("cit_ok", "citation_validity"),
     ("cit_R", "citation_recall"),
     ("cit_P", "citation_precision"),
     ("refuse_ok", "refusal_accuracy"),
-    ("false_ref", "false_refusal_rate"),
+    ("honest", "honest_rate"),
+    ("false_nc", "false_not_covered"),
 )
 
 
@@ -102,6 +112,11 @@ def metric_rows(run: RunResult) -> list[list]:
     return rows
 
 
+def split_rows(run: RunResult) -> list[list]:
+    """Tune vs held-out cases: the held-out part was never looked at while tuning."""
+    return [[name, *(m.get(key) for _, key in GROUP_COLUMNS)] for name, m in run.splits.items()]
+
+
 def group_rows(run: RunResult) -> list[list]:
     names = dict(GROUPS)
     rows = []
@@ -116,6 +131,9 @@ def print_run(run: RunResult, out=sys.stdout) -> None:
     print(text_table(["metric", "value", "floor", "baseline", "gate", "what"], metric_rows(run)), file=out)
     print("", file=out)
     print(text_table(["group", *(h for h, _ in GROUP_COLUMNS)], group_rows(run)), file=out)
+    if run.splits:
+        print("", file=out)
+        print(text_table(["split", *(h for h, _ in GROUP_COLUMNS)], split_rows(run)), file=out)
     if run.gated:
         print(f"\n({run.gated})", file=out)
 
@@ -222,6 +240,13 @@ def _run_md(run: RunResult, charts: list[str]) -> list[str]:
         out += [f"_{run.gated}_", ""]
     out += [md_table(["metric", "value", "floor", "baseline", "gate", "what"], metric_rows(run)), ""]
     out += ["### By group", "", md_table(["group", *(h for h, _ in GROUP_COLUMNS)], group_rows(run)), ""]
+    if run.splits:
+        out += [
+            "### Tune vs held-out",
+            "",
+            md_table(["split", *(h for h, _ in GROUP_COLUMNS)], split_rows(run)),
+            "",
+        ]
     for name in charts:
         out += [f"![{name}]({name})", ""]
     if len(run.cases) <= SMALL_RUN:

@@ -16,8 +16,8 @@ from typing import Any
 
 from advisor.answer import Answer
 
-from .evaluators import DEFAULT_EVALUATORS, Context, Evaluator
-from .golden import GROUPS, Case, case_groups, resolve_spans
+from .evaluators import AGGREGATES, DEFAULT_EVALUATORS, Context, Evaluator
+from .golden import GROUPS, SPLITS, Case, case_groups, resolve_spans
 from .metrics import overlaps
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class RunResult:
     gates: list[dict] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     gated: str = ""  # what was gated and how, in words
+    splits: dict[str, dict] = field(default_factory=dict)  # tune / holdout, reported side by side
 
     def to_dict(self) -> dict:
         return {
@@ -75,6 +76,7 @@ class RunResult:
             "gates": self.gates,
             "failures": self.failures,
             "gated": self.gated,
+            "splits": self.splits,
             "cases": [c.to_dict() for c in self.cases],
         }
 
@@ -140,12 +142,20 @@ def mean(values) -> float | None:
     return round(sum(vals) / len(vals), 4) if vals else None
 
 
+def summed(name: str, values) -> float | None:
+    """The run's value of a score: its mean over the cases it applies to, or its own aggregate."""
+    vals = [v for v in values if v is not None]
+    if name in AGGREGATES:
+        return round(float(AGGREGATES[name](vals)), 4) if vals else None
+    return mean(vals)
+
+
 def aggregate(results: Sequence[CaseResult]) -> dict:
     """Every score averaged over the cases it applies to, plus counts and latency."""
     names = list(dict.fromkeys(n for r in results for n in r.scores))
     lat = [r.seconds for r in results]
     m: dict = {"cases": len(results), "answerable": sum(r.answerable for r in results)}
-    m.update({n: mean(r.scores.get(n) for r in results) for n in names})
+    m.update({n: summed(n, [r.scores.get(n) for r in results]) for n in names})
     m["errors"] = sum(r.error is not None for r in results)
     m["fallbacks"] = sum(bool(r.notice) and not r.refused for r in results)
     m["latency_mean_s"] = round(statistics.fmean(lat), 3) if lat else None
@@ -159,6 +169,16 @@ def by_group(results: Sequence[CaseResult]) -> dict[str, dict]:
         members = [r for r in results if code in r.groups]
         if members:
             out[code] = aggregate(members)
+    return out
+
+
+def by_split(results: Sequence[CaseResult], cases: Sequence[Case]) -> dict[str, dict]:
+    split_of = {c.id: c.split for c in cases}
+    out = {}
+    for split in SPLITS:
+        members = [r for r in results if split_of.get(r.id) == split]
+        if members:
+            out[split] = aggregate(members)
     return out
 
 
@@ -220,4 +240,5 @@ def evaluate(
         metrics=aggregate(results),
         groups=by_group(results),
         seconds=time.perf_counter() - started,
+        splits=by_split(results, cases),
     )

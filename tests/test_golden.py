@@ -15,8 +15,22 @@ from advisor.knowledge import packaged_knowledge
 from evals.golden import GOLDEN, load_cases, resolve_spans
 from evals.metrics import normalize
 
-FIELDS = {"id", "role", "reference_answer", "gold", "key_points", "answerable", "tags"}
-ID_PREFIXES = ("tech", "prod", "ops", "mkt", "story", "role", "multi", "cross", "oos")
+FIELDS = {"id", "role", "reference_answer", "gold", "key_points", "answerable", "tags", "split"}
+ID_PREFIXES = (
+    "tech",
+    "prod",
+    "ops",
+    "mkt",
+    "story",
+    "role",
+    "desc",
+    "trans",
+    "cmp",
+    "multi",
+    "cross",
+    "near",
+    "oos",
+)
 ID_RE = re.compile("(" + "|".join(ID_PREFIXES) + r")-\d{2}")
 # A follow-up that needs the conversation: a pronoun, "that/this", or "the second path".
 ANAPHOR = re.compile(r"[他她它]|那|这|第\s*[一二三四五12345]|ta", re.IGNORECASE)
@@ -170,3 +184,36 @@ def test_golden_doc_matches_file():
     assert f"共 {len(cases)} 条" in doc
     assert f"{answerable} 条可回答" in doc
     assert f"{len(cases) - answerable} 条必须拒答" in doc
+
+
+def test_holdout_split_is_fixed_by_id():
+    """A quarter of the cases are held out by a rule no one can tune: sha1(id) mod 4 == 0."""
+    import hashlib
+
+    cases = load_cases()
+    for c in cases:
+        expected = "holdout" if int(hashlib.sha1(c.id.encode()).hexdigest(), 16) % 4 == 0 else "tune"
+        assert c.split == expected, c.id
+    share = sum(c.split == "holdout" for c in cases) / len(cases)
+    assert 0.15 <= share <= 0.35
+
+
+def test_groups_the_issues_ask_for():
+    cases = load_cases()
+    near = [c for c in cases if "近域" in c.tags]
+    assert sum(not c.answerable for c in near) >= 15 and sum(c.answerable for c in near) >= 10
+    assert sum(bool(c.turns) for c in cases) / len(cases) >= 0.20
+    for prefix, n in (("desc", 6), ("trans", 8), ("cmp", 6)):
+        assert sum(c.id.startswith(prefix + "-") for c in cases) >= n, prefix
+
+
+def test_calibration_examples_stay_out_of_the_golden_set():
+    """scope.yaml's examples tune the scope gate and the answerability rules; the golden set judges them."""
+    import yaml
+
+    scope = yaml.safe_load((packaged_corpus() / "scope.yaml").read_text("utf-8"))
+    calibration = {*scope["in_scope"], *scope["out_of_scope"]}
+    for group in scope["focus"]["examples"].values():
+        calibration |= set(group)
+    asked = {q for c in load_cases() for q in (c.turns or [c.question])}
+    assert not calibration & asked
