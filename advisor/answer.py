@@ -165,6 +165,7 @@ class Answerer:
             views.idf,
             self.settings.answer_chars,
             ignore_words(views.knowledge),
+            views.answerability.present,
         )
 
     # -- public API ------------------------------------------------------------------------------
@@ -295,7 +296,9 @@ class Answerer:
     def _finish(
         self, text: str, passages: list[Passage], turn: Turn, backend: str, notice: str | None
     ) -> Answer:
-        clean, citations, unsupported = verify(text, passages, self.index.views.bodies)
+        # A chat model's sentence about what the articles lack is flagged whatever it cites.
+        uncovered = turn.coverage.missing if backend != "extractive" else ()
+        clean, citations, unsupported = verify(text, passages, self.index.views.bodies, uncovered)
         return Answer(
             text=clean,
             citations=citations,

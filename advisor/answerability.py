@@ -149,6 +149,10 @@ class Answerability:
             return None
         return w if len(w) >= 2 or flag == "eng" else None
 
+    def present(self, word: str) -> bool:
+        """Does the word occur in the articles (headings included)?"""
+        return squash(word) in self.corpus
+
     def _known(self, w: str) -> bool:
         """A known name, or a word made mostly of one ("岗能涨薪" holds 涨薪)."""
         return w in self.known or (
@@ -214,15 +218,15 @@ class Answerability:
     def assess(self, question: str, passages: list[Passage], about: str | None = None) -> Coverage:
         """The decision; ``about`` names what the question is about when it is about something the
         knowledge base is built around (a story, a path…): then only a question asking how something
-        works ("怎么算") can find the articles short."""
+        works ("怎么算"), or naming a topic of ``focus_words`` the articles lack, can find them short."""
         phrases, anchors = self.read(question)
         if not phrases:
             return Coverage(COVERED, reason="no focus beyond names the knowledge base knows")
         asks_how = any(c in question for c in self.method_cues)
-        if about and not asks_how:
-            return Coverage(
-                COVERED, tuple(p.text for p in phrases), reason=f"about {about}, a subject of the articles"
-            )
+        named_missing = any(w in self.focus_words and w not in self.corpus for p in phrases for w in p.words)
+        if about and not (asks_how or named_missing):
+            reason = f"about {about}, a subject of the articles"
+            return Coverage(COVERED, tuple(p.text for p in phrases), reason=reason)
         kinds = {p: self._kind(p, asks_how) for p in phrases}
         total = anchors + sum(len(p) for p in phrases)
         missing = [p for p in phrases if kinds[p] == "missing"]

@@ -159,19 +159,33 @@ def resolve(n: int, claims: list[str], passage: Passage, bodies: dict[str, str])
     )
 
 
+def about_uncovered(unit: str, uncovered: tuple[str, ...], cited: list[Passage]) -> bool:
+    """Does a sentence speak of something the articles do not cover (the question's focus the
+    answerability check found missing), with no cited passage that mentions it?"""
+    flat = "".join(unit.lower().split())
+    for term in uncovered:
+        t = "".join(term.lower().split())
+        if t and t in flat and not any(t in "".join(p.text.lower().split()) for p in cited):
+            return True
+    return False
+
+
 def verify(
-    text: str, passages: list[Passage], bodies: dict[str, str]
+    text: str, passages: list[Passage], bodies: dict[str, str], uncovered: tuple[str, ...] = ()
 ) -> tuple[str, list[Citation], list[str]]:
     """Check an answer's citations against the retrieved passages.
 
-    Returns the cleaned text, the resolved citations (in order of first use) and the sentences
-    left without support.
+    ``uncovered`` names what the articles do not cover: a sentence about it is flagged as
+    unsupported whatever it cites. Returns the cleaned text, the resolved citations (in order of
+    first use) and the sentences left without support.
     """
     out_units: list[str] = []
     claims_for: dict[int, list[str]] = {}
     unsupported: list[str] = []
     for unit, checkable in answer_units(_normalize_markers(text)):
         unit, valid, flagged = check_unit(unit, checkable, passages)
+        if checkable and uncovered and about_uncovered(unit, uncovered, [passages[i - 1] for i in valid]):
+            unit, valid, flagged = _attach(re.sub(r"\[\d{1,3}\]", "", unit), UNSUPPORTED_MARK), [], True
         claim = re.sub(r"\[\d{1,3}\]", "", unit).replace(UNSUPPORTED_MARK, "").strip()
         if flagged:
             unsupported.append(claim)

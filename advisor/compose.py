@@ -24,6 +24,7 @@ ELLIPSIS = "…"
 FOCUS_BOOST = 2.5  # how much what the question specifically asks counts next to a piece's importance
 BROAD_BOOST = 0.6
 FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
+FILL = 0.5  # share of the budget a specific question's answer may fill with context around what it asks
 
 
 @dataclass
@@ -55,13 +56,21 @@ class Plan:
     per_group: int = 0  # at most this many pieces under one heading (0: no limit)
     caps: dict[str, int] = field(default_factory=dict)  # per-heading exceptions to per_group
     broad: bool = False  # the question asks for the whole (a story, say): specific words do not narrow it
+    style: str = "list"  # or "paragraph": the chosen sentences of a heading run on as one paragraph
 
 
 class Relevance:
     """How much a text speaks about what the question asks: idf-weighted share of the question's
     content words found in it, a word's synonyms (``knowledge.yaml``) counting as the word."""
 
-    def __init__(self, question: str, kb: Knowledge, idf: Callable[[str], float], ignore: set[str]) -> None:
+    def __init__(
+        self,
+        question: str,
+        kb: Knowledge,
+        idf: Callable[[str], float],
+        ignore: set[str],
+        present: Callable[[str], bool] = lambda w: True,
+    ) -> None:
         self.terms: list[tuple[set[str], float]] = []
         q = question.lower()
         for token in dict.fromkeys(tokenize(question, search=False)):
@@ -71,7 +80,8 @@ class Relevance:
             for key, words in kb.synonyms.items():
                 if token in words or token == key:
                     alts |= {key, *words}
-            self.terms.append((alts, idf(token)))
+            if any(present(a) for a in alts):  # a word no article uses cannot tell pieces apart
+                self.terms.append((alts, idf(token)))
         for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")
             if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
                 self.terms.append(({key, *words}, max(idf(key), 1.0)))
@@ -103,8 +113,14 @@ def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> l
         cap = plan.caps.get(piece.group, plan.per_group)
         if cap and groups.get(piece.group, 0) >= cap:
             continue
-        if focused and relevance == 0 and piece.base < 1.0 and len(chosen) >= plan.min_pieces:
-            continue  # a specific question gets what it asks, not the rest of the section
+        if (
+            focused
+            and relevance == 0
+            and piece.base < 1.0
+            and len(chosen) >= plan.min_pieces
+            and used > FILL * budget
+        ):
+            continue  # a specific question gets what it asks, and only a little of the rest
         if piece.only_if_relevant and relevance < FOCUSED_AT:
             continue
         span = clip(piece.span, bodies[piece.span.doc_id], piece.limit) if piece.limit else piece.span
@@ -186,12 +202,18 @@ def render(plan: Plan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str],
         lines.append(plan.lead)
     group = None
     for i, (piece, span) in enumerate(chosen):
+        quote = f"{_quote(bodies, piece, span)}[{numbering.number(span, spans[i:])}]"
         if piece.group and piece.group != group:
             if lines and lines[-1]:
                 lines.append("")
             lines.append(f"**{piece.group}**")
             group = piece.group
-        lines.append(f"- {_quote(bodies, piece, span)}[{numbering.number(span, spans[i:])}]")
+            if plan.style == "paragraph":
+                lines.append("")
+        if plan.style == "paragraph" and lines and lines[-1] and not lines[-1].startswith("**"):
+            lines[-1] += quote  # a story reads as a story: one paragraph, each sentence cited
+        else:
+            lines.append(quote if plan.style == "paragraph" else f"- {quote}")
     if plan.table:
         lines += ["", *_table(plan.table, bodies, numbering, spans)]
     return "\n".join(lines).strip(), numbering.passages()
@@ -222,8 +244,9 @@ def compose(
     idf: Callable[[str], float],
     budget: int,
     ignore: set[str] = frozenset(),
+    present: Callable[[str], bool] = lambda w: True,
 ) -> tuple[str, list[Passage]]:
     """Choose within ``budget`` and write out: the answer text and its passages."""
-    rel = Relevance(question, kb, idf, set(ignore))
+    rel = Relevance(question, kb, idf, set(ignore), present)
     chosen = select(plan, bodies, rel, budget)
     return render(plan, chosen, bodies, chunks)

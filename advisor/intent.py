@@ -282,10 +282,19 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent |
     return None
 
 
-def analyze(
-    question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None = None
-) -> Intent:
-    """The intent of ``question`` in the conversation so far; ``role`` is a role chosen in the app."""
+@dataclass
+class _Reading:
+    """The question with what it names and the asker's role, before the kind is decided."""
+
+    f: _Found
+    base: Intent
+    topic: str | None
+    target: str | None
+    asks_subject: bool
+    subject: str | None
+
+
+def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> _Reading:
     f = find(question, kb, kmap)
     q = f.q
     topic = _topic(q, kb, f.subjects[0] if f.subjects else (state.subjects[0] if state.subjects else None))
@@ -297,38 +306,56 @@ def analyze(
     if target and own is None:
         own = _transition_from(f, kb, None)
     base = Intent(role=role or own or state.role, stated_role=bool(role or own), risk=_risk(q, kb))
-    person, resolved = _person(f, kb, state)
+    pointed = state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None
+    return _Reading(f, base, topic, target, asks_subject, f.subjects[0] if f.subjects else pointed)
+
+
+def _about_someone(
+    r: _Reading, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None
+) -> Intent | None:
+    """A person, a group of roles, two roles compared, a move to another role, or a role explained."""
+    q, base = r.f.q, r.base
+    person, resolved = _person(r.f, kb, state)
     if person:
         kind = "story" if kb.person(person).heading else "case"
         if not _SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
             base = replace(base, role=role or state.role, stated_role=bool(role))
-        return replace(base, kind=kind, person=person, follow_up=resolved, topic=topic)
+        return replace(base, kind=kind, person=person, follow_up=resolved, topic=r.topic)
     family = next((n for n, fam in kb.families.items() if has(q, fam["words"]) and has(q, fam["cues"])), None)
     if family:
         return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)
-    pair = _compare(f, kb, state) if has(q, kb.cues("compare")) else None
-    if pair:
-        return replace(base, kind="compare", subjects=pair)
-    paths = _paths_named(q, kb, kmap, base.role) if has(q, kb.cues("compare")) else []
-    if len(paths) >= 2 and base.role:
-        return replace(base, kind="compare", subjects=tuple(paths[:2]))
-    subject = (
-        f.subjects[0]
-        if f.subjects
-        else (state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None)
-    )
-    if subject and (asks_subject or _SUBJECT_PRONOUN.search(q)):
-        return replace(base, kind="explain", subjects=(subject,), topic=topic)
+    comparing = has(q, kb.cues("compare"))
+    pair = _compare(r.f, kb, state) if comparing else None
+    paths = _paths_named(q, kb, kmap, base.role) if comparing and not pair else []
+    if pair or (len(paths) >= 2 and base.role):
+        return replace(base, kind="compare", subjects=pair or tuple(paths[:2]))
+    target = kb.explainer(r.target or "")
+    if target and base.role and target.parent != base.role:  # "做了6年用户运营，想转产品经理"
+        return replace(base, kind="transition", subjects=(target.name,))
+    if r.subject and (r.asks_subject or _SUBJECT_PRONOUN.search(q)):
+        return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)
+    return None
+
+
+def analyze(
+    question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None = None
+) -> Intent:
+    """The intent of ``question`` in the conversation so far; ``role`` is a role chosen in the app."""
+    r = _read(question, state, kb, kmap, role)
+    f, q, base = r.f, r.f.q, r.base
+    found = _about_someone(r, state, kb, kmap, role)
+    if found is not None:
+        return found
     for kind in ("toolkit", "risk"):
         if has(q, kb.cues(kind)):
             return replace(base, kind=kind)
     direction = _direction(q, kb, kmap, base.role)
     if (f.path or direction) and (f.path_role or base.role):
         return replace(base, kind="path", path=f.path or direction, role=base.role or f.path_role)
-    if target and target not in kb.roles.get(base.role or "", ()) and target != base.role:
-        return replace(base, kind="transition", subjects=(target,))
-    if subject and not base.role:
-        return replace(base, kind="explain", subjects=(subject,), topic=topic)
+    if r.target and r.target not in kb.roles.get(base.role or "", ()) and r.target != base.role:
+        return replace(base, kind="transition", subjects=(r.target,))
+    if r.subject and not base.role:
+        return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)
     if has(q, kb.cues("pains")):
         return replace(base, kind="pains")
     if f.path:

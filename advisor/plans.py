@@ -241,12 +241,15 @@ def story_plan(ctx: Context) -> Plan:
     body = ctx.kmap.bodies[section.doc_id]
     spans = [(b, s) for b, block in enumerate(section.blocks) for s in sentences(block.span, body)]
     later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
-    plan = Plan("story", min_pieces=2, broad=has_any(ctx.question, ctx.kb.cues("story")))
+    plan = Plan("story", min_pieces=2, broad=has_any(ctx.question, ctx.kb.cues("story")), style="paragraph")
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         facts = sum(a in text for a in person.aliases)
         base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(_INFO.search(text)) + 0.15 * (k == 0)
-        base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if _shown(ctx, s) else 0.0)
+        shown = _shown(ctx, s)
+        if later and shown and k < 0.45 * len(spans):
+            continue  # "他后来呢？" after the story was told: not its beginning again
+        base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
         plan.pieces.append(Piece(s, group, base, 150, order=k, block=b))
     return plan
 

@@ -59,8 +59,9 @@ SMOKE_GATES: tuple[Gate, ...] = (
 
 
 def fmt_pair(value: float, ref: float) -> tuple[str, str]:
-    """Two decimals, more when rounding would make a failing value look equal to its bound."""
-    for d in (2, 3, 4):
+    """Two decimals (none for counts like characters), more when rounding would make a failing value
+    look equal to its bound."""
+    for d in (0, 1, 2) if abs(ref) >= 10 else (2, 3, 4):
         if round(value, d) != round(ref, d):
             break
     return f"{value:.{d}f}", f"{ref:.{d}f}"

@@ -5,7 +5,8 @@ Scoring them with the same function would make citation metrics 1.00 by construc
 reads answers and judges support with its own rules: a sentence quoted from the articles must occur
 *verbatim* in the passages it cites (every part of it, a label like "优势：" included, compared after
 Unicode and whitespace normalisation); a paraphrase (an LLM's answer) must share at least
-``PARAPHRASE_RECALL`` of its character trigrams with them, and every number in it must appear there.
+``PARAPHRASE_RECALL`` of its character pairs with them (punctuation ignored), and every number in it
+must appear there.
 Only the answer-text format (``advisor.markup``: which lines are labels, what markers look like) is
 shared with the advisor.
 """
@@ -33,9 +34,14 @@ def norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
-def trigrams(text: str) -> set[str]:
+def ngrams(text: str, n: int) -> set[str]:
+    """Character n-grams of the text's letters and digits (punctuation and spaces dropped)."""
     t = re.sub(r"[^\w]", "", norm(text))
-    return {t[i : i + 3] for i in range(len(t) - 2)} or ({t} if t else set())
+    return {t[i : i + n] for i in range(len(t) - n + 1)} or ({t} if t else set())
+
+
+def trigrams(text: str) -> set[str]:
+    return ngrams(text, 3)
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,8 @@ def entails(claim: str, evidence: str) -> bool:
         return True
     if any(n not in ev for n in _NUMBER.findall(norm(claim))):
         return False
-    grams = trigrams(claim)
-    return bool(grams) and len(grams & trigrams(evidence)) / len(grams) >= PARAPHRASE_RECALL
+    grams = ngrams(claim, 2)
+    return bool(grams) and len(grams & ngrams(evidence, 2)) / len(grams) >= PARAPHRASE_RECALL
 
 
 def support_scores(answer_text: str, evidence: Sequence[str]) -> dict[str, float | int | None]:

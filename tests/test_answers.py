@@ -8,7 +8,7 @@ from conftest import fake_llm, run_cli
 from advisor import Advisor
 from advisor.answer import Answer, refusal_text
 from advisor.errors import InputError
-from advisor.query import condense_heuristic, strip_injection
+from advisor.query import strip_injection
 from testkit.fake_openai import FakeOpenAI, Script
 
 STORIES = {"老张": "老张的县城慢镜头", "王姐": "王姐的变形记", "老周": "老周的二次元突围"}
@@ -35,8 +35,8 @@ def assert_citations_verbatim(adv, answer):
 )
 def test_case_stories_cite_their_own_section(adv, question, person):
     answer = adv.ask(question)
-    assert not answer.refused and answer.backend == "extractive"
-    assert "摘录模式" in answer.text and "ADVISOR_LLM" in answer.text
+    assert not answer.refused and answer.backend == "extractive" and answer.intent == "story"
+    assert "摘录模式" not in answer.text  # the mode is shown once, in the status line
     assert_citations_verbatim(adv, answer)
     assert STORIES[person] in answer.citations[0].section
     assert person in answer.citations[0].quote
@@ -101,22 +101,25 @@ def test_empty_and_huge_questions(adv):
     assert answer.refused and "太长" in answer.text
 
 
-def test_follow_up_is_condensed_with_history(adv):
+def test_follow_ups_resolve_through_the_conversation_state(adv):
+    first = adv.ask("老张后来怎么样了？")
     history = [
         {"role": "user", "content": "老张后来怎么样了？"},
-        {"role": "assistant", "content": adv.ask("老张后来怎么样了？").text},
+        {"role": "assistant", "content": first.text},
     ]
     answer = adv.ask("他现在时薪多少？", history=history)
-    assert "老张" in answer.query
+    assert answer.state["person"] == "老张" and "老张" in answer.query
     assert any("二十块" in c.quote or "时薪" in c.quote for c in answer.citations)
     path_history = [
         {"role": "user", "content": "我是做运营的，35岁了该怎么转型"},
         {"role": "assistant", "content": "纵向深耕、横向跨界、斜向突破"},
     ]
-    assert "横向跨界" in condense_heuristic("那第二条路具体怎么做？", path_history, adv.snapshot.knowledge)
     second = adv.ask("那第二条路具体怎么做？", history=path_history)
-    assert any("横向跨界" in c.section and "运营" in c.section for c in second.citations)
-    assert condense_heuristic("老周现在做什么", path_history, adv.snapshot.knowledge) == "老周现在做什么"
+    assert second.state["role"] == "运营" and second.state["path"] == "横向跨界"
+    assert all("横向跨界" in c.section and "运营" in c.section for c in second.citations)
+    # The same state can be handed in instead of the history.
+    again = adv.ask("那第二条路具体怎么做？", state={"role": "运营", "topic": "paths"})
+    assert [c.chunk_id for c in again.citations] == [c.chunk_id for c in second.citations]
 
 
 def test_stream_yields_pieces_then_answer(adv):
@@ -254,20 +257,21 @@ def test_cli_ask_prints_verbatim_quote(corpus_index, adv):
     assert "老张" in c["section"]
 
 
-def test_llm_condenses_follow_ups_and_history_is_capped(corpus_index, embedder):
+def test_llm_prompt_carries_the_state_and_history_is_capped(corpus_index, embedder):
     from advisor.query import normalize_history
 
-    llm = fake_llm("老张现在的时薪是多少？", "老张现在时薪二十块[1]。")
+    llm = fake_llm("老张现在时薪二十块[1]。")
     adv = Advisor.load(corpus_index, embedder=embedder, chat_model=llm)
     history = [
         {"role": "user", "content": "老张后来怎么样了？"},
         {"role": "assistant", "content": "他回了襄阳。"},
     ]
     answer = adv.ask("他现在赚多少？", history=history)
-    assert answer.query == "老张现在的时薪是多少？"
+    assert answer.state["person"] == "老张" and answer.backend != "extractive"
     assert any("老张" in c.section for c in answer.citations)
+    prompt = llm.calls[-1][-1].content
+    assert "对话中已知" in prompt and "老张" in prompt
+    assert prompt.count("<资料>") == 1  # only this turn's passages, no earlier ones
+    assert len(llm.calls) == 1  # no extra model call to rewrite the follow-up
     long = [{"role": r, "content": f"第{i}轮"} for i in range(20) for r in ("user", "assistant")]
     assert len(normalize_history(long, 3)) == 6 and normalize_history(long, 3)[-1]["content"] == "第19轮"
-    # The answer prompt carries only this turn's passages, not earlier ones.
-    final_prompt = llm.calls[-1][-1].content
-    assert final_prompt.count("<资料>") == 1

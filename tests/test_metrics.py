@@ -27,10 +27,10 @@ from evals.metrics import (
     relevance_flags,
     rouge_l,
     rouge_tokens,
-    supports,
 )
 from evals.report import _width, text_table, write_report
 from evals.runner import aggregate, evaluate, run
+from evals.support import entails, support_scores
 
 BODY = (
     "# 转型指南\n"
@@ -161,11 +161,29 @@ def test_citation_validity_other_failures():
 # -- citation support (ALCE-style) --------------------------------------------------------------
 
 
-def test_support_needs_overlap_and_every_number():
-    assert supports("技术中层转型后薪资涨幅可达 30%-50%", P1.text)
-    assert not supports("技术中层转型后薪资涨幅可达 80%", P1.text)  # number absent from evidence
-    assert not supports("技术中层转型后薪资涨幅可达 30%-50%", P2.text)
-    assert supports("老张回到襄阳开了一家书店", P2.text)
+def test_support_needs_the_quote_or_a_close_paraphrase_and_every_number():
+    assert entails("技术中层转型后薪资涨幅可达 30%-50%", P1.text)  # verbatim
+    assert entails("技术中层转型后薪资涨幅可达30%-50%。", P1.text)  # spacing and punctuation width
+    assert not entails("技术中层转型后薪资涨幅可达 80%", P1.text)  # number absent from evidence
+    assert not entails("技术中层转型后薪资涨幅可达 30%-50%", P2.text)
+    assert entails("老张回到襄阳开了一家书店", P2.text)
+    assert entails("老张回襄阳开了家书店", P2.text)  # a paraphrase sharing most trigrams
+    assert not entails("老张去了深圳开奶茶店", P2.text)
+
+
+def test_support_judge_is_not_the_advisors_own():
+    """The eval judges citations with its own rules: a verbatim quote cited to the wrong passage, which
+    the advisor's bigram test would still half-accept, fails here, so excerpt-mode scores can fall."""
+    from advisor.citations import support as advisors_support
+
+    quote = "老张回到襄阳开了一家书店，每小时收入约二十块。"
+    wrong_evidence = "老张回到深圳开了一家咖啡店，每月收入约两万块。"
+    assert advisors_support(quote, wrong_evidence) > 0.3
+    assert not entails(quote, wrong_evidence)
+    swapped = "- 技术中层转型后薪资涨幅可达 30%-50%。[2]\n- 老张回到襄阳开了一家书店。[1]"
+    assert support_scores(swapped, [P1.text, P2.text])["recall"] == 0.0
+    right = "- 技术中层转型后薪资涨幅可达 30%-50%。[1]\n- 老张回到襄阳开了一家书店。[2]"
+    assert support_scores(right, [P1.text, P2.text])["recall"] == 1.0
 
 
 def test_citation_recall_and_precision():
@@ -245,16 +263,27 @@ def test_gate_names_the_metric_below_its_floor():
     metrics = {
         "hit@5": 0.41,
         "mrr": 0.9,
-        "coverage": 0.8,
+        "coverage": 0.9,
+        "answer_length": 400.0,
+        "gold_precision": 0.7,
+        "repeated_heading": 0.0,
         "citation_validity": 1.0,
+        "citation_recall": 1.0,
         "refusal_accuracy": 1.0,
         "false_refusal_rate": 0.0,
+        "honest_rate": 1.0,
+        "false_not_covered": 0.0,
         "errors": 0,
     }
-    _, failures = check_gates(metrics, GATES)
+    groups = {"multi": {"coverage": 0.9}}
+    _, failures = check_gates(metrics, GATES, groups=groups)
     assert failures == ["GATE FAILED: hit@5 0.41 < floor 0.95"]
-    _, failures = check_gates({**metrics, "hit@5": 0.97, "false_refusal_rate": 0.1}, GATES)
+    _, failures = check_gates({**metrics, "hit@5": 0.97, "false_refusal_rate": 0.1}, GATES, groups=groups)
     assert failures == ["GATE FAILED: false_refusal_rate 0.10 > ceiling 0.05"]
+    _, failures = check_gates({**metrics, "hit@5": 0.97, "answer_length": 520.0}, GATES, groups=groups)
+    assert failures == ["GATE FAILED: answer_length 520 > ceiling 450"]
+    _, failures = check_gates({**metrics, "hit@5": 0.97}, GATES, groups={"multi": {"coverage": 0.7}})
+    assert failures == ["GATE FAILED: multi:coverage 0.70 < floor 0.85"]
 
 
 def test_gate_against_baseline_with_tolerance():
@@ -269,10 +298,12 @@ def test_gate_against_baseline_with_tolerance():
 
 
 def test_floors_live_in_code():
-    floors = {g.metric: g.floor for g in GATES}
-    assert floors["hit@5"] == 0.95 and floors["mrr"] == 0.80 and floors["coverage"] == 0.70
+    floors = {g.key: g.floor for g in GATES}
+    assert floors["hit@5"] == 0.95 and floors["mrr"] == 0.80 and floors["coverage"] == 0.85
+    assert floors["multi:coverage"] == 0.85 and floors["answer_length"] == 450
     assert floors["citation_validity"] == 1.0 and floors["refusal_accuracy"] == 0.90
-    assert floors["false_refusal_rate"] == 0.05
+    assert floors["false_refusal_rate"] == 0.05 and floors["repeated_heading"] == 0
+    assert floors["honest_rate"] == 0.90 and floors["false_not_covered"] == 0.05
 
 
 # -- LLM judge parsing --------------------------------------------------------------------------
@@ -359,3 +390,42 @@ def test_cli_exit_codes(corpus_index, tmp_path, capsys):
     assert main([*args, "--subset", "3", "--update-baseline"]) == 2
     assert main(["--data-dir", str(tmp_path / "nothing"), "-q"]) == 2
     assert "python ingest.py" in capsys.readouterr().err
+
+
+# -- answer shape ---------------------------------------------------------------------------------
+
+
+def test_answer_length_counts_what_a_reader_reads():
+    from evals.metrics import answer_length, within
+
+    text = "⚠️ 大模型超时，以下改用摘录模式作答。\n\n**小步试错**\n- 核心原则:MVP 需满足 “1 个月内可落地”。[1]"
+    assert answer_length(text) == len("小步试错核心原则:MVP需满足“1个月内可落地”。")
+    assert within(text, 4).replace("\n", "") == "小步试错"
+
+
+def test_gold_precision_and_repeated_headings():
+    from evals.metrics import gold_precision, repeated_headings
+
+    case = Case(
+        "x-01", "问", None, None, "参考", [Gold("guide", "薪资涨幅可达 30%-50%")], [["薪资"], ["涨幅"]], True
+    )
+    on = "- 技术中层转型后薪资涨幅可达 30%-50%。[1]\n- 老张回到襄阳开了一家书店。[2]"
+    assert gold_precision(on, case, BODIES) == 0.5
+    assert gold_precision("抱歉。", case, BODIES) is None
+    assert repeated_headings("**一**\n- a\n**二**\n- b\n**一**\n- c") == ["**一**"]
+    assert repeated_headings("**一**\n- a\n**二**") == []
+
+
+def test_honesty_counts_refusals_and_the_not_covered_line():
+    from evals.evaluators import Context, honesty
+
+    near = Case("near-01", "考公务员还来得及吗", None, None, "", [], [], False, ["近域", "拒答"])
+    ok = honesty(Context(near, Answer(text="文章没有讲到「考公务员」。"), BODIES)).scores
+    assert ok["honest_rate"] == 1.0 and ok["false_not_covered"] is None
+    slipped = honesty(Context(near, answer("老张回到襄阳开了一家书店。[1]", [cite(1, P2)]), BODIES)).scores
+    assert slipped["honest_rate"] == 0.0
+    covered = Case(
+        "near-20", "有哪些工具", None, None, "", [Gold("guide", P1.text)], [["薪资"]], True, ["近域"]
+    )
+    wrong = honesty(Context(covered, Answer(text="文章没有讲到「工具」。", refused=True), BODIES)).scores
+    assert wrong["false_not_covered"] == 1.0 and wrong["honest_rate"] is None

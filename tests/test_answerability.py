@@ -1,0 +1,77 @@
+"""What the articles don't cover: the focus of a near-domain question, the three outcomes, and the
+same decision in front of a chat model."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import CORPUS, fake_llm
+
+from advisor import Advisor
+from advisor.markup import NOT_COVERED
+
+ISSUE_QUESTIONS = [
+    "考公务员还来得及吗？",
+    "失业了怎么领失业金？",
+    "如何跟老板提加薪？",
+    "35岁转行当律师靠谱吗？",
+    "被裁了N+1赔偿怎么算？",
+    "产品经理要考PMP证书吗？",
+]
+
+
+def calibration() -> list[tuple[str, str]]:
+    data = yaml.safe_load((CORPUS / "scope.yaml").read_text("utf-8"))["focus"]["examples"]
+    return [(verdict, q) for verdict, qs in data.items() for q in qs]
+
+
+@pytest.mark.parametrize(("verdict", "question"), calibration())
+def test_calibration_examples(adv, verdict, question):
+    """Every labelled example in scope.yaml (kept apart from the golden set) is decided as labelled."""
+    assert adv.views.answerability.assess(question, []).verdict == verdict
+
+
+@pytest.mark.parametrize("question", ISSUE_QUESTIONS)
+def test_the_issue_questions_get_a_refusal_or_an_honest_line(adv, question):
+    a = adv.ask(question)
+    assert a.refused or a.text.startswith(NOT_COVERED), a.text
+    assert a.coverage["verdict"] in ("partial", "not_covered")
+    assert "verdict" in a.coverage and a.coverage["reason"]  # how it was decided, for debugging
+
+
+def test_not_covered_names_the_question_own_words_and_what_can_be_asked(adv):
+    a = adv.ask("产品经理要考PMP证书吗？")
+    assert a.refused and a.text.startswith("文章没有讲到「考PMP证书」")
+    assert "老张、王姐、老周" in a.text  # what the advisor can help with instead
+    assert not a.citations
+
+
+def test_partly_covered_says_what_is_missing_then_cites_only_the_mention(adv):
+    a = adv.ask("被裁了N+1赔偿怎么算？")
+    assert not a.refused and a.coverage["verdict"] == "partial"
+    first = a.text.splitlines()[0]
+    assert first.startswith("文章没有讲到「N+1赔偿」") and "赔偿" in first
+    assert len(a.citations) == 1 and "N+3赔偿金" in a.citations[0].quote and "老张" in a.citations[0].section
+
+
+def test_near_domain_questions_the_articles_answer_are_answered(adv):
+    for q in ("转型后薪资能涨多少", "私域顾问怎么收费", "转型要存多少钱", "用户运营看什么指标"):
+        a = adv.ask(q)
+        assert not a.refused and NOT_COVERED not in a.text, (q, a.text)
+
+
+def test_llm_is_told_what_is_missing_and_cannot_cite_its_way_around_it(corpus_index, embedder):
+    reply = "文章里老张领了N+3赔偿金[1]。N+1赔偿一般按工作年限计算[1]。"
+    llm = fake_llm(reply)
+    a = Advisor.load(corpus_index, embedder=embedder, chat_model=llm).ask("被裁了N+1赔偿怎么算？")
+    prompt = llm.calls[0][-1].content
+    assert "资料没有讲到：N+1赔偿" in prompt
+    assert a.backend != "extractive"
+    assert any("N+1赔偿一般按工作年限计算" in u for u in a.unsupported)
+    assert "按工作年限计算〔未找到出处〕" in a.text
+
+
+def test_not_covered_is_decided_before_any_model_call(corpus_index, embedder):
+    llm = fake_llm("不应该被调用")
+    a = Advisor.load(corpus_index, embedder=embedder, chat_model=llm).ask("考公务员还来得及吗？")
+    assert a.refused and not llm.calls

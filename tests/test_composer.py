@@ -1,0 +1,151 @@
+"""The offline composer as a new user meets it: the conversations of the composer issue, answered from
+the structure of the articles, within the length budget, every sentence a cited verbatim span."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advisor.markup import answer_body, is_label_line, strip_markers
+from advisor.structure import clip, outline
+
+Turns = list[tuple[str, str]]
+
+
+def converse(adv, *questions: str):
+    """Ask in order, each with the chat so far; return every answer."""
+    history: list[dict] = []
+    answers = []
+    for q in questions:
+        a = adv.ask(q, history=list(history))
+        answers.append(a)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": a.text}]
+    return answers
+
+
+def body_chars(answer) -> int:
+    body = re.sub(r"\*\*|^\s*-\s*", "", answer_body(answer.text), flags=re.MULTILINE)
+    return len("".join(body.split()))
+
+
+def assert_every_sentence_is_a_cited_span(adv, answer):
+    """Each non-label line is made of verbatim spans of the cited passages (a clipped quote ends
+    with "…"; a "名称：" label is itself a verbatim name)."""
+    passages = answer.passages
+    for line in answer.text.splitlines():
+        if not line.strip() or is_label_line(line):
+            continue
+        units = re.findall(r"(.+?)\[(\d+)\]", line.lstrip("- "))
+        assert units, f"uncited line: {line}"
+        for text, n in units:
+            p = passages[int(n) - 1]
+            for part in re.split(r"[：（）]", strip_markers(text).rstrip("…")):
+                if part.strip():
+                    assert part.strip() in p.text or part.strip() in p.section, (part, p.section)
+
+
+def test_laozhou_story_in_document_order(adv):
+    (a,) = converse(adv, "老周被裁以后是怎么翻身的？")
+    assert a.intent == "story" and a.state["person"] == "老周"
+    text = strip_markers(a.text)
+    for fact in ("码农阿宅", "百万", "shader", "国漫", "AI动作捕捉插件"):
+        assert fact in text, fact
+    assert text.index("码农阿宅") < text.index("百万") < text.index("国漫")  # the story's own order
+    assert_every_sentence_is_a_cited_span(adv, a)
+    assert body_chars(a) <= adv.settings.answer_chars + 10
+
+
+def test_operations_paths_then_the_second_path_in_detail(adv):
+    paths, second = converse(
+        adv, "我是做运营的，35岁了，感觉活都被AI干了，该往哪转？", "那第二条路具体怎么做？"
+    )
+    assert paths.intent == "paths" and paths.state["role"] == "运营"
+    heads = [ln for ln in paths.text.splitlines() if ln.startswith("**")]
+    assert [h for h in heads if "纵向深耕" in h or "横向跨界" in h or "斜向突破" in h] == heads[:3]
+    assert all("运营" in h for h in heads[:3])
+    assert "关键是" in paths.text  # each path with its key sentence
+    assert second.intent == "path" and second.state["path"] == "横向跨界"
+    assert "私域增长顾问" in second.text and "提炼可迁移方法论" in second.text
+    assert "产品→" not in second.text and "市场→" not in second.text  # the stated role was kept
+    for a in (paths, second):
+        assert_every_sentence_is_a_cited_span(adv, a)
+        assert body_chars(a) <= adv.settings.answer_chars + 10
+
+
+def test_a_worried_java_developer_gets_the_three_tech_paths_and_the_reserve_rule(adv):
+    (a,) = converse(adv, "我今年37，在一家中厂做了8年Java，最近项目砍了，心里很慌，有什么出路？")
+    assert a.intent == "paths" and a.state["role"] == "技术"
+    for path in ("纵向深耕", "横向跨界", "斜向突破"):
+        assert path in a.text
+    assert "6-12 个月生活费" in a.text  # the situation (项目砍了, 慌) picks the resource-reserve rule
+    assert "市场中层" not in a.text and "运营中层" not in a.text
+
+
+def test_user_operations_to_product_manager_says_what_is_missing_and_what_to_add(adv):
+    (a,) = converse(adv, "做了6年用户运营，想转产品经理，可行吗？需要补什么？")
+    assert a.intent == "transition"
+    assert "文章没有专门写「运营→产品经理」这条路" in a.text  # honest about the move itself
+    assert "工具支持" in a.text  # how the two differ (vs 运营经理)
+    assert "技术理解" in a.text or "技术常识" in a.text  # what to add
+    assert_every_sentence_is_a_cited_span(adv, a)
+
+
+def test_he_then_continues_the_story_instead_of_repeating_it(adv):
+    first, later = converse(adv, "老张后来怎么样了？", "他后来呢？")
+    assert later.state["person"] == "老张"
+    assert "数字转型顾问" in later.text or "二十块" in later.text
+    assert "带着妻儿回了湖北襄阳" not in later.text  # the beginning was already told
+    assert len(later.text) < len(first.text)
+
+
+def test_a_new_topic_drops_the_old_person(adv):
+    story, paths = converse(adv, "王姐后来做社区团购做成了吗？", "那做产品的有哪几条路？")
+    assert story.state["person"] == "王姐"
+    assert paths.intent == "paths" and paths.state["person"] is None and paths.state["role"] == "产品"
+    assert "王姐" not in paths.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我是做运营的，35岁了该怎么转型",
+        "产品经理和项目经理有什么区别？",
+        "用户运营和内容运营有什么不同",
+        "转型失败了怎么止损？",
+        "有没有评估转型方向的表格模板",
+        "六种运营岗各自看什么指标",
+        "互联网中层为什么转型特别难",
+    ],
+)
+def test_no_heading_repeats_and_the_budget_holds(adv, question):
+    a = adv.ask(question)
+    heads = [ln for ln in a.text.splitlines() if ln.startswith("**")]
+    assert len(heads) == len(set(heads)), a.text
+    assert body_chars(a) <= adv.settings.answer_chars + 10
+    assert a.citations and all(a.passages[c.n - 1].chunk_id == c.chunk_id for c in a.citations)
+
+
+def test_comparison_of_two_operations_roles_is_a_table(adv):
+    a = adv.ask("用户运营和内容运营有什么不同")
+    assert a.intent == "compare"
+    rows = [ln for ln in a.text.splitlines() if ln.startswith("|")]
+    assert rows[0].count("用户运营") == 1 and rows[0].count("内容运营") == 1
+    assert any(r.startswith("| 关键指标") and "ARPU" in r and "完播率" in r for r in rows)
+
+
+def test_budget_is_a_setting(corpus_index, embedder):
+    from advisor import Advisor
+
+    short = Advisor.load(corpus_index.model_copy(update={"answer_chars": 200}), embedder=embedder)
+    a = short.ask("老周被裁以后是怎么翻身的？")
+    assert body_chars(a) <= 210 and "码农阿宅" in a.text
+
+
+def test_clip_cuts_at_a_clause_boundary_and_keeps_offsets():
+    body = "第一句很长,有很多个分句,每一个都在说明一件事情,直到最后才结束。"
+    (section,) = [s for s in outline("d", body) if s.blocks]
+    span = section.blocks[0].span
+    cut = clip(span, body, 20)
+    assert body[cut.start : cut.end] == "第一句很长,有很多个分句"
+    assert clip(span, body, 200) == span
