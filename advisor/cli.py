@@ -116,6 +116,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
     since = parse_since(args.since)
     store = FeedbackStore.from_settings(_settings(args))
+    say(f"反馈数据库：{store.shown_url}")
     try:
         if args.action == "stats":
             print(stats_table(store.counts(since), store.spool.pending()))

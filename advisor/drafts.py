@@ -9,12 +9,14 @@ go to their own file, never into ``evals/golden.jsonl``: a person reviews them f
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
 
 from .errors import InputError
 
 REVIEW_TAGS = ["待审", "feedback"]
+LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.、)])\s+")
 ALL_ROLES = "全部"
 
 
@@ -31,11 +33,12 @@ def parse_since(text: str | None) -> datetime | None:
 
 
 def gold_quotes(citations: list[dict]) -> list[dict]:
-    """``{doc_id, quote}`` per distinct cited quote (first line only: golden quotes never span lines)."""
+    """``{doc_id, quote}`` per distinct cited quote: its first line without a list marker (golden quotes
+    never span lines or start with a bullet); still a verbatim substring of the document."""
     out, seen = [], set()
     for c in citations:
-        quote = (c.get("quote") or "").strip().splitlines()
-        key = (c.get("doc_id"), quote[0].strip() if quote else "")
+        lines = (c.get("quote") or "").strip().splitlines()
+        key = (c.get("doc_id"), LIST_MARKER.sub("", lines[0]).strip() if lines else "")
         if key[0] and key[1] and key not in seen:
             seen.add(key)
             out.append({"doc_id": key[0], "quote": key[1]})

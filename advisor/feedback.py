@@ -194,6 +194,13 @@ class FeedbackStore:
         return cls(settings.feedback_database, settings.feedback_spool_file, replica)
 
     @property
+    def shown_url(self) -> str:
+        """The database URL for messages, password masked."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
     def dialect(self) -> str:
         return self.url.split(":", 1)[0].split("+", 1)[0]
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import ROOT, run_cli
 
-from advisor.drafts import draft_cases
+from advisor.drafts import draft_cases, gold_quotes
 from advisor.errors import ConfigError, FeedbackError
 from advisor.feedback import FeedbackStore, Vote, database_url
 from evals.golden import load_cases, resolve_spans
@@ -87,11 +87,25 @@ def test_a_vote_delivered_twice_is_stored_once_and_a_torn_spool_line_is_skipped(
     assert len(store.votes()) == 1 and store.spool.pending() == 0
 
 
+def test_draft_quotes_are_one_line_without_list_markers():
+    cited = [
+        {"doc_id": "d", "quote": "- 核心原则:MVP 需满足三条。\n第二行"},
+        {"doc_id": "d", "quote": "2. 引入工具提升效率"},
+        {"doc_id": "d", "quote": "核心原则:MVP 需满足三条。"},  # the same quote again
+    ]
+    assert gold_quotes(cited) == [
+        {"doc_id": "d", "quote": "核心原则:MVP 需满足三条。"},
+        {"doc_id": "d", "quote": "引入工具提升效率"},
+    ]
+
+
 def test_only_sqlite_and_postgres_urls_are_accepted():
     assert database_url("postgresql://u:p@h:5432/db") == "postgresql+psycopg://u:p@h:5432/db"
     assert database_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
     with pytest.raises(ConfigError, match="ADVISOR_FEEDBACK_URL"):
         database_url("mysql://u@h/db")
+    store = FeedbackStore("postgresql://advisor:s3cret@db:5432/advisor", "/tmp/unused-spool.jsonl")
+    assert "s3cret" not in store.shown_url and store.shown_url.startswith("postgresql+psycopg://advisor:***@")
 
 
 def test_down_votes_become_draft_golden_cases(adv, tmp_path):
@@ -120,7 +134,7 @@ def test_down_votes_become_draft_golden_cases(adv, tmp_path):
         env={"ADVISOR_FEEDBACK_URL": url},
     )
     assert proc.returncode == 0, proc.stderr
-    assert "已导出 2 条" in proc.stderr
+    assert "已导出 2 条" in proc.stderr and "反馈数据库：sqlite:///" in proc.stderr
     drafts = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     first, second = drafts
     assert first["question"] == "阿里出来的王姐后来做了什么？" and first["role"] is None
