@@ -4,6 +4,7 @@ role, and an optional CrossEncoder second stage."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 
 from .chunking import SECTION_SEP, Chunk
@@ -13,6 +14,8 @@ from .errors import InputError
 from .knowledge import Knowledge
 from .query import infer_role, retrieval_query
 from .snapshot import IndexSnapshot
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -113,7 +116,13 @@ class Retriever:
         """Chunk positions with cosine similarity, best first."""
         vec = self.embedder.embed_query(query)
         fetch = n if role is None else min(len(self.snapshot.chunks), n * 3)
-        got = self.collection.query(query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"])
+        try:
+            got = self.collection.query(
+                query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"]
+            )
+        except Exception as exc:  # the Chroma server is away: BM25 (in memory) still answers
+            log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
+            return []
         out = []
         for chunk_id, distance in zip(got["ids"][0], got["distances"][0], strict=True):
             idx = self.snapshot.by_id.get(chunk_id)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from .config import Settings
-from .errors import IndexMissingError
+from .errors import IndexMissingError, IndexUnavailableError
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 3
@@ -33,9 +33,16 @@ def make_client(settings: Settings):
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-        )
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except Exception as exc:
+            msg = (
+                f"连不上{where(settings)}（{exc}）。请确认 chroma run 已启动，"
+                "且 ADVISOR_CHROMA_HOST / ADVISOR_CHROMA_PORT 指向它"
+            )
+            raise IndexUnavailableError(msg) from exc
     path = Path(settings.data_dir) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, write
+from conftest import ROOT, run_cli, write
 
 from advisor import Advisor
 from advisor.errors import IndexMismatchError
@@ -12,6 +12,7 @@ from advisor.indexing import ingest
 from advisor.snapshot import load_snapshot
 from advisor.store import Manifest, chunks_name, collection_names, docs_name, make_client, meta_name
 from testkit.chroma_server import ChromaServer
+from testkit.net import free_port
 from testkit.settings import isolated_settings
 
 
@@ -184,6 +185,16 @@ def test_chroma_server_mode(tmp_path, embedder):
         assert adv.search("容器化部署", k=1)[0].doc_id == "doc-b"
         assert not (tmp_path / "meta").exists()  # an app on a Chroma server needs no data directory
         assert collection_names(adv.client) == expected_collections(settings)
+    # The server goes away: passages still come, from BM25 (in memory) alone.
+    hits = adv.search("容器化部署", k=1)
+    assert hits[0].doc_id == "doc-b" and hits[0].dense == 0.0 and hits[0].bm25 > 0
+
+
+def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path):
+    env = {"ADVISOR_CHROMA_HOST": "127.0.0.1", "ADVISOR_CHROMA_PORT": str(free_port())}
+    proc = run_cli("search", "容器化部署", data_dir=tmp_path, env=env, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "错误：连不上Chroma 服务 127.0.0.1" in proc.stderr and "chroma run" in proc.stderr
 
 
 def test_index_state_is_all_in_chroma(corpus_index):
