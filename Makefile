@@ -12,7 +12,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: setup setup-dev run test lint chromium eval bench clean
+.PHONY: setup setup-dev run test lint chromium postgres eval bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,11 +39,16 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; fi
 
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+	  echo "installing Debian postgresql for the feedback-database and deployment tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
+
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup-dev chromium lint
+test: setup-dev chromium postgres lint
 	$(BIN)/python -m pytest -q
 	$(BIN)/python ingest.py
 	$(BIN)/python -m evals --ci

@@ -38,17 +38,6 @@ class Chunk:
         """Text for embedding and BM25: the heading path gives short passages their context."""
         return f"{self.section_path}\n{self.text}"
 
-    def metadata(self) -> dict:
-        return {
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "section": SECTION_SEP.join(self.section),
-            "start": self.start,
-            "end": self.end,
-            "roles": ",".join(self.roles),
-            "source": self.source or "",
-        }
-
 
 @dataclass(frozen=True)
 class Section:

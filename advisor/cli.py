@@ -1,5 +1,5 @@
-"""Command line: ``advisor ingest | search | ask | serve``. Every expected failure prints ``错误：…`` and exits
-non-zero; the evals are a developer tool of their own (``python -m evals``)."""
+"""Command line: ``advisor ingest | search | ask | feedback | serve``. Every expected failure prints
+``错误：…`` and exits non-zero; the evals are a developer tool of their own (``python -m evals``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Settings, quiet_network
 from .console import console_progress, say
-from .errors import AdvisorError, InputError
+from .errors import AdvisorError, FeedbackError, InputError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -26,11 +26,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .embeddings import make_embedder
     from .indexing import ingest
+    from .store import where
 
     settings = _settings(args)
     paths = [] if args.no_corpus else [settings.corpus_path]
     paths += [Path(p) for p in args.paths]
-    say(f"索引目录：{settings.data_dir}；嵌入模型：{settings.embedder}")
+    say(f"索引位置：{where(settings)}；嵌入模型：{settings.embedder}")
     embedder = make_embedder(settings.embedder)
     try:
         with console_progress() as progress:
@@ -109,6 +110,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return main(build_demo(adv), adv)
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .drafts import draft_cases, parse_since, stats_table
+    from .feedback import DB_ERRORS, FeedbackStore, brief
+
+    since = parse_since(args.since)
+    store = FeedbackStore.from_settings(_settings(args))
+    say(f"反馈数据库：{store.shown_url}")
+    try:
+        if args.action == "stats":
+            print(stats_table(store.counts(since), store.spool.pending()))
+            return 0
+        cases = draft_cases(store.votes(since, vote="down"))
+    except DB_ERRORS as exc:
+        msg = f"连不上反馈数据库：{brief(exc)}"
+        raise FeedbackError(msg) from exc
+    finally:
+        store.close()
+    lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(lines, "utf-8")
+        say(f"已导出 {len(cases)} 条 👎 回答为待审评测用例：{args.out}（审核后再并入 evals/golden.jsonl）")
+    else:
+        print(lines, end="")
+        say(f"已导出 {len(cases)} 条 👎 回答为待审评测用例")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description="转型顾问：互联网中年转型的检索增强问答")
     parser.add_argument("--data-dir", type=Path, help="索引目录（默认 ./data）")
@@ -135,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("feedback", help="用户反馈：导出 👎 为待审评测用例，或按岗位/回答模式统计")
+    p.add_argument("action", choices=["export", "stats"], help="export：导出待审用例；stats：统计 👍/👎")
+    p.add_argument("--since", help="只看这天（YYYY-MM-DD）或这一时刻之后的反馈")
+    p.add_argument("--out", type=Path, help="export 写入的文件（默认输出到屏幕），格式同 evals/golden.jsonl")
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("serve", help="启动网页版（默认 http://127.0.0.1:7860，首次启动会先建索引）")
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")

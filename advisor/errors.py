@@ -28,6 +28,10 @@ class IndexMissingError(AdvisorError):
     """No index has been built yet."""
 
 
+class IndexUnavailableError(AdvisorError):
+    """The Chroma server holding the index cannot be reached."""
+
+
 class IndexMismatchError(AdvisorError):
     """The index was built by another embedding model than the one configured."""
 

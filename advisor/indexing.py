@@ -1,9 +1,10 @@
-"""Ingest: documents in, a new index generation out, switched in atomically.
+"""Ingest: documents in, a new index generation out, switched in atomically for every reader.
 
 The steps, in order: read the knowledge data and the documents, compare with the live generation,
-chunk, reuse the vectors of unchanged documents and embed the rest into a fresh collection, write the
-passage store, switch the manifest, sweep old generations. An interrupted or failed run never touches
-the live generation, so the previous index keeps serving.
+claim a new generation number, chunk, copy the vectors and BM25 tokens of unchanged documents and
+embed and tokenise the rest (each chunk once), write passages and documents to Chroma in large
+batches, switch the live-generation pointer (one upsert), sweep old generations. An interrupted or
+failed run never moves the pointer, so the previous index keeps serving everywhere.
 """
 
 from __future__ import annotations
@@ -20,13 +21,24 @@ from langchain_core.embeddings import Embeddings
 from .chunking import Chunk, chunk_document
 from .config import Settings
 from .corpus import Document, Skipped, load_documents
-from .embeddings import embedder_id, embedding_dim
+from .embeddings import BATCH_CHARS, char_batches, embedder_id, embedding_dim
 from .errors import CorpusError
 from .knowledge import KNOWLEDGE_FILE, SCOPE_FILE, Knowledge, read_data_file
 from .lexical import tokenize
-from .store import Manifest, collection_names, make_client, sweep, vector_store, write_store
+from .snapshot import chunk_metadata, stored_tokens, write_documents
+from .store import (
+    Manifest,
+    chunks_name,
+    collection_names,
+    data_collection,
+    docs_name,
+    drop_generation,
+    generation_of,
+    make_client,
+    sweep,
+)
 
-EMBED_BATCH = 16
+WRITE_BATCH = 2048  # records per Chroma write, capped by the client's own maximum
 Progress = Callable[[int, int], None]
 
 
@@ -68,85 +80,154 @@ def compare(docs: list[Document], old: Manifest | None, data: str, report: Inges
     )
 
 
-def next_generation(client, settings: Settings, old: Manifest | None) -> int:
-    """One past the live generation and past leftovers of interrupted runs, so names never collide."""
-    generation = (old.generation if old else 0) + 1
-    existing = collection_names(client)
-    while f"{settings.collection}_g{generation}" in existing:
-        generation += 1
-    return generation
-
-
-def reuse_vectors(client, old: Manifest | None, collection, chunks: list[Chunk]) -> bool:
-    """Copy an unchanged document's vectors from the live collection; False if any is missing."""
-    if old is None:
-        return False
+def write_batch_size(client) -> int:
     try:
-        got = client.get_collection(old.collection).get(
-            ids=[c.chunk_id for c in chunks], include=["embeddings"]
+        return max(1, min(WRITE_BATCH, int(client.get_max_batch_size())))
+    except Exception:  # an older server without the call
+        return 512
+
+
+def claim_generation(client, settings: Settings, old: Manifest | None, meta: dict):
+    """The next generation number and its fresh passage collection. ``create_collection`` fails when
+    the name exists, so two ingests running at once never write into the same generation."""
+    taken = {g for n in collection_names(client) if (g := generation_of(settings, n)) is not None}
+    generation = max([old.generation if old else 0, *taken]) + 1
+    for _ in range(100):
+        name = chunks_name(settings, generation)
+        try:
+            collection = client.create_collection(
+                name, metadata=meta, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            return generation, collection
+        except Exception:
+            if name not in collection_names(client):
+                raise  # not a lost race: the server refused for another reason
+            generation += 1
+    msg = "could not claim a new index generation"
+    raise RuntimeError(msg)
+
+
+class BatchWriter:
+    """Collects passage records and writes them to Chroma in large batches (small writes dominate the
+    non-embedding time of a big ingest)."""
+
+    def __init__(self, collection, batch: int) -> None:
+        self.collection, self.batch = collection, batch
+        self.ids: list[str] = []
+        self.vectors: list = []
+        self.metadatas: list[dict] = []
+
+    def add(self, chunk_id: str, vector, metadata: dict) -> None:
+        self.ids.append(chunk_id)
+        self.vectors.append(vector)
+        self.metadatas.append(metadata)
+        if len(self.ids) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.ids:
+            self.collection.add(ids=self.ids, embeddings=self.vectors, metadatas=self.metadatas)
+            self.ids, self.vectors, self.metadatas = [], [], []
+
+
+def previous_records(client, old: Manifest | None, ids: list[str], batch: int) -> dict[str, tuple]:
+    """``chunk_id -> (vector, tokens)`` from the live generation, for chunks of unchanged documents."""
+    if old is None or not ids:
+        return {}
+    try:
+        collection = client.get_collection(old.collection, embedding_function=None)
+        found: dict[str, tuple] = {}
+        for i in range(0, len(ids), batch):
+            got = collection.get(ids=ids[i : i + batch], include=["embeddings", "metadatas"])
+            for cid, vec, meta in zip(got["ids"], got["embeddings"], got["metadatas"], strict=True):
+                found[cid] = (vec.tolist() if hasattr(vec, "tolist") else list(vec), stored_tokens(meta))
+        return found
+    except Exception:  # the old collection is gone or from an older format: embed again
+        return {}
+
+
+def chunk_all(docs: list[Document], settings: Settings, roles: tuple[str, ...]) -> list[Chunk]:
+    out: list[Chunk] = []
+    for doc in docs:
+        out.extend(
+            chunk_document(doc, settings.chunk_size, settings.chunk_overlap, settings.chunk_max, roles)
         )
-    except Exception:  # the old collection is gone: embed again
-        return False
-    vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
-    if len(vectors) != len(chunks):
-        return False
-    collection.add(
-        ids=[c.chunk_id for c in chunks],
-        embeddings=[vectors[c.chunk_id] for c in chunks],
-        documents=[c.embed_text for c in chunks],
-        metadatas=[c.metadata() for c in chunks],
-    )
-    return True
+    return out
 
 
-def embed(store, chunks: list[Chunk], progress: Progress | None, fail_after: int | None) -> None:
-    """Embed and add ``chunks`` in batches; ``fail_after`` raises after that many batches (tests)."""
-    for n, i in enumerate(range(0, len(chunks), EMBED_BATCH)):
+def embed_into(
+    writer: BatchWriter,
+    embedder: Embeddings,
+    todo: list[tuple[int, Chunk]],
+    progress: Progress | None,
+    fail_after: int | None,
+) -> None:
+    """Embed ``(order, chunk)`` pairs a batch at a time (``BATCH_CHARS``: one pass of the bundled
+    engine, and the unit of progress), tokenising each chunk once for BM25. ``fail_after`` raises
+    after that many batches (tests)."""
+    done = 0
+    if progress and todo:
+        progress(0, len(todo))  # the bar shows at once, not after the first batch
+    for n, batch in enumerate(char_batches([c.embed_text for _, c in todo], BATCH_CHARS)):
         if fail_after is not None and n >= fail_after:
             msg = "ingest interrupted on purpose (fail_after)"
             raise RuntimeError(msg)
-        part = chunks[i : i + EMBED_BATCH]
-        store.add_texts(
-            texts=[c.embed_text for c in part],
-            metadatas=[c.metadata() for c in part],
-            ids=[c.chunk_id for c in part],
-        )
+        part = todo[done : done + len(batch)]
+        vectors = embedder.embed_documents(batch)
+        for (order, c), text, vec in zip(part, batch, vectors, strict=True):
+            writer.add(c.chunk_id, vec, chunk_metadata(c, tokenize(text), order))
+        done += len(batch)
         if progress:
-            progress(min(i + EMBED_BATCH, len(chunks)), len(chunks))
+            progress(done, len(todo))
 
 
-def fill_collection(
+def fill_generation(
     client,
-    settings: Settings,
+    collection,
     embedder: Embeddings,
-    docs: list[Document],
+    chunks: list[Chunk],
     old: Manifest | None,
-    roles: tuple[str, ...],
-    generation: int,
     report: IngestReport,
     progress: Progress | None,
     fail_after: int | None,
-) -> list[Chunk]:
-    """Chunk every document into the new generation's collection: copied vectors for unchanged
-    documents, fresh embeddings for the rest. Returns all chunks in document order."""
-    name = f"{settings.collection}_g{generation}"
-    meta = {"embedder": embedder_id(embedder), "dim": embedding_dim(embedder)}
-    store = vector_store(client, name, embedder, meta)
-    collection = client.get_collection(name)
-    chunks: list[Chunk] = []
-    to_embed: list[Chunk] = []
-    for doc in docs:
-        doc_chunks = chunk_document(
-            doc, settings.chunk_size, settings.chunk_overlap, settings.chunk_max, roles
-        )
-        chunks.extend(doc_chunks)
-        if doc.doc_id in report.unchanged and reuse_vectors(client, old, collection, doc_chunks):
-            report.reused_chunks += len(doc_chunks)
+) -> None:
+    """Every passage into the new collection: copied vectors and tokens for unchanged documents'
+    chunks (found by their content-derived ids), fresh embeddings and tokens for the rest."""
+    batch = write_batch_size(client)
+    unchanged = set(report.unchanged)
+    reusable = [c.chunk_id for c in chunks if c.doc_id in unchanged]
+    previous = previous_records(client, old, reusable, batch)
+    writer = BatchWriter(collection, batch)
+    todo: list[tuple[int, Chunk]] = []
+    for order, c in enumerate(chunks):
+        if c.chunk_id in previous:
+            vec, tokens = previous[c.chunk_id]
+            writer.add(c.chunk_id, vec, chunk_metadata(c, tokens, order))
         else:
-            to_embed.extend(doc_chunks)
-    embed(store, to_embed, progress, fail_after)
-    report.embedded_chunks = len(to_embed)
-    return chunks
+            todo.append((order, c))
+    report.reused_chunks = len(chunks) - len(todo)
+    embed_into(writer, embedder, todo, progress, fail_after)
+    writer.flush()
+    report.embedded_chunks = len(todo)
+
+
+def switch(client, settings: Settings, manifest: Manifest) -> None:
+    """Make ``manifest`` the live generation, remembering the one it replaces (read just before the
+    switch: another ingest may have switched meanwhile) so the sweep keeps that one."""
+    live = Manifest.read(client, settings)
+    manifest.previous = live.generation if live else 0
+    manifest.publish(client, settings)
+
+
+def abandon(client, settings: Settings, generation: int) -> None:
+    """Drop a generation that failed to build, unless its switch went through after all (a reply lost
+    on the way back); if the server is unreachable the next ingest sweeps it instead."""
+    try:
+        live = Manifest.read(client, settings)
+        if live is None or live.generation != generation:
+            drop_generation(client, settings, generation)
+    except Exception:
+        pass
 
 
 def ingest(
@@ -172,13 +253,11 @@ def ingest(
     if not docs:
         msg = "没有可用的文档：" + "；".join(f"{s.path}（{s.reason}）" for s in report.skipped)
         raise CorpusError(msg)
-    data_dir = Path(settings.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
     name = embedder_id(embedder)
-    old = Manifest.read(data_dir)
-    if old is not None and (old.embedder != name or old.chroma_host != settings.chroma_host):
-        old = None  # vectors from another model or another server cannot be reused
     client = make_client(settings)
+    old = Manifest.read(client, settings)
+    if old is not None and old.embedder != name:
+        old = None  # vectors from another model cannot be reused
     data = data_hash(knowledge_raw, scope_raw)
     compare(docs, old, data, report)
     if not report.changed:
@@ -186,26 +265,28 @@ def ingest(
         report.seconds = time.perf_counter() - t0
         return report
 
-    generation = next_generation(client, settings, old)
-    chunks = fill_collection(
-        client, settings, embedder, docs, old, roles, generation, report, progress, fail_after
-    )
-    store_name = f"store_g{generation}.json"
-    tokens = [tokenize(c.embed_text) for c in chunks]
-    write_store(data_dir, store_name, docs, chunks, tokens, knowledge_raw, scope_raw)
-    manifest = Manifest(
-        generation=generation,
-        collection=f"{settings.collection}_g{generation}",
-        store=store_name,
-        embedder=name,
-        dim=embedding_dim(embedder),
-        docs={d.doc_id: {"hash": d.content_hash, "title": d.title, "path": d.path} for d in docs},
-        chunk_count=len(chunks),
-        built_at=time.time(),
-        chroma_host=settings.chroma_host,
-        data_hash=data,
-    )
-    manifest.write(data_dir)
+    dim = embedding_dim(embedder)
+    generation, collection = claim_generation(client, settings, old, {"embedder": name, "dim": dim})
+    try:
+        chunks = chunk_all(docs, settings, roles)
+        fill_generation(client, collection, embedder, chunks, old, report, progress, fail_after)
+        docs_col = data_collection(client, docs_name(settings, generation), create=True)
+        write_documents(docs_col, docs, knowledge_raw, scope_raw, max(1, write_batch_size(client) // 8))
+        manifest = Manifest(
+            generation=generation,
+            collection=chunks_name(settings, generation),
+            docs_collection=docs_name(settings, generation),
+            embedder=name,
+            dim=dim,
+            docs={d.doc_id: {"hash": d.content_hash, "title": d.title, "path": d.path} for d in docs},
+            chunk_count=len(chunks),
+            built_at=time.time(),
+            data_hash=data,
+        )
+        switch(client, settings, manifest)
+    except BaseException:
+        abandon(client, settings, generation)
+        raise
     sweep(client, settings, manifest)
     report.chunks, report.generation = len(chunks), generation
     report.seconds = time.perf_counter() - t0

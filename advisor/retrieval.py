@@ -4,6 +4,7 @@ role, and an optional CrossEncoder second stage."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 
 from .chunking import SECTION_SEP, Chunk
@@ -12,7 +13,9 @@ from .corpus import GENERAL_ROLE
 from .errors import InputError
 from .knowledge import Knowledge
 from .query import infer_role, retrieval_query
-from .store import IndexSnapshot
+from .snapshot import IndexSnapshot
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -102,9 +105,9 @@ def convex(
 class Retriever:
     """Searches one index snapshot; the embedder, vector store and reranker are handed in."""
 
-    def __init__(self, snapshot: IndexSnapshot, store, embedder, settings: Settings, reranker=None):
+    def __init__(self, snapshot: IndexSnapshot, collection, embedder, settings: Settings, reranker=None):
         self.snapshot = snapshot
-        self.store = store
+        self.collection = collection  # the generation's Chroma collection (vectors only are read)
         self.embedder = embedder
         self.settings = settings
         self.reranker = reranker
@@ -113,12 +116,18 @@ class Retriever:
         """Chunk positions with cosine similarity, best first."""
         vec = self.embedder.embed_query(query)
         fetch = n if role is None else min(len(self.snapshot.chunks), n * 3)
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(vec, k=max(fetch, 1))
+        try:
+            got = self.collection.query(
+                query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"]
+            )
+        except Exception as exc:  # the Chroma server is away: BM25 (in memory) still answers
+            log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
+            return []
         out = []
-        for doc, distance in hits:
-            idx = self.snapshot.by_id.get(doc.id or "")
+        for chunk_id, distance in zip(got["ids"][0], got["distances"][0], strict=True):
+            idx = self.snapshot.by_id.get(chunk_id)
             if idx is not None and eligible(self.snapshot.chunks[idx], role):
-                out.append((idx, 1.0 - float(distance)))
+                out.append((idx, 1.0 - float(distance)))  # cosine distance -> similarity
         return out[:n]
 
     def lexical(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]]:

@@ -1,32 +1,29 @@
-"""Where the index lives: the Chroma client, the manifest of the live generation, and the snapshot a
-searcher loads (passages, document bodies, BM25, and the knowledge-base data).
+"""Where the index lives: all of it in Chroma, so any number of processes on any number of machines
+serve the same knowledge base from one ``chroma run`` server (or one embedded ``PersistentClient``).
 
-Vectors are in Chroma (embedded ``PersistentClient`` or a ``chroma run`` server); passages, bodies
-and the knowledge data of a generation are in ``store_g<N>.json``; ``manifest.json`` names the live
-generation and is only ever replaced by an atomic rename.
+Per generation ``N`` there are two collections: ``<collection>_g<N>`` holds the passages (vectors, plus
+offsets, roles, heading path and BM25 tokens as metadata) and ``<collection>_g<N>_docs`` the document
+bodies and the knowledge data. ``<collection>_meta`` holds one record, the live-generation pointer
+(:class:`Manifest`); an ingest switches every reader to a new generation with one upsert of it.
+What a reader builds from a generation is in ``advisor.snapshot``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
-import os
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
-
-from .chunking import Chunk
 from .config import Settings
-from .corpus import Document
-from .errors import IndexMismatchError, IndexMissingError
-from .knowledge import Knowledge
-from .lexical import BM25
+from .errors import IndexMissingError, IndexUnavailableError
 
 log = logging.getLogger(__name__)
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+LIVE_ID = "live"
+PLACEHOLDER_VECTOR = [1.0]  # records that are data, not passages, still need a vector in Chroma
+LEGACY_FILES = ("manifest.json", "manifest.json.tmp", "store_g*.json", "store_g*.json.tmp")
 
 
 def make_client(settings: Settings):
@@ -36,174 +33,143 @@ def make_client(settings: Settings):
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-        )
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except Exception as exc:
+            msg = (
+                f"连不上{where(settings)}（{exc}）。请确认 chroma run 已启动，"
+                "且 ADVISOR_CHROMA_HOST / ADVISOR_CHROMA_PORT 指向它"
+            )
+            raise IndexUnavailableError(msg) from exc
     path = Path(settings.data_dir) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def vector_store(client, name: str, embedder: Embeddings, metadata: dict | None = None):
-    """A LangChain ``Chroma`` store over our client; Chroma's own embedding function never runs."""
-    from langchain_chroma import Chroma
-
-    return Chroma(
-        collection_name=name,
-        embedding_function=embedder,
-        client=client,
-        collection_metadata=metadata,
-        collection_configuration={"hnsw": {"space": "cosine"}},
-    )
+def where(settings: Settings) -> str:
+    """The index's location in words, for messages."""
+    if settings.chroma_host:
+        return f"Chroma 服务 {settings.chroma_host}:{settings.chroma_port}"
+    return str(Path(settings.data_dir) / "chroma")
 
 
 def collection_names(client) -> set[str]:
     return {c if isinstance(c, str) else c.name for c in client.list_collections()}
 
 
+def chunks_name(settings: Settings, generation: int) -> str:
+    return f"{settings.collection}_g{generation}"
+
+
+def docs_name(settings: Settings, generation: int) -> str:
+    return f"{settings.collection}_g{generation}_docs"
+
+
+def meta_name(settings: Settings) -> str:
+    return f"{settings.collection}_meta"
+
+
+def generation_of(settings: Settings, name: str) -> int | None:
+    """The generation a collection belongs to (passages or documents), ``None`` for any other name."""
+    m = re.fullmatch(re.escape(settings.collection) + r"_g(\d+)(?:_docs)?", name)
+    return int(m.group(1)) if m else None
+
+
+def data_collection(client, name: str, metadata: dict | None = None, create: bool = False):
+    """A collection of records that are data (no embedding function: vectors are always given)."""
+    if create:
+        return client.create_collection(name, metadata=metadata, embedding_function=None)
+    return client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
+
+
 @dataclass
 class Manifest:
+    """The live-generation pointer: which collections serve, built by which embedder, from which
+    documents (content hashes, so the next ingest can reuse unchanged documents' vectors)."""
+
     generation: int
     collection: str
-    store: str
+    docs_collection: str
     embedder: str
     dim: int
     docs: dict[str, dict]
     chunk_count: int
     built_at: float
-    chroma_host: str | None = None
     data_hash: str = ""  # of the knowledge data, so editing knowledge.yaml alone makes a new generation
+    previous: int = 0  # the generation this one replaced; kept until the next switch
     version: int = FORMAT_VERSION
 
     @classmethod
-    def read(cls, data_dir: Path) -> Manifest | None:
-        path = Path(data_dir) / MANIFEST
-        if not path.exists():
+    def read(cls, client, settings: Settings) -> Manifest | None:
+        """The live pointer, or ``None`` when no index (of this format) was ever switched in."""
+        if meta_name(settings) not in collection_names(client):
             return None
-        raw = json.loads(path.read_text("utf-8"))
-        if raw.get("version") != FORMAT_VERSION:
+        got = data_collection(client, meta_name(settings)).get(
+            ids=[LIVE_ID], include=["metadatas", "documents"]
+        )
+        if not got["ids"]:
             return None
-        return cls(**raw)
+        meta = got["metadatas"][0] or {}
+        if meta.get("version") != FORMAT_VERSION:
+            return None
+        scalars = {f.name: meta[f.name] for f in fields(cls) if f.name != "docs" and f.name in meta}
+        return cls(docs=json.loads(got["documents"][0] or "{}"), **scalars)
 
-    def write(self, data_dir: Path) -> None:
-        """The switch to this generation: write aside, then rename over the old manifest."""
-        tmp = Path(data_dir) / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), "utf-8")
-        os.replace(tmp, Path(data_dir) / MANIFEST)
-
-
-@dataclass
-class IndexSnapshot:
-    """What a searcher needs in memory: passages, bodies, BM25, knowledge data, the collection name."""
-
-    manifest: Manifest
-    chunks: list[Chunk]
-    bodies: dict[str, str]
-    bm25: BM25
-    knowledge: Knowledge
-    scope: dict = field(default_factory=dict)
-    by_id: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
-
-    def idf(self, token: str) -> float:
-        """BM25 idf of a token; an unseen token counts as rarer than any seen one."""
-        return self.bm25.idf.get(token, math.log(1 + (self.bm25.n + 0.5) / 0.5))
+    def publish(self, client, settings: Settings) -> None:
+        """The switch: one upsert of the pointer record, so every reader sees the old or the new one."""
+        meta = {k: v for k, v in asdict(self).items() if k != "docs"}
+        data_collection(client, meta_name(settings)).upsert(
+            ids=[LIVE_ID],
+            embeddings=[PLACEHOLDER_VECTOR],
+            metadatas=[meta],
+            documents=[json.dumps(self.docs, ensure_ascii=False)],
+        )
 
 
-def _doc_record(doc: Document) -> dict:
-    return {
-        "title": doc.title,
-        "body": doc.body,
-        "roles": list(doc.roles),
-        "source": doc.source,
-        "author": doc.author,
-        "published": doc.published,
-        "path": doc.path,
-        "hash": doc.content_hash,
-    }
-
-
-def _chunk_record(c: Chunk, tokens: list[str]) -> dict:
-    return {
-        "id": c.chunk_id,
-        "doc_id": c.doc_id,
-        "section": list(c.section),
-        "start": c.start,
-        "end": c.end,
-        "roles": list(c.roles),
-        "tokens": tokens,
-    }
-
-
-def write_store(
-    data_dir: Path,
-    name: str,
-    docs: list[Document],
-    chunks: list[Chunk],
-    tokens: list[list[str]],
-    knowledge: dict,
-    scope: dict,
-) -> None:
-    """One generation's passages, bodies, BM25 tokens and knowledge data, written atomically."""
-    payload = {
-        "docs": {d.doc_id: _doc_record(d) for d in docs},
-        "chunks": [_chunk_record(c, t) for c, t in zip(chunks, tokens, strict=True)],
-        "knowledge": knowledge,
-        "scope": scope,
-    }
-    tmp = Path(data_dir) / (name + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
-    os.replace(tmp, Path(data_dir) / name)
-
-
-def load_snapshot(settings: Settings, embedder_name: str | None = None) -> IndexSnapshot:
-    """Read the live generation; refuse clearly if missing or built by another embedder."""
-    data_dir = Path(settings.data_dir)
-    manifest = Manifest.read(data_dir)
+def read_live(client, settings: Settings) -> Manifest:
+    """The live pointer; a clear message when there is none yet."""
+    manifest = Manifest.read(client, settings)
     if manifest is None:
-        msg = f"还没有索引（{data_dir}）。请先运行：python ingest.py"
+        msg = f"还没有索引（{where(settings)}）。请先运行：python ingest.py"
         raise IndexMissingError(msg)
-    if embedder_name and manifest.embedder != embedder_name:
-        msg = (
-            f"索引由嵌入模型 {manifest.embedder}（{manifest.dim} 维）构建，当前配置的是 {embedder_name}。"
-            "两者的向量不可混用，请用当前模型重新运行：python ingest.py"
-        )
-        raise IndexMismatchError(msg)
-    raw = json.loads((data_dir / manifest.store).read_text("utf-8"))
-    bodies = {d: v["body"] for d, v in raw["docs"].items()}
-    chunks, tokens = [], []
-    for r in raw["chunks"]:
-        doc = raw["docs"][r["doc_id"]]
-        chunks.append(
-            Chunk(
-                chunk_id=r["id"],
-                doc_id=r["doc_id"],
-                title=doc["title"],
-                section=tuple(r["section"]),
-                text=doc["body"][r["start"] : r["end"]],
-                start=r["start"],
-                end=r["end"],
-                roles=tuple(r["roles"]),
-                source=doc.get("source"),
-            )
-        )
-        tokens.append(r["tokens"])
-    return IndexSnapshot(
-        manifest, chunks, bodies, BM25(tokens), Knowledge.from_dict(raw["knowledge"]), raw.get("scope") or {}
+    return manifest
+
+
+def drop_generation(client, settings: Settings, generation: int) -> None:
+    """Delete both collections of a generation (best effort: another process may be doing the same)."""
+    for name in (chunks_name(settings, generation), docs_name(settings, generation)):
+        try:
+            client.delete_collection(name)
+        except Exception as exc:  # already gone, or the server is briefly unreachable
+            log.debug("could not delete collection %s: %s", name, exc)
+
+
+def sweep(client, settings: Settings, keep: Manifest) -> list[int]:
+    """Drop generations older than the live one, except the one it replaced (a replica may still be
+    loading or serving it for a few seconds). Newer numbers may be an ingest in progress elsewhere and
+    are left alone; leftovers of crashed runs go once a newer generation is live. Returns what went."""
+    gone = sorted(
+        {
+            g
+            for name in collection_names(client)
+            if (g := generation_of(settings, name)) is not None and g < keep.generation and g != keep.previous
+        }
     )
+    for g in gone:
+        drop_generation(client, settings, g)
+    if not settings.chroma_host:  # files of the index format before everything moved into Chroma
+        for pattern in LEGACY_FILES:
+            for f in Path(settings.data_dir).glob(pattern):
+                f.unlink(missing_ok=True)
+    return gone
 
 
-def sweep(client, settings: Settings, keep: Manifest) -> None:
-    """Drop collections and store files of other generations (old ones, or leftovers of a crash)."""
-    prefix = f"{settings.collection}_g"
-    for name in collection_names(client):
-        if name.startswith(prefix) and name != keep.collection:
-            try:
-                client.delete_collection(name)
-            except Exception as exc:  # another process may have dropped it first
-                log.warning("could not delete old collection %s: %s", name, exc)
-    for f in Path(settings.data_dir).glob("store_g*.json*"):
-        if f.name != keep.store:
-            f.unlink(missing_ok=True)
+def __getattr__(name: str):
+    """``from advisor.store import IndexSnapshot`` keeps working; the snapshot has its own module."""
+    if name == "IndexSnapshot":
+        from .snapshot import IndexSnapshot
+
+        return IndexSnapshot
+    raise AttributeError(name)

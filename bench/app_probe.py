@@ -5,11 +5,12 @@ Everything talks to 127.0.0.1 only. The load is bounded in sessions and seconds.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
+from advisor.feedback import FeedbackStore
 from testkit.app_process import APP, AppProcess
+from testkit.settings import isolated_settings
 from testkit.stats import summary_ms
 
 from .measure import RSSSampler, mb, say
@@ -25,15 +26,14 @@ def ask_once(client, question: str, history: list, role: str = "全部"):
     return history
 
 
-def feedback_lines(path: Path) -> int:
-    if not path.exists():
-        return 0
-    n = 0
-    for line in path.read_text("utf-8").splitlines():
-        if line.strip():
-            json.loads(line)  # every line must be valid JSON
-            n += 1
-    return n
+def stored_votes(app: AppProcess) -> int:
+    """Votes in the app's feedback database (SQLite in its data dir by default)."""
+    settings = isolated_settings(app.data_dir or app.workdir / "data")
+    store = FeedbackStore.from_settings(settings)
+    try:
+        return len(store.votes())
+    finally:
+        store.close()
 
 
 def _probe(app: AppProcess, s: RSSSampler, questions: list[str], out: dict) -> None:
@@ -59,19 +59,18 @@ def _probe(app: AppProcess, s: RSSSampler, questions: list[str], out: dict) -> N
 
 
 def _load(app: AppProcess, s: RSSSampler, questions: list[str], sessions: int, seconds: float) -> dict:
-    """The concurrent chat load with votes; every vote the app acknowledged must be in the log."""
-    feedback = app.workdir / "data" / "feedback.jsonl"
-    before = feedback_lines(feedback)
+    """The concurrent chat load with votes; every vote the app acknowledged must be in the database."""
+    before = stored_votes(app)
     t_load = time.perf_counter() - s.t0
     load = run_load(app.url, questions, sessions, seconds)
     t_end = time.perf_counter() - s.t0
     time.sleep(1.0)
-    after = feedback_lines(feedback)
+    after = stored_votes(app)
     samples = [r for t, r in s.samples if t >= t_load]
     out = {
         **{k: v for k, v in load.items() if k not in ("latencies_s", "ttft_s")},
-        "feedback_lines_written": after - before,
-        "lost_feedback_lines": load.get("feedback_ok", 0) - (after - before),
+        "feedback_votes_stored": after - before,
+        "lost_votes": load.get("feedback_ok", 0) - (after - before),
         "rss_start_mb": mb(samples[0]) if samples else None,
         "rss_peak_mb": mb(max(samples)) if samples else None,
         "rss_end_mb": mb(s.sample()),

@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         data_dir = args.data_dir
         if data_dir is None:
-            data_dir = ROOT / "data" if (ROOT / "data" / "manifest.json").exists() else workdir / "data"
+            data_dir = ROOT / "data" if (ROOT / "data" / "chroma").exists() else workdir / "data"
         print(f"starting python app.py (extractive) on index {data_dir} …", file=sys.stderr, flush=True)
         load_start = os.getloadavg()
         t0 = time.perf_counter()

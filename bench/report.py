@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .measure import mb
+from .replicas import replicas_summary, replicas_table
 
 
 def _f(x, nd: int = 1) -> str:
@@ -160,8 +161,8 @@ def app_table(results: dict) -> str:
             f"| load: answers per second | {_f(load.get('answers_per_s'), 2)} |",
             f"| load: answer latency p50 / p95 ms | {_f(load.get('answer_latency', {}).get('p50_ms'), 0)} / "
             f"{_f(load.get('answer_latency', {}).get('p95_ms'), 0)} |",
-            f"| load: feedback calls / recorded / lines written / lost | {load.get('feedback_calls')} / "
-            f"{load.get('feedback_ok')} / {load.get('feedback_lines_written')} / {load.get('lost_feedback_lines')} |",
+            f"| load: feedback calls / acknowledged / stored / lost | {load.get('feedback_calls')} / "
+            f"{load.get('feedback_ok')} / {load.get('feedback_votes_stored')} / {load.get('lost_votes')} |",
             f"| load: RSS start / peak / end MB | {_f(load.get('rss_start_mb'))} / {_f(load.get('rss_peak_mb'))} / "
             f"{_f(load.get('rss_end_mb'))} |",
             f"| load: hung sessions | {load.get('hung_sessions', 0)} |",
@@ -170,6 +171,19 @@ def app_table(results: dict) -> str:
         if load.get("errors"):
             lines.append("\nFirst errors: " + "; ".join(f"`{e}`" for e in load["errors"][:3]))
     return "\n".join(lines)
+
+
+def ingest_ratio(o: dict, b: dict, scale: int) -> str:
+    """The ingest target (ours no slower than the baseline at ×10) as one ratio, with what drives it."""
+    chars = o.get("embedded_chars"), b.get("embedded_chars")
+    rest = o["seconds"] - o["embed_seconds"], b["seconds"] - b["embed_seconds"]
+    text = (
+        f"×{scale} ingest, ours ÷ baseline: {o['seconds'] / b['seconds']:.2f} (target ≤ 1.00); "
+        f"embedding alone {o['embed_seconds'] / max(b['embed_seconds'], 1e-9):.2f}"
+    )
+    if all(chars):
+        text += f" for {chars[0] / chars[1]:.2f}× the characters (overlapping chunks with heading paths)"
+    return text + f"; everything else {rest[0]:.1f} s vs {rest[1]:.1f} s."
 
 
 def summary(results: dict) -> list[str]:
@@ -207,6 +221,7 @@ def summary(results: dict) -> list[str]:
             f"{o['chunks']} vs {b['chunks']} chunks; embedding is most of it "
             f"({o['embed_seconds']:.0f} s and {b['embed_seconds']:.0f} s)."
         )
+        out.append(ingest_ratio(o, b, s))
     reused = [s for s in ing_o if not ing_o[s]["measured"]]
     if reused:
         s = max(reused)
@@ -238,13 +253,13 @@ def summary(results: dict) -> list[str]:
         out.append(
             f"App: RSS {app.get('rss_ready_mb')} MB when ready; under {app.get('sessions')} concurrent sessions "
             f"for {load.get('duration_s')} s it answered {load.get('answers')} questions with "
-            f"{len(load.get('errors', []))} errors, recorded {load.get('feedback_lines_written')} of "
-            f"{load.get('feedback_calls')} feedback votes (lost: {load.get('lost_feedback_lines')}), RSS "
+            f"{len(load.get('errors', []))} errors, stored {load.get('feedback_votes_stored')} of "
+            f"{load.get('feedback_calls')} feedback votes (lost: {load.get('lost_votes')}), RSS "
             f"{load.get('rss_start_mb')} → peak {load.get('rss_peak_mb')} → {load.get('rss_end_mb')} MB."
         )
     elif app.get("error"):
         out.append(f"The app check failed: {app['error'][:200]}")
-    return out
+    return out + replicas_summary(results.get("replicas"))
 
 
 def console_table(results: dict) -> str:
@@ -263,6 +278,9 @@ def console_table(results: dict) -> str:
         "",
         "== App: memory and concurrent chat load ==",
         app_table(results),
+        "",
+        "== Two replicas on one Chroma server and one feedback database ==",
+        replicas_table(results.get("replicas")),
     ]
     return "\n".join(parts)
 
@@ -483,6 +501,10 @@ its "answer" is the top passage. **Ours** = heading-aware sentence chunks, hybri
 ## App: memory and concurrent chat load
 
 {app_table(results)}
+
+## Two replicas on one Chroma server and one feedback database
+
+{replicas_table(results.get("replicas"))}
 
 ## Charts
 

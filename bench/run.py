@@ -2,7 +2,8 @@
 
 Sections (each prints progress on stderr): synthetic corpora → ingest (ours, baseline) → search latency
 and retrieval quality → answer latency (extractive, and time to first token through a scripted
-OpenAI-compatible server) → the app as a subprocess (RSS, 20 concurrent sessions with feedback).
+OpenAI-compatible server) → the app as a subprocess (RSS, 20 concurrent sessions with feedback) → two
+app replicas on one ``chroma run`` and one feedback database (40 sessions, ``bench.replicas``).
 Results: ``bench/results/latest.json``, ``bench/results/*.png`` and ``bench/results/README.md``.
 """
 
@@ -100,6 +101,7 @@ def ingest_baseline(folder: Path, data_dir: Path, emb: CachingEmbeddings) -> tup
 def finish_ingest_row(row: dict, emb: CachingEmbeddings, rate: float | None) -> dict:
     """Add what was embedded vs reused, and (when vectors were reused) the extrapolated full time."""
     row["embedded"] = emb.embedded
+    row["embedded_chars"] = emb.embedded_chars
     row["reused"] = emb.reused
     row["embed_seconds"] = round(emb.embed_seconds, 2)
     row["measured"] = emb.reused == 0
@@ -344,6 +346,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--skip-app", action="store_true", help="do not start the app (memory measured in-process)"
     )
+    p.add_argument("--replica-sessions", type=int, default=40, help="sessions across the two app replicas")
+    p.add_argument("--replica-seconds", type=float, default=60.0, help="how long the replica load runs")
+    p.add_argument(
+        "--skip-replicas", action="store_true", help="no chroma run + two replicas load (about 2.5 min)"
+    )
     p.add_argument("--ttft-n", type=int, default=15, help="questions for the time-to-first-token runs")
     p.add_argument("--answer-n", type=int, default=0, help="questions for answer latency (0: all)")
     p.add_argument("--out", type=Path, default=RESULTS)
@@ -352,11 +359,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke run: sizes 1 3, 5 sessions × 15 s, 5 TTFT questions (~5 min)",
+        help="a smoke run: sizes 1 3, 5 sessions × 15 s, 5 TTFT questions, replicas 10 × 15 s (~7 min)",
     )
     args = p.parse_args(argv)
     if args.quick:
         args.sizes, args.sessions, args.load_seconds, args.ttft_n = [1, 3], 5, 15.0, 5
+        args.replica_sessions, args.replica_seconds = 10, 15.0
     if 1 not in args.sizes:
         args.sizes = [1, *args.sizes]
     args.sizes = sorted(set(args.sizes))
@@ -513,6 +521,12 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
         why = "--skip-app" if args.skip_app else "advisor/ui.py or app.py missing"
         say(f"app not started ({why}); measuring an in-process Advisor instead")
         results["app"] = inprocess_memory(x1[0], single)
+    if not args.skip_replicas and app_available():
+        from .replicas import run_replicas
+
+        results["replicas"] = run_replicas(
+            work / "replicas", embedder, questions, args.replica_sessions, args.replica_seconds
+        )
     results["meta"]["notes"] = notes(args)
 
 

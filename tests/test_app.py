@@ -18,9 +18,10 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from advisor import Advisor
 from advisor.answer import Answer
 from advisor.citations import Citation
+from advisor.feedback import FeedbackStore
 from advisor.query import message_text
 from advisor.web import build_demo, launch
-from advisor.web.feedback import feedback_record
+from advisor.web.handlers import record_vote, vote_from_meta
 from advisor.web.views import (
     EXTRACTIVE_STATUS,
     SOURCES_NONE,
@@ -31,7 +32,7 @@ from advisor.web.views import (
 )
 from testkit.chat import ask
 from testkit.net import free_port
-from testkit.settings import isolated_settings
+from testkit.settings import isolated_settings, with_feedback_db
 
 STORY_TITLE = "我身边的几个互联网大厂中年人的真实出路"
 WANGJIE = "阿里出来的王姐后来做了什么？"
@@ -39,7 +40,12 @@ WANGJIE = "阿里出来的王姐后来做了什么？"
 
 @contextlib.contextmanager
 def serving(adv, settings):
-    demo = build_demo(adv)
+    with serving_demo(build_demo(adv), settings) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serving_demo(demo, settings):
     port = free_port()
     launch(demo, settings, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
@@ -51,9 +57,12 @@ def serving(adv, settings):
 
 @pytest.fixture(scope="module")
 def app_settings(corpus_index, tmp_path_factory):
-    """The session index, with this module's own feedback file."""
-    fb = tmp_path_factory.mktemp("feedback") / "nested" / "feedback.jsonl"
-    return corpus_index.model_copy(update={"feedback_path": fb})
+    """The session index, with this module's own feedback database."""
+    return with_feedback_db(corpus_index, tmp_path_factory.mktemp("feedback") / "nested" / "feedback.db")
+
+
+def stored_votes(settings) -> list[dict]:
+    return FeedbackStore.from_settings(settings).votes()
 
 
 @pytest.fixture(scope="module")
@@ -106,23 +115,40 @@ def test_follow_up_uses_history(server):
     assert "老张的县城慢镜头" in sources
 
 
-def test_feedback_line_written(server, app_settings):
+def test_feedback_is_stored(server, app_settings):
     _, client = server
     _, history, _ = ask(client, "老周现在在做什么？")
     answer = last_answer(history)
     assert client.predict(1, "down", api_name="/feedback") == "已记录反馈，谢谢！"
     assert client.predict(7, "up", api_name="/feedback").startswith("未记录")
     assert client.predict(1, "meh", api_name="/feedback").startswith("未记录")
-    lines = app_settings.feedback_path.read_text("utf-8").splitlines()
-    record = json.loads(lines[-1])
-    assert set(record) >= {"timestamp", "question", "answer", "role", "backend", "chunk_ids", "vote"}
+    record = stored_votes(app_settings)[-1]
     assert record["vote"] == "down"
-    assert record["question"] == "老周现在在做什么？"
+    assert record["question"] == "老周现在在做什么？" and record["turns"] == []
     assert record["answer"] == answer
     assert record["role"] == "全部"
     assert record["backend"] == "extractive"
     assert record["chunk_ids"] and all("#" in c for c in record["chunk_ids"])
-    assert "T" in record["timestamp"]
+    assert [c["chunk_id"] for c in record["citations"]] == record["chunk_ids"]
+    assert all(c["quote"] for c in record["citations"]) and record["generation"] >= 1
+    assert record["created_at"].tzinfo is not None
+
+
+def test_a_vote_while_the_database_is_down_keeps_the_answer_and_says_so(corpus_index, embedder, tmp_path):
+    """The database is a directory (so it cannot be opened): the vote is spooled, the user is told."""
+    (tmp_path / "fb.db").mkdir()
+    settings = with_feedback_db(corpus_index, tmp_path / "fb.db")
+    store = FeedbackStore.from_settings(settings)
+    adv = Advisor.load(settings, embedder=embedder)
+    with serving_demo(build_demo(adv, feedback=store), settings) as (_, client):
+        _, history, sources = ask(client, WANGJIE)
+        status = client.predict(1, "up", api_name="/feedback")
+    assert "已先保存在本机" in status and "自动补交" in status
+    assert "王姐" in last_answer(history) and STORY_TITLE in sources  # the answer is untouched
+    assert store.spool.pending() == 1
+    (tmp_path / "fb.db").rmdir()  # the database comes back
+    assert store.deliver_spooled() == 1
+    assert [v["question"] for v in store.votes()] == [WANGJIE]
 
 
 def test_role_is_honoured(server):
@@ -172,7 +198,7 @@ class _Down:
 
 def test_llm_failure_shows_notice_and_extractive_answer(corpus_index, embedder, tmp_path):
     settings = isolated_settings(corpus_index.data_dir, llm="openai:fake", llm_max_retries=0)
-    settings = settings.model_copy(update={"feedback_path": tmp_path / "fb.jsonl"})
+    settings = with_feedback_db(settings, tmp_path / "fb.db")
     adv = Advisor(settings, embedder, chat_model=GenericFakeChatModel(messages=_Down()))
     with serving(adv, settings) as (url, client):
         config = urllib.request.urlopen(url + "config", timeout=10).read().decode("utf-8")
@@ -183,14 +209,14 @@ def test_llm_failure_shows_notice_and_extractive_answer(corpus_index, embedder, 
         assert "[1]" in answer
         assert STORY_TITLE in sources and "<mark>" in sources
         assert client.predict(1, "up", api_name="/feedback") == "已记录反馈，谢谢！"
-        record = json.loads((tmp_path / "fb.jsonl").read_text("utf-8").splitlines()[-1])
+        record = stored_votes(settings)[-1]
         assert record["backend"] == "extractive"  # the answer actually came from the fallback
 
 
 def test_llm_tokens_stream_as_partial_updates(corpus_index, embedder, tmp_path):
     reply = "王姐 被裁后 试过 去创业公司当COO[1]。 后来 她 建了 望京妈妈严选群 ，做起了 社区团购[2]。"
     settings = isolated_settings(corpus_index.data_dir, llm="openai:fake")
-    settings = settings.model_copy(update={"feedback_path": tmp_path / "fb.jsonl"})
+    settings = with_feedback_db(settings, tmp_path / "fb.db")
     adv = Advisor(settings, embedder, chat_model=GenericFakeChatModel(messages=itertools.repeat(reply)))
     with serving(adv, settings) as (_, client):
         partials, history, sources = ask(client, WANGJIE)
@@ -240,5 +266,6 @@ def test_small_helpers():
     assert status_text("extractive") == EXTRACTIVE_STATUS
     assert status_text("openai:deepseek-chat") == "当前模式：大模型 openai:deepseek-chat"
     assert message_text([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]) == "ab"
-    assert feedback_record({}, 1, "up") is None
+    assert vote_from_meta({}, 1, "up") is None
+    assert record_vote(None, {}, 1, "sideways").startswith("未记录")
     assert display_text("- 甲[1]\n**二、小节**\n- 乙[2]") == "- 甲[1]\n\n**二、小节**\n- 乙[2]"

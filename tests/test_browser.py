@@ -5,7 +5,6 @@ Screenshots go to ``artifacts/`` at the repository root.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -14,8 +13,10 @@ import pytest
 from conftest import ROOT
 
 from advisor import Advisor
+from advisor.feedback import FeedbackStore
 from advisor.web import build_demo, launch
 from testkit.net import free_port
+from testkit.settings import with_feedback_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -41,12 +42,12 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def app_url(corpus_index, embedder, tmp_path_factory):
-    fb = tmp_path_factory.mktemp("browser") / "feedback.jsonl"
-    settings = corpus_index.model_copy(update={"feedback_path": fb})
-    demo = build_demo(Advisor.load(settings, embedder=embedder))
+    settings = with_feedback_db(corpus_index, tmp_path_factory.mktemp("browser") / "feedback.db")
+    store = FeedbackStore.from_settings(settings)
+    demo = build_demo(Advisor.load(settings, embedder=embedder), feedback=store)
     port = free_port()
     launch(demo, settings, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/", fb
+    yield f"http://127.0.0.1:{port}/", store
     demo.close()
 
 
@@ -108,17 +109,17 @@ def test_wangjie_answer_cites_sources_and_takes_feedback(page, app_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser-wangjie.png"), full_page=True)
 
-    # 👍 on the answer writes one feedback line
+    # 👍 on the answer stores one vote
     _, feedback = app_url
-    before = feedback.read_text("utf-8").count("\n") if feedback.exists() else 0
+    before = len(feedback.votes())
     chat.locator("button[aria-label='赞'], button[aria-label='Like']").last.click()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        lines = feedback.read_text("utf-8").splitlines() if feedback.exists() else []
-        if len(lines) > before:
+        votes = feedback.votes()
+        if len(votes) > before:
             break
         time.sleep(0.2)
-    record = json.loads(lines[-1])
+    record = votes[-1]
     assert record["vote"] == "up" and record["role"] == "运营"
     assert record["question"] == "阿里出来的王姐后来做了什么？" and record["chunk_ids"]
 

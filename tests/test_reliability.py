@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from advisor import Advisor
 from advisor.answer import Answer
 from advisor.indexing import ingest
-from advisor.store import Manifest
+from advisor.store import Manifest, collection_names, make_client, meta_name
 from testkit.fake_openai import FakeOpenAI, Script
 from testkit.net import free_port
 from testkit.settings import isolated_settings
@@ -201,7 +201,7 @@ def test_killed_ingest_leaves_old_index_serving_and_next_ingest_completes(tmp_pa
     write(src / "tech.md", DOC_TECH)
     settings = isolated_settings(tmp_path / "data")
     first = ingest(settings, embedder, [src])
-    before = Manifest.read(settings.data_dir)
+    before = Manifest.read(make_client(settings), settings)
     bulk = big_folder(tmp_path / "bulk")
 
     env = {
@@ -243,7 +243,7 @@ def test_killed_ingest_leaves_old_index_serving_and_next_ingest_completes(tmp_pa
     assert proc.returncode == -signal.SIGKILL
 
     # The old generation is still the current one and still serves its documents.
-    assert Manifest.read(settings.data_dir) == before
+    assert Manifest.read(make_client(settings), settings) == before
     adv = Advisor.load(settings, embedder=embedder)
     hits = adv.search("AI 试点项目 小项目试错", k=3)
     assert hits and {h.doc_id for h in hits} == {"tech-notes"}
@@ -252,9 +252,17 @@ def test_killed_ingest_leaves_old_index_serving_and_next_ingest_completes(tmp_pa
     # The next ingest completes, moves past the half-built generation and cleans it up.
     report = ingest(settings, embedder, [src, bulk])
     assert report.documents == 8 and report.generation > before.generation
-    after = Manifest.read(settings.data_dir)
-    assert [c.name for c in adv.client.list_collections()] == [after.collection]
-    assert sorted(p.name for p in settings.data_dir.glob("store_g*")) == [after.store]
+    after = Manifest.read(adv.client, settings)
+    assert after.previous == before.generation
+    kept = {
+        meta_name(settings),
+        after.collection,
+        after.docs_collection,
+        before.collection,
+        before.docs_collection,
+    }
+    assert collection_names(adv.client) == kept  # the killed run's half-built collection is gone
+    adv.refresh(wait=True)
     assert any(h.doc_id.startswith("bulk-") for h in adv.search("每周复盘一次用户留存", k=5))
 
 

@@ -15,7 +15,8 @@ from typing import Any
 import gradio as gr
 
 from ..answer import Answer
-from .feedback import append_feedback, feedback_record
+from ..errors import FeedbackError
+from ..feedback import FeedbackStore, Vote
 from .views import (
     ALL_ROLES,
     ERROR_REPLY,
@@ -36,12 +37,13 @@ VOTE_SAVED = "已记录反馈，谢谢！"
 
 
 def _stream_answer(
-    adv, question: str, prior: list[dict], role: str | None
+    adv, view, question: str, prior: list[dict], role: str | None
 ) -> Iterator[tuple[str, Answer | None]]:
     """(text so far, final answer or None) while the answer streams; never raises."""
     text = ""
     try:
-        for item in adv.stream(question, history=prior, role=role_arg(role, adv.snapshot.knowledge)):
+        kb = view.snapshot.knowledge
+        for item in adv.stream(question, history=prior, role=role_arg(role, kb), view=view):
             if isinstance(item, Answer):
                 yield text, item
                 return
@@ -52,9 +54,9 @@ def _stream_answer(
         yield (text + "\n\n" if text.strip() else "") + ERROR_REPLY, None
 
 
-def _sources(adv, answer: Answer | None) -> str:
+def _sources(view, answer: Answer | None) -> str:
     try:
-        return render_sources(answer, adv.snapshot.bodies) if answer is not None else SOURCES_NONE
+        return render_sources(answer, view.snapshot.bodies) if answer is not None else SOURCES_NONE
     except Exception:
         log.exception("rendering sources failed")
         return SOURCES_NONE
@@ -67,21 +69,29 @@ def answer_turns(adv, message: str, history: list, role: str | None, meta: dict)
     user = {"role": "user", "content": question}
     yield [*prior, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
     text, answer = "", None
-    for text, answer in _stream_answer(adv, question, prior, role):
+    view = adv.view()  # one index generation for the answer, its sources and the vote's record
+    for text, answer in _stream_answer(adv, view, question, prior, role):
         if answer is None:
             shown = {"role": "assistant", "content": display_text(text)}
             yield [*prior, user, shown], gr.skip(), meta, gr.skip()
     final_text = display_text(answer.text) if answer is not None else display_text(text)
     turn = [*prior, user, {"role": "assistant", "content": final_text}]
-    sources = _sources(adv, answer)
+    sources = _sources(view, answer)
     index = len(turn) - 1
     meta = {k: v for k, v in (meta or {}).items() if int(k) < index}
     meta[str(index)] = {
         "question": question,
+        "turns": [m["content"] for m in prior if m["role"] == "user"],
         "answer": final_text,
         "role": role or ALL_ROLES,
         "backend": answer.backend if answer is not None else adv.backend,
+        "refused": bool(answer.refused) if answer is not None else False,
         "chunk_ids": [c.chunk_id for c in answer.citations] if answer is not None else [],
+        "citations": [
+            {"n": c.n, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "quote": c.quote}
+            for c in (answer.citations if answer is not None else [])
+        ],
+        "generation": view.snapshot.manifest.generation,
         "sources": sources,
     }
     yield turn, sources, meta, gr.skip()
@@ -121,24 +131,49 @@ def new_chat() -> tuple:
     return [], SOURCES_IDLE, {}, ""
 
 
-def record_vote(adv, meta: dict, index: int, vote: str | None) -> str:
+def vote_from_meta(meta: dict, index: int, vote: str) -> Vote | None:
+    """The vote on the assistant message at ``index``; ``None`` if there is no such answer."""
+    info = (meta or {}).get(str(index))
+    if info is None:
+        return None
+    return Vote(
+        vote=vote,
+        question=info["question"],
+        answer=info["answer"],
+        role=info["role"],
+        backend=info["backend"],
+        chunk_ids=list(info.get("chunk_ids") or []),
+        citations=list(info.get("citations") or []),
+        turns=list(info.get("turns") or []),
+        refused=bool(info.get("refused")),
+        generation=int(info.get("generation") or 0),
+        message_index=index,
+    )
+
+
+def record_vote(store: FeedbackStore, meta: dict, index: int, vote: str | None) -> str:
+    """Store a vote; the answer itself is never touched, whatever happens to the database."""
     if vote not in ("up", "down"):
         return "未记录：vote 需为 up 或 down"
-    entry = feedback_record(meta, int(index), vote)
+    entry = vote_from_meta(meta, int(index), vote)
     if entry is None:
         return "未记录：找不到这条回答"
-    append_feedback(adv.settings.feedback_file, entry)
+    try:
+        store.record(entry)
+    except FeedbackError as exc:
+        return str(exc)
     return VOTE_SAVED
 
 
-def on_like(adv, meta: dict, data: gr.LikeData) -> None:
+def on_like(store: FeedbackStore, meta: dict, data: gr.LikeData) -> None:
     vote = vote_of(data.liked)
     if vote is not None:  # a vote taken back: nothing to log
-        gr.Info(record_vote(adv, meta, event_index(data), vote))
+        message = record_vote(store, meta, event_index(data), vote)
+        (gr.Info if message == VOTE_SAVED else gr.Warning)(message)
 
 
-def feedback_api(adv, index: float, vote: str, meta: dict) -> str:
-    return record_vote(adv, meta, int(index or 0), (vote or "").strip().lower())
+def feedback_api(store: FeedbackStore, index: float, vote: str, meta: dict) -> str:
+    return record_vote(store, meta, int(index or 0), (vote or "").strip().lower())
 
 
 def on_select(meta: dict, data: gr.SelectData) -> Any:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import socket
 import typing
 from collections.abc import Callable
 
 import gradio as gr
 
+from ..feedback import FeedbackStore
 from . import handlers
 from .views import ALL_ROLES, PLACEHOLDER, SOURCES_IDLE, SUBTITLE, TITLE, role_choices, status_text
 
@@ -87,9 +89,13 @@ def _chat_column(kb):
     return chatbot, role, box, send, retry_btn, undo_btn, clear_btn
 
 
-def build_demo(adv) -> gr.Blocks:
-    """The chat page over an ``Advisor``."""
+def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
+    """The chat page over an ``Advisor``; votes go to ``feedback`` (default: the configured database,
+    with spooled votes delivered in the background)."""
     settings, kb = adv.settings, adv.snapshot.knowledge
+    if feedback is None:
+        feedback = FeedbackStore.from_settings(settings, replica=f"{socket.gethostname()}:{settings.port}")
+        feedback.keep_delivering(settings.feedback_retry_seconds)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
         meta = gr.State({})
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
@@ -130,10 +136,10 @@ def build_demo(adv) -> gr.Blocks:
         undo_btn.click(handlers.undo, [chatbot, meta], outputs, queue=False, **private)
         clear_btn.click(handlers.new_chat, None, outputs, queue=False, **private)
         chatbot.clear(handlers.new_chat, None, outputs, queue=False, **private)
-        chatbot.like(bind(handlers.on_like, adv), [meta], None, **private)
+        chatbot.like(bind(handlers.on_like, feedback), [meta], None, **private)
         chatbot.select(handlers.on_select, [meta], [sources], queue=False, **private)
         fb_button.click(
-            bind(handlers.feedback_api, adv), [fb_index, fb_vote, meta], [fb_status], api_name="feedback"
+            bind(handlers.feedback_api, feedback), [fb_index, fb_vote, meta], [fb_status], api_name="feedback"
         )
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=max(64, 8 * settings.concurrency))
     return demo

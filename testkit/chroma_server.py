@@ -1,0 +1,80 @@
+"""A real ``chroma run`` server on a free loopback port, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from .net import free_port
+
+
+def chroma_executable() -> str:
+    """The ``chroma`` CLI of this virtualenv (next to its python), else the one on PATH."""
+    beside = Path(sys.executable).with_name("chroma")
+    return str(beside) if beside.exists() else (shutil.which("chroma") or "chroma")
+
+
+@dataclass
+class ChromaServer:
+    """``with ChromaServer(path) as srv: srv.port`` — stores its data under ``path``."""
+
+    path: Path
+    port: int = 0
+    proc: subprocess.Popen | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What an advisor process needs to use this server."""
+        return {"ADVISOR_CHROMA_HOST": "127.0.0.1", "ADVISOR_CHROMA_PORT": str(self.port)}
+
+    def start(self, timeout: float = 60.0) -> ChromaServer:
+        self.port = self.port or free_port()
+        self.path.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            chroma_executable(),
+            "run",
+            "--path",
+            str(self.path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
+        with (self.path / "server.log").open("wb") as log:
+            self.proc = subprocess.Popen(
+                cmd, stdout=log, stderr=log, env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"}
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                msg = f"chroma run exited with {self.proc.returncode}"
+                raise RuntimeError(msg)
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        msg = f"chroma run did not answer within {timeout:.0f} s"
+        raise RuntimeError(msg)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def __enter__(self) -> ChromaServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
