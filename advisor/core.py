@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -18,6 +19,10 @@ from .retrieval import CrossEncoderReranker, Passage, Retriever
 from .scope import ScopeGate
 from .store import MANIFEST, IndexSnapshot, load_snapshot, make_client, vector_store
 from .views import Views
+
+if TYPE_CHECKING:
+    from .plan import TransitionPlan
+    from .rolecards import RoleCard
 
 
 class Advisor:
@@ -118,15 +123,67 @@ class Advisor:
         return self.answerer.backend
 
     def stream(
-        self, question: str, history: list | None = None, role: str | None = None, state: dict | None = None
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        state: dict | None = None,
+        plan=None,
     ) -> Iterator[str | Answer]:
         """Yield answer text pieces, then the final ``Answer`` with verified citations.
 
         ``history`` is the chat so far; the conversation state (role, person, path talked about) is
-        derived from it, or taken from ``state`` (an earlier ``Answer.state``) when given."""
+        derived from it, or taken from ``state`` (an earlier ``Answer.state``) when given. ``plan`` is a
+        transition plan handed to the chat (its inputs, or the plan): a question about it ("这个计划的
+        第二步…") is answered from the plan, and any other question gets the plan's role."""
+        if plan is not None:
+            from .plan_chat import answer_about, plan_role
+
+            reply = answer_about(self.views, self._plan_of(plan), question or "")
+            if reply is not None:
+                return iter([reply.text, reply])
+            role = role or plan_role(plan)
         return self.answerer.stream(question, history=history, role=role, state=state)
 
     def ask(
-        self, question: str, history: list | None = None, role: str | None = None, state: dict | None = None
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        state: dict | None = None,
+        plan=None,
     ) -> Answer:
-        return self.answerer.ask(question, history=history, role=role, state=state)
+        final = None
+        for item in self.stream(question, history=history, role=role, state=state, plan=plan):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    # -- the transition plan and the role cards --------------------------------------------------
+    def plan(self, inputs, use_llm: bool = True) -> TransitionPlan:
+        """The personal transition plan for ``inputs`` (a mapping or ``PlanInput``); the configured chat
+        model, if any, adds its verified connecting sentences."""
+        from .plan import build_plan
+
+        self.refresh()
+        chat_model = self.answerer.chat_model if use_llm else None
+        return build_plan(self.views, inputs, chat_model, self.settings, self.backend)
+
+    def _plan_of(self, plan) -> TransitionPlan:
+        from .plan import TransitionPlan
+        from .plan_chat import plan_inputs
+
+        return plan if isinstance(plan, TransitionPlan) else self.plan(plan_inputs(plan), use_llm=False)
+
+    def card_names(self) -> list[str]:
+        from .rolecards import card_names
+
+        return card_names(self.views.kmap)
+
+    def card(self, name: str) -> RoleCard:
+        """The 岗位速览 card of an explained role or a mid-level role (``card_names()``)."""
+        from .rolecards import build_card
+
+        self.refresh()
+        return build_card(self.views, name)

@@ -16,6 +16,7 @@ import gradio as gr
 
 from ..answer import Answer
 from .feedback import append_feedback, feedback_record
+from .plan_handlers import card_of
 from .views import (
     ALL_ROLES,
     ERROR_REPLY,
@@ -36,12 +37,14 @@ VOTE_SAVED = "已记录反馈，谢谢！"
 
 
 def _stream_answer(
-    adv, question: str, prior: list[dict], role: str | None
+    adv, question: str, prior: list[dict], role: str | None, plan: dict | None = None
 ) -> Iterator[tuple[str, Answer | None]]:
-    """(text so far, final answer or None) while the answer streams; never raises."""
+    """(text so far, final answer or None) while the answer streams; never raises. ``plan`` is a
+    transition plan handed to the chat (its inputs)."""
     text = ""
     try:
-        for item in adv.stream(question, history=prior, role=role_arg(role, adv.snapshot.knowledge)):
+        kb = adv.snapshot.knowledge
+        for item in adv.stream(question, history=prior, role=role_arg(role, kb), plan=plan or None):
             if isinstance(item, Answer):
                 yield text, item
                 return
@@ -60,14 +63,16 @@ def _sources(adv, answer: Answer | None) -> str:
         return SOURCES_NONE
 
 
-def answer_turns(adv, message: str, history: list, role: str | None, meta: dict) -> Iterator[tuple]:
+def answer_turns(
+    adv, message: str, history: list, role: str | None, meta: dict, plan: dict | None = None
+) -> Iterator[tuple]:
     """Yield (history, sources, meta, box) while the answer to ``message`` streams."""
     question = message.strip()
     prior = plain_history(history)
     user = {"role": "user", "content": question}
     yield [*prior, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
     text, answer = "", None
-    for text, answer in _stream_answer(adv, question, prior, role):
+    for text, answer in _stream_answer(adv, question, prior, role, plan):
         if answer is None:
             shown = {"role": "assistant", "content": display_text(text)}
             yield [*prior, user, shown], gr.skip(), meta, gr.skip()
@@ -83,25 +88,28 @@ def answer_turns(adv, message: str, history: list, role: str | None, meta: dict)
         "backend": answer.backend if answer is not None else adv.backend,
         "chunk_ids": [c.chunk_id for c in answer.citations] if answer is not None else [],
         "sources": sources,
+        "card": card_of(adv, answer),
     }
     yield turn, sources, meta, gr.skip()
 
 
-def chat(adv, message: str, history: list, role: str, meta: dict) -> Iterator[tuple]:
+def chat(
+    adv, message: str, history: list, role: str, meta: dict, plan: dict | None = None
+) -> Iterator[tuple]:
     if not (message or "").strip():  # an empty message adds no turn
         yield plain_history(history), gr.skip(), meta, ""
         return
-    yield from answer_turns(adv, message, history, role, meta)
+    yield from answer_turns(adv, message, history, role, meta, plan)
 
 
-def retry(adv, history: list, role: str, meta: dict) -> Iterator[tuple]:
+def retry(adv, history: list, role: str, meta: dict, plan: dict | None = None) -> Iterator[tuple]:
     """Answer the last question again, in place."""
     hist = plain_history(history)
     users = [i for i, m in enumerate(hist) if m["role"] == "user"]
     if not users:
         yield hist, gr.skip(), meta, gr.skip()
         return
-    yield from answer_turns(adv, hist[users[-1]]["content"], hist[: users[-1]], role, meta)
+    yield from answer_turns(adv, hist[users[-1]]["content"], hist[: users[-1]], role, meta, plan)
 
 
 def undo(history: list, meta: dict) -> tuple:
