@@ -89,6 +89,18 @@ def _chat_column(kb):
     return chatbot, role, box, send, retry_btn, undo_btn, clear_btn, card_btn
 
 
+def _chat_tab(kb) -> tuple:
+    """The chat, its buttons and examples, and the sources panel beside it."""
+    with gr.Tab("对话", id="chat", elem_id="chat-tab"), gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=420):
+            parts = _chat_column(kb)
+            examples = _examples(kb)
+        with gr.Column(scale=2, min_width=320):
+            gr.Markdown("### 来源")
+            sources = gr.HTML(SOURCES_IDLE, elem_id="sources-panel")
+    return (*parts, examples, sources)
+
+
 def _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, answering) -> None:
     """The plan tab, the cards tab, and the ways between them and the chat."""
     private = {"api_visibility": "private"}
@@ -111,13 +123,9 @@ def build_demo(adv) -> gr.Blocks:
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
         gr.Markdown(status_text(adv.backend), elem_id="status-line")
         with gr.Tabs(elem_id="tabs") as tabs:
-            with gr.Tab("对话", id="chat", elem_id="chat-tab"), gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=420):
-                    chatbot, role, box, send, retry_btn, undo_btn, clear_btn, card_btn = _chat_column(kb)
-                    examples = _examples(kb)
-                with gr.Column(scale=2, min_width=320):
-                    gr.Markdown("### 来源")
-                    sources = gr.HTML(SOURCES_IDLE, elem_id="sources-panel")
+            chatbot, role, box, send, retry_btn, undo_btn, clear_btn, card_btn, examples, sources = _chat_tab(
+                kb
+            )
             plan = plan_tab(adv)
             cards = cards_tab(adv)
         with gr.Row(visible=False):
@@ -155,11 +163,7 @@ def build_demo(adv) -> gr.Blocks:
         retry_btn.click(retry, [chatbot, role, meta, plan_ctx], **answering, **private).then(**hint)
         chatbot.undo(handlers.undo, [chatbot, meta], outputs, queue=False, **private)
         undo_btn.click(handlers.undo, [chatbot, meta], outputs, queue=False, **private)
-        forget = {
-            "fn": lambda: (None, gr.update(visible=False)),
-            "outputs": [plan_ctx, card_btn],
-            "queue": False,
-        }
+        forget = {"fn": plan_handlers.forget_plan, "outputs": [plan_ctx, card_btn], "queue": False}
         clear_btn.click(handlers.new_chat, None, outputs, queue=False, **private).then(**forget, **private)
         chatbot.clear(handlers.new_chat, None, outputs, queue=False, **private).then(**forget, **private)
         chatbot.like(bind(handlers.on_like, adv), [meta], None, **private)

@@ -69,6 +69,11 @@ def hand_to_chat(plan: dict | None, history: list) -> tuple:
     return [*(history or []), message], plan, gr.Tabs(selected="chat"), plan["role"]
 
 
+def forget_plan() -> tuple:
+    """A new conversation starts without the plan handed to the last one (and without its card hint)."""
+    return None, gr.update(visible=False)
+
+
 def show_card(adv, name: str) -> tuple[str, str]:
     """(card text, sources) of a 岗位速览 card."""
     try:
