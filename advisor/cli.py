@@ -1,5 +1,5 @@
-"""Command line: ``advisor ingest | search | ask | feedback | serve``. Every expected failure prints
-``错误：…`` and exits non-zero; the evals are a developer tool of their own (``python -m evals``)."""
+"""Command line: ``advisor ingest | search | ask | plan | card | feedback | serve``. Every expected failure
+prints ``错误：…`` and exits non-zero; the evals are a developer tool of their own (``python -m evals``)."""
 
 from __future__ import annotations
 
@@ -86,12 +86,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .core import Advisor
 
     adv = Advisor.load(_settings(args))
+    plan = _plan_file(args.plan)
     if args.json:
-        answer = adv.ask(args.question, role=args.role)
+        answer = adv.ask(args.question, role=args.role, plan=plan)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     answer = None
-    for item in adv.stream(args.question, role=args.role):
+    for item in adv.stream(args.question, role=args.role, plan=plan):
         if isinstance(item, str):
             print(item, end="", flush=True)
         else:
@@ -100,6 +101,67 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer is not None:
         print_sources(answer)
         say(f"\n（回答模式：{'摘录模式' if answer.backend == 'extractive' else answer.backend}）")
+    return 0
+
+
+def _plan_file(path: Path | None) -> dict | None:
+    """A plan handed to ``ask``: the JSON ``advisor plan --json`` printed, or just its inputs."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        msg = f"读不了计划文件 {path}：{exc}"
+        raise InputError(msg) from exc
+    if not isinstance(data, dict):
+        msg = f"计划文件 {path} 应该是 advisor plan --json 的输出"
+        raise InputError(msg)
+    return data
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from .core import Advisor
+    from .timeline import svg_data_uri, timeline_svg
+
+    adv = Advisor.load(_settings(args))
+    inputs = {
+        "role": args.role,
+        "years": args.years,
+        "level": args.level,
+        "goal": args.goal,
+        "savings_months": args.savings_months,
+        "hours": args.hours,
+        "note": args.note or "",
+    }
+    plan = adv.plan(inputs)
+    if args.json:
+        print(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if args.markdown:
+        image = f"![90 天节奏]({svg_data_uri(timeline_svg(plan.timeline))})"
+        Path(args.markdown).write_text(plan.to_markdown(image) + "\n", "utf-8")
+        say(f"已写入 {args.markdown}（{len(plan.citations)} 条来源）")
+        return 0
+    print(plan.text)
+    print_sources(plan.as_answer())
+    mode = "摘录模式" if plan.backend == "extractive" else plan.backend
+    say(f"\n（规划模式：{mode}；每一行都摘自文章，编号对应上面的来源）")
+    return 0
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    from .core import Advisor
+
+    adv = Advisor.load(_settings(args))
+    if args.list or not args.name:
+        print("\n".join(adv.card_names()))
+        return 0
+    card = adv.card(args.name)
+    if args.json:
+        print(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(card.text)
+    print_sources(card.as_answer())
     return 0
 
 
@@ -162,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
+    p.add_argument("--plan", type=Path, help="带上 advisor plan --json 保存的计划，可以问“这个计划的第二步…”")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
@@ -170,6 +233,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="只看这天（YYYY-MM-DD）或这一时刻之后的反馈")
     p.add_argument("--out", type=Path, help="export 写入的文件（默认输出到屏幕），格式同 evals/golden.jsonl")
     p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("plan", help="生成个人转型规划（每一行都摘自文章并带引用）")
+    p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
+    p.add_argument("--years", help="工作年限")
+    p.add_argument("--level", help="骨干 / 经理 / 总监")
+    p.add_argument("--goal", help="升职 / 跨界 / 做专家 / 还没想好")
+    p.add_argument("--savings-months", help="存款够几个月生活费")
+    p.add_argument("--hours", help="每周能投入几小时")
+    p.add_argument("--note", help="一句话说说你的情况")
+    p.add_argument("--llm", help="provider:model；配置了大模型时由它写串联说明（同样核对引用）")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="输出 JSON（可交给 advisor ask --plan）")
+    out.add_argument("--markdown", type=Path, metavar="FILE", help="写入 Markdown 文件（含来源和时间线图）")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("card", help="岗位速览：一个岗位是做什么的、典型工作、职业阶段、和相邻岗位的区别")
+    p.add_argument("name", nargs="?", help="例如 用户运营、产品经理、运营中层")
+    p.add_argument("--list", action="store_true", help="列出所有岗位速览")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_card)
 
     p = sub.add_parser("serve", help="启动网页版（默认 http://127.0.0.1:7860，首次启动会先建索引）")
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -21,13 +22,17 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from .answer import Answer, Answerer
 from .config import Settings
 from .embeddings import embedder_id, make_embedder
-from .errors import InputError
+from .errors import AdvisorError, InputError
 from .llm import EXTRACTIVE, backend_label, make_chat_model
 from .retrieval import CrossEncoderReranker, Passage, Retriever
 from .scope import ScopeGate
 from .snapshot import IndexSnapshot, check_embedder, load_generation
 from .store import make_client, read_live
 from .views import Views
+
+if TYPE_CHECKING:
+    from .plan import TransitionPlan
+    from .rolecards import RoleCard
 
 log = logging.getLogger(__name__)
 WARM_VIEWS = ("kmap", "scope", "answerability")  # built lazily; rebuilt before a switch once in use
@@ -219,12 +224,22 @@ class Advisor:
         role: str | None = None,
         state: dict | None = None,
         view: IndexView | None = None,
+        plan=None,
     ) -> Iterator[str | Answer]:
         """Yield answer text pieces, then the final ``Answer`` with verified citations.
 
         ``history`` is the chat so far; the conversation state (role, person, path talked about) is
         derived from it, or taken from ``state`` (an earlier ``Answer.state``) when given. Pass the
-        ``view`` you render the answer's sources from, so both come from the same generation."""
+        ``view`` you render the answer's sources from, so both come from the same generation. ``plan`` is
+        a transition plan handed to the chat (its inputs, or the plan): a question about it ("这个计划的
+        第二步…") is answered from the plan, and any other question gets the plan's role."""
+        if plan is not None:
+            from .plan_chat import answer_about, plan_role
+
+            reply = answer_about((view or self.view()).views, self._plan_of(plan), question or "")
+            if reply is not None:
+                return iter([reply.text, reply])
+            role = role or plan_role(plan)
         return self.pinned_answerer(view).stream(question, history=history, role=role, state=state)
 
     def ask(
@@ -234,5 +249,43 @@ class Advisor:
         role: str | None = None,
         state: dict | None = None,
         view: IndexView | None = None,
+        plan=None,
     ) -> Answer:
-        return self.pinned_answerer(view).ask(question, history=history, role=role, state=state)
+        if plan is None:
+            return self.pinned_answerer(view).ask(question, history=history, role=role, state=state)
+        final = None
+        for item in self.stream(question, history=history, role=role, state=state, view=view, plan=plan):
+            if isinstance(item, Answer):
+                final = item
+        if final is None:
+            msg = "没有得到回答，请再问一次"
+            raise AdvisorError(msg)
+        return final
+
+    # -- the transition plan and the role cards --------------------------------------------------
+    def plan(self, inputs, use_llm: bool = True) -> TransitionPlan:
+        """The personal transition plan for ``inputs`` (a mapping or ``PlanInput``); the configured chat
+        model, if any, adds its verified connecting sentences."""
+        from .plan import build_plan
+
+        self.refresh()
+        chat_model = self.answerer.chat_model if use_llm else None
+        return build_plan(self.views, inputs, chat_model, self.settings, self.backend)
+
+    def _plan_of(self, plan) -> TransitionPlan:
+        from .plan import TransitionPlan
+        from .plan_chat import plan_inputs
+
+        return plan if isinstance(plan, TransitionPlan) else self.plan(plan_inputs(plan), use_llm=False)
+
+    def card_names(self) -> list[str]:
+        from .rolecards import card_names
+
+        return card_names(self.views.kmap)
+
+    def card(self, name: str) -> RoleCard:
+        """The 岗位速览 card of an explained role or a mid-level role (``card_names()``)."""
+        from .rolecards import build_card
+
+        self.refresh()
+        return build_card(self.views, name)

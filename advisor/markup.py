@@ -14,6 +14,7 @@ EXTRACTIVE_HEADER = (
 )
 INJECTION_NOTE = "（问题中要求改变我行为的指令已被忽略，我只依据知识库回答。）"
 FALLBACK_NOTICE = "⚠️ {notice}，以下改用摘录模式作答。"
+PLAN_NOTICE = "⚠️ {notice}：计划照样按文章原文生成，只是少了大模型写的串联说明。"
 UNSUPPORTED_MARK = "〔未找到出处〕"
 # The fixed phrasing for what the articles do not cover; the app and the evals recognise it.
 NOT_COVERED = "文章没有讲到"

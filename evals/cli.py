@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--judge-llm", help="judge model provider:model (default: the backend)")
     p.add_argument("--judge-repeats", type=int, default=3)
     p.add_argument("-q", "--quiet", action="store_true", help="no per-case progress")
+    p.add_argument("--plans", action="store_true", help="only the plan cases (evals/plans.jsonl), gated")
     return p
 
 
@@ -137,6 +138,18 @@ def smoke_run(args, adv, progress) -> RunResult:
                          failures=[failure])  # fmt: skip
 
 
+def plan_run(adv, progress) -> RunResult:
+    """The 转型规划 cases (evals/plans.jsonl), gated by their own floors; a crash is a failure."""
+    from .plan_eval import evaluate_plans
+
+    try:
+        return evaluate_plans(adv, progress=progress)
+    except Exception as exc:
+        log.exception("plan cases failed")
+        failure = f"GATE FAILED: plan cases could not run ({type(exc).__name__}: {exc})"
+        return RunResult("plans", "extractive", {}, [], {"errors": 1}, {}, 0.0, failures=[failure])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from advisor.config import quiet_network
 
@@ -156,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         cases = select(load_cases(), args.ids, args.subset)
         extra = {"max_tokens": args.max_tokens} if args.max_tokens else {}
         adv = Advisor.load(settings_for(args, args.backend, **extra))
+        if args.plans:
+            args.no_charts = True  # the charts are drawn for the golden set's metrics
+            return finish([plan_run(adv, progress)], args, started)
         run = evaluate(adv, cases, label=args.backend, evaluators=evaluators_for(args), progress=progress)
         runs = [run]
         if run.backend != "extractive":  # the excerpt mode on the same cases, for the side-by-side table
@@ -168,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         gate_run(r, args, full)
     if args.ci:
         runs.append(smoke_run(args, adv, progress))
+    if full and args.backend == "extractive":
+        runs.append(plan_run(adv, progress))
     return finish(runs, args, started)
 
 

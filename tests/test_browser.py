@@ -150,3 +150,76 @@ def test_pm_vs_project_manager_then_undo_and_new_chat(page):
     page.locator("#new-chat-btn").click()
     expect(chat).not_to_contain_text("老张")
     expect(page.locator("#sources-panel .src-card")).to_have_count(0)
+
+
+# -- 转型规划 and 岗位速览 -------------------------------------------------------------------------
+PLAN_TITLES = ("先做好安全垫", "1. 路径评估", "2. 第一个 MVP 项目", "3. 数据看板", "4. 风险止损矩阵")
+PLAN_TITLES += ("5. 90 天节奏", "6. 参考案例与资源清单")
+
+
+def fill_plan(page, role: str, years: str, level: str, goal: str, savings: str, hours: str) -> None:
+    for elem, label in (("#plan-role", role), ("#plan-level", level), ("#plan-goal", goal)):
+        page.locator(elem).get_by_label(label, exact=True).check()
+    for elem, value in (("#plan-years", years), ("#plan-savings", savings), ("#plan-hours", hours)):
+        page.locator(f"{elem} input").fill(value)
+
+
+def test_plan_tab_makes_a_cited_plan_with_timeline_download_and_chat(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="转型规划").click()
+    fill_plan(page, "运营", "10", "经理", "跨界", "3", "")
+    page.locator("#plan-go").click()  # hours missing: a Chinese message, nothing else changes
+    expect(page.locator("#plan-error")).to_contain_text("每周可投入的小时数请填")
+    expect(page.locator("#plan-text")).not_to_contain_text("路径评估")
+    expect(page.locator("#plan-years input")).to_have_value("10")
+
+    page.locator("#plan-hours input").fill("8")
+    page.locator("#plan-note textarea").fill("刚被裁，想做私域")
+    page.locator("#plan-go").click()
+    text = page.locator("#plan-text")
+    for title in PLAN_TITLES:
+        expect(text).to_contain_text(title)
+    expect(text).to_contain_text("6-12 个月生活费")  # low savings: the reserve rule leads
+    expect(text).to_contain_text("私域引流方案")
+    expect(page.locator("#plan-error")).not_to_contain_text("请填")
+    image = page.locator("#plan-timeline-img")
+    expect(image).to_be_visible()
+    assert image.evaluate("i => i.complete && i.naturalWidth") > 300
+    expect(page.locator("#plan-sources .src-card").first).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-plan.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.locator("#plan-download").click()
+    markdown = Path(download.value.path()).read_text("utf-8")
+    assert markdown.startswith("# 转型规划：运营经理") and "## 来源" in markdown
+    assert "data:image/svg+xml;base64," in markdown and "6-12 个月生活费" in markdown
+
+    page.locator("#plan-to-chat").click()  # the plan goes into the conversation
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("已把你的转型计划")
+    ask(page, "关于这个计划的第二步，我这周先做什么？")
+    expect(chat).to_contain_text("第一个 MVP 项目")
+    expect(chat).to_contain_text("私域引流方案")
+    wait_for_sources(page, "小步试错")
+
+
+def test_role_card_reachable_from_the_chat_and_as_a_tab(page):
+    from playwright.sync_api import expect
+
+    ask(page, "用户运营是做什么的？")
+    wait_for_sources(page, "用户运营")
+    hint = page.locator("#card-hint")
+    expect(hint).to_contain_text("用户运营")
+    hint.click()
+    expect(page.get_by_role("tab")).to_have_count(3)  # the tabs are drawn once each
+    card = page.locator("#card-text")
+    expect(card).to_contain_text("岗位速览：用户运营")
+    for part in ("是做什么的", "典型工作与例子", "职业阶段", "和相邻岗位的区别", "内容运营"):
+        expect(card).to_contain_text(part)
+    expect(page.locator("#card-sources .src-card").first).to_be_visible()
+    page.locator("#card-pick").get_by_label("产品经理", exact=True).check()
+    expect(card).to_contain_text("初级PM(0-2年)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-card.png"), full_page=True)

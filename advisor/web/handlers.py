@@ -17,6 +17,7 @@ import gradio as gr
 from ..answer import Answer
 from ..errors import FeedbackError
 from ..feedback import FeedbackStore, Vote
+from .plan_handlers import card_of
 from .views import (
     ALL_ROLES,
     ERROR_REPLY,
@@ -37,13 +38,16 @@ VOTE_SAVED = "已记录反馈，谢谢！"
 
 
 def _stream_answer(
-    adv, view, question: str, prior: list[dict], role: str | None
+    adv, view, question: str, prior: list[dict], role: str | None, plan: dict | None = None
 ) -> Iterator[tuple[str, Answer | None]]:
-    """(text so far, final answer or None) while the answer streams; never raises."""
+    """(text so far, final answer or None) while the answer streams; never raises. ``plan`` is a
+    transition plan handed to the chat (its inputs)."""
     text = ""
     try:
         kb = view.snapshot.knowledge
-        for item in adv.stream(question, history=prior, role=role_arg(role, kb), view=view):
+        for item in adv.stream(
+            question, history=prior, role=role_arg(role, kb), view=view, plan=plan or None
+        ):
             if isinstance(item, Answer):
                 yield text, item
                 return
@@ -62,7 +66,9 @@ def _sources(view, answer: Answer | None) -> str:
         return SOURCES_NONE
 
 
-def answer_turns(adv, message: str, history: list, role: str | None, meta: dict) -> Iterator[tuple]:
+def answer_turns(
+    adv, message: str, history: list, role: str | None, meta: dict, plan: dict | None = None
+) -> Iterator[tuple]:
     """Yield (history, sources, meta, box) while the answer to ``message`` streams."""
     question = message.strip()
     prior = plain_history(history)
@@ -70,7 +76,7 @@ def answer_turns(adv, message: str, history: list, role: str | None, meta: dict)
     yield [*prior, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
     text, answer = "", None
     view = adv.view()  # one index generation for the answer, its sources and the vote's record
-    for text, answer in _stream_answer(adv, view, question, prior, role):
+    for text, answer in _stream_answer(adv, view, question, prior, role, plan):
         if answer is None:
             shown = {"role": "assistant", "content": display_text(text)}
             yield [*prior, user, shown], gr.skip(), meta, gr.skip()
@@ -93,25 +99,28 @@ def answer_turns(adv, message: str, history: list, role: str | None, meta: dict)
         ],
         "generation": view.snapshot.manifest.generation,
         "sources": sources,
+        "card": card_of(adv, answer),
     }
     yield turn, sources, meta, gr.skip()
 
 
-def chat(adv, message: str, history: list, role: str, meta: dict) -> Iterator[tuple]:
+def chat(
+    adv, message: str, history: list, role: str, meta: dict, plan: dict | None = None
+) -> Iterator[tuple]:
     if not (message or "").strip():  # an empty message adds no turn
         yield plain_history(history), gr.skip(), meta, ""
         return
-    yield from answer_turns(adv, message, history, role, meta)
+    yield from answer_turns(adv, message, history, role, meta, plan)
 
 
-def retry(adv, history: list, role: str, meta: dict) -> Iterator[tuple]:
+def retry(adv, history: list, role: str, meta: dict, plan: dict | None = None) -> Iterator[tuple]:
     """Answer the last question again, in place."""
     hist = plain_history(history)
     users = [i for i, m in enumerate(hist) if m["role"] == "user"]
     if not users:
         yield hist, gr.skip(), meta, gr.skip()
         return
-    yield from answer_turns(adv, hist[users[-1]]["content"], hist[: users[-1]], role, meta)
+    yield from answer_turns(adv, hist[users[-1]]["content"], hist[: users[-1]], role, meta, plan)
 
 
 def undo(history: list, meta: dict) -> tuple:

@@ -18,7 +18,8 @@ from collections.abc import Callable
 import gradio as gr
 
 from ..feedback import FeedbackStore
-from . import handlers
+from . import handlers, plan_handlers
+from .plan_tab import cards_tab, plan_tab
 from .views import ALL_ROLES, PLACEHOLDER, SOURCES_IDLE, SUBTITLE, TITLE, role_choices, status_text
 
 
@@ -86,7 +87,33 @@ def _chat_column(kb):
         retry_btn = gr.Button("重试", size="sm", elem_id="retry-btn")
         undo_btn = gr.Button("撤销", size="sm", elem_id="undo-btn")
         clear_btn = gr.Button("新对话", size="sm", elem_id="new-chat-btn")
-    return chatbot, role, box, send, retry_btn, undo_btn, clear_btn
+        card_btn = gr.Button("", size="sm", visible=False, elem_id="card-hint")
+    return chatbot, role, box, send, retry_btn, undo_btn, clear_btn, card_btn
+
+
+def _chat_tab(kb) -> tuple:
+    """The chat, its buttons and examples, and the sources panel beside it."""
+    with gr.Tab("对话", id="chat", elem_id="chat-tab"), gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=420):
+            parts = _chat_column(kb)
+            examples = _examples(kb)
+        with gr.Column(scale=2, min_width=320):
+            gr.Markdown("### 来源")
+            sources = gr.HTML(SOURCES_IDLE, elem_id="sources-panel")
+    return (*parts, examples, sources)
+
+
+def _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, answering) -> None:
+    """The plan tab, the cards tab, and the ways between them and the chat."""
+    private = {"api_visibility": "private"}
+    made = [plan.error, plan.text, plan.timeline, plan.sources, plan.download, plan.state, plan.to_chat]
+    pool = {k: answering[k] for k in ("concurrency_id", "concurrency_limit")}
+    plan.go.click(bind(plan_handlers.make_plan, adv), plan.form, made, **pool, **private)
+    handed = [chatbot, plan_ctx, tabs, role]
+    plan.to_chat.click(plan_handlers.hand_to_chat, [plan.state, chatbot], handed, queue=False, **private)
+    cards.pick.input(bind(plan_handlers.show_card, adv), [cards.pick], [cards.text, cards.sources], **private)
+    opened = [tabs, cards.pick, cards.text, cards.sources]
+    card_btn.click(bind(plan_handlers.open_card, adv), [meta], opened, **private)
 
 
 def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
@@ -98,15 +125,15 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         feedback.keep_delivering(settings.feedback_retry_seconds)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
         meta = gr.State({})
+        plan_ctx = gr.State(None)  # a transition plan handed to the chat (its inputs)
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
         gr.Markdown(status_text(adv.backend), elem_id="status-line")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
-                chatbot, role, box, send, retry_btn, undo_btn, clear_btn = _chat_column(kb)
-                examples = _examples(kb)
-            with gr.Column(scale=2, min_width=320):
-                gr.Markdown("### 来源")
-                sources = gr.HTML(SOURCES_IDLE, elem_id="sources-panel")
+        with gr.Tabs(elem_id="tabs") as tabs:
+            chatbot, role, box, send, retry_btn, undo_btn, clear_btn, card_btn, examples, sources = _chat_tab(
+                kb
+            )
+            plan = plan_tab(adv)
+            cards = cards_tab(adv)
         with gr.Row(visible=False):
             fb_index = gr.Number(label="index", precision=0)
             fb_vote = gr.Textbox(label="vote")
@@ -124,22 +151,32 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         private = {"api_visibility": "private"}
         chat = bind(handlers.chat, adv)
         retry = bind(handlers.retry, adv)
-        gr.on([box.submit, send.click], chat, [box, chatbot, role, meta], api_name="chat", **answering)
+        hint = {
+            "fn": plan_handlers.card_hint,
+            "inputs": [meta],
+            "outputs": [card_btn],
+            "queue": False,
+            **private,
+        }
+        asked = [box, chatbot, role, meta, plan_ctx]
+        gr.on([box.submit, send.click], chat, asked, api_name="chat", **answering).then(**hint)
         for btn, question, example_role in examples:
             fill = functools.partial(handlers.ask_example, question, example_role)
             btn.click(fill, None, [box, role], queue=False, **private).then(
-                chat, [box, chatbot, role, meta], **answering, **private
-            )
-        chatbot.retry(retry, [chatbot, role, meta], **answering, **private)
-        retry_btn.click(retry, [chatbot, role, meta], **answering, **private)
+                chat, asked, **answering, **private
+            ).then(**hint)
+        chatbot.retry(retry, [chatbot, role, meta, plan_ctx], **answering, **private).then(**hint)
+        retry_btn.click(retry, [chatbot, role, meta, plan_ctx], **answering, **private).then(**hint)
         chatbot.undo(handlers.undo, [chatbot, meta], outputs, queue=False, **private)
         undo_btn.click(handlers.undo, [chatbot, meta], outputs, queue=False, **private)
-        clear_btn.click(handlers.new_chat, None, outputs, queue=False, **private)
-        chatbot.clear(handlers.new_chat, None, outputs, queue=False, **private)
+        forget = {"fn": plan_handlers.forget_plan, "outputs": [plan_ctx, card_btn], "queue": False}
+        clear_btn.click(handlers.new_chat, None, outputs, queue=False, **private).then(**forget, **private)
+        chatbot.clear(handlers.new_chat, None, outputs, queue=False, **private).then(**forget, **private)
         chatbot.like(bind(handlers.on_like, feedback), [meta], None, **private)
         chatbot.select(handlers.on_select, [meta], [sources], queue=False, **private)
         fb_button.click(
             bind(handlers.feedback_api, feedback), [fb_index, fb_vote, meta], [fb_status], api_name="feedback"
         )
+        _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, answering)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=max(64, 8 * settings.concurrency))
     return demo

@@ -33,7 +33,8 @@ CSS = """
 #status-line { font-size: 0.88em; padding: 6px 12px; border-radius: 8px;
   background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
 #status-line p { margin: 0; }
-#sources-panel { max-height: 82vh; overflow-y: auto; }
+#sources-panel, #plan-sources, #card-sources { max-height: 82vh; overflow-y: auto; }
+#plan-error p { color: #b91c1c; margin: 4px 0; }
 .src-head { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 8px; }
 .src-empty { color: var(--body-text-color-subdued); font-size: 0.92em; padding: 8px 2px; }
 .src-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
