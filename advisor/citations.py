@@ -81,13 +81,14 @@ def bigrams(text: str) -> set[str]:
     return {chars[i : i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set())
 
 
-def support(claim: str, evidence: str) -> float:
-    """Share of the claim's character bigrams found in the evidence; numbers must appear verbatim."""
+def support(claim: str, evidence: str, heading: str = "") -> float:
+    """Share of the claim's character bigrams found in the evidence; numbers must appear verbatim, in
+    the evidence or in its ``heading`` (a stage such as "初级PM(0-2年)" is said by the heading above it)."""
     claim = _MARKER.sub("", claim)
     grams = bigrams(claim)
     if not grams:
         return 0.0
-    ev = evidence.lower()
+    ev = f"{heading}\n{evidence}".lower()
     for num in _NUMBER.findall(claim):
         if num.replace(" ", "").replace("％", "%") not in ev.replace(" ", "").replace("％", "%"):
             return 0.0
@@ -143,7 +144,7 @@ def check_unit(unit: str, checkable: bool, passages: list[Passage]) -> tuple[str
         return (unit if keep == valid == ids else _keep_markers(unit, keep)), keep, False
     keep = cited_support(claim, valid, passages)
     if not keep:
-        scores = [support(claim, p.text) for p in passages]
+        scores = [support(claim, p.text, p.heading_path) for p in passages]
         best = max(range(len(passages)), key=lambda i: scores[i], default=-1)
         keep = [best + 1] if best >= 0 and scores[best] >= SUPPORT_THRESHOLD else []
     bare = _keep_markers(unit, [])
@@ -159,9 +160,15 @@ def check_unit(unit: str, checkable: bool, passages: list[Passage]) -> tuple[str
 def cited_support(claim: str, cited: list[int], passages: list[Passage]) -> list[int]:
     """The cited passages, if together they support ``claim``, less any that adds nearly nothing to it
     (a spurious extra number); empty when the citations do not bear the claim out."""
-    if not cited or support(claim, "\n".join(passages[i - 1].text for i in cited)) < SUPPORT_THRESHOLD:
+    chosen = [passages[i - 1] for i in cited]
+    together = support(claim, "\n".join(p.text for p in chosen), "\n".join(p.heading_path for p in chosen))
+    if not cited or together < SUPPORT_THRESHOLD:
         return []
-    return [i for i in cited if support(claim, passages[i - 1].text) >= PART_SUPPORT] or cited
+    return [
+        i
+        for i, p in zip(cited, chosen, strict=True)
+        if support(claim, p.text, p.heading_path) >= PART_SUPPORT
+    ] or cited
 
 
 def _keep_markers(unit: str, keep: list[int]) -> str:

@@ -66,6 +66,7 @@ class _Found:
     path: str | None = None
     path_role: str | None = None
     described: bool = False  # the person is described, not named
+    faint: bool = False  # described by one word and a third-person word only: "他" may mean someone else
 
 
 def has(q: str, words) -> bool:
@@ -77,13 +78,13 @@ def first_at(q: str, words) -> int:
     return min(hits) if hits else -1
 
 
-def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool]:
+def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool, bool]:
     """Persons named, or described (then the flag is set): by their aliases, or by words the articles
     use only where they tell about that person — two such words, or one with a third-person word
-    ("有个…", "那位…")."""
+    ("有个…", "那位…"; the last flag says the description is only that faint)."""
     named = sorted((q.find(p.name), p.name) for p in kb.persons if p.name.lower() in q)
     if named:
-        return [n for _, n in named], False
+        return [n for _, n in named], False, False
     third = has(q, kb.cues("third_person"))
     skip = set(kb.cues("frame")) | {h for hints in kb.roles.values() for h in hints}
     skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
@@ -93,7 +94,8 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
         hits = sum(a in q for a in p.aliases) + sum(kmap.only_about(w, p.name) for w in words)
         if hits >= 2 or (hits == 1 and third):
             described.append((hits, p.name))
-    return [n for _, n in sorted(described, reverse=True)][:1], True
+    best = sorted(described, reverse=True)[:1]
+    return [n for _, n in best], True, bool(best) and best[0][0] == 1
 
 
 def _subjects(q: str, kb: Knowledge) -> list[str]:
@@ -148,8 +150,10 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
 
 def find(question: str, kb: Knowledge, kmap: KnowledgeMap) -> _Found:
     q = question.lower()
-    persons, described = _persons(q, kb, kmap)
-    f = _Found(q, persons, _roles(q, kb), _subjects(q, kb), described=described and bool(persons))
+    persons, described, faint = _persons(q, kb, kmap)
+    f = _Found(
+        q, persons, _roles(q, kb), _subjects(q, kb), described=described and bool(persons), faint=faint
+    )
     f.path, f.path_role = _path(q, kb, kmap, f.roles[0] if len(f.roles) == 1 else None)
     return f
 
@@ -258,9 +262,12 @@ def kmap_primary(kb: Knowledge, role: str) -> str | None:
 
 
 def _person(f: _Found, kb: Knowledge, state: State) -> tuple[str | None, bool]:
-    if f.persons:
+    """The person asked about, and whether the conversation supplied it ("他" = the last one asked about,
+    unless the question names or clearly describes someone else)."""
+    pronoun = state.person and _PRONOUN.search(f.q)
+    if f.persons and not (f.faint and pronoun):
         return f.persons[0], False
-    if state.person and _PRONOUN.search(f.q) and "它" not in f.q and not f.subjects:
+    if pronoun and "它" not in f.q and not f.subjects:
         return state.person, True
     return None, False
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .knowledge import Knowledge, SectionRef
+from .lexical import is_everyday
 from .structure import Block, Section, Span, find_section, outline, subtree
 
 _PAREN = re.compile(r"[(（].*$")
@@ -173,9 +174,9 @@ class KnowledgeMap:
 
     def only_about(self, word: str, name: str) -> bool:
         """``word`` occurs in the articles only where they tell about ``name``: a word that describes
-        that person ("收银系统", "团购") and nobody or nothing else."""
+        that person ("收银系统", "团购") and nobody or nothing else — and is no everyday word ("东西")."""
         text = self.person_text(name).lower()
-        return word in text and self.corpus_lower.count(word) == text.count(word)
+        return not is_everyday(word) and word in text and self.corpus_lower.count(word) == text.count(word)
 
     def _person_text(self, name: str) -> str:
         section = self.person_section(name)

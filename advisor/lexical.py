@@ -30,6 +30,24 @@ def _tokenizer() -> jieba.Tokenizer:
     return tok
 
 
+EVERYDAY_IDF = (
+    6.5  # below this IDF (jieba's general Chinese) a word is everyday: 东西 4.8, 需求 5.2, 县城 7.0
+)
+
+
+@lru_cache(maxsize=1)
+def _general_idf() -> dict[str, float]:
+    from jieba.analyse import default_tfidf  # loads jieba's IDF table once, on first use
+
+    return default_tfidf.idf_freq
+
+
+def is_everyday(word: str) -> bool:
+    """A word too common in Chinese at large to identify anything ("东西", "现在"), whatever the corpus
+    says; words jieba's table lacks (码农, 社区团购) are rare by definition."""
+    return _general_idf().get(word, math.inf) < EVERYDAY_IDF
+
+
 def tokenize(text: str, search: bool = True) -> list[str]:
     """jieba tokens (search mode: compounds and their parts), lower-cased, without punctuation or
     stopwords."""

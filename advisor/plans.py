@@ -522,7 +522,11 @@ PLANS: dict[str, Callable[[Context], Plan]] = {
 
 def _elsewhere(ctx: Context, kind: str) -> list[Section]:
     """Sections of what an answer is not about — other roles' paths for a path answer, other explained
-    roles for an explanation or comparison: their sentences are never its extras."""
+    roles for an explanation or comparison, other persons' stories for a story: their sentences are
+    never its extras."""
+    if kind == "story":
+        found = [ctx.kmap.person_section(p.name) for p in ctx.kb.persons if p.name != ctx.intent.person]
+        return [s for s in found if s is not None]
     if kind in ("path", "paths"):
         return [i.section for r in ctx.kb.role_names if r != ctx.intent.role for i in ctx.kmap.paths(r)]
     if kind in ("explain", "compare"):

@@ -193,8 +193,7 @@ def finish(runs: list[RunResult], args, started: float) -> int:
     failures = [f for r in runs for f in r.failures]
     for r in runs:
         print_run(r)
-    if len(runs) > 1:
-        print_side_by_side(runs)
+    print_side_by_side(runs)
     if args.update_baseline:
         args.baseline.write_text(
             json.dumps(baseline_record(runs[0]), ensure_ascii=False, indent=2) + "\n", "utf-8"

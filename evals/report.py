@@ -134,6 +134,12 @@ def group_rows(run: RunResult) -> list[list]:
     return rows
 
 
+def comparable(runs: Sequence[RunResult]) -> list[RunResult]:
+    """The runs that answered some of the first run's cases (the plan cases are another set)."""
+    first = {r.id for r in runs[0].cases} if runs else set()
+    return [run for run in runs if first & {r.id for r in run.cases}]
+
+
 def side_by_side(runs: Sequence[RunResult]) -> tuple[list[str], list[list], int]:
     """Every metric of every run on the cases all runs share, one column per run: (headers, rows, n).
 
@@ -150,12 +156,16 @@ def side_by_side(runs: Sequence[RunResult]) -> tuple[list[str], list[list], int]
 
 
 def print_side_by_side(runs: Sequence[RunResult], out=sys.stdout) -> None:
+    runs = comparable(runs)
+    if len(runs) < 2:
+        return
     headers, rows, n = side_by_side(runs)
     print(f"\n== side by side on the {n} cases every run answered ==", file=out)
     print(text_table(headers, rows), file=out)
 
 
 def _side_by_side_md(runs: Sequence[RunResult]) -> list[str]:
+    runs = comparable(runs)
     if len(runs) < 2:
         return []
     headers, rows, n = side_by_side(runs)

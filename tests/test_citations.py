@@ -71,6 +71,14 @@ def test_numbers_must_match_the_source():
     assert UNSUPPORTED_MARK in clean and cited == set() and unsupported
 
 
+def test_a_number_said_by_the_passages_heading_is_supported():
+    staged = Passage("c4", "doc", "故事", "王姐 > 第1阶段(0-3个月)", WANG.text, WANG.start, WANG.end, 1.0)
+    verified = verify("第1阶段(0-3个月)：王姐在望京建了宝妈社群，做起了社区团购[1]。", [staged], {"doc": BODY})
+    assert verified[1] and not verified[2]  # "0-3" is in the heading the passage sits under
+    unheaded = verify("第1阶段(0-3个月)：王姐在望京建了宝妈社群，做起了社区团购[1]。", [WANG], {"doc": BODY})
+    assert not unheaded[1] and unheaded[2]
+
+
 def test_citation_the_claim_does_not_need_is_removed():
     clean, cited, _ = check("转型前至少准备六个月的生活费，避免仓促做决定[3][1]。")
     assert clean == "转型前至少准备六个月的生活费，避免仓促做决定[3]。"

@@ -99,6 +99,13 @@ def test_he_then_continues_the_story_instead_of_repeating_it(adv):
     assert len(later.text) < len(first.text)
 
 
+def test_he_stays_with_the_person_when_an_everyday_word_occurs_in_another_story(adv):
+    # "东西" occurs in the articles only in 王姐's story ("总丢东西"): still no description of her.
+    first, then = converse(adv, "B站那个码农阿宅现在都在做啥？", "他做过最厉害的东西是什么？")
+    assert first.state["person"] == then.state["person"] == "老周"
+    assert "AI动作捕捉插件" in then.text and "王姐" not in then.text and "社区团购" not in then.text
+
+
 def test_a_new_topic_drops_the_old_person(adv):
     story, paths = converse(adv, "王姐后来做社区团购做成了吗？", "那做产品的有哪几条路？")
     assert story.state["person"] == "王姐"

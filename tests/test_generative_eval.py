@@ -77,6 +77,9 @@ def test_side_by_side_compares_the_shared_cases_only(tmp_path):
     assert by_metric["chinese"] == [1.0, None] and by_metric["refusal_accuracy"] == [1.0, 1.0]
     report = write_report([gen, excerpt], tmp_path, failures=[], charts=False).read_text("utf-8")
     assert "## Side by side" in report and "| coverage | 1.00 | 0.00 |" in report
+    plans = RunResult("plans", "extractive", {}, [], {"plan_sections": 1.0}, {}, 0.0)  # another case set
+    report = write_report([excerpt, plans], tmp_path, failures=[], charts=False).read_text("utf-8")
+    assert "## Side by side" not in report and "## plans" in report
 
 
 @pytest.mark.slow
