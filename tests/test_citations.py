@@ -73,7 +73,9 @@ def test_numbers_must_match_the_source():
 
 def test_a_number_said_by_the_passages_heading_is_supported():
     staged = Passage("c4", "doc", "故事", "王姐 > 第1阶段(0-3个月)", WANG.text, WANG.start, WANG.end, 1.0)
-    verified = verify("第1阶段(0-3个月)：王姐在望京建了宝妈社群，做起了社区团购[1]。", [staged], {"doc": BODY})
+    verified = verify(
+        "第1阶段(0-3个月)：王姐在望京建了宝妈社群，做起了社区团购[1]。", [staged], {"doc": BODY}
+    )
     assert verified[1] and not verified[2]  # "0-3" is in the heading the passage sits under
     unheaded = verify("第1阶段(0-3个月)：王姐在望京建了宝妈社群，做起了社区团购[1]。", [WANG], {"doc": BODY})
     assert not unheaded[1] and unheaded[2]
