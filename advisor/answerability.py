@@ -92,13 +92,7 @@ def _pos_with(words: frozenset[str]) -> jieba.posseg.POSTokenizer:
 def anchor_words(kb: Knowledge) -> set[str]:
     """The names the knowledge base is built around (roles, persons, explained roles, paths): a
     question that uses them is about the articles' subjects."""
-    words = set(kb.paths) | set(kb.roles) | set(kb.target_aliases) | set(kb.target_aliases.values())
-    for hints in kb.roles.values():
-        words |= set(hints)
-    for p in kb.persons:
-        words |= {p.name, *p.aliases}
-    for e in kb.explainers:
-        words |= {e.name, *e.aliases}
+    words = kb.known_names() | set(kb.target_aliases) | set(kb.target_aliases.values())
     return {squash(w) for w in words}
 
 

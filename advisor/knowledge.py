@@ -183,6 +183,18 @@ class Knowledge:
         value = self.labels.get(kind, ())
         return (value,) if isinstance(value, str) else tuple(value)
 
+    def known_names(self) -> set[str]:
+        """Every name the knowledge base is built around: paths, roles and their hint words, persons and
+        the words that describe them, explained roles and their aliases."""
+        words = {*self.paths, *self.roles}
+        for hints in self.roles.values():
+            words |= set(hints)
+        for p in self.persons:
+            words |= {p.name, *p.aliases}
+        for e in self.explainers:
+            words |= {e.name, *e.aliases}
+        return words
+
     def example_questions(self) -> list[tuple[str, str | None]]:
         return [item for items in self.examples.values() for item in items]
 

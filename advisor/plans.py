@@ -54,13 +54,7 @@ def short_label(heading: str) -> str:
 
 def ignore_words(kb: Knowledge) -> set[str]:
     """Words that name what a plan is already about; they say nothing about which of its pieces to pick."""
-    words = {*kb.paths, *kb.roles}
-    for hints in kb.roles.values():
-        words |= set(hints)
-    for p in kb.persons:
-        words |= {p.name, *p.aliases}
-    for e in kb.explainers:
-        words |= {e.name, *e.aliases}
+    words = kb.known_names()
     for kind in ("story", "detail", "explain", "compare", "third_person", "transition", "frame"):
         words |= set(kb.cues(kind))
     return {w.lower() for w in words} | {"中层", "转型", "岗位", "文章", "具体", "怎么", "现在", "后来"}
