@@ -31,6 +31,10 @@ KINDS = (
 )
 _PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
 _SELF = re.compile(r"我|本人|咱|自己")
+# "我在做用户运营" / "我是干活动运营的": the role named right after is the asker's own, not what is asked.
+_OWN_BEFORE = re.compile(
+    r"(?:我|本人)(?:现在|目前|一直)?(?:在|是)?(?:做|干|搞)(?:了)?(?:[\d一二三四五六七八九十几]+年)?$"
+)
 _SUBJECT_PRONOUN = re.compile(r"它|这个岗|这个职位|这个角色|这岗|这行|这活")
 _ORDINALS = "一二三123"
 
@@ -316,7 +320,19 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
         own = _transition_from(f, kb, None)
     base = Intent(role=role or own or state.role, stated_role=bool(role or own), risk=_risk(q, kb))
     pointed = state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None
-    return _Reading(f, base, topic, target, asks_subject, f.subjects[0] if f.subjects else pointed)
+    return _Reading(f, base, topic, target, asks_subject, _asked_subject(f, kb) or pointed)
+
+
+def _asked_subject(f: _Found, kb: Knowledge) -> str | None:
+    """The first explained role the question asks about: one the asker only says they do ("我在做用户运营，
+    …产品运营…") gives way to another one it names."""
+    asked = [s for s in f.subjects if not _stated_as_own(f.q, kb.explainer(s).aliases)]
+    return asked[0] if asked else (f.subjects[0] if f.subjects else None)
+
+
+def _stated_as_own(q: str, aliases) -> bool:
+    at = first_at(q, aliases)
+    return at > 0 and bool(_OWN_BEFORE.search(q[max(0, at - 10) : at]))
 
 
 def _about_someone(

@@ -106,6 +106,12 @@ def test_he_stays_with_the_person_when_an_everyday_word_occurs_in_another_story(
     assert "AI动作捕捉插件" in then.text and "王姐" not in then.text and "社区团购" not in then.text
 
 
+def test_the_role_the_asker_says_they_do_is_not_the_role_explained(adv):
+    answer = adv.ask("我在做用户运营，听说产品运营离产品经理最近，能拿它当跳板吗？")
+    assert answer.intent == "explain" and "产品运营" in answer.text and "功能使用率" in answer.text
+    assert "用户生命周期" not in answer.text  # 用户运营 is what the asker does, not what they ask about
+
+
 def test_a_new_topic_drops_the_old_person(adv):
     story, paths = converse(adv, "王姐后来做社区团购做成了吗？", "那做产品的有哪几条路？")
     assert story.state["person"] == "王姐"
