@@ -114,6 +114,16 @@ def test_follow_up_uses_history(server):
     assert "老张的县城慢镜头" in sources
 
 
+def test_sources_panel_says_what_the_conversation_remembers(server):
+    _, client = server
+    _, history, sources = ask(client, "我是做运营的，35岁了，感觉活都被AI干了，该往哪转？")
+    assert "对话记住了：我的岗位：运营" in sources
+    _, _, sources = ask(client, "那第二条路具体怎么做？", history=history)
+    assert "我的岗位：运营 · 正在聊：横向跨界" in sources
+    _, _, sources = ask(client, "今天天气怎么样？")  # a refusal remembers nothing new
+    assert "对话记住了" not in sources
+
+
 def test_feedback_is_stored(server, app_settings):
     _, client = server
     _, history, _ = ask(client, "老周现在在做什么？")

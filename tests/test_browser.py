@@ -96,6 +96,7 @@ def test_wangjie_answer_cites_sources_and_takes_feedback(page, app_url):
     expect(chat.get_by_text(re.compile(r"\[1\]")).first).to_be_visible()
     sources = page.locator("#sources-panel")
     expect(sources).to_contain_text("二、破茧——女高管王姐的变形记")
+    expect(page.locator("#convo-state")).to_contain_text("正在聊：王姐")  # what "她" will mean next
     mark = sources.locator("mark").first
     expect(mark).to_be_visible()
     quote = mark.inner_text().strip()

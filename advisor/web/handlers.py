@@ -30,6 +30,7 @@ from .views import (
     plain_history,
     render_sources,
     role_arg,
+    state_line,
     vote_of,
 )
 
@@ -59,8 +60,11 @@ def _stream_answer(
 
 
 def _sources(view, answer: Answer | None) -> str:
+    """The sources panel, under the line saying what the conversation has established."""
     try:
-        return render_sources(answer, view.snapshot.bodies) if answer is not None else SOURCES_NONE
+        return state_line(answer) + (
+            render_sources(answer, view.snapshot.bodies) if answer is not None else SOURCES_NONE
+        )
     except Exception:
         log.exception("rendering sources failed")
         return SOURCES_NONE

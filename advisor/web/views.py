@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from ..answer import Answer
+from ..conversation import State
 from ..knowledge import Knowledge
 from ..query import message_text
 
@@ -36,6 +37,8 @@ CSS = """
 #sources-panel, #plan-sources, #card-sources { max-height: 82vh; overflow-y: auto; }
 #plan-error p { color: #b91c1c; margin: 4px 0; }
 .src-head { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 8px; }
+.convo-state { font-size: 0.85em; padding: 6px 10px; margin-bottom: 8px; border-radius: 8px;
+  background: var(--background-fill-secondary); color: var(--body-text-color-subdued); }
 .src-empty { color: var(--body-text-color-subdued); font-size: 0.92em; padding: 8px 2px; }
 .src-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
   margin-bottom: 10px; background: var(--background-fill-primary); }
@@ -112,6 +115,13 @@ def _source_link(source: str | None) -> str:
         url = html.escape(source, quote=True)
         return f'原文：<a href="{url}" target="_blank" rel="noopener noreferrer">{html.escape(source)}</a>'
     return f"出处：{html.escape(source)}" if source else ""
+
+
+def state_line(answer: Answer | None) -> str:
+    """What the advisor remembers of the conversation after ``answer`` ("我的岗位：运营 · 正在聊：横向跨界"),
+    so a user sees what "第二条路" or "他" will mean in the next question; empty when nothing is known."""
+    said = State.from_dict(answer.state).describe() if answer is not None and answer.state else ""
+    return f'<div class="convo-state" id="convo-state">对话记住了：{html.escape(said)}</div>' if said else ""
 
 
 def render_sources(answer: Answer | None, bodies: dict[str, str]) -> str:
