@@ -242,6 +242,8 @@ def render(plan: Plan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str],
     lines = [*plan.notes]
     if plan.lead:
         lines.append(plan.lead)
+    if plan.table:  # point against point first; the lines around it follow
+        lines += [*_table(plan.table, bodies, numbering, spans), ""]
     group = None
     for i, (piece, span) in enumerate(chosen):
         quote = f"{_quote(bodies, piece, span)}[{numbering.number(span, spans[i:])}]"
@@ -256,8 +258,6 @@ def render(plan: Plan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str],
             lines[-1] += quote  # a story reads as a story: one paragraph, each sentence cited
         else:
             lines.append(quote if plan.style == "paragraph" else f"- {quote}")
-    if plan.table:
-        lines += ["", *_table(plan.table, bodies, numbering, spans)]
     return "\n".join(lines).strip(), numbering.passages()
 
 

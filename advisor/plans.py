@@ -55,7 +55,10 @@ def _elsewhere(ctx: Context, kind: str) -> list[Section]:
         return [i.section for r in ctx.kb.role_names if r != ctx.intent.role for i in ctx.kmap.paths(r)]
     if kind in ("explain", "compare"):
         others = [e.name for e in ctx.kb.explainers if e.name not in ctx.intent.subjects]
-        return [s for name in others for s in ctx.kmap.explainer_sections(name)]
+        found = [s for name in others for s in ctx.kmap.explainer_sections(name)]
+        own = {e.parent for e in map(ctx.kb.explainer, ctx.intent.subjects) if e is not None and e.parent}
+        roles = [r for r in ctx.kb.role_names if own and r not in own]  # 内容运营 vs 活动运营: no 产品 paths
+        return found + [i.section for r in roles for i in ctx.kmap.paths(r)]
     return []
 
 

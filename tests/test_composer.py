@@ -147,6 +147,13 @@ def test_comparison_of_two_operations_roles_is_a_table(adv):
     assert any(r.startswith("| 关键指标") and "ARPU" in r and "完播率" in r for r in rows)
 
 
+def test_a_comparison_leads_with_its_table_and_stays_with_the_roles_own_paths(adv):
+    a = adv.ask("内容运营和活动运营哪个更适合转私域？")
+    assert a.text.splitlines()[0].startswith("|")  # point against point first
+    assert "私域增长顾问" in a.text  # the path the question is about, from the 运营 part of the guide
+    assert "产品→" not in a.text and "市场→" not in a.text and "技术→" not in a.text
+
+
 def test_budget_is_a_setting(corpus_index, embedder):
     from advisor import Advisor
 
