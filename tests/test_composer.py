@@ -112,6 +112,12 @@ def test_the_role_the_asker_says_they_do_is_not_the_role_explained(adv):
     assert "用户生命周期" not in answer.text  # 用户运营 is what the asker does, not what they ask about
 
 
+def test_a_follow_up_on_what_she_tried_gets_the_whole_list_of_attempts(adv):
+    _, tried = converse(adv, "王姐是怎么翻身的？", "她之前试过哪些路？")
+    assert tried.state["person"] == "王姐"
+    assert all(x in tried.text for x in ("当COO", "知识付费", "微商大会"))
+
+
 def test_a_new_topic_drops_the_old_person(adv):
     story, paths = converse(adv, "王姐后来做社区团购做成了吗？", "那做产品的有哪几条路？")
     assert story.state["person"] == "王姐"
