@@ -116,6 +116,19 @@ def _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, 
     card_btn.click(bind(plan_handlers.open_card, adv), [meta], opened, **private)
 
 
+def _feedback_api(feedback: FeedbackStore, meta: gr.State) -> None:
+    """A hidden ``/feedback`` endpoint (index, vote) for scripts and the load benchmark: the same vote
+    the 👍/👎 buttons record."""
+    with gr.Row(visible=False):
+        fb_index = gr.Number(label="index", precision=0)
+        fb_vote = gr.Textbox(label="vote")
+        fb_status = gr.Textbox(label="status")
+        fb_button = gr.Button("feedback")
+    fb_button.click(
+        bind(handlers.feedback_api, feedback), [fb_index, fb_vote, meta], [fb_status], api_name="feedback"
+    )
+
+
 def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
     """The chat page over an ``Advisor``; votes go to ``feedback`` (default: the configured database,
     with spooled votes delivered in the background)."""
@@ -134,12 +147,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
             )
             plan = plan_tab(adv)
             cards = cards_tab(adv)
-        with gr.Row(visible=False):
-            fb_index = gr.Number(label="index", precision=0)
-            fb_vote = gr.Textbox(label="vote")
-            fb_status = gr.Textbox(label="status")
-            fb_button = gr.Button("feedback")
-
+        _feedback_api(feedback, meta)
         outputs = [chatbot, sources, meta, box]
         # Every event that answers shares one pool of ``settings.concurrency`` workers.
         answering = {
@@ -174,9 +182,6 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         chatbot.clear(handlers.new_chat, None, outputs, queue=False, **private).then(**forget, **private)
         chatbot.like(bind(handlers.on_like, feedback), [meta], None, **private)
         chatbot.select(handlers.on_select, [meta], [sources], queue=False, **private)
-        fb_button.click(
-            bind(handlers.feedback_api, feedback), [fb_index, fb_vote, meta], [fb_status], api_name="feedback"
-        )
         _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, answering)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=max(64, 8 * settings.concurrency))
     return demo
