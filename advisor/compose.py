@@ -23,6 +23,8 @@ from .structure import CLAUSE_END, Span, clip
 
 ELLIPSIS = "…"
 _EXCEPT = re.compile(r"除了[^，,。？?还以之]{1,12}(?:以外|之外)?")
+# "38岁" / "做了10年" / "存款够3个月": the asker's own facts, not what the answer should be about.
+_OWN_FACTS = re.compile(r"\d+(?:\.\d+)?\s*(?:多)?(?:岁|年|个月|个多月)")
 FOCUS_BOOST = 2.5  # how much what the question specifically asks counts next to a piece's importance
 BROAD_BOOST = 0.6
 FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
@@ -76,6 +78,7 @@ class Relevance:
     ) -> None:
         self.terms: list[tuple[set[str], float]] = []
         q = _EXCEPT.sub("", question.lower())  # "除了钱还得备点啥": 钱 is what is not asked
+        q = _OWN_FACTS.sub(" ", q)
         for token in dict.fromkeys(tokenize(q, search=False)):
             if token in ignore or (len(token) < 2 and not token.isdigit()):
                 continue
@@ -109,7 +112,16 @@ def select(plan: Plan, bodies: dict[str, str], rel: Relevance, budget: int) -> l
         not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
     )
     boost = FOCUS_BOOST if focused else BROAD_BOOST
-    ranked = sorted(scored, key=lambda pr: (-(pr[0].base + boost * pr[1]), pr[0].order))
+    # What the plan must say (base ≥ 1: a role's three paths, a path's key sentence) comes before any
+    # search extra, however many of the question's words an extra shares ("项目被砍" is the asker's news).
+    ranked = sorted(
+        scored,
+        key=lambda pr: (
+            pr[0].only_if_relevant or pr[0].base < 1.0,
+            -(pr[0].base + boost * pr[1]),
+            pr[0].order,
+        ),
+    )
     used = _length(plan.lead) + sum(_length(n) for n in plan.notes)
     groups: dict[str, int] = {}
     chosen: list[tuple[Piece, Span]] = []

@@ -188,4 +188,22 @@ def story_plan(ctx: Context) -> Plan:
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
         plan.pieces.append(Piece(s, group, base, 150, order=k, block=b))
+    return _clauses_together(plan, ctx)
+
+
+def _clauses_together(plan: Plan, ctx: Context) -> Plan:
+    """Clauses of one sentence joined by "；" (试过…当COO；…知识付费；…微商大会) weigh as one, so a later
+    clause is never shown without the one that opens the sentence."""
+    pieces, runs = plan.pieces, []
+    for i, piece in enumerate(pieces):
+        prev = pieces[i - 1] if i else None
+        joined = prev and prev.block == piece.block and ctx.text(prev.span).rstrip().endswith(("；", ";"))
+        if joined:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        top = max(pieces[i].base for i in run)
+        for i in run:
+            pieces[i] = replace(pieces[i], base=top)
     return plan

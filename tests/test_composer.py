@@ -118,6 +118,21 @@ def test_a_follow_up_on_what_she_tried_gets_the_whole_list_of_attempts(adv):
     assert all(x in tried.text for x in ("当COO", "知识付费", "微商大会"))
 
 
+def test_the_askers_own_news_does_not_crowd_out_the_three_paths(adv):
+    # "项目" and "10年" are the asker's situation; the answer is still the role's three paths.
+    a = adv.ask("我是做运营的，38岁，在大厂做了10年，最近项目被砍，该怎么办？")
+    assert a.intent == "paths"
+    for path in ("纵向深耕", "横向跨界", "斜向突破"):
+        assert path in a.text
+    assert a.text.count("关键是") == 3
+
+
+def test_a_story_never_shows_a_later_clause_without_the_one_opening_its_sentence(adv):
+    a = adv.ask("王姐被裁后做了什么？")
+    if "尝试知识付费" in a.text or "微商大会" in a.text:
+        assert "试过所有体面的退路" in a.text
+
+
 def test_a_new_topic_drops_the_old_person(adv):
     story, paths = converse(adv, "王姐后来做社区团购做成了吗？", "那做产品的有哪几条路？")
     assert story.state["person"] == "王姐"
