@@ -160,9 +160,11 @@ def check_unit(unit: str, checkable: bool, passages: list[Passage]) -> tuple[str
 def cited_support(claim: str, cited: list[int], passages: list[Passage]) -> list[int]:
     """The cited passages, if together they support ``claim``, less any that adds nearly nothing to it
     (a spurious extra number); empty when the citations do not bear the claim out."""
+    if not cited:
+        return []
     chosen = [passages[i - 1] for i in cited]
     together = support(claim, "\n".join(p.text for p in chosen), "\n".join(p.heading_path for p in chosen))
-    if not cited or together < SUPPORT_THRESHOLD:
+    if together < SUPPORT_THRESHOLD:
         return []
     return [
         i

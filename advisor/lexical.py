@@ -30,9 +30,8 @@ def _tokenizer() -> jieba.Tokenizer:
     return tok
 
 
-EVERYDAY_IDF = (
-    6.5  # below this IDF (jieba's general Chinese) a word is everyday: 东西 4.8, 需求 5.2, 县城 7.0
-)
+# Below this IDF (jieba's general Chinese table) a word is everyday: 东西 4.8, 需求 5.2; 县城 7.0 is not.
+EVERYDAY_IDF = 6.5
 
 
 @lru_cache(maxsize=1)
