@@ -28,15 +28,24 @@ class Chunk:
     end: int
     roles: tuple[str, ...]
     source: str | None = None
+    new_from: int | None = None  # where the sentences not carried over from the previous chunk begin
 
     @property
     def section_path(self) -> str:
         return SECTION_SEP.join((self.title, *self.section))
 
     @property
-    def embed_text(self) -> str:
-        """Text for embedding and BM25: the heading path gives short passages their context."""
+    def index_text(self) -> str:
+        """Text for BM25: the heading path (context for short passages) and the whole passage."""
         return f"{self.section_path}\n{self.text}"
+
+    @property
+    def embed_text(self) -> str:
+        """Text for the dense vector: the heading path and only the sentences this chunk adds. Each
+        sentence is embedded once (embedding is nearly all of an ingest); the overlap carried from
+        the previous chunk still counts for BM25 and is shown to the reader."""
+        own = self.text if self.new_from is None else self.text[self.new_from - self.start :].lstrip()
+        return f"{self.section_path}\n{own}"
 
 
 @dataclass(frozen=True)
@@ -132,9 +141,10 @@ def _pack(spans: list[tuple[int, int]], size: int, overlap: int) -> list[list[tu
     return groups
 
 
-def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
-    """Stable across re-ingests of unchanged text: derived from the content, not from run order."""
-    digest = hashlib.sha1(f"{start}:{end}:{text}".encode()).hexdigest()[:10]
+def chunk_id(doc_id: str, start: int, end: int, text: str, new_from: int) -> str:
+    """Stable across re-ingests of unchanged text: derived from the content (and the part of it that
+    is embedded, so a vector is reused only for the same embedded text), not from run order."""
+    digest = hashlib.sha1(f"{start}:{new_from}:{end}:{text}".encode()).hexdigest()[:10]
     return f"{doc_id}#{digest}"
 
 
@@ -150,12 +160,15 @@ def chunk_document(
     for section in split_sections(doc.body):
         spans = cap_spans(doc.body, split_sentences(doc.body, section.start, section.end), max_len)
         tags = chunk_roles(doc, section.path, roles)
+        previous_end = section.start
         for group in _pack(spans, size, overlap):
             start, end = group[0][0], group[-1][1]
             text = doc.body[start:end]
+            new_from = max(start, previous_end)
+            previous_end = end
             chunks.append(
                 Chunk(
-                    chunk_id=chunk_id(doc.doc_id, start, end, text),
+                    chunk_id=chunk_id(doc.doc_id, start, end, text, new_from),
                     doc_id=doc.doc_id,
                     title=doc.title,
                     section=section.path,
@@ -164,6 +177,7 @@ def chunk_document(
                     end=end,
                     roles=tags,
                     source=doc.source,
+                    new_from=new_from,
                 )
             )
     return chunks

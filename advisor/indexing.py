@@ -174,8 +174,8 @@ def embed_into(
             raise RuntimeError(msg)
         part = todo[done : done + len(batch)]
         vectors = embedder.embed_documents(batch)
-        for (order, c), text, vec in zip(part, batch, vectors, strict=True):
-            writer.add(c.chunk_id, vec, chunk_metadata(c, tokenize(text), order))
+        for (order, c), vec in zip(part, vectors, strict=True):
+            writer.add(c.chunk_id, vec, chunk_metadata(c, tokenize(c.index_text), order))
         done += len(batch)
         if progress:
             progress(done, len(todo))

@@ -98,6 +98,25 @@ def ingest_baseline(folder: Path, data_dir: Path, emb: CachingEmbeddings) -> tup
     }
 
 
+def ingest_again(folder: Path, work: Path, embedder, first: tuple[float, float], scale: int) -> dict:
+    """A second run of each pipeline in reverse order (ours, baseline, then baseline, ours). Single
+    runs on a shared 2-core machine drift by 10-20 %; the ABBA order cancels a steady drift, and the
+    ratio of the summed times is the ingest figure."""
+    _, again_base = ingest_baseline(folder, work / "base-again", CachingEmbeddings(embedder, {}, reuse=False))
+    again_ours = ingest_ours(folder, work / "ours-again", CachingEmbeddings(embedder, {}, reuse=False))
+    for name in ("base-again", "ours-again"):
+        shutil.rmtree(work / name, ignore_errors=True)
+    ours = [round(first[0], 2), round(again_ours["seconds"], 2)]
+    base = [round(first[1], 2), round(again_base["seconds"], 2)]
+    return {
+        "scale": scale,
+        "order": "ours, baseline, baseline, ours",
+        "ours_seconds": ours,
+        "baseline_seconds": base,
+        "ratio": round(sum(ours) / sum(base), 3),
+    }
+
+
 def finish_ingest_row(row: dict, emb: CachingEmbeddings, rate: float | None) -> dict:
     """Add what was embedded vs reused, and (when vectors were reused) the extrapolated full time."""
     row["embedded"] = emb.embedded
@@ -480,6 +499,18 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
         systems[c.scale] = (
             Advisor.load(isolated_settings(work / f"ours-x{c.scale}"), embedder=embedder),
             rag,
+        )
+
+    full = [r for r in results["ingest"]["ours"] if r["measured"]]
+    if full:
+        o = full[-1]
+        b = next(r for r in results["ingest"]["baseline"] if r["scale"] == o["scale"])
+        folder = next(c.folder for c in corpora if c.scale == o["scale"])
+        say(f"ingest ×{o['scale']} again, baseline then ours (ABBA order with the runs above)")
+        again = ingest_again(folder, work, embedder, (o["seconds"], b["seconds"]), o["scale"])
+        results["ingest"]["again"] = again
+        say(
+            f"  ours {again['ours_seconds']} s, baseline {again['baseline_seconds']} s: ratio {again['ratio']}"
         )
 
     sizes = list(systems)

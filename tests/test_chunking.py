@@ -75,3 +75,20 @@ def test_overlap_and_size_on_a_long_section():
     for a, b in itertools.pairwise(chunks):
         assert b.start < a.end, "consecutive chunks should overlap by a sentence"
         assert len(a.text) <= 200
+
+
+def test_each_sentence_is_embedded_once_and_the_overlap_still_counts_for_bm25():
+    """Embedding is nearly all of an ingest: a sentence carried into the next chunk is not embedded
+    again, but that chunk still matches it by keyword and shows it to the reader."""
+    body = "## 一、长段\n" + "".join(f"第{i}句话讲一件具体的事情，内容不短。" for i in range(60))
+    doc = parse_document(body, Path("long.md"))
+    chunks = chunk_document(doc, size=200, overlap=40)
+    embedded = "".join(c.embed_text.split("\n", 1)[1] for c in chunks)
+    for i in range(60):
+        assert embedded.count(f"第{i}句话") == 1, i
+    for a, b in itertools.pairwise(chunks):
+        carried = doc.body[b.start : a.end]
+        assert carried in b.text and carried in b.index_text
+        assert carried not in b.embed_text
+        assert b.embed_text.startswith(b.section_path + "\n")
+    assert chunks[0].embed_text == chunks[0].index_text
