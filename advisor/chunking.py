@@ -149,10 +149,16 @@ def chunk_id(doc_id: str, start: int, end: int, text: str, new_from: int) -> str
 
 
 def chunk_document(
-    doc: Document, size: int = 320, overlap: int = 80, max_len: int = 600, roles: tuple[str, ...] = ()
+    doc: Document,
+    size: int = 320,
+    overlap: int = 80,
+    max_len: int = 600,
+    roles: tuple[str, ...] = (),
+    embed_overlap: bool = False,
 ) -> list[Chunk]:
     """Split by heading first, then pack whole sentences; a sentence is only cut when it alone
-    exceeds ``max_len`` (the embedder would truncate it anyway)."""
+    exceeds ``max_len`` (the embedder would truncate it anyway). Unless ``embed_overlap``, a chunk's
+    embedded text leaves out the sentences carried over from the previous chunk."""
     if size <= 0 or overlap < 0 or overlap >= size or max_len < size:
         msg = f"chunk size/overlap 无效：size={size}, overlap={overlap}"
         raise ConfigError(msg)
@@ -164,7 +170,7 @@ def chunk_document(
         for group in _pack(spans, size, overlap):
             start, end = group[0][0], group[-1][1]
             text = doc.body[start:end]
-            new_from = max(start, previous_end)
+            new_from = start if embed_overlap else max(start, previous_end)
             previous_end = end
             chunks.append(
                 Chunk(

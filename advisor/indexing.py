@@ -62,6 +62,16 @@ def data_hash(*parts: dict) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def chunking(settings: Settings) -> dict:
+    """The settings that shape passages and what gets embedded: changing one re-indexes."""
+    return {
+        "size": settings.chunk_size,
+        "overlap": settings.chunk_overlap,
+        "max": settings.chunk_max,
+        "embed_overlap": settings.embed_overlap,
+    }
+
+
 def compare(docs: list[Document], old: Manifest | None, data: str, report: IngestReport) -> None:
     """Sort documents into added / updated / unchanged / removed against the live generation."""
     old_docs = old.docs if old else {}
@@ -150,7 +160,14 @@ def chunk_all(docs: list[Document], settings: Settings, roles: tuple[str, ...]) 
     out: list[Chunk] = []
     for doc in docs:
         out.extend(
-            chunk_document(doc, settings.chunk_size, settings.chunk_overlap, settings.chunk_max, roles)
+            chunk_document(
+                doc,
+                settings.chunk_size,
+                settings.chunk_overlap,
+                settings.chunk_max,
+                roles,
+                settings.embed_overlap,
+            )
         )
     return out
 
@@ -258,7 +275,7 @@ def ingest(
     old = Manifest.read(client, settings)
     if old is not None and old.embedder != name:
         old = None  # vectors from another model cannot be reused
-    data = data_hash(knowledge_raw, scope_raw)
+    data = data_hash(knowledge_raw, scope_raw, chunking(settings))
     compare(docs, old, data, report)
     if not report.changed:
         report.chunks, report.generation = old.chunk_count, old.generation

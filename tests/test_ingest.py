@@ -97,6 +97,26 @@ def test_unchanged_documents_reuse_their_vectors(settings, embedder, tmp_path, m
     assert [list(v) for v in after] == [list(v) for v in before]
 
 
+def test_changing_how_passages_are_cut_or_embedded_reindexes(settings, embedder, tmp_path):
+    """A chunking setting changed between ingests takes effect at the next one, and only vectors of
+    passages whose embedded text is the same are kept."""
+    src = tmp_path / "src"
+    body = "".join(f"第{i}条经验讲私域社群怎么沉淀老用户，内容不短。" for i in range(30))
+    write(src / "a.md", f"---\nid: doc-a\ntitle: 私域笔记\nroles: [运营]\n---\n## 一、私域\n{body}\n")
+    first = ingest(settings, embedder, [src])
+    assert first.chunks >= 3
+    overlap = settings.model_copy(update={"embed_overlap": True})
+    second = ingest(overlap, embedder, [src])
+    assert second.changed and second.chunks == first.chunks
+    assert second.reused_chunks == 1  # the section's first passage carries nothing over: same text
+    assert second.embedded_chunks == first.chunks - 1
+    assert not ingest(overlap, embedder, [src]).changed
+    smaller = overlap.model_copy(update={"chunk_size": 160, "chunk_overlap": 40})
+    third = ingest(smaller, embedder, [src])
+    assert third.changed and third.chunks > first.chunks
+    assert all(len(c.text) <= 160 for c in load_snapshot(smaller).chunks)
+
+
 def test_bad_files_are_skipped_with_clear_messages(settings, embedder, tmp_path):
     src = tmp_path / "src"
     write(src / "good.md", DOC_A)
