@@ -63,11 +63,12 @@ def data_hash(*parts: dict) -> str:
 
 
 def chunking(settings: Settings) -> dict:
-    """The settings that shape passages and what gets embedded: changing one re-indexes."""
+    """The settings that shape passages and what gets embedded, as ``chunk_document``'s keyword
+    arguments: the same dict chunks and goes into the data hash, so changing one re-indexes."""
     return {
         "size": settings.chunk_size,
         "overlap": settings.chunk_overlap,
-        "max": settings.chunk_max,
+        "max_len": settings.chunk_max,
         "embed_overlap": settings.embed_overlap,
     }
 
@@ -157,19 +158,8 @@ def previous_records(client, old: Manifest | None, ids: list[str], batch: int) -
 
 
 def chunk_all(docs: list[Document], settings: Settings, roles: tuple[str, ...]) -> list[Chunk]:
-    out: list[Chunk] = []
-    for doc in docs:
-        out.extend(
-            chunk_document(
-                doc,
-                settings.chunk_size,
-                settings.chunk_overlap,
-                settings.chunk_max,
-                roles,
-                settings.embed_overlap,
-            )
-        )
-    return out
+    params = chunking(settings)
+    return [c for doc in docs for c in chunk_document(doc, roles=roles, **params)]
 
 
 def embed_into(
