@@ -24,7 +24,7 @@ from .llm import describe_error, stream_with_retries
 from .markup import FALLBACK_NOTICE, INJECTION_NOTE, NOT_COVERED_LINE
 from .plans import Context, ignore_words, plan_for
 from .prompts import build_messages, prompt_passages
-from .query import normalize_history, strip_injection
+from .query import chat_messages, last_exchanges, strip_injection
 from .retrieval import Passage
 from .scope import ScopeDecision
 from .views import Views
@@ -32,6 +32,7 @@ from .views import Views
 log = logging.getLogger(__name__)
 
 ASIDE_TAIL = "下面只说文章里讲到的部分："
+REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt from
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
 REFUSAL_INTRO = (
     "我是「转型顾问」，只根据知识库里的文章回答互联网从业者（技术、产品、运营、市场）的职业转型问题，例如："
@@ -126,9 +127,12 @@ class Answerer:
     def read(self, question: str, history: list | None, role: str | None, state: dict | None) -> Turn:
         views = self.index.views
         kb, kmap = views.knowledge, views.kmap
-        hist = normalize_history(history, self.settings.history_turns)
+        msgs = chat_messages(history)
+        hist = last_exchanges(msgs, self.settings.history_turns)  # what a model reads as context
         cleaned, injected = strip_injection(question)
-        users = [m["content"] for m in hist if m["role"] == "user"]
+        # The state comes from the whole conversation, not the context window: a role said in the
+        # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
+        users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else replay(users, kb, kmap, role)
         intent = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
         names = [n for n in intent.names() if n.lower() not in cleaned.lower()]

@@ -44,6 +44,15 @@ def message_text(content: Any) -> str:
 
 def normalize_history(history: list | None, turns: int) -> list[dict]:
     """Accept ``[{"role","content"}]`` or ``[(user, assistant)]`` and keep the last ``turns`` exchanges."""
+    return last_exchanges(chat_messages(history), turns)
+
+
+def last_exchanges(msgs: list[dict], turns: int) -> list[dict]:
+    return msgs[-2 * turns :] if turns > 0 else []
+
+
+def chat_messages(history: list | None) -> list[dict]:
+    """The conversation's non-empty messages as ``{"role","content"}``, in order, from either format."""
     msgs: list[dict] = []
     for item in history or []:
         if isinstance(item, dict) and item.get("role") in ("user", "assistant"):
@@ -54,7 +63,7 @@ def normalize_history(history: list | None, turns: int) -> list[dict]:
             for role, content in zip(("user", "assistant"), item, strict=True):
                 if isinstance(content, str) and content.strip():
                     msgs.append({"role": role, "content": content})
-    return msgs[-2 * turns :] if turns > 0 else []
+    return msgs
 
 
 def infer_role(question: str, kb: Knowledge, history: list[dict] | None = None) -> str | None:

@@ -118,6 +118,12 @@ def test_follow_ups_resolve_through_the_conversation_state(adv):
     second = adv.ask("那第二条路具体怎么做？", history=path_history)
     assert second.state["role"] == "运营" and second.state["path"] == "横向跨界"
     assert all("横向跨界" in c.section and "运营" in c.section for c in second.citations)
+    # What the asker said about themselves outlives the context window (history_turns exchanges).
+    talk = [("我是做产品的，今年39岁，在一家大厂做产品经理。", "…"), ("我接下来该怎么办？", "…")]
+    talk += [("那第二条路具体怎么做？", "…"), ("王姐被裁后做了什么？", "…")]
+    later = adv.ask("她后来呢？", history=talk)  # (user, assistant) pairs, as older Gradio sent them
+    assert later.state["role"] == "产品" and later.state["person"] == "王姐"
+    assert len(talk) > adv.settings.history_turns
     # The same state can be handed in instead of the history.
     again = adv.ask("那第二条路具体怎么做？", state={"role": "运营", "topic": "paths"})
     assert [c.chunk_id for c in again.citations] == [c.chunk_id for c in second.citations]
