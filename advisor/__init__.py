@@ -4,11 +4,11 @@ Importing the package changes nothing in the environment; entry points call
 ``advisor.config.quiet_network()`` before they load chromadb or gradio.
 """
 
-from .answer import Answer
-from .config import Settings
-from .core import Advisor
-from .errors import AdvisorError
-from .retrieval import Passage
+from advisor.answering.answer import Answer
+from advisor.config import Settings
+from advisor.errors import AdvisorError
+from advisor.index.search import Passage
+from advisor.service import Advisor
 
 __all__ = ["Advisor", "AdvisorError", "Answer", "Passage", "Settings"]
 __version__ = "0.2.0"

@@ -9,9 +9,9 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import Settings, quiet_network
-from .console import console_progress, say
-from .errors import AdvisorError, FeedbackError, InputError
+from advisor.config import Settings, quiet_network
+from advisor.console import console_progress, say
+from advisor.errors import AdvisorError, FeedbackError, InputError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -24,9 +24,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .embeddings import make_embedder
-    from .indexing import ingest
-    from .store import where
+    from advisor.index.chroma import where
+    from advisor.index.embeddings import make_embedder
+    from advisor.index.ingest import ingest
 
     settings = _settings(args)
     paths = [] if args.no_corpus else [settings.corpus_path]
@@ -57,7 +57,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .core import Advisor
+    from advisor.service import Advisor
 
     adv = Advisor.load(_settings(args))
     passages = adv.search(args.query, k=args.k, role=args.role, mode=args.mode)
@@ -83,7 +83,7 @@ def print_sources(answer) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .core import Advisor
+    from advisor.service import Advisor
 
     adv = Advisor.load(_settings(args))
     plan = _plan_file(args.plan)
@@ -120,8 +120,8 @@ def _plan_file(path: Path | None) -> dict | None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from .core import Advisor
-    from .timeline import svg_data_uri, timeline_svg
+    from advisor.planning.timeline import svg_data_uri, timeline_svg
+    from advisor.service import Advisor
 
     adv = Advisor.load(_settings(args))
     inputs = {
@@ -150,7 +150,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from .core import Advisor
+    from advisor.service import Advisor
 
     adv = Advisor.load(_settings(args))
     if args.list or not args.name:
@@ -166,15 +166,15 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .web import build_demo, load_advisor, main
+    from advisor.web import build_demo, load_advisor, main
 
     adv = load_advisor(_settings(args))
     return main(build_demo(adv), adv)
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from .drafts import draft_cases, parse_since, stats_table
-    from .feedback import DB_ERRORS, FeedbackStore, brief
+    from advisor.feedback.drafts import draft_cases, parse_since, stats_table
+    from advisor.feedback.store import DB_ERRORS, FeedbackStore, brief
 
     since = parse_since(args.since)
     store = FeedbackStore.from_settings(_settings(args))

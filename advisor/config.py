@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     local_context_tokens: int = 2048
     local_max_tokens: int = 256
     local_prompt_tokens: int = 900
-    local_threads: int = 0  # 0: half the cores (see advisor/local_llm.py)
+    local_threads: int = 0  # 0: half the cores (see advisor/llm/llamacpp.py)
     model_dir: Path | None = None
     refusal_threshold: float = 0.008
     max_question_chars: int = 2000

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from advisor.feedback import FeedbackStore
+from advisor.feedback.store import FeedbackStore
 from testkit.app_process import APP, AppProcess
 from testkit.settings import isolated_settings
 from testkit.stats import summary_ms

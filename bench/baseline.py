@@ -22,7 +22,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.embeddings import Embeddings
 
 from advisor.config import quiet_network
-from advisor.corpus import load_documents
+from advisor.kb.documents import load_documents
 
 
 class RecursiveCharacterSplitter:

@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from advisor.knowledge import packaged_knowledge
+from advisor.kb.facts import packaged_knowledge
 from testkit.app_process import AppProcess
 from testkit.chat import REQUEST_TIMEOUT_S, timed_ask
 from testkit.stats import percentile

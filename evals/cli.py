@@ -84,7 +84,7 @@ def evaluators_for(args):
             file=sys.stderr,
         )
         return DEFAULT_EVALUATORS
-    from advisor.llm import make_chat_model
+    from advisor.llm.backends import make_chat_model
 
     from .judge import judge_evaluator
 

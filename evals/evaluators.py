@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.markup import NOT_COVERED, answer_body
+from advisor.grounding.format import NOT_COVERED, answer_body
 
 from .golden import Case
 from .metrics import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from advisor.markup import answer_body
+from advisor.grounding.format import answer_body
 
 from .evaluators import Context, Evaluator, Scored
 from .gates import SMOKE_GATES, Gate

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from advisor.markup import answer_body, strip_markers
+from advisor.grounding.format import answer_body, strip_markers
 
 from .golden import Gold
 from .support import claims, norm, support_scores, trigrams

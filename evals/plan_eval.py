@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from advisor.markup import NOT_COVERED
+from advisor.grounding.format import NOT_COVERED
 
 from .evaluators import Context, Scored, citation_validity
 from .gates import Gate, check_gates
@@ -119,7 +119,7 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _person_names() -> tuple[str, ...]:
-    from advisor.knowledge import packaged_knowledge
+    from advisor.kb.facts import packaged_knowledge
 
     return packaged_knowledge().person_names
 

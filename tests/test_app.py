@@ -15,13 +15,13 @@ from gradio_client import Client
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from advisor import Advisor
-from advisor.answer import Answer
-from advisor.citations import Citation
-from advisor.feedback import FeedbackStore
-from advisor.query import message_text
+from advisor.answering.answer import Answer
+from advisor.answering.messages import message_text
+from advisor.feedback.store import FeedbackStore
+from advisor.grounding.citations import Citation
 from advisor.web import build_demo, launch
-from advisor.web.handlers import record_vote, vote_from_meta
-from advisor.web.views import (
+from advisor.web.chat import record_vote, vote_from_meta
+from advisor.web.render import (
     EXTRACTIVE_STATUS,
     SOURCES_NONE,
     display_text,
@@ -268,7 +268,7 @@ def test_sources_are_escaped_and_quote_highlighted():
 
 
 def test_small_helpers():
-    from advisor.knowledge import packaged_knowledge
+    from advisor.kb.facts import packaged_knowledge
 
     kb = packaged_knowledge()
     assert role_arg("全部", kb) is None and role_arg("运营", kb) == "运营" and role_arg("CEO", kb) is None

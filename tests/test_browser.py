@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 from advisor import Advisor
-from advisor.feedback import FeedbackStore
+from advisor.feedback.store import FeedbackStore
 from advisor.web import build_demo, launch
 from testkit.net import free_port
 from testkit.settings import with_feedback_db

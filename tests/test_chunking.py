@@ -5,9 +5,10 @@ from pathlib import Path
 
 from conftest import CORPUS
 
-from advisor.chunking import chunk_document, split_sentences
-from advisor.corpus import load_documents, parse_document
-from advisor.knowledge import packaged_knowledge
+from advisor.index.chunking import chunk_document
+from advisor.kb.documents import load_documents, parse_document
+from advisor.kb.facts import packaged_knowledge
+from advisor.text.markdown import split_sentences
 
 ROLES = packaged_knowledge().role_names
 

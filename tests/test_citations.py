@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from advisor.citations import split_units, verify
-from advisor.markup import UNSUPPORTED_MARK
-from advisor.retrieval import Passage
+from advisor.grounding.citations import split_units, verify
+from advisor.grounding.format import UNSUPPORTED_MARK
+from advisor.index.search import Passage
 
 BODY = (
     "老张在鹅厂做了十二年客户端开发，被裁后回到湖北襄阳老家。"
@@ -126,7 +126,7 @@ def test_units_end_at_sentence_ends_and_at_markers_mid_sentence(text, units):
 def test_the_small_models_worked_examples_pass_the_check_they_teach():
     """The compact prompt's examples are what the model imitates: every sentence in them must keep its
     citations under the check, or the model is taught to write answers that get flagged."""
-    from advisor.prompts import COMPACT_EXAMPLES
+    from advisor.llm.prompts import COMPACT_EXAMPLES
 
     for asked, answered in COMPACT_EXAMPLES:
         sources = [line.split("] ", 1)[1] for line in asked.splitlines() if line.startswith("[")]

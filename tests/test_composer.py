@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from advisor.markup import answer_body, is_label_line, strip_markers
-from advisor.structure import clip, outline
+from advisor.grounding.format import answer_body, is_label_line, strip_markers
+from advisor.text.structure import clip, outline
 
 Turns = list[tuple[str, str]]
 

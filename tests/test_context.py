@@ -3,8 +3,8 @@ nearest the question, every one still an exact span of its document."""
 
 from __future__ import annotations
 
-from advisor.context import compact_passages, focus, without_overlaps
-from advisor.retrieval import Passage
+from advisor.index.search import Passage
+from advisor.llm.compact import compact_passages, focus, without_overlaps
 
 BODY = (
     "王姐在阿里做了七年区域运营总监。去年双十一前她被通知毕业。"

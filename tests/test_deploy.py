@@ -16,7 +16,7 @@ import pytest
 from conftest import run_cli, write
 from gradio_client import Client
 
-from advisor.feedback import FeedbackStore
+from advisor.feedback.store import FeedbackStore
 from testkit.app_process import AppProcess
 from testkit.chat import ask
 from testkit.chroma_server import ChromaServer

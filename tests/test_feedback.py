@@ -12,14 +12,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import ROOT, run_cli
 
-from advisor.drafts import draft_cases, gold_quotes
 from advisor.errors import ConfigError, FeedbackError
-from advisor.feedback import FeedbackStore, Vote, database_url
+from advisor.feedback.drafts import draft_cases, gold_quotes
+from advisor.feedback.store import FeedbackStore, Vote, database_url
 from evals.golden import load_cases, resolve_spans
 
 WRITER = """
 import sys
-from advisor.feedback import FeedbackStore, Vote
+from advisor.feedback.store import FeedbackStore, Vote
 store = FeedbackStore(sys.argv[1], sys.argv[2], replica=sys.argv[3])
 for i in range(int(sys.argv[4])):
     store.record(Vote(vote="up" if i % 2 else "down", question=f"问题{i}", answer="回答", role="运营",

@@ -11,9 +11,9 @@ from conftest import write
 
 from advisor import Advisor
 from advisor.errors import IndexMissingError
-from advisor.indexing import claim_generation, ingest
-from advisor.snapshot import load_generation
-from advisor.store import Manifest, chunks_name, make_client
+from advisor.index.chroma import Manifest, chunks_name, make_client
+from advisor.index.ingest import claim_generation, ingest
+from advisor.index.snapshot import load_generation
 
 DOC_A = "---\nid: doc-a\ntitle: 私域笔记\nroles: [运营]\n---\n## 一、私域\n私域流量要靠社群沉淀。获客成本越来越高。\n"
 DOC_A2 = DOC_A.replace("获客成本越来越高", "获客成本一年涨了三成")

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from advisor.answer import Answer
+from advisor.answering.answer import Answer
 from evals.cli import main
 from evals.evaluators import DEFAULT_EVALUATORS, Context
 from evals.generative import GENERATIVE_EVALUATORS, chinese, model_answered, refusal_without_model

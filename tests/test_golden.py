@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from advisor.config import packaged_corpus
-from advisor.corpus import load_documents
-from advisor.knowledge import packaged_knowledge
+from advisor.kb.documents import load_documents
+from advisor.kb.facts import packaged_knowledge
 from evals.golden import GOLDEN, load_cases, resolve_spans
 from evals.metrics import normalize
 

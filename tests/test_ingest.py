@@ -8,9 +8,9 @@ from conftest import ROOT, run_cli, write
 
 from advisor import Advisor
 from advisor.errors import IndexMismatchError
-from advisor.indexing import ingest
-from advisor.snapshot import load_snapshot
-from advisor.store import Manifest, chunks_name, collection_names, docs_name, make_client, meta_name
+from advisor.index.chroma import Manifest, chunks_name, collection_names, docs_name, make_client, meta_name
+from advisor.index.ingest import ingest
+from advisor.index.snapshot import load_snapshot
 from testkit.chroma_server import ChromaServer
 from testkit.net import free_port
 from testkit.settings import isolated_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def test_every_person_is_in_the_articles_and_every_story_heading_resolves(adv):
-    kmap = adv.views.kmap
+    kmap = adv.derived.kmap
     for person in kmap.kb.persons:
         assert person.name in kmap.bodies[person.doc], person.name
         if person.heading:
@@ -14,7 +14,7 @@ def test_every_person_is_in_the_articles_and_every_story_heading_resolves(adv):
 
 
 def test_every_role_has_the_guides_three_paths_with_their_fit_sentence_and_steps_or_directions(adv):
-    kmap = adv.views.kmap
+    kmap = adv.derived.kmap
     for role in kmap.kb.role_names:
         paths = kmap.paths(role)
         assert [p.name for p in paths] == list(kmap.kb.paths), role
@@ -22,7 +22,7 @@ def test_every_role_has_the_guides_three_paths_with_their_fit_sentence_and_steps
 
 
 def test_every_explained_role_and_topic_points_to_a_section(adv):
-    kmap = adv.views.kmap
+    kmap = adv.derived.kmap
     for explainer in kmap.kb.explainers:
         assert kmap.explainer_sections(explainer.name), explainer.name
     for topic, ref in kmap.kb.explainer_topics.items():

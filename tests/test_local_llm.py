@@ -19,14 +19,14 @@ import pytest
 from conftest import ROOT, run_cli
 
 from advisor import Advisor
-from advisor.answer import Answer
-from advisor.citations import SUPPORT_THRESHOLD, answer_units, support
+from advisor.answering.answer import Answer
 from advisor.errors import ConfigError, ModelMissingError
-from advisor.llm import make_chat_model
-from advisor.local_llm import LlamaCppChatModel
-from advisor.local_model import ModelSpec, assemble, file_sha256, resolve_model
-from advisor.markup import answer_body
-from advisor.web.views import status_text
+from advisor.grounding.citations import SUPPORT_THRESHOLD, answer_units, support
+from advisor.grounding.format import answer_body
+from advisor.llm.backends import make_chat_model
+from advisor.llm.llamacpp import LlamaCppChatModel
+from advisor.llm.model_files import ModelSpec, assemble, file_sha256, resolve_model
+from advisor.web.render import status_text
 from evals.generative import chinese_share
 from testkit.calls import ModelCalls
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from advisor.answer import Answer
-from advisor.citations import Citation
-from advisor.markup import answer_body
-from advisor.retrieval import Passage
+from advisor.answering.answer import Answer
+from advisor.grounding.citations import Citation
+from advisor.grounding.format import answer_body
+from advisor.index.search import Passage
 from evals.cli import main
 from evals.gates import GATES, Gate, check_gates
 from evals.golden import Case, Gold, generative_smoke_cases, load_cases, pick_subset
@@ -174,7 +174,7 @@ def test_support_needs_the_quote_or_a_close_paraphrase_and_every_number():
 def test_support_judge_is_not_the_advisors_own():
     """The eval judges citations with its own rules: a verbatim quote cited to the wrong passage, which
     the advisor's bigram test would still half-accept, fails here, so excerpt-mode scores can fall."""
-    from advisor.citations import support as advisors_support
+    from advisor.grounding.citations import support as advisors_support
 
     quote = "老张回到襄阳开了一家书店，每小时收入约二十块。"
     wrong_evidence = "老张回到深圳开了一家咖啡店，每月收入约两万块。"

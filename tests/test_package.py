@@ -19,7 +19,7 @@ DEV_TOOLS = ("evals", "bench", "testkit", "tests")
 def test_import_leaves_the_environment_alone():
     code = (
         "import os, json; before = dict(os.environ)\n"
-        "import advisor, advisor.cli, advisor.indexing, advisor.web\n"
+        "import advisor, advisor.cli, advisor.index.ingest, advisor.web\n"
         "after = dict(os.environ)\n"
         "print(json.dumps(sorted(set(after.items()) ^ set(before.items()))))"
     )

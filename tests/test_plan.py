@@ -11,9 +11,10 @@ from conftest import fake_llm, run_cli
 
 from advisor import Advisor
 from advisor.errors import InputError
-from advisor.markup import NOT_COVERED, UNSUPPORTED_MARK
-from advisor.plan import PlanInput, build_plan
-from advisor.timeline import time_span, timeline_svg
+from advisor.grounding.format import NOT_COVERED, UNSUPPORTED_MARK
+from advisor.planning.build import build_plan
+from advisor.planning.model import PlanInput
+from advisor.planning.timeline import time_span, timeline_svg
 from evals.plan_eval import evaluate_plans, faithful_problems, load_plan_cases, path_order, sections_of
 from testkit.fake_openai import FakeOpenAI, Script
 from testkit.settings import isolated_settings
@@ -270,7 +271,9 @@ def test_llm_down_keeps_the_plan_with_a_notice(adv, corpus_index, embedder, tmp_
 
 def test_nonsense_from_the_llm_adds_nothing(corpus_index, embedder):
     plan = build_plan(
-        Advisor.load(corpus_index, embedder=embedder).views, SAMPLE, chat_model=fake_llm("好的好的，没问题！")
+        Advisor.load(corpus_index, embedder=embedder).derived,
+        SAMPLE,
+        chat_model=fake_llm("好的好的，没问题！"),
     )
     assert not plan.intro and "写给你" not in plan.text and "无法与资料对应" in plan.notice
 

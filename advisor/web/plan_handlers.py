@@ -1,4 +1,4 @@
-"""Handlers of the 「转型规划」 and 「岗位速览」 tabs, at module level like ``handlers.py``: each takes the
+"""Handlers of the 「转型规划」 and 「岗位速览」 tabs, at module level like ``chat.py``: each takes the
 ``Advisor`` first (bound by the layout) and the components' values after it.
 
 A plan that cannot be made (an input out of range, say) leaves the form and the plan shown before it
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..errors import AdvisorError
-from ..rolecards import card_for
-from ..timeline import svg_data_uri, timeline_svg
-from .views import SOURCES_NONE, display_text, render_sources
+from advisor.cards import card_for
+from advisor.errors import AdvisorError
+from advisor.planning.timeline import svg_data_uri, timeline_svg
+from advisor.web.render import SOURCES_NONE, display_text, render_sources
 
 log = logging.getLogger(__name__)
 PLAN_FAILED = "抱歉，生成计划时出了点问题（已记录日志）。请稍后重试。"
@@ -91,9 +91,9 @@ def card_of(adv, answer) -> str | None:
     state = answer.state or {}
     subjects = state.get("subjects") or []
     if answer.intent in ("explain", "compare", "transition") and subjects:
-        return card_for(adv.views.kmap, subjects[0])
+        return card_for(adv.derived.kmap, subjects[0])
     if answer.intent == "paths":
-        return card_for(adv.views.kmap, state.get("role"))
+        return card_for(adv.derived.kmap, state.get("role"))
     return None
 
 

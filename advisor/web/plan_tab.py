@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ..plan import PlanData
-from . import plan_handlers
-from .views import SOURCES_IDLE
+from advisor.planning.model import PlanData
+from advisor.web import plan_handlers
+from advisor.web.render import SOURCES_IDLE
 
 PLAN_INTRO = (
     "填几项你的情况，按文章的工具包（方向评估、MVP 计划表、数据看板、止损矩阵、资源清单）生成一份"

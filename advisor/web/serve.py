@@ -7,13 +7,13 @@ import signal
 
 import gradio as gr
 
-from ..config import Settings
-from ..console import console_progress, say
-from ..core import Advisor
-from ..embeddings import make_embedder
-from ..errors import IndexMissingError
-from ..indexing import ingest
-from .views import CSS, FONTS, status_text
+from advisor.config import Settings
+from advisor.console import console_progress, say
+from advisor.errors import IndexMissingError
+from advisor.index.embeddings import make_embedder
+from advisor.index.ingest import ingest
+from advisor.service import Advisor
+from advisor.web.render import CSS, FONTS, status_text
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,317 @@
+"""Answering, orchestration only: read the question in the conversation, retrieve, decide scope and
+coverage, compose (the chat model, or the offline composer), verify citations. Each step lives in its
+own module."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+
+from advisor.answering.answer import Answer
+from advisor.answering.compose import AnswerPlan, Piece, compose
+from advisor.answering.conversation import advance, replay
+from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
+from advisor.answering.derived import Derived
+from advisor.answering.intent import analyze
+from advisor.answering.messages import (
+    QuestionTooLong,
+    chat_messages,
+    checked_question,
+    last_exchanges,
+    strip_injection,
+)
+from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
+from advisor.answering.scope import ScopeDecision
+from advisor.answering.state import Intent, State
+from advisor.config import Settings
+from advisor.grounding.citations import verify
+from advisor.grounding.format import FALLBACK_NOTICE, INJECTION_NOTE, NOT_COVERED_LINE
+from advisor.index.search import Passage
+from advisor.llm.backends import describe_error, stream_with_retries
+from advisor.llm.prompts import build_messages, prompt_passages
+
+log = logging.getLogger(__name__)
+
+ASIDE_TAIL = "下面只说文章里讲到的部分："
+REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt from
+REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
+REFUSAL_INTRO = (
+    "我是「转型顾问」，只根据知识库里的文章回答互联网从业者（技术、产品、运营、市场）的职业转型问题，例如："
+)
+REFUSAL_TAIL = "欢迎换个问题问我。"
+CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+PROMPT_EXTRA_PASSAGES = 2  # retrieved passages added to the plan's own in the chat model's prompt
+
+
+def refusal_text(topics: tuple[str, ...], head: str = REFUSAL_HEAD) -> str:
+    """The polite refusal, naming what the knowledge base can help with."""
+    items = "；\n".join(f"- {t}" for t in topics) + "。"
+    return f"{head}\n\n{REFUSAL_INTRO}\n{items}\n\n{REFUSAL_TAIL}"
+
+
+class Index(Protocol):
+    """What answering needs from the index: search, and the derived of its live generation."""
+
+    @property
+    def derived(self) -> Derived: ...
+
+    def search(self, query: str, k: int = 5, role: str | None = None) -> list[Passage]: ...
+
+
+@dataclass
+class Turn:
+    """One question, read in its conversation: everything the composing step needs."""
+
+    question: str
+    query: str
+    intent: Intent
+    state: State
+    passages: list[Passage]
+    decision: ScopeDecision
+    coverage: Coverage
+    shown: str
+    injected: bool
+    derived: Derived  # the generation the whole answer reads
+    history: list[dict] = field(default_factory=list)
+
+
+class Answerer:
+    """Turns a question into an ``Answer``; the index and the chat model are handed in."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        index: Index,
+        chat_model: BaseChatModel | None = None,
+        backend: str = "extractive",
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self.chat_model = chat_model
+        self.backend = backend if chat_model is not None else "extractive"
+
+    # -- reading the question --------------------------------------------------------------------
+    def read(
+        self, question: str, history: list | None, role: str | None, state: dict | None, index: Index
+    ) -> Turn:
+        derived = index.derived
+        kb, kmap = derived.knowledge, derived.kmap
+        msgs = chat_messages(history)
+        hist = last_exchanges(msgs, self.settings.history_turns)  # what a model reads as context
+        cleaned, injected = strip_injection(question)
+        # The state comes from the whole conversation, not the context window: a role said in the
+        # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
+        users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
+        prior = State.from_dict(state) if state is not None else replay(users, kb, kmap, role)
+        intent = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
+        names = [n for n in intent.names() if n.lower() not in cleaned.lower()]
+        query = " ".join([cleaned, *names]).strip()[: self.settings.max_question_chars]
+        passages = index.search(query, k=self.settings.top_k, role=role) if query else []
+        decision = derived.scope.decide(query, passages)
+        if query and passages and intent.kind != "general":  # it names what the articles are about
+            decision = replace(decision, in_scope=True)
+        about = intent.kind if intent.kind != "general" and not intent.described else None
+        coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
+        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
+        state_after = advance(prior, intent)
+        return Turn(
+            cleaned, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
+        )
+
+    def answer_plan(self, turn: Turn) -> AnswerPlan:
+        derived = turn.derived
+        if turn.coverage.verdict == PARTIAL:
+            plan = AnswerPlan("partial", min_pieces=1)
+            head = NOT_COVERED_LINE.format(focus=turn.coverage.focus_text)
+            plan.notes.append(f"{head[:-1]}，只提到了“{turn.coverage.head}”：")
+            plan.pieces = [Piece(s, "", 1.0, 120, order=k) for k, s in enumerate(turn.coverage.mentions)]
+            return plan
+        plan = plan_for(
+            AnswerContext(derived.kmap, turn.intent, turn.shown, turn.passages, turn.question, derived.chunks)
+        )
+        if turn.coverage.missing:  # covered, but one named topic of the question is not
+            plan.notes.insert(0, NOT_COVERED_LINE.format(focus=turn.coverage.focus_text) + ASIDE_TAIL)
+        return plan
+
+    def excerpt(self, turn: Turn) -> tuple[str, list[Passage]]:
+        derived = turn.derived
+        return compose(
+            self.answer_plan(turn),
+            turn.question,
+            derived.bodies,
+            derived.chunks,
+            derived.knowledge,
+            derived.idf,
+            self.settings.answer_chars,
+            ignore_words(derived.knowledge),
+            derived.answerability.present,
+        )
+
+    # -- public API ------------------------------------------------------------------------------
+    def stream(
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        state: dict | None = None,
+        index: Index | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield text pieces as they are produced, then the final ``Answer``. ``index`` is the
+        generation to read for the whole answer (default: the answerer's own)."""
+        try:
+            question = checked_question(question, self.settings.max_question_chars)
+        except QuestionTooLong as exc:
+            yield str(exc)
+            yield Answer(text=str(exc), refused=True, backend=self.backend, notice="问题过长")
+            return
+        turn = self.read(question, history, role, state, index or self.index)
+        if not turn.decision.in_scope or turn.coverage.verdict == ABSENT:
+            yield from self._refuse(turn)
+            return
+        prefix = INJECTION_NOTE + "\n\n" if turn.injected else ""
+        if self.chat_model is None:
+            body, passages = self.excerpt(turn)
+            text = prefix + body
+            yield text
+            yield self._finish(text, passages, turn, "extractive", None)
+            return
+        yield from self._generated(turn, prefix)
+
+    def ask(
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        state: dict | None = None,
+        index: Index | None = None,
+    ) -> Answer:
+        final = None
+        for item in self.stream(question, history, role, state, index):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    # -- the ways an answer ends -----------------------------------------------------------------
+    def _refuse(self, turn: Turn) -> Iterator[str | Answer]:
+        topics = turn.derived.knowledge.refusal_topics
+        if turn.coverage.verdict == ABSENT:
+            text = refusal_text(
+                topics, NOT_COVERED_LINE.format(focus=turn.coverage.focus_text) + "我不会凭空作答。"
+            )
+        else:
+            text = refusal_text(topics)
+        yield text
+        yield Answer(
+            text=text,
+            refused=True,
+            backend=self.backend,
+            query=turn.query,
+            relevance=turn.decision.score,
+            notice=INJECTION_NOTE if turn.injected else None,
+            intent=turn.intent.kind,
+            state=turn.state.to_dict(),
+            coverage=turn.coverage.to_dict(),
+            retrieved=turn.passages,
+        )
+
+    def _prompt(self, turn: Turn) -> tuple[list[BaseMessage], list[Passage]]:
+        """The chat model sees the plan's passages (what the composer would quote) and the best
+        retrieved ones, the conversation state and what the articles do not cover."""
+        _, planned = self.excerpt(turn)
+        seen = {p.chunk_id for p in planned}
+        extra = [p for p in turn.passages if p.chunk_id not in seen][:PROMPT_EXTRA_PASSAGES]
+        hist_state = turn.state.describe()
+        missing = turn.coverage.focus_text  # partly covered, or a named topic beside what is covered
+        return self.fit(turn.question, planned + extra, turn.history, hist_state, missing)
+
+    def fit(
+        self, question: str, passages: list[Passage], history: list[dict], state: str = "", missing: str = ""
+    ) -> tuple[list[BaseMessage], list[Passage]]:
+        """Drop history, then the weakest passages, until the prompt fits the model's window (a small
+        local model asks for the compact prompt style, which also shows the passages compacted)."""
+        style = getattr(self.chat_model, "prompt_style", "full")
+        passages = prompt_passages(question, passages, style)
+
+        def build(ps: list[Passage], hist: list[dict]) -> list[BaseMessage]:
+            return build_messages(question, ps, hist, None, style=style, state=state, missing=missing)
+
+        counter = getattr(self.chat_model, "count_tokens", None)
+        budget = getattr(self.chat_model, "prompt_budget", None)
+        msgs = build(passages, history)
+        if counter is None or not budget:
+            return msgs, passages
+
+        def tokens(m: list[BaseMessage]) -> int:
+            return counter("\n".join(str(x.content) for x in m)) + 8 * len(m)
+
+        while tokens(msgs) > budget and (history or len(passages) > 1):
+            history, passages = (history[2:], passages) if history else (history, passages[:-1])
+            msgs = build(passages, history)
+        while tokens(msgs) > budget and len(passages[0].text) > 40:
+            # One passage is still too long: keep its opening sentences (still an exact document span).
+            passages = [shorten(passages[0], int(len(passages[0].text) * 0.8))]
+            msgs = build(passages, history)
+        return msgs, passages
+
+    def _generated(self, turn: Turn, prefix: str) -> Iterator[str | Answer]:
+        """The chat model's streamed answer, or the excerpt answer with a one-line notice."""
+        msgs, shown = self._prompt(turn)
+        pieces: list[str] = []
+        notice = None
+        try:
+            if prefix:
+                yield prefix
+            retries = self.settings.llm_max_retries
+            for piece in stream_with_retries(self.chat_model, msgs, self.settings.llm_timeout, retries):
+                pieces.append(piece)
+                yield piece
+        except Exception as exc:
+            notice = describe_error(exc)
+            log.warning("LLM failed, falling back to extractive answer: %s", notice)
+        text = "".join(pieces).strip()
+        if notice is None and not CJK_PAIR.search(text):
+            notice = "大模型返回了空的或无法使用的回答"
+        if notice is None:
+            answer = self._finish(prefix + text, shown, turn, self.backend, None)
+            if answer.citations:
+                yield answer
+                return
+            notice = "大模型的回答无法与资料对应"
+        body, passages = self.excerpt(turn)
+        fallback = FALLBACK_NOTICE.format(notice=notice) + "\n\n" + prefix + body
+        yield ("\n\n" if pieces else "") + fallback
+        yield self._finish(fallback, passages, turn, "extractive", notice)
+
+    def _finish(
+        self, text: str, passages: list[Passage], turn: Turn, backend: str, notice: str | None
+    ) -> Answer:
+        # A chat model's sentence about what the articles lack is flagged whatever it cites.
+        uncovered = turn.coverage.missing if backend != "extractive" else ()
+        clean, citations, unsupported = verify(text, passages, turn.derived.bodies, uncovered)
+        return Answer(
+            text=clean,
+            citations=citations,
+            passages=passages,
+            backend=backend,
+            query=turn.query,
+            notice=notice,
+            unsupported=unsupported,
+            relevance=turn.decision.score,
+            intent=turn.intent.kind,
+            state=turn.state.to_dict(),
+            coverage=turn.coverage.to_dict(),
+            retrieved=turn.passages,
+        )
+
+
+def shorten(p: Passage, limit: int) -> Passage:
+    """The passage cut to at most ``limit`` characters at a sentence end, offsets adjusted."""
+    cut = max((m.end() for m in re.finditer(r"[。！？!?；;\n]", p.text[:limit])), default=limit)
+    return replace(p, text=p.text[:cut], end=p.start + cut)

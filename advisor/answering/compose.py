@@ -1,0 +1,277 @@
+"""The offline composer: an answer made only of verbatim source spans, each with its passage number,
+under labels taken from the articles' own headings and names.
+
+A *plan* (``plans/choose.py``) proposes pieces for the kind of question — a role's three paths, one path's
+steps, a person's story in document order… — each with an importance. Here the pieces are scored
+against the question (what it specifically asks raises the pieces that speak about it), chosen
+within a length budget, put back in the plan's order, numbered by the chunk that holds them, and
+written out. Nothing in the answer is the composer's own claim: a lead line is built from names, and
+"文章没有讲到……" says what the articles do not cover.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from advisor.grounding.numbering import ELLIPSIS, Numbering
+from advisor.index.chunking import Chunk
+from advisor.index.search import Passage
+from advisor.kb.facts import Knowledge
+from advisor.text.structure import CLAUSE_END, Span, clip
+from advisor.text.tokens import tokenize
+
+_EXCEPT = re.compile(r"除了[^，,。？?还以之]{1,12}(?:以外|之外)?")
+# "38岁" / "做了10年" / "存款够3个月": the asker's own facts, not what the answer should be about.
+_OWN_FACTS = re.compile(r"\d+(?:\.\d+)?\s*(?:多)?(?:岁|年|个月|个多月)")
+FOCUS_BOOST = 2.5  # how much what the question specifically asks counts next to a piece's importance
+BROAD_BOOST = 0.6
+FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
+FIT_ROOM = 60  # room left from which a long sentence is cut to its first clauses rather than skipped
+FILL = 0.5  # share of the budget a specific question's answer may fill with context around what it asks
+
+
+@dataclass
+class Piece:
+    """A verbatim span proposed for the answer. ``label`` is a verbatim name shown before it
+    ("优势"), ``group`` the heading it is shown under."""
+
+    span: Span
+    group: str = ""
+    base: float = 0.5
+    limit: int = 0
+    label: str = ""
+    context: str = ""  # words that place it (its heading), for relevance only
+    order: int = 0
+    only_if_relevant: bool = (
+        False  # an extra from the search results: shown only if it speaks to the question
+    )
+    block: int = -1  # sentences of one line or paragraph share a number: they are read together
+
+
+@dataclass
+class AnswerPlan:
+    kind: str
+    pieces: list[Piece] = field(default_factory=list)
+    lead: str = ""  # a connective line built from names, ending with "："
+    notes: list[str] = field(default_factory=list)  # "文章没有讲到……" lines
+    table: list[list[Piece | str]] = field(default_factory=list)  # a comparison table (header row first)
+    min_pieces: int = 1
+    per_group: int = 0  # at most this many pieces under one heading (0: no limit)
+    caps: dict[str, int] = field(default_factory=dict)  # per-heading exceptions to per_group
+    broad: bool = False  # the question asks for the whole (a story, say): specific words do not narrow it
+    style: str = "list"  # or "paragraph": the chosen sentences of a heading run on as one paragraph
+
+
+class Relevance:
+    """How much a text speaks about what the question asks: idf-weighted share of the question's
+    content words found in it, a word's synonyms (``knowledge.yaml``) counting as the word."""
+
+    def __init__(
+        self,
+        question: str,
+        kb: Knowledge,
+        idf: Callable[[str], float],
+        ignore: set[str],
+        present: Callable[[str], bool] = lambda w: True,
+    ) -> None:
+        self.terms: list[tuple[set[str], float]] = []
+        q = _EXCEPT.sub("", question.lower())  # "除了钱还得备点啥": 钱 is what is not asked
+        q = _OWN_FACTS.sub(" ", q)
+        for token in dict.fromkeys(tokenize(q, search=False)):
+            if token in ignore or (len(token) < 2 and not token.isdigit()):
+                continue
+            alts = {token}
+            for key, words in kb.synonyms.items():
+                if token in words or token == key:
+                    alts |= {key, *words}
+            if any(present(a) for a in alts):  # a word no article uses cannot tell pieces apart
+                self.terms.append((alts, idf(token)))
+        for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")
+            if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
+                self.terms.append(({key, *words}, max(idf(key), 1.0)))
+        self.total = sum(w for _, w in self.terms) or 1.0
+
+    def __call__(self, text: str) -> float:
+        low = text.lower()
+        return sum(w for alts, w in self.terms if any(a in low for a in alts)) / self.total
+
+
+def _length(text: str) -> int:
+    """Characters a reader reads: spaces do not count (the corpus puts them around every quote)."""
+    return len("".join(text.split()))
+
+
+def select(plan: AnswerPlan, bodies: dict[str, str], rel: Relevance, budget: int) -> list[tuple[Piece, Span]]:
+    """The pieces that fit ``budget`` characters (labels included), most valuable first; each with
+    the span it is shown with (clipped at a clause boundary where the piece has a limit)."""
+    scored = [(p, rel(p.context + bodies[p.span.doc_id][p.span.start : p.span.end])) for p in plan.pieces]
+    scored = _with_neighbours(scored)
+    focused = (
+        not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
+    )
+    boost = FOCUS_BOOST if focused else BROAD_BOOST
+    # What the plan must say (base ≥ 1: a role's three paths, a path's key sentence) comes before any
+    # search extra, however many of the question's words an extra shares ("项目被砍" is the asker's news).
+    ranked = sorted(
+        scored,
+        key=lambda pr: (
+            pr[0].only_if_relevant or pr[0].base < 1.0,
+            -(pr[0].base + boost * pr[1]),
+            pr[0].order,
+        ),
+    )
+    used = _length(plan.lead) + sum(_length(n) for n in plan.notes)
+    groups: dict[str, int] = {}
+    chosen: list[tuple[Piece, Span]] = []
+    for piece, relevance in ranked:
+        cap = plan.caps.get(piece.group, plan.per_group)
+        if cap and groups.get(piece.group, 0) >= cap:
+            continue
+        if (
+            focused
+            and relevance == 0
+            and piece.base < 1.0
+            and len(chosen) >= plan.min_pieces
+            and used > FILL * budget
+        ):
+            continue  # a specific question gets what it asks, and only a little of the rest
+        if piece.only_if_relevant and relevance < FOCUSED_AT:
+            continue
+        span = _unbulleted(piece.span, bodies[piece.span.doc_id])
+        span = focused_clip(span, bodies[span.doc_id], piece.limit, rel) if piece.limit else span
+        if any(_overlap(span, s) for _, s in chosen):
+            continue  # the same sentence reached through two sections is shown once
+        body = bodies[span.doc_id]
+        heading = _length(piece.group) if piece.group not in groups else 0
+        cost = _length(span.text(bodies)) + _length(piece.label) + heading
+        room = budget - used
+        if cost > room and room >= (40 if len(chosen) < plan.min_pieces else FIT_ROOM):
+            span = clip(span, body, room - _length(piece.label) - heading)
+            cost = _length(span.text(bodies)) + _length(piece.label) + heading  # a clause, to fill the budget
+        if cost > room and len(chosen) >= plan.min_pieces:
+            continue
+        chosen.append((piece, span))
+        groups[piece.group] = groups.get(piece.group, 0) + 1
+        used += cost
+    first = {}
+    for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
+        first.setdefault(piece.group, piece.order)
+    return sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
+
+
+_BULLET = re.compile(r"(?:\s*[-*•]\s+)+")
+
+
+def _unbulleted(span: Span, body: str) -> Span:
+    """The span without a nested list's leading "- " (the outline strips only the outer bullet)."""
+    m = _BULLET.match(body, span.start, span.end)
+    return Span(span.doc_id, m.end(), span.end) if m and m.end() < span.end else span
+
+
+def focused_clip(span: Span, body: str, limit: int, rel: Callable[[str], float]) -> Span:
+    """``clip``, unless what the question asks about lies past the cut: then the clauses from the one
+    that speaks to it ("…或参与开源项目(如Coursera…)")."""
+    head = clip(span, body, limit)
+    whole = rel(body[span.start : span.end])
+    if head == span or rel(body[head.start : head.end]) >= whole:
+        return head
+    for m in CLAUSE_END.finditer(body, span.start, span.end):
+        rest = clip(Span(span.doc_id, m.end(), span.end), body, limit)
+        if len(rest) <= limit and rel(body[rest.start : rest.end]) >= whole:
+            return rest
+    return head
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    """Half of the shorter span is also in the other one."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return a.doc_id == b.doc_id and shared > 0 and 2 * shared >= min(len(a), len(b))
+
+
+def _with_neighbours(scored: list[tuple[Piece, float]]) -> list[tuple[Piece, float]]:
+    """What the question asks about lends half its relevance to the sentence right before it (in a
+    story, what led to it: "她…建了个群" before "三个月…五十万的GMV") and to the other sentences of
+    its line ("试过…当COO；…知识付费…九份；…微商大会")."""
+    by_place = {(p.group, p.order): r for p, r in scored}
+    by_block: dict[int, float] = {}
+    for p, r in scored:
+        if p.block >= 0:
+            by_block[p.block] = max(by_block.get(p.block, 0.0), r)
+    out = []
+    for p, r in scored:
+        lent = max(
+            by_place.get((p.group, p.order + 1), 0.0), by_block.get(p.block, 0.0) if p.block >= 0 else 0.0
+        )
+        out.append((p, max(r, 0.5 * lent) if lent >= FOCUSED_AT else r))
+    return out
+
+
+def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
+    body = bodies[span.doc_id]
+    text = body[span.start : span.end].strip()
+    clipped = span.end < piece.span.end and not text.endswith(("。", "；", ";", "！", "？"))
+    skipped = (
+        _BULLET.sub("", body[piece.span.start : span.start]).strip() if span.start > piece.span.start else ""
+    )
+    return f"{piece.label}{ELLIPSIS if skipped else ''}{text}{ELLIPSIS if clipped else ''}"
+
+
+def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str], chunks: list[Chunk]):
+    """The answer text and the passages its ``[n]`` markers point to."""
+    numbering = Numbering(chunks)
+    spans = [s for _, s in chosen] + [p.span for row in plan.table for p in row if isinstance(p, Piece)]
+    lines = [*plan.notes]
+    if plan.lead:
+        lines.append(plan.lead)
+    if plan.table:  # point against point first; the lines around it follow
+        lines += [*_table(plan.table, bodies, numbering, spans), ""]
+    group = None
+    for i, (piece, span) in enumerate(chosen):
+        quote = f"{_quote(bodies, piece, span)}[{numbering.number(span, spans[i:])}]"
+        if piece.group and piece.group != group:
+            if lines and lines[-1]:
+                lines.append("")
+            lines.append(f"**{piece.group}**")
+            group = piece.group
+            if plan.style == "paragraph":
+                lines.append("")
+        if plan.style == "paragraph" and lines and lines[-1] and not lines[-1].startswith("**"):
+            lines[-1] += quote  # a story reads as a story: one paragraph, each sentence cited
+        else:
+            lines.append(quote if plan.style == "paragraph" else f"- {quote}")
+    return "\n".join(lines).strip(), numbering.passages()
+
+
+def _table(rows: list[list[Piece | str]], bodies: dict[str, str], numbering: Numbering, spans) -> list[str]:
+    out = []
+    for i, row in enumerate(rows):
+        cells = []
+        for cell in row:
+            if isinstance(cell, Piece):
+                text = clip(cell.span, bodies[cell.span.doc_id], cell.limit) if cell.limit else cell.span
+                cells.append(f"{_quote(bodies, cell, text)}[{numbering.number(text, spans)}]")
+            else:
+                cells.append(cell)
+        out.append("| " + " | ".join(cells) + " |")
+        if i == 0:
+            out.append("|" + "|".join("---" for _ in row) + "|")
+    return out
+
+
+def compose(
+    plan: AnswerPlan,
+    question: str,
+    bodies: dict[str, str],
+    chunks: list[Chunk],
+    kb: Knowledge,
+    idf: Callable[[str], float],
+    budget: int,
+    ignore: set[str] = frozenset(),
+    present: Callable[[str], bool] = lambda w: True,
+) -> tuple[str, list[Passage]]:
+    """Choose within ``budget`` and write out: the answer text and its passages."""
+    rel = Relevance(question, kb, idf, set(ignore), present)
+    chosen = select(plan, bodies, rel, budget)
+    return render(plan, chosen, bodies, chunks)

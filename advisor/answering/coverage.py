@@ -1,0 +1,271 @@
+"""Do the articles speak about what the question asks? Its focus, found and checked.
+
+The focus is the question's own words for the thing it asks about — nouns and verbs that are neither
+framing ("靠谱", "来得及"), nor names the knowledge base already knows (roles, persons, paths, cue
+words) — joined into phrases ("失业金", "N+1赔偿", "进大厂"). Each phrase is looked up in the
+articles: present, mentioned only through its head word ("赔偿" for "N+1赔偿"), or absent. Any
+absent phrase: not covered; only passing mentions: partly covered; else covered. The rules'
+word lists live under ``focus:`` in ``corpus/scope.yaml``, calibrated on its own examples.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jieba.posseg
+
+from advisor.index.search import Passage
+from advisor.kb.facts import Knowledge
+from advisor.kb.knowledge_map import KnowledgeMap, squash
+from advisor.text.structure import Span, sentences
+from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer
+
+log = logging.getLogger(__name__)
+COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
+MAX_MENTIONS = 2
+_JOINERS = {"+", "-", "＋"}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str  # the question's own words, a bound verb included ("领失业金")
+    words: tuple[str, ...]  # its focus words, squashed ("失业金",); joined numbers count as one ("n+1")
+    bound: str = ""  # a one-character verb that changes what it asks ("进" in "进大厂")
+
+    @property
+    def check(self) -> str:
+        return squash(self.text)
+
+    @property
+    def head(self) -> str:
+        """Chinese phrases end in their head: the last word of two characters or more."""
+        return next((w for w in reversed(self.words) if len(w) >= 2), self.words[-1])
+
+    def __len__(self) -> int:
+        return len(self.check)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How the answerability decision was reached (kept in the ``Answer`` for the eval and debugging)."""
+
+    verdict: str = COVERED
+    phrases: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    head: str | None = None
+    mentions: tuple[Span, ...] = ()
+    reason: str = ""
+
+    @property
+    def focus_text(self) -> str:
+        """The question's words for what the articles do not cover, for "文章没有讲到{focus_text}"."""
+        return "、".join(self.missing)
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "phrases": list(self.phrases),
+            "missing": list(self.missing),
+            "head": self.head,
+            "reason": self.reason,
+        }
+
+
+@lru_cache(maxsize=1)
+def _pos() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(_tokenizer())
+
+
+@lru_cache(maxsize=8)
+def _pos_with(words: frozenset[str]) -> jieba.posseg.POSTokenizer:
+    """A part-of-speech tokenizer that also knows ``words`` (个税, 软考…) as nouns; separate from the
+    search tokenizer, whose segmentation the index was built with."""
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(DOMAIN_DICT))
+    for w in words:
+        tok.add_word(w, freq=2000, tag="n")
+    return jieba.posseg.POSTokenizer(tok)
+
+
+def anchor_words(kb: Knowledge) -> set[str]:
+    """The names the knowledge base is built around (roles, persons, explained roles, paths): a
+    question that uses them is about the articles' subjects."""
+    words = kb.known_names() | set(kb.target_aliases) | set(kb.target_aliases.values())
+    return {squash(w) for w in words}
+
+
+def known_words(kb: Knowledge) -> set[str]:
+    """Names and cue words of the knowledge base: never a focus the articles lack. The setting
+    (大厂, 中年: ``intents.frame``) is not among them: it can be what a question asks about."""
+    words = set(anchor_words(kb)) | set(kb.synonyms)
+    cues = [v for k, v in kb.intents.items() if k != "frame"]
+    for group in (*cues, *kb.synonyms.values(), *kb.risk_cues.values(), *kb.path_cues.values()):
+        words |= set(group)
+    return {squash(w) for w in words}
+
+
+@dataclass
+class Answerability:
+    """The decision over one index generation (its bodies, knowledge data and calibration lists)."""
+
+    kmap: KnowledgeMap
+    data: dict
+    known: set[str] = field(init=False)
+    corpus: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.known = known_words(self.kmap.kb)
+        self.anchors = anchor_words(self.kmap.kb)
+        headings = [h for sections in self.kmap.outlines.values() for s in sections for h in s.path]
+        self.corpus = squash(" ".join([*self.kmap.bodies.values(), *headings]))
+        self.generic = {squash(w) for w in self.data.get("generic", [])}
+        self.modals = tuple(self.data.get("modal_prefixes", []))
+        self.bound = set(self.data.get("bound_verbs", []))
+        self.tags = set(self.data.get("focus_tags", []))
+        self.method_cues = tuple(self.data.get("method_cues", []))
+        self.focus_words = {squash(w) for w in self.data.get("focus_words", [])}
+        self.main_share = float(self.data.get("main_share", 0.5))
+        self.common = int(self.data.get("common_count", 10))
+
+    def _focusable(self, word: str, flag: str) -> str | None:
+        """The word as a focus candidate, or None (framing, known, too short, not a noun)."""
+        w = squash(word)
+        bare = w
+        while bare[:1] and bare[0] in self.modals and len(bare) > 1:  # "能涨", "要学": the verb counts
+            bare = bare[1:]
+        if flag.startswith("v") or len(bare) <= 1:  # a noun like 会计师 keeps its first character
+            w = bare
+        if w in self.focus_words:
+            return w
+        if flag not in self.tags or w in STOPWORDS or w in self.generic or self._known(w):
+            return None
+        return w if len(w) >= 2 or flag == "eng" else None
+
+    def present(self, word: str) -> bool:
+        """Does the word occur in the articles (headings included)?"""
+        return squash(word) in self.corpus
+
+    def _known(self, w: str) -> bool:
+        """A known name, or a word made mostly of one ("岗能涨薪" holds 涨薪)."""
+        return w in self.known or (
+            len(w) >= 4 and any(len(k) >= 2 and k in w and 2 * len(k) >= len(w) for k in self.known)
+        )
+
+    def _tokens(self, question: str) -> list[tuple[str, str]]:
+        """(word, tag) pairs, a one-character noun joined to the word before it (失业+金 → 失业金)."""
+        out: list[tuple[str, str]] = []
+        for t in _pos_with(frozenset(self.focus_words)).cut(question):
+            prev = out[-1] if out else ("", "x")
+            if len(t.word) == 1 and t.flag.startswith("n") and len(prev[0]) >= 2 and prev[1][:1] in "nejl":
+                out[-1] = (out[-1][0] + t.word, "n")
+            else:
+                out.append((t.word, t.flag))
+        return out
+
+    def read(self, question: str) -> tuple[list[Phrase], int]:
+        """The question's focus phrases (runs of adjacent focus words, "+1" style joiners kept), and
+        how many characters of it are names the knowledge base knows (its anchors)."""
+        toks = self._tokens(question)
+        out: list[Phrase] = []
+        run: list[str] = []
+        shown: list[str] = []  # the question's own spelling ("GDPR", not "gdpr")
+        anchors = 0
+        for i, (word, tag) in enumerate([*toks, ("", "x")]):
+            focus = self._focusable(word, tag)
+            joiner = (
+                bool(run) and (word in _JOINERS or (word.isascii() and word.isdigit())) and i + 1 < len(toks)
+            )
+            if focus or joiner:
+                if joiner:
+                    run[-1] += squash(word)
+                else:
+                    run.append(focus)
+                shown.append(word.strip())
+                continue
+            anchors += len(squash(word)) if len(squash(word)) >= 2 and squash(word) in self.anchors else 0
+            if run:
+                bound = toks[i - len(run) - 1][0] if i - len(run) - 1 >= 0 else ""
+                bound = bound if bound in self.bound else ""
+                out.append(Phrase(bound + "".join(shown), tuple(run), bound))
+            run, shown = [], []
+        return out, anchors
+
+    def phrases(self, question: str) -> list[Phrase]:
+        return self.read(question)[0]
+
+    def _kind(self, p: Phrase, asks_how: bool) -> str:
+        """present, passing (only its head, or only once and the question asks how) or missing. A
+        named topic (``focus_words``: 简历, 社保…) the articles lack is missing whatever surrounds it,
+        and so is a phrase whose only present word is a common one (工作, 行业)."""
+        if p.check in self.corpus:
+            return "passing" if asks_how and self.corpus.count(p.check) <= 1 else "present"
+        if any(w in self.focus_words and w not in self.corpus for w in p.words):
+            return "missing"
+        if p.head not in self.corpus or self.corpus.count(p.head) > self.common:
+            return "missing"
+        if p.bound or any(w not in self.corpus for w in p.words):
+            return "passing"
+        return "present"  # every word occurs, only not side by side
+
+    def _named_missing(self, p: Phrase) -> bool:
+        """A topic asked by name (``focus_words``) or a product's name (Axure, PMP) the articles lack."""
+        return any(
+            (w in self.focus_words or (w.isascii() and w.isalpha() and len(w) >= 2)) and w not in self.corpus
+            for w in p.words
+        )
+
+    def assess(self, question: str, passages: list[Passage], about: str | None = None) -> Coverage:
+        """The decision; ``about`` names what the question is about when it is about something the
+        knowledge base is built around (a story, a path…): then only a question asking how something
+        works ("怎么算"), or naming a topic of ``focus_words`` the articles lack, can find them short."""
+        phrases, anchors = self.read(question)
+        if not phrases:
+            return Coverage(COVERED, reason="no focus beyond names the knowledge base knows")
+        asks_how = any(c in question for c in self.method_cues)
+        if about and not asks_how:
+            lacking = tuple(p.text for p in phrases if self._named_missing(p))  # "打算裸辞…攒几个月的钱"
+            reason = f"about {about}, a subject of the articles" + (
+                ", beside a named topic" if lacking else ""
+            )
+            return Coverage(COVERED, tuple(p.text for p in phrases), lacking, reason=reason)
+        kinds = {p: self._kind(p, asks_how) for p in phrases}
+        total = anchors + sum(len(p) for p in phrases)
+        missing = [p for p in phrases if kinds[p] == "missing"]
+        passing = [p for p in phrases if kinds[p] == "passing"]
+        names = tuple(p.text for p in phrases)
+        weight = sum(len(p) for p in missing) / total
+        named = [p for p in missing if self._named_missing(p)]  # 简历, 社保, Axure: asked by name
+        if missing and (weight >= self.main_share or (named and len(named) == len(phrases))):
+            reason = f"focus absent from the articles ({weight:.0%} of the question)"
+            return Coverage(ABSENT, names, tuple(p.text for p in missing), reason=reason)
+        if named:  # "应届生怎么进大厂": say what is missing, then answer the rest
+            reason = f"a named topic absent from the articles beside what they cover ({weight:.0%})"
+            return Coverage(COVERED, names, tuple(p.text for p in named), reason=reason)
+        sole = len(phrases) == 1  # a passing mention answers nothing only when it is all that is asked
+        if (
+            passing
+            and (asks_how or sole)
+            and (weight + sum(len(p) for p in passing) / total) >= self.main_share
+        ):
+            head = passing[0].head
+            reason = f"'{passing[0].text}': the articles mention only '{head}', in passing"
+            return Coverage(
+                PARTIAL, names, tuple(p.text for p in passing), head, self.mentions(head, passages), reason
+            )
+        return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
+
+    def mentions(self, word: str, passages: list[Passage]) -> tuple[Span, ...]:
+        """Sentences that mention ``word``: in the retrieved passages first, then anywhere."""
+        spans = [Span(p.doc_id, p.start, p.end) for p in passages] + [
+            Span(doc_id, 0, len(body)) for doc_id, body in self.kmap.bodies.items()
+        ]
+        found: list[Span] = []
+        for span in spans:
+            for s in sentences(span, self.kmap.bodies[span.doc_id]):
+                if word in squash(self.kmap.text(s)) and s not in found:
+                    found.append(s)
+                    if len(found) >= MAX_MENTIONS:
+                        return tuple(found)
+        return tuple(found)

@@ -1,0 +1,51 @@
+"""What answering derives from one index generation: the knowledge map, the scope gate and the
+answerability check. Built once per generation (they embed examples and parse every article), and
+rebuilt when a new generation is switched in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from langchain_core.embeddings import Embeddings
+
+from advisor.answering.coverage import Answerability
+from advisor.answering.scope import ScopeGate
+from advisor.index.chunking import Chunk
+from advisor.index.snapshot import IndexSnapshot
+from advisor.kb.facts import Knowledge
+from advisor.kb.knowledge_map import KnowledgeMap
+
+
+@dataclass
+class Derived:
+    snapshot: IndexSnapshot
+    embedder: Embeddings
+    refusal_threshold: float
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.snapshot.knowledge
+
+    @property
+    def bodies(self) -> dict[str, str]:
+        return self.snapshot.bodies
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self.snapshot.chunks
+
+    def idf(self, token: str) -> float:
+        return self.snapshot.idf(token)
+
+    @cached_property
+    def kmap(self) -> KnowledgeMap:
+        return KnowledgeMap(self.bodies, self.knowledge)
+
+    @cached_property
+    def scope(self) -> ScopeGate:
+        return ScopeGate(self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold)
+
+    @cached_property
+    def answerability(self) -> Answerability:
+        return Answerability(self.kmap, self.snapshot.scope.get("focus") or {})

@@ -1,0 +1,354 @@
+"""What a question asks, in terms of the knowledge base: a person's story, a role's paths, one path,
+what a role does, two roles compared, a move between roles, risk control, the toolkit, the pains — or
+something general. Rule-based on the cue words of ``knowledge.yaml`` and the names the articles'
+headings give; the conversation so far resolves "他", "第二条路" and "这个岗位"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from advisor.answering.state import Intent, State
+from advisor.kb.facts import Knowledge
+from advisor.kb.knowledge_map import KnowledgeMap, squash
+from advisor.text.tokens import tokenize
+
+_PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
+_SELF = re.compile(r"我|本人|咱|自己")
+# "我在做用户运营" / "我是干活动运营的": the role named right after is the asker's own, not what is asked.
+_OWN_BEFORE = re.compile(
+    r"(?:我|本人)(?:现在|目前|一直)?(?:在|是)?(?:做|干|搞)(?:了)?(?:[\d一二三四五六七八九十几]+年)?$"
+)
+_SUBJECT_PRONOUN = re.compile(r"它|这个岗|这个职位|这个角色|这岗|这行|这活")
+_ORDINALS = "一二三123"
+
+
+@dataclass
+class _Found:
+    """Everything the question mentions, before deciding the kind."""
+
+    q: str
+    persons: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)  # explainer names, in order of mention
+    path: str | None = None
+    path_role: str | None = None
+    described: bool = False  # the person is described, not named
+    faint: bool = False  # described by one word and a third-person word only: "他" may mean someone else
+
+
+def has(q: str, words) -> bool:
+    return any(w and w in q for w in words)
+
+
+def first_at(q: str, words) -> int:
+    hits = [q.find(w) for w in words if w and w in q]
+    return min(hits) if hits else -1
+
+
+def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool, bool]:
+    """Persons named, or described (then the flag is set): by their aliases, or by words the articles
+    use only where they tell about that person — two such words, or one with a third-person word
+    ("有个…", "那位…"; the last flag says the description is only that faint)."""
+    named = sorted((q.find(p.name), p.name) for p in kb.persons if p.name.lower() in q)
+    if named:
+        return [n for _, n in named], False, False
+    third = has(q, kb.cues("third_person"))
+    skip = set(kb.cues("frame")) | {h for hints in kb.roles.values() for h in hints}
+    skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
+    words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]
+    described = []
+    for p in kb.persons:
+        hits = sum(a in q for a in p.aliases) + sum(kmap.only_about(w, p.name) for w in words)
+        if hits >= 2 or (hits == 1 and third):
+            described.append((hits, p.name))
+    best = sorted(described, reverse=True)[:1]
+    return [n for _, n in best], True, bool(best) and best[0][0] == 1
+
+
+def _subjects(q: str, kb: Knowledge) -> list[str]:
+    """Explained roles the question mentions (the longest alias wins where aliases overlap)."""
+    spans = []
+    for e in kb.explainers:
+        for a in e.aliases:
+            for m in re.finditer(re.escape(a), q):
+                spans.append((m.start(), -len(a), m.end(), e.name))
+    taken, out = [], []
+    for start, _, end, name in sorted(spans):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _roles(q: str, kb: Knowledge) -> list[str]:
+    """Roles the question names by their hint words ("做产品", "后端"); a bare "产品" is a product."""
+    found = sorted((first_at(q, hints), r) for r, hints in kb.roles.items())
+    return [r for at, r in found if at >= 0]
+
+
+def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[str | None, str | None]:
+    """(path, role it belongs to) named, numbered ("第二条"), pointed to by a target role, or cued."""
+    sq = squash(q)
+    for alias, target in kb.target_aliases.items():
+        if squash(alias) in sq:
+            sq += squash(target)
+    hits = [
+        (len(squash(t)), info.name, info.role)
+        for info in kmap.all_paths()
+        for t in info.targets
+        if len(squash(t)) >= 3 and squash(t) in sq and role in (None, info.role)
+    ]
+    if hits:
+        _, name, path_role = max(hits)
+        return name, path_role
+    for name in kb.paths:
+        if name in q:
+            return name, None
+    m = kb.pattern("ordinal").search(q) if kb.pattern("ordinal") else None
+    if m and kb.paths:
+        return kb.paths[_ORDINALS.index(m.group(1)) % len(kb.paths)], None
+    for name, cues in kb.path_cues.items():
+        if has(q, cues):
+            return name, None
+    return None, None
+
+
+def find(question: str, kb: Knowledge, kmap: KnowledgeMap) -> _Found:
+    q = question.lower()
+    persons, described, faint = _persons(q, kb, kmap)
+    f = _Found(
+        q, persons, _roles(q, kb), _subjects(q, kb), described=described and bool(persons), faint=faint
+    )
+    f.path, f.path_role = _path(q, kb, kmap, f.roles[0] if len(f.roles) == 1 else None)
+    return f
+
+
+def _own_role(f: _Found, kb: Knowledge, about_subjects: bool) -> str | None:
+    """The asker's role when the question states it (not when a role is only what is asked about)."""
+    if len(f.roles) != 1:
+        return None
+    role = f.roles[0]
+    if about_subjects and not _SELF.search(f.q):
+        parents = {kb.explainer(s).parent for s in f.subjects}
+        if role in parents:
+            return None
+    return role
+
+
+def _transition_target(f: _Found, kb: Knowledge) -> str | None:
+    """The role after a "转/去做/当" cue: an explained role or a role name."""
+    for cue in kb.cues("transition"):
+        for m in re.finditer(re.escape(cue), f.q):
+            rest = f.q[m.end() : m.end() + 8]
+            if rest.startswith("型"):  # 转型 is not a move to a role
+                continue
+            for e in kb.explainers:
+                if has(rest, e.aliases):
+                    return e.name
+            for r in kb.roles:
+                if rest.startswith(r) or rest.startswith(r.lower()):
+                    return r
+    return None
+
+
+def _risk(q: str, kb: Knowledge) -> str | None:
+    return next((name for name, cues in kb.risk_cues.items() if has(q, cues)), None)
+
+
+def _topic(q: str, kb: Knowledge, subject: str | None = None) -> str | None:
+    """An explained role's topic the question asks about (能力, 职业发展…), by the topic's cue words;
+    with ``subject``, only a topic about that role."""
+    for t, ref in kb.explainer_topics.items():
+        if (t in q or has(q, ref.cues)) and (subject is None or ref.subject in (None, subject)):
+            return t
+    return None
+
+
+def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> str | None:
+    """The path of ``role`` whose section speaks of the direction the question names ("往银发经济这块
+    靠"): the only one that mentions its words, or one mentioning them at least twice as often."""
+    pattern = kb.pattern("direction")
+    m = pattern.search(q) if pattern and role else None
+    if not m:
+        return None
+    words = [w for w in re.split(r"[/、和与及 ]+", m.group(1).strip()) if len(w) >= 2 or w.isascii()]
+    words = [w for w in words if w and w not in kb.roles and w not in ("转型", "这个", "那个")]
+    if not words:
+        return None
+    counts = []
+    for info in kmap.paths(role):
+        text = " ".join(kmap.text(b.span) for b in info.section.blocks).lower() + info.section.heading.lower()
+        counts.append((sum(text.count(w) for w in words), info.name))
+    counts.sort(reverse=True)
+    if counts and counts[0][0] > 0 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
+        return counts[0][1]
+    return None
+
+
+def _paths_named(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> list[str]:
+    """Every path of ``role`` the question points to, by name, target or cue, in the guide's order."""
+    sq = squash(q)
+    found = set()
+    for info in kmap.paths(role) if role else []:
+        if info.name in q or any(len(squash(t)) >= 3 and squash(t) in sq for t in info.targets):
+            found.add(info.name)
+    for alias, target in kb.target_aliases.items():
+        if squash(alias) in sq:
+            found |= {i.name for i in kmap.paths(role) if target in i.targets} if role else set()
+    found |= {name for name, cues in kb.path_cues.items() if has(q, cues)}
+    return [p for p in kb.paths if p in found]
+
+
+def _transition_from(f: _Found, kb: Knowledge, own: str | None) -> str | None:
+    """The role the asker moves from: one named before the "转" cue, else their known role."""
+    cut = min((f.q.find(c) for c in kb.cues("transition") if c in f.q), default=-1)
+    before = [r for r in f.roles if 0 <= first_at(f.q, kb.roles[r]) < cut]
+    return before[0] if before else own
+
+
+def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
+    subs = list(f.subjects)
+    if len(subs) == 1 and state.subjects and (_SUBJECT_PRONOUN.search(f.q) or _PRONOUN.search(f.q)):
+        subs = [state.subjects[0], subs[0]]
+    if len(subs) < 2 and len(f.roles) >= 2:
+        subs = [kb.explained_role(r) for r in f.roles[:2]]
+    subs = [s for s in dict.fromkeys(subs) if s]
+    if len(subs) > 2:  # "研发想转岗，项目经理和产品经理哪个…": 研发 says who asks, not what is compared
+        hints = set(kb.roles.get(f.roles[0], ())) if f.roles else set()  # the asker's, named first
+        named = [s for s in subs if any(a in f.q and a not in hints for a in kb.explainer(s).aliases)]
+        subs = named if len(named) >= 2 else subs
+    return tuple(subs[:2]) if len(subs) >= 2 else None
+
+
+def _person(f: _Found, kb: Knowledge, state: State) -> tuple[str | None, bool]:
+    """The person asked about, and whether the conversation supplied it ("他" = the last one asked about,
+    unless the question names or clearly describes someone else)."""
+    pronoun = state.person and _PRONOUN.search(f.q)
+    if f.persons and not (f.faint and pronoun):
+        return f.persons[0], False
+    if pronoun and "它" not in f.q and not f.subjects:
+        return state.person, True
+    return None, False
+
+
+def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent | None:
+    """A follow-up that names nothing new continues the previous topic ("那具体呢？")."""
+    elliptic = f.q.startswith(("那", "这", "还")) or len(f.q) <= 14 or has(f.q, kb.cues("detail"))
+    names_new = f.roles or f.subjects or f.persons or f.path or (kb.broad_re and kb.broad_re.search(f.q))
+    if not (elliptic and state.topic) or names_new:
+        return None
+    carry = {"subjects": state.subjects, "risk": state.risk, "path": state.path, "person": state.person}
+    kind = state.topic
+    if kind == "case":
+        kind = "story" if state.person and kb.person(state.person).heading else "case"
+    if kind == "path" and has(f.q, kb.synonyms.get("案例", ())):
+        return replace(base, kind="path", path=state.path, topic="case", follow_up=True)
+    if kind in ("story", "case", "explain", "compare", "risk", "path", "transition", "toolkit", "pains"):
+        topic = _topic(f.q, kb, state.subjects[0] if state.subjects else None) or state.detail
+        risk = base.risk or state.risk
+        return replace(base, kind=kind, topic=topic, follow_up=True, **{**carry, "risk": risk})
+    return None
+
+
+@dataclass
+class _Reading:
+    """The question with what it names and the asker's role, before the kind is decided."""
+
+    f: _Found
+    base: Intent
+    topic: str | None
+    target: str | None
+    asks_subject: bool
+    subject: str | None
+
+
+def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> _Reading:
+    f = find(question, kb, kmap)
+    q = f.q
+    topic = _topic(q, kb, f.subjects[0] if f.subjects else (state.subjects[0] if state.subjects else None))
+    asks_subject = bool(f.subjects) and (
+        has(q, kb.cues("explain")) or has(q, kb.cues("compare")) or bool(topic)
+    )
+    own = _own_role(f, kb, asks_subject)
+    target = _transition_target(f, kb)
+    if target and own is None:
+        own = _transition_from(f, kb, None)
+    base = Intent(role=role or own or state.role, stated_role=bool(role or own), risk=_risk(q, kb))
+    pointed = state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None
+    return _Reading(f, base, topic, target, asks_subject, _asked_subject(f, kb) or pointed)
+
+
+def _asked_subject(f: _Found, kb: Knowledge) -> str | None:
+    """The first explained role the question asks about: one the asker only says they do ("我在做用户运营，
+    …产品运营…") gives way to another one it names."""
+    asked = [s for s in f.subjects if not _stated_as_own(f.q, kb.explainer(s).aliases)]
+    return asked[0] if asked else (f.subjects[0] if f.subjects else None)
+
+
+def _stated_as_own(q: str, aliases) -> bool:
+    at = first_at(q, aliases)
+    return at > 0 and bool(_OWN_BEFORE.search(q[max(0, at - 10) : at]))
+
+
+def _about_someone(
+    r: _Reading, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None
+) -> Intent | None:
+    """A person, a group of roles, two roles compared, a move to another role, or a role explained."""
+    q, base = r.f.q, r.base
+    person, resolved = _person(r.f, kb, state)
+    if person:
+        kind = "story" if kb.person(person).heading else "case"
+        if not _SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
+            base = replace(base, role=role or state.role, stated_role=bool(role))
+        found = replace(base, kind=kind, person=person, follow_up=resolved, topic=r.topic)
+        return replace(found, described=r.f.described)
+    family = next((n for n, fam in kb.families.items() if has(q, fam["words"]) and has(q, fam["cues"])), None)
+    if family:
+        return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)
+    comparing = has(q, kb.cues("compare"))
+    pair = _compare(r.f, kb, state) if comparing else None
+    paths = _paths_named(q, kb, kmap, base.role) if comparing and not pair else []
+    if pair or (len(paths) >= 2 and base.role):
+        return replace(base, kind="compare", subjects=pair or tuple(paths[:2]))
+    target = kb.explainer(r.target or "")
+    if target and base.role and target.parent != base.role:  # "做了6年用户运营，想转产品经理"
+        return replace(base, kind="transition", subjects=(target.name,))
+    if r.subject and (r.asks_subject or _SUBJECT_PRONOUN.search(q)):
+        return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)
+    return None
+
+
+def analyze(
+    question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None = None
+) -> Intent:
+    """The intent of ``question`` in the conversation so far; ``role`` is a role chosen in the app."""
+    r = _read(question, state, kb, kmap, role)
+    f, q, base = r.f, r.f.q, r.base
+    found = _about_someone(r, state, kb, kmap, role)
+    if found is not None:
+        return found
+    for kind in ("toolkit", "risk"):
+        if has(q, kb.cues(kind)):
+            return replace(base, kind=kind)
+    direction = _direction(q, kb, kmap, base.role)
+    if (f.path or direction) and (f.path_role or base.role):
+        return replace(base, kind="path", path=f.path or direction, role=base.role or f.path_role)
+    if r.target and r.target not in kb.roles.get(base.role or "", ()) and r.target != base.role:
+        return replace(base, kind="transition", subjects=(r.target,))
+    if r.subject and not base.role:
+        return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)
+    if has(q, kb.cues("pains")):
+        return replace(base, kind="pains")
+    if f.path:
+        return replace(base, kind="path", path=f.path)
+    follow = _continued(base, f, kb, state)
+    if follow is not None:
+        return follow
+    broad = kb.broad_re is not None and kb.broad_re.search(q)
+    bare_statement = bool(_SELF.search(q)) and base.stated_role and len(q) <= 16  # "我是做运营的"
+    if base.role and (broad or bare_statement or has(q, kb.cues("detail"))):
+        return replace(base, kind="paths")
+    return base

@@ -1,0 +1,108 @@
+"""Answer plans: for each kind of question, the pieces of the knowledge base worth saying, with their
+importance, grouped under the articles' own headings. ``compose.py`` chooses among them.
+
+- paths: one lead line, each path of the role with its "适合…, 关键是…" sentence, one risk rule;
+- path: its "适合/关键是" sentence, its steps in order, the advantage, the directions, the case;
+- story: the person's section in document order (what the question asks about first);
+- explain / compare / transition: the explained roles' own lines (目标, 工作, 关键指标…), point against
+  point, and for a move between roles the differences and what to add;
+- risk / toolkit / pains: the guide's strategies, template rows and pains;
+- general: sentences of the retrieved passages, one or two per section.
+
+The guide's and the stories' plans live in ``plans/guide.py``, the role explainers' in ``plans/roles.py``,
+what they share (the ``AnswerContext``, sentence pieces, the general plan) in ``plans/shared.py``; this module picks
+the plan for an intent and adds the search results' sentences as extras.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from advisor.answering.compose import AnswerPlan
+from advisor.answering.plans.guide import (
+    case_plan,
+    pains_plan,
+    path_plan,
+    paths_plan,
+    risk_plan,
+    story_plan,
+    toolkit_plan,
+)
+from advisor.answering.plans.roles import compare_plan, explain_plan, family_plan, transition_plan
+from advisor.answering.plans.shared import AnswerContext, general_plan, ignore_words
+from advisor.text.structure import Section, Span
+
+__all__ = ["PLANS", "AnswerContext", "ignore_words", "plan_for"]
+
+
+PLANS: dict[str, Callable[[AnswerContext], AnswerPlan]] = {
+    "paths": paths_plan,
+    "path": path_plan,
+    "case": case_plan,
+    "story": story_plan,
+    "explain": explain_plan,
+    "compare": compare_plan,
+    "family": family_plan,
+    "transition": transition_plan,
+    "risk": risk_plan,
+    "toolkit": toolkit_plan,
+    "pains": pains_plan,
+    "general": general_plan,
+}
+
+
+def _elsewhere(ctx: AnswerContext, kind: str) -> list[Section]:
+    """Sections of what an answer is not about — other roles' paths for a path answer, other explained
+    roles for an explanation or comparison, other persons' stories for a story: their sentences are
+    never its extras."""
+    if kind == "story":
+        found = [ctx.kmap.person_section(p.name) for p in ctx.kb.persons if p.name != ctx.intent.person]
+        return [s for s in found if s is not None]
+    if kind in ("path", "paths"):
+        return [i.section for r in ctx.kb.role_names if r != ctx.intent.role for i in ctx.kmap.paths(r)]
+    if kind in ("explain", "compare"):
+        others = [e.name for e in ctx.kb.explainers if e.name not in ctx.intent.subjects]
+        found = [s for name in others for s in ctx.kmap.explainer_sections(name)]
+        own = {e.parent for e in map(ctx.kb.explainer, ctx.intent.subjects) if e is not None and e.parent}
+        roles = [r for r in ctx.kb.role_names if own and r not in own]  # 内容运营 vs 活动运营: no 产品 paths
+        return found + [i.section for r in roles for i in ctx.kmap.paths(r)]
+    return []
+
+
+def _inside(span: Span, section: Section) -> bool:
+    return span.doc_id == section.doc_id and section.start <= span.start < section.end
+
+
+def plan_for(ctx: AnswerContext) -> AnswerPlan:
+    """The kind's plan, plus the best search results' sentences in case the question asks something
+    the plan's sections do not say (they are shown only if they speak to it)."""
+    plan = PLANS.get(ctx.intent.kind, general_plan)(ctx)
+    if plan.kind != "general":
+        taken = {(p.span.doc_id, p.span.start) for p in plan.pieces}
+        own = {p.span.doc_id for p in plan.pieces}
+        foreign = _elsewhere(ctx, plan.kind)
+        extra = [
+            p
+            for p in general_plan(replace(ctx, retrieved=ctx.retrieved[:3])).pieces
+            if (p.span.doc_id, p.span.start) not in taken
+            and not any(_inside(p.span, s) for s in foreign)
+            and (plan.kind != "story" or p.span.doc_id in own)
+        ]
+        groups = {p.group for p in plan.pieces}
+        plan.pieces += [
+            replace(
+                p,
+                group=_same_heading(p.group, groups),
+                base=0.3,
+                order=10_000 + p.order,
+                only_if_relevant=True,
+            )
+            for p in extra
+        ]
+    return plan
+
+
+def _same_heading(group: str, groups: set[str]) -> str:
+    """The plan's own name for a section ("1. 纵向深耕:…" for "纵向深耕:…"): a heading is shown once."""
+    return next((g for g in groups if g and group and g.endswith(group)), group)

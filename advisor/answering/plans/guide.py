@@ -1,0 +1,211 @@
+"""Answer plans from the transition guide and the stories: a role's three paths, one path in detail, a
+path's case, risk control, the toolkit, the pains, and a person's story in document order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from advisor.answering.compose import AnswerPlan, Piece
+from advisor.answering.plans.shared import (
+    INFO,
+    LIMIT_FIT,
+    LIMIT_LINE,
+    LIMIT_STEP,
+    AnswerContext,
+    general_plan,
+    has_any,
+    ignore_words,
+    sentence_pieces,
+    short_label,
+    shown_before,
+)
+from advisor.kb.knowledge_map import PathInfo, heading_label
+from advisor.text.structure import sentences
+
+
+def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> list[Piece]:
+    sec = next((s for s in ctx.kmap.risk_strategies() if strategy in s.heading), None)
+    label = ctx.kb.risk_principles.get(strategy, "")
+    block = (
+        next((b for b in sec.blocks if label and (b.label or "").startswith(label)), None) if sec else None
+    )
+    if block is None:
+        return []
+    return [Piece(block.span, short_label(sec.heading), base, LIMIT_LINE, context=sec.heading, order=order)]
+
+
+def paths_plan(ctx: AnswerContext) -> AnswerPlan:
+    role = ctx.intent.role
+    infos = ctx.kmap.paths(role) if role else []
+    if not infos:
+        return general_plan(ctx)
+    names = "、".join(i.name for i in infos)
+    plan = AnswerPlan(
+        "paths", lead=f"按文章的划分，{role}中层有{len(infos)}条路（{names}）：", min_pieces=len(infos) + 1
+    )
+    intro = ctx.kmap.role_section(role)
+    first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
+    if first is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
+        plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=0))
+    for info in infos:
+        if info.fit:
+            group = f"{info.index}. {info.label}"
+            piece = Piece(
+                info.fit, group, 1.0, LIMIT_FIT, context=info.section.heading, order=info.index * 100
+            )
+            plan.pieces.append(piece)
+    plan.pieces += _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
+    return plan
+
+
+def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:
+    group, ctx_words = info.label, info.section.heading
+    pieces = [Piece(info.fit, group, 1.0, LIMIT_FIT, context=ctx_words, order=0)] if info.fit else []
+    for k, step in enumerate(info.steps):
+        pieces.append(Piece(step.span, group, 0.95 - 0.02 * k, LIMIT_STEP, context=ctx_words, order=10 + k))
+    for k, d in enumerate(info.directions):
+        pieces.append(Piece(d.span, group, 0.93 - 0.02 * k, LIMIT_STEP, context=ctx_words, order=10 + k))
+    if info.advantage:  # the payoff ("薪资涨幅可达 30%-50%"): worth more than a third step
+        pieces.append(Piece(info.advantage.span, group, 0.97, LIMIT_LINE, context=ctx_words, order=30))
+    if info.tools:
+        pieces.append(Piece(info.tools.span, group, 0.6, LIMIT_LINE, context=ctx_words, order=40))
+    if info.case:
+        pieces.append(
+            Piece(info.case.span, group, 2.0 if case_first else 0.7, 130, context=ctx_words, order=50)
+        )
+    return pieces
+
+
+def path_plan(ctx: AnswerContext) -> AnswerPlan:
+    intent = ctx.intent
+    if intent.role is None:  # "第二条路" before any role is known: that path for every role
+        plan = AnswerPlan("path", lead=f"「{intent.path}」在文章里按岗位各有一条：", min_pieces=2)
+        for k, role in enumerate(ctx.kb.role_names):
+            info = ctx.kmap.path(role, intent.path)
+            if info and info.key:
+                plan.pieces.append(Piece(info.key, f"{role}：{info.label}", 1.0, 70, order=k * 10))
+        return plan
+    info = ctx.kmap.path(intent.role, intent.path)
+    if info is None:
+        return paths_plan(ctx)
+    detail = has_any(ctx.question, ctx.kb.cues("detail")) and intent.topic != "case"
+    return AnswerPlan("path", path_pieces(info, intent.topic == "case"), min_pieces=2, broad=detail)
+
+
+def case_plan(ctx: AnswerContext) -> AnswerPlan:
+    person = ctx.kb.person(ctx.intent.person)
+    info = ctx.kmap.path(person.role, person.path) if person and person.role and person.path else None
+    if info is None:
+        return general_plan(ctx)
+    lead = f"{person.name}是文章里{person.role}中层「{info.name}」这条路的案例："
+    return AnswerPlan("case", path_pieces(info, case_first=True), lead=lead, min_pieces=2)
+
+
+def _matching_rows(ctx: AnswerContext, base: float, order: int) -> list[Piece]:
+    """Template rows whose name shares a word with the question ("止损" → 转型风险止损矩阵)."""
+    q, skip = ctx.question.lower(), ignore_words(ctx.kb)
+    out = []
+    for k, piece in enumerate(toolkit_plan(ctx).pieces):
+        name = piece.label.split("（")[0].lower()
+        pairs = {name[i : i + 2] for i in range(len(name) - 1)} - skip
+        if any(w in q for w in pairs):
+            out.append(
+                Piece(piece.span, piece.group, base, piece.limit, piece.label, piece.context, order + k)
+            )
+    return out
+
+
+def risk_plan(ctx: AnswerContext) -> AnswerPlan:
+    strategies = ctx.kmap.risk_strategies()
+    chosen = next((s for s in strategies if ctx.intent.risk and ctx.intent.risk in s.heading), None)
+    if chosen is None:
+        plan = AnswerPlan("risk", min_pieces=len(strategies))
+        for k, sec in enumerate(strategies):
+            plan.pieces += _risk_rule(ctx, short_label(sec.heading), k * 10, 1.0)
+        plan.pieces += _matching_rows(ctx, 1.2, 500)
+        return plan
+    plan, group, role = AnswerPlan("risk", min_pieces=2), short_label(chosen.heading), ctx.intent.role or ""
+    rule = ctx.kb.risk_principles.get(short_label(chosen.heading), "")
+    for k, block in enumerate(chosen.blocks):
+        label = block.label or ""
+        base = 1.0 if (rule and label.startswith(rule)) or (role and f"{role}中层" in label) else 0.6
+        plan.pieces += sentence_pieces(ctx, block, group, base if block.kind != "intro" else 0.7, k * 10)
+    plan.pieces += _matching_rows(ctx, 1.2, 500)
+    templates = ctx.kb.risk_templates.get(short_label(chosen.heading), ())
+    taken = {(p.span.doc_id, p.span.start) for p in plan.pieces}
+    for k, row in enumerate(toolkit_plan(ctx).pieces):
+        if any(t in row.label for t in templates) and (row.span.doc_id, row.span.start) not in taken:
+            plan.pieces.append(replace(row, base=0.65, order=600 + k))
+    return plan
+
+
+def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
+    plan = AnswerPlan("toolkit", min_pieces=1)
+    section = ctx.kmap.guide_section("toolkit")
+    group = short_label(section.heading) if section else ""
+    for k, row in enumerate(ctx.kmap.toolkit_rows()):
+        cells = ctx.kmap.cells(row)
+        if len(cells) < 3:
+            continue
+        name, use = ctx.text(cells[0]), ctx.text(cells[1])
+        label = f"{name}（{use}）："
+        plan.pieces.append(
+            Piece(cells[2], group, 0.8 - 0.02 * k, 80, label=label, context=name + use, order=k)
+        )
+    return plan
+
+
+def pains_plan(ctx: AnswerContext) -> AnswerPlan:
+    plan = AnswerPlan("pains", min_pieces=2)
+    for k, sec in enumerate(ctx.kmap.children(ctx.kmap.guide_section("pains"))):
+        for block in sec.blocks:
+            if block.kind == "text" and block.label:  # "核心矛盾:…", "关键问题:…"
+                plan.pieces.append(
+                    Piece(block.span, short_label(sec.heading), 1.0, LIMIT_LINE, context=sec.heading, order=k)
+                )
+    return plan if plan.pieces else general_plan(ctx)
+
+
+def story_plan(ctx: AnswerContext) -> AnswerPlan:
+    """The person's section in document order; the sentences with the story's key facts (the person's
+    aliases in ``knowledge.yaml``: 收银系统, 码农阿宅…) first. A follow-up ("他后来呢？") leans to what
+    was not said yet and to how the story ends."""
+    section = ctx.kmap.person_section(ctx.intent.person)
+    person = ctx.kb.person(ctx.intent.person or "")
+    if section is None or person is None:
+        return general_plan(ctx)
+    group = heading_label(section.heading)
+    body = ctx.kmap.bodies[section.doc_id]
+    spans = [(b, s) for b, block in enumerate(section.blocks) for s in sentences(block.span, body)]
+    later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
+    plan = AnswerPlan(
+        "story", min_pieces=2, broad=has_any(ctx.question, ctx.kb.cues("story")), style="paragraph"
+    )
+    for k, (b, s) in enumerate(spans):
+        text = ctx.text(s).lower()
+        facts = sum(a in text for a in person.aliases)
+        base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(INFO.search(text)) + 0.15 * (k == 0)
+        shown = shown_before(ctx, s)
+        if later and shown and k < 0.45 * len(spans):
+            continue  # "他后来呢？" after the story was told: not its beginning again
+        base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
+        plan.pieces.append(Piece(s, group, base, 150, order=k, block=b))
+    return _clauses_together(plan, ctx)
+
+
+def _clauses_together(plan: AnswerPlan, ctx: AnswerContext) -> AnswerPlan:
+    """Clauses of one sentence joined by "；" (试过…当COO；…知识付费；…微商大会) weigh as one, so a later
+    clause is never shown without the one that opens the sentence."""
+    pieces, runs = plan.pieces, []
+    for i, piece in enumerate(pieces):
+        prev = pieces[i - 1] if i else None
+        joined = prev and prev.block == piece.block and ctx.text(prev.span).rstrip().endswith(("；", ";"))
+        if joined:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        top = max(pieces[i].base for i in run)
+        for i in run:
+            pieces[i] = replace(pieces[i], base=top)
+    return plan

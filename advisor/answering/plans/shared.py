@@ -1,0 +1,148 @@
+"""What every answer plan reads and the pieces they share: the plan ``AnswerContext`` (the knowledge map, the
+intent, the previous answer, the retrieved passages), a block cut into sentence pieces, and the
+``general`` plan — sentences of the retrieved passages and of every passage that mentions the question's
+concepts — which any plan falls back on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advisor.answering.compose import AnswerPlan, Piece
+from advisor.answering.state import Intent
+from advisor.index.search import Passage
+from advisor.kb.facts import Knowledge
+from advisor.kb.knowledge_map import KnowledgeMap, heading_label
+from advisor.text.structure import Block, Span, sentences
+from advisor.text.tokens import tokenize
+
+LIMIT_FIT = 110  # characters of a path's "适合…关键是…" sentence
+LIMIT_STEP = 110
+LIMIT_LINE = 130
+INFO = re.compile(r"\d|[一二三四五六七八九十百千万]+[万份块倍]|[“”《》]")
+
+
+@dataclass
+class AnswerContext:
+    kmap: KnowledgeMap
+    intent: Intent
+    shown: str = ""  # the previous answer, so a follow-up does not repeat it
+    retrieved: list[Passage] = field(default_factory=list)
+    question: str = ""
+    kmap_chunks: list = field(default_factory=list)  # every chunk of the index, for sentence look-ups
+
+    @property
+    def kb(self) -> Knowledge:
+        return self.kmap.kb
+
+    def text(self, span: Span) -> str:
+        return self.kmap.text(span)
+
+
+def short_label(heading: str) -> str:
+    """ "2. 小步试错:用 “最小可行性项目(MVP)” 验证转型方向" → "小步试错"."""
+    return re.split(r"[:：]", heading_label(heading), maxsplit=1)[0].strip()
+
+
+def ignore_words(kb: Knowledge) -> set[str]:
+    """Words that name what a plan is already about; they say nothing about which of its pieces to pick."""
+    words = kb.known_names()
+    for kind in ("story", "detail", "explain", "compare", "third_person", "transition", "frame"):
+        words |= set(kb.cues(kind))
+    return {w.lower() for w in words} | {"中层", "转型", "岗位", "文章", "具体", "怎么", "现在", "后来"}
+
+
+def sentence_pieces(
+    ctx: AnswerContext, block: Block, group: str, base: float, order: int, limit: int = LIMIT_LINE
+):
+    body = ctx.kmap.bodies[block.span.doc_id]
+    out = []
+    for k, s in enumerate(sentences(block.span, body)):
+        text = ctx.text(s).rstrip()
+        if text.endswith((":", "：")) and (len(text) < 16 or block.label):  # it only opens a list
+            continue
+        out.append(Piece(s, group, base - 0.05 * k, limit, order=order + k))
+    return out
+
+
+def shown_before(ctx: AnswerContext, span: Span) -> bool:
+    text = ctx.text(span).strip().lstrip("-•· ")
+    return len(text) >= 3 and text[:24] in ctx.shown
+
+
+def has_any(text: str, words) -> bool:
+    low = text.lower()
+    return any(w and w in low for w in words)
+
+
+def _concepts(ctx: AnswerContext) -> list[set[str]]:
+    """The question's content words, each with its synonyms (``knowledge.yaml``)."""
+    skip = ignore_words(ctx.kb)
+    out = []
+    for w in dict.fromkeys(tokenize(ctx.question, search=False)):
+        if len(w) < 2 or w in skip:
+            continue
+        alts = {w}
+        for key, group in ctx.kb.synonyms.items():
+            if w == key or w in group:
+                alts |= {key, *group}
+        out.append(alts)
+    return out
+
+
+_NAMED = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}|《[^》]+》")
+
+
+def _names_asked(ctx: AnswerContext) -> bool:
+    """The question asks for named things (tools, courses): a sentence naming one speaks to it."""
+    return has_any(ctx.question, ctx.kb.cues("names"))
+
+
+def _mentioning(ctx: AnswerContext) -> list[Passage]:
+    """Chunks that name two of the question's concepts (tools, figures the question asks for), best
+    first: for answers spread over the articles ("文章里都提了哪些工具？")."""
+    concepts = _concepts(ctx)
+    need = min(2, len(concepts))
+    if need == 0:
+        return []
+    seen = {p.chunk_id for p in ctx.retrieved}
+    names = set(ctx.kb.cues("names")) if _names_asked(ctx) else set()
+    scored = []
+    for c in ctx.kmap_chunks:
+        low = c.text.lower()
+        hits = sum(
+            any(a in low for a in alts) or bool(alts & names and _NAMED.search(c.text)) for alts in concepts
+        )
+        if c.chunk_id not in seen and hits >= need:
+            scored.append((-hits, c.start, c))
+    return [Passage.from_chunk(c) for _, _, c in sorted(scored, key=lambda t: (t[0], t[1]))[:4]]
+
+
+def general_plan(ctx: AnswerContext) -> AnswerPlan:
+    """Sentences of the retrieved passages (and of chunks naming the question's words), ranked by the
+    question; at most two per section."""
+    plan, seen = AnswerPlan("general", min_pieces=1), set()
+    names = _names_asked(ctx)
+    for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
+        group = p.section.split(" › ")[-1] if p.section else p.title
+        body = ctx.kmap.bodies[p.doc_id]
+        for k, s in enumerate(sentences(Span(p.doc_id, p.start, p.end), body)):
+            text = ctx.text(s).lstrip("-•· ")
+            if (
+                (s.doc_id, s.start) in seen
+                or len(text) < 10
+                or text.endswith((":", "："))
+                or text.startswith("|")
+            ):
+                continue
+            seen.add((s.doc_id, s.start))
+            base = (
+                0.35 / (n + 1)
+                - (0.6 if shown_before(ctx, s) else 0.0)
+                + (0.3 if names and _NAMED.search(text) else 0)
+            )
+            plan.pieces.append(Piece(s, heading_label(group), base, 150, context=group, order=n * 100 + k))
+    plan.per_group = 2
+    if plan.pieces:  # the best passage's section may say more
+        plan.caps = {plan.pieces[0].group: 4}
+    return plan

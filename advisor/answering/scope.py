@@ -1,0 +1,85 @@
+"""Is a question in scope? The whole refusal decision, with its weights named.
+
+Dense similarities from e5 are compressed (unrelated questions still score ~0.85), so a plain
+threshold on retrieval scores cannot separate "老张后来怎么样了" from "明天会下雨吗". Comparing the
+question with labelled example questions (``scope.yaml`` beside the corpus) gives a *margin* that
+can; retrieval *evidence* (best dense similarity plus idf-weighted term coverage of the top
+passages) nudges it. A question is refused when ``margin + EVIDENCE_WEIGHT · (evidence −
+EVIDENCE_CENTER)`` falls below ``settings.refusal_threshold``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from advisor.index.search import Passage
+from advisor.text.tokens import tokenize
+
+TOP_EXAMPLES = 3  # the margin compares the mean similarity of the 3 nearest examples on each side
+COVERAGE_WEIGHT = 0.5  # term coverage next to the best dense similarity, in the evidence score
+COVERAGE_PASSAGES = 3  # term coverage is measured on the top 3 passages
+EVIDENCE_WEIGHT = 0.05  # how far retrieval evidence moves the example margin
+EVIDENCE_CENTER = 1.0  # the evidence of a typical answerable question (dense ≈0.85 + coverage ≈0.3)
+
+
+def evidence(query: str, passages: list[Passage], idf: Callable[[str], float]) -> float:
+    """How well the retrieved passages cover the question: best dense similarity plus weighted
+    share of the question's terms (by idf) found in the top passages."""
+    if not passages:
+        return 0.0
+    tokens = list(dict.fromkeys(tokenize(query)))
+    text = " ".join(p.section + p.text for p in passages[:COVERAGE_PASSAGES]).lower()
+    total = sum(idf(t) for t in tokens)
+    covered = sum(idf(t) for t in tokens if t in text)
+    coverage = covered / total if total else 0.0
+    return max(p.dense for p in passages) + COVERAGE_WEIGHT * coverage
+
+
+@dataclass(frozen=True)
+class ScopeDecision:
+    in_scope: bool
+    score: float
+    margin: float
+    evidence: float
+
+
+class ScopeGate:
+    """The refusal decision; the embedder, labelled examples and idf are handed in."""
+
+    def __init__(
+        self, embedder: Embeddings, examples: dict, idf: Callable[[str], float], threshold: float
+    ) -> None:
+        self.embedder = embedder
+        self.idf = idf
+        self.threshold = threshold
+        self.inside = self._embed(examples.get("in_scope") or [])
+        self.outside = self._embed(examples.get("out_of_scope") or [])
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        batch = getattr(self.embedder, "embed_queries", None)
+        vectors = batch(texts) if batch else [self.embedder.embed_query(t) for t in texts]
+        return np.asarray(vectors, dtype=np.float32)
+
+    @staticmethod
+    def _top_mean(matrix: np.ndarray, vec: np.ndarray) -> float:
+        if not len(matrix):
+            return 0.0
+        sims = np.sort(matrix @ vec)[::-1]
+        return float(sims[:TOP_EXAMPLES].mean())
+
+    def margin(self, question: str) -> float:
+        """Positive when the question looks like the in-scope examples."""
+        vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+        return self._top_mean(self.inside, vec) - self._top_mean(self.outside, vec)
+
+    def decide(self, query: str, passages: list[Passage]) -> ScopeDecision:
+        if not query or not passages:
+            return ScopeDecision(False, -1.0, 0.0, 0.0)
+        ev = evidence(query, passages, self.idf)
+        margin = self.margin(query)
+        score = margin + EVIDENCE_WEIGHT * (ev - EVIDENCE_CENTER)
+        return ScopeDecision(score >= self.threshold, score, margin, ev)

@@ -1,0 +1,53 @@
+"""What a question asks (``Intent``) and what the conversation remembers (``State``), as plain data:
+``intent.py`` reads a question into an Intent, ``conversation.py`` moves the State on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The kind of question and the knowledge-base entities it is about."""
+
+    kind: str = "general"
+    role: str | None = None  # the asker's own role
+    stated_role: bool = False  # the question itself says the asker's role
+    path: str | None = None
+    person: str | None = None
+    subjects: tuple[str, ...] = ()  # explained roles (explain: one, compare: two, transition: the target)
+    risk: str | None = None  # the risk-control strategy asked about or suggested by the situation
+    topic: str | None = None  # an explainer topic (能力, 职业发展…) or "case" for a path's case
+    follow_up: bool = False  # continues the previous topic without naming it
+    described: bool = False  # the person is only described: a guess the answerability check must confirm
+
+    def names(self) -> list[str]:
+        """The entity words of the intent, to make a follow-up searchable on its own."""
+        return [n for n in (self.person, self.role, self.path, *self.subjects, self.risk) if n]
+
+
+@dataclass(frozen=True)
+class State:
+    role: str | None = None
+    person: str | None = None
+    path: str | None = None
+    subjects: tuple[str, ...] = ()
+    topic: str | None = None  # the kind of the last question
+    risk: str | None = None
+    detail: str | None = None  # the explained role's topic last asked about (能力, 职业发展…)
+
+    def to_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_dict(cls, raw: dict | None) -> State:
+        raw = {k: v for k, v in (raw or {}).items() if k in cls.__dataclass_fields__}
+        if "subjects" in raw:
+            raw["subjects"] = tuple(raw["subjects"] or ())
+        return cls(**raw)
+
+    def describe(self) -> str:
+        """One line for the app: what the advisor remembers of the conversation."""
+        parts = [f"我的岗位：{self.role}" if self.role else ""]
+        parts += [f"正在聊：{x}" for x in (self.person, self.path, *self.subjects) if x]
+        return " · ".join(p for p in parts if p)

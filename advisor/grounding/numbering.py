@@ -1,0 +1,39 @@
+"""Citation numbering shared by chat answers, plans and cards: a quoted span is numbered by a chunk
+that holds it whole, so every ``[n]`` can be checked against one passage."""
+
+from __future__ import annotations
+
+from advisor.index.chunking import Chunk
+from advisor.index.search import Passage
+from advisor.text.structure import Span
+
+ELLIPSIS = "…"
+
+
+class Numbering:
+    """Citation numbers: each quoted span gets the number of a chunk that holds it whole."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.by_doc: dict[str, list[Chunk]] = {}
+        for c in chunks:
+            self.by_doc.setdefault(c.doc_id, []).append(c)
+        self.used: list[Chunk] = []
+
+    def number(self, span: Span, upcoming: list[Span]) -> int:
+        holders = [c for c in self.by_doc.get(span.doc_id, []) if c.start <= span.start and span.end <= c.end]
+        if not holders:
+            msg = f"no chunk holds {span}"
+            raise ValueError(msg)
+        for i, c in enumerate(self.used, 1):
+            if c in holders:
+                return i
+
+        def covers(c: Chunk) -> int:
+            return sum(c.doc_id == s.doc_id and c.start <= s.start and s.end <= c.end for s in upcoming)
+
+        best = max(holders, key=lambda c: (covers(c), -(c.end - c.start)))
+        self.used.append(best)
+        return len(self.used)
+
+    def passages(self) -> list[Passage]:
+        return [Passage.from_chunk(c, score=1.0) for c in self.used]

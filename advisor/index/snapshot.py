@@ -1,0 +1,171 @@
+"""What one index generation holds, and how a reader gets all of it into memory at once.
+
+Passages live in the generation's Chroma collection with their offsets, roles, heading path and BM25
+tokens as metadata (Chroma metadata values are scalars, so lists are JSON strings); document bodies
+and the knowledge data live in its ``_docs`` collection. A reader loads both, rebuilds BM25 from the
+stored tokens (no re-tokenising) and only then starts serving the new generation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from advisor.errors import IndexMismatchError, IndexMissingError
+from advisor.index.bm25 import BM25
+from advisor.index.chroma import Manifest, make_client, read_live
+from advisor.index.chunking import Chunk
+from advisor.kb.documents import Document
+from advisor.kb.facts import Knowledge
+
+PAGE = 2000  # records per read: bounded memory per response, few round trips
+DOC_PREFIX = "doc:"
+DATA_IDS = {"knowledge": "data:knowledge", "scope": "data:scope"}
+
+
+@dataclass
+class IndexSnapshot:
+    """What a searcher needs in memory: passages, bodies, BM25, knowledge data, the collection name."""
+
+    manifest: Manifest
+    chunks: list[Chunk]
+    bodies: dict[str, str]
+    bm25: BM25
+    knowledge: Knowledge
+    scope: dict = field(default_factory=dict)
+    by_id: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+    def idf(self, token: str) -> float:
+        """BM25 idf of a token; an unseen token counts as rarer than any seen one."""
+        return self.bm25.idf.get(token, math.log(1 + (self.bm25.n + 0.5) / 0.5))
+
+
+# -- writing ---------------------------------------------------------------------------------------
+def chunk_metadata(chunk: Chunk, tokens: list[str], order: int) -> dict:
+    """Everything a reader needs about a passage besides its vector; its text is the body's span.
+    Tokens are space-separated (a jieba token never contains a space): compact, and readable in Chroma."""
+    return {
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "heading": json.dumps(list(chunk.section), ensure_ascii=False),
+        "start": chunk.start,
+        "end": chunk.end,
+        "roles": ",".join(chunk.roles),
+        "order": order,
+        "tokens": " ".join(tokens),
+    }
+
+
+def stored_tokens(metadata: dict) -> list[str]:
+    return metadata["tokens"].split()
+
+
+def doc_record(doc: Document) -> dict:
+    return {
+        "title": doc.title,
+        "body": doc.body,
+        "roles": list(doc.roles),
+        "source": doc.source,
+        "author": doc.author,
+        "published": doc.published,
+        "path": doc.path,
+        "hash": doc.content_hash,
+    }
+
+
+def write_documents(collection, docs: list[Document], knowledge: dict, scope: dict, batch: int) -> None:
+    """Bodies and the knowledge data of one generation, as records of its ``_docs`` collection."""
+    records = [(DOC_PREFIX + d.doc_id, doc_record(d), "doc") for d in docs]
+    records += [(DATA_IDS["knowledge"], knowledge, "data"), (DATA_IDS["scope"], scope, "data")]
+    for i in range(0, len(records), batch):
+        part = records[i : i + batch]
+        collection.add(
+            ids=[r[0] for r in part],
+            embeddings=[[1.0] for _ in part],
+            documents=[json.dumps(r[1], ensure_ascii=False) for r in part],
+            metadatas=[{"kind": r[2]} for r in part],
+        )
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def read_all(collection, include: list[str]) -> Iterator[tuple[str, dict | None, str | None]]:
+    """(id, metadata, document) of every record, a page at a time."""
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=PAGE, offset=offset)
+        ids = got["ids"]
+        metas = got.get("metadatas") or [None] * len(ids)
+        documents = got.get("documents") or [None] * len(ids)
+        yield from zip(ids, metas, documents, strict=True)
+        if len(ids) < PAGE:
+            return
+        offset += len(ids)
+
+
+def check_embedder(manifest: Manifest, embedder_name: str | None) -> None:
+    if embedder_name and manifest.embedder != embedder_name:
+        msg = (
+            f"索引由嵌入模型 {manifest.embedder}（{manifest.dim} 维）构建，当前配置的是 {embedder_name}。"
+            "两者的向量不可混用，请用当前模型重新运行：python ingest.py"
+        )
+        raise IndexMismatchError(msg)
+
+
+def _chunk(chunk_id: str, m: dict, doc: dict) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=m["doc_id"],
+        title=doc["title"],
+        section=tuple(json.loads(m["heading"])),
+        text=doc["body"][m["start"] : m["end"]],
+        start=m["start"],
+        end=m["end"],
+        roles=tuple(r for r in m["roles"].split(",") if r),
+        source=doc.get("source"),
+    )
+
+
+def load_generation(client, manifest: Manifest) -> IndexSnapshot:
+    """The whole generation named by ``manifest``; refuses one that is gone or incomplete."""
+    try:
+        docs_col = client.get_collection(manifest.docs_collection, embedding_function=None)
+        chunks_col = client.get_collection(manifest.collection, embedding_function=None)
+    except Exception as exc:  # swept by a newer ingest while this reader was switching
+        msg = f"索引第 {manifest.generation} 代已不存在（{exc}）。请稍后重试或重新运行：python ingest.py"
+        raise IndexMissingError(msg) from exc
+    docs: dict[str, dict] = {}
+    data: dict[str, dict] = {}
+    for rid, _meta, document in read_all(docs_col, ["documents"]):
+        if rid.startswith(DOC_PREFIX):
+            docs[rid.removeprefix(DOC_PREFIX)] = json.loads(document)
+        else:
+            data[rid] = json.loads(document)
+    rows = sorted(read_all(chunks_col, ["metadatas"]), key=lambda r: r[1]["order"])
+    if len(rows) != manifest.chunk_count or DATA_IDS["knowledge"] not in data:
+        msg = (
+            f"索引第 {manifest.generation} 代不完整（应有 {manifest.chunk_count} 个文本块，读到 {len(rows)} 个）。"
+            "请重新运行：python ingest.py"
+        )
+        raise IndexMissingError(msg)
+    chunks = [_chunk(rid, m, docs[m["doc_id"]]) for rid, m, _ in rows]
+    return IndexSnapshot(
+        manifest,
+        chunks,
+        {d: v["body"] for d, v in docs.items()},
+        BM25([stored_tokens(m) for _, m, _ in rows]),
+        Knowledge.from_dict(data[DATA_IDS["knowledge"]]),
+        data.get(DATA_IDS["scope"]) or {},
+    )
+
+
+def load_snapshot(settings, embedder_name: str | None = None, client=None) -> IndexSnapshot:
+    """Read the live generation; refuse clearly if there is none or it was built by another embedder."""
+    client = client if client is not None else make_client(settings)
+    manifest = read_live(client, settings)
+    check_embedder(manifest, embedder_name)
+    return load_generation(client, manifest)

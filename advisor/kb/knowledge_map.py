@@ -1,0 +1,195 @@
+"""The knowledge base as a map the composer can answer from: the guide's paths per role (with their
+"适合…/关键是…" sentence, steps, advantage, case), the persons' stories, the explained roles, the
+risk-control strategies and the toolkit — all located by the headings and labels that
+``knowledge.yaml`` names, all as exact spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from advisor.kb.facts import Knowledge, SectionRef
+from advisor.text.structure import Block, Section, Span, find_section, outline, subtree
+from advisor.text.tokens import is_everyday
+
+_PAREN = re.compile(r"[(（].*$")
+_NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
+
+
+def heading_label(heading: str) -> str:
+    """A heading without its number and trailing parenthesis: "2. 横向跨界:运营→私域增长顾问 / 内容电商操盘手"."""
+    return _PAREN.sub("", _NUMBER.sub("", heading)).strip()
+
+
+def squash(text: str) -> str:
+    """Lower-cased, without spaces: the form names are matched in."""
+    return "".join(text.lower().split())
+
+
+@dataclass
+class PathInfo:
+    """One of a role's three paths in the guide."""
+
+    role: str
+    name: str
+    index: int
+    section: Section
+    fit: Span | None = None  # the "适合…的中层,关键是 “…”" sentence
+    key: Span | None = None  # from "关键是" to the end of that sentence
+    steps: list[Block] = field(default_factory=list)
+    advantage: Block | None = None
+    case: Block | None = None
+    directions: list[Block] = field(default_factory=list)
+    tools: Block | None = None
+
+    @property
+    def label(self) -> str:
+        return heading_label(self.section.heading)
+
+    @property
+    def targets(self) -> list[str]:
+        """The roles the path leads to: "运营→私域增长顾问 / 内容电商操盘手" gives both consultants."""
+        after = self.label.split(":", 1)[-1].split("：", 1)[-1]
+        if "→" not in after:
+            return []
+        return [t.strip() for t in after.split("→", 1)[1].split("/") if t.strip()]
+
+
+class KnowledgeMap:
+    """Typed views over the documents' outlines, by the headings and labels of ``knowledge.yaml``."""
+
+    def __init__(self, bodies: dict[str, str], kb: Knowledge) -> None:
+        self.bodies = bodies
+        self.kb = kb
+        self.outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
+        self._person_texts: dict[str, str] = {}
+
+    def section(self, ref: SectionRef) -> Section | None:
+        return find_section(self.outlines.get(ref.doc, []), ref.heading)
+
+    def text(self, span: Span) -> str:
+        return span.text(self.bodies)
+
+    # -- the guide -------------------------------------------------------------------------------
+    def guide_section(self, key: str) -> Section | None:
+        doc, heading = self.kb.guide.get("doc"), self.kb.guide.get(key)
+        return self.section(SectionRef(doc, heading)) if doc and heading else None
+
+    def role_section(self, role: str) -> Section | None:
+        pattern = self.kb.guide.get("role_heading", "{role}")
+        return self.section(SectionRef(self.kb.guide.get("doc", ""), pattern.format(role=role)))
+
+    def children(self, section: Section | None) -> list[Section]:
+        if section is None:
+            return []
+        return [
+            s for s in self.outlines[section.doc_id] if s.is_under(section) and s.level == section.level + 1
+        ]
+
+    @cached_property
+    def _paths(self) -> dict[str, list[PathInfo]]:
+        out: dict[str, list[PathInfo]] = {}
+        for role in self.kb.role_names:
+            infos = []
+            for child in self.children(self.role_section(role)):
+                name = next((p for p in self.kb.paths if p in child.heading), None)
+                if name:
+                    infos.append(self._path(role, name, self.kb.paths.index(name) + 1, child))
+            out[role] = infos
+        return out
+
+    def paths(self, role: str) -> list[PathInfo]:
+        return self._paths.get(role, [])
+
+    def path(self, role: str, name: str) -> PathInfo | None:
+        return next((p for p in self.paths(role) if p.name == name), None)
+
+    def _path(self, role: str, name: str, index: int, section: Section) -> PathInfo:
+        info = PathInfo(role, name, index, section)
+        words = {kind: self.kb.label_words(kind) for kind in ("advantage", "case", "directions", "tools")}
+        key_word = (self.kb.label_words("key") or ("关键是",))[0]
+        in_directions = False
+        for block in section.blocks:
+            text = self.text(block.span)
+            label = block.label or ""
+            if info.fit is None and block.kind == "text" and key_word in text:
+                info.fit = block.span
+                at = block.span.start + text.index(key_word)
+                info.key = Span(block.span.doc_id, at, block.span.end)
+            elif block.kind == "step":
+                info.steps.append(block)
+            elif any(w in label for w in words["advantage"]):
+                info.advantage = block
+            elif any(w in label for w in words["case"]):
+                info.case = block
+            elif any(w in label for w in words["tools"]):
+                info.tools = block
+            elif block.kind == "intro":
+                in_directions = any(w in label for w in words["directions"])
+            elif in_directions and block.kind == "item":
+                info.directions.append(block)
+        return info
+
+    def all_paths(self) -> list[PathInfo]:
+        return [p for role in self.kb.role_names for p in self.paths(role)]
+
+    def risk_strategies(self) -> list[Section]:
+        return self.children(self.guide_section("risk"))
+
+    def toolkit_rows(self) -> list[Block]:
+        """The template table's rows, without its header row."""
+        section = self.guide_section("toolkit")
+        rows = [b for b in section.blocks if b.kind == "row"] if section else []
+        return rows[1:]
+
+    def cells(self, row: Block) -> list[Span]:
+        """The cells of a table row, trimmed, as spans."""
+        text, base, out = self.text(row.span), row.span.start, []
+        pos = 0
+        for part in text.split("|"):
+            stripped = part.strip()
+            if stripped:
+                at = text.index(stripped, pos)
+                out.append(Span(row.span.doc_id, base + at, base + at + len(stripped)))
+            pos += len(part) + 1
+        return out
+
+    # -- stories and explained roles -------------------------------------------------------------
+    def person_section(self, name: str) -> Section | None:
+        person = self.kb.person(name)
+        if person is None or not person.heading:
+            return None
+        return self.section(SectionRef(person.doc, person.heading))
+
+    def person_text(self, name: str) -> str:
+        """Where the articles tell about a person: their story's section, or their case line."""
+        if name not in self._person_texts:
+            self._person_texts[name] = self._person_text(name)
+        return self._person_texts[name]
+
+    @cached_property
+    def corpus_lower(self) -> str:
+        return "\n".join(self.bodies.values()).lower()
+
+    def only_about(self, word: str, name: str) -> bool:
+        """``word`` occurs in the articles only where they tell about ``name``: a word that describes
+        that person ("收银系统", "团购") and nobody or nothing else — and is no everyday word ("东西")."""
+        text = self.person_text(name).lower()
+        return not is_everyday(word) and word in text and self.corpus_lower.count(word) == text.count(word)
+
+    def _person_text(self, name: str) -> str:
+        section = self.person_section(name)
+        if section is not None:
+            return " ".join(self.text(b.span) for b in section.blocks)
+        person = self.kb.person(name)
+        info = self.path(person.role, person.path) if person and person.role and person.path else None
+        return self.text(info.case.span) if info and info.case else ""
+
+    def explainer_sections(self, name: str) -> list[Section]:
+        exp = self.kb.explainer(name)
+        found = [self.section(ref) for ref in exp.sections] if exp else []
+        return [s for s in found if s is not None]
+
+    def tree(self, section: Section) -> list[Section]:
+        return subtree(self.outlines[section.doc_id], section)

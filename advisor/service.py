@@ -1,0 +1,283 @@
+"""The ``Advisor`` facade: one object that owns the embedder, index and answerer for a process.
+
+It follows the live-generation pointer in Chroma: at most every ``refresh_seconds`` it checks which
+generation is live, loads a new one completely in the background (passages, bodies, BM25, and the
+data answering derives from it: knowledge map, scope gate, answerability) and then replaces the old
+one in a single assignment. Each answer pins the generation it started on, so no answer mixes two.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from advisor.answering.answer import Answer
+from advisor.answering.answerer import Answerer
+from advisor.answering.derived import Derived
+from advisor.answering.messages import checked_question
+from advisor.answering.scope import ScopeGate
+from advisor.config import Settings
+from advisor.errors import AdvisorError
+from advisor.index.chroma import make_client, read_live
+from advisor.index.embeddings import embedder_id, make_embedder
+from advisor.index.search import CrossEncoderReranker, Passage, Retriever
+from advisor.index.snapshot import IndexSnapshot, check_embedder, load_generation
+from advisor.llm.backends import EXTRACTIVE, backend_label, make_chat_model
+
+if TYPE_CHECKING:
+    from advisor.cards import RoleCard
+    from advisor.planning.model import TransitionPlan
+
+log = logging.getLogger(__name__)
+WARM_DERIVED = ("kmap", "scope", "answerability")  # built lazily; rebuilt before a switch once in use
+
+
+@dataclass
+class Live:
+    """One loaded generation: its retriever and what answering derives from it."""
+
+    retriever: Retriever
+    derived: Derived
+
+    @property
+    def generation(self) -> int:
+        return self.retriever.snapshot.manifest.generation
+
+
+class PinnedGeneration:
+    """One generation pinned for the length of an answer: search, snapshot and derived agree."""
+
+    def __init__(self, adv: Advisor, live: Live) -> None:
+        self._adv, self._live = adv, live
+
+    @property
+    def snapshot(self) -> IndexSnapshot:
+        return self._live.retriever.snapshot
+
+    @property
+    def derived(self) -> Derived:
+        return self._live.derived
+
+    @property
+    def scope(self) -> ScopeGate:
+        return self._live.derived.scope
+
+    def search(self, query: str, k: int = 5, role: str | None = None, mode: str | None = None):
+        return self._live.retriever.search(self._adv.checked_query(query), k=k, role=role, mode=mode)
+
+
+class Advisor:
+    """Search and ask over the persistent index.
+
+    Dependencies can be handed in (``embedder``, ``client``, ``reranker``, ``chat_model``) so tests and
+    other programs decide what runs; ``Advisor.load()`` builds the defaults from settings.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embeddings,
+        client=None,
+        reranker=None,
+        chat_model: BaseChatModel | None = None,
+    ):
+        self.settings = settings
+        self.embedder = embedder
+        self.client = client if client is not None else make_client(settings)
+        self.reranker = reranker
+        self.chat_model = chat_model
+        self._answerer: Answerer | None = None
+        self._live: Live | None = None
+        self._checked_at = 0.0
+        self._loading = threading.Lock()
+        self.refresh(wait=True)
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, **deps) -> Advisor:
+        settings = settings or Settings()
+        embedder = deps.pop("embedder", None) or make_embedder(settings.embedder)
+        reranker = deps.pop("reranker", None)
+        if reranker is None and settings.reranker:
+            reranker = CrossEncoderReranker(settings.reranker)
+        return cls(settings, embedder, reranker=reranker, **deps)
+
+    # -- following the live generation -----------------------------------------------------------
+    def refresh(self, wait: bool = False) -> None:
+        """Switch to a newly ingested generation. Without ``wait`` this checks at most every
+        ``refresh_seconds`` and loads in the background (callers keep the current generation
+        meanwhile); with ``wait`` it checks now and returns once the live generation serves."""
+        if wait or self._live is None:
+            self._follow()
+            return
+        if time.monotonic() - self._checked_at < self.settings.refresh_seconds or self._loading.locked():
+            return
+        self._checked_at = time.monotonic()
+        threading.Thread(target=self._follow_quietly, name="advisor-refresh", daemon=True).start()
+
+    def _follow(self) -> None:
+        with self._loading:
+            self._checked_at = time.monotonic()
+            manifest = read_live(self.client, self.settings)
+            current = self._live
+            if current is not None and (manifest.generation, manifest.built_at) == (
+                current.generation,
+                current.retriever.snapshot.manifest.built_at,
+            ):
+                return
+            check_embedder(manifest, embedder_id(self.embedder))
+            snapshot = load_generation(self.client, manifest)
+            collection = self.client.get_collection(manifest.collection, embedding_function=None)
+            live = Live(
+                Retriever(snapshot, collection, self.embedder, self.settings, self.reranker),
+                Derived(snapshot, self.embedder, self.settings.refusal_threshold),
+            )
+            for name in WARM_DERIVED:  # answers are being given: have their derived ready before the switch
+                if current is not None and name in vars(current.derived):
+                    getattr(live.derived, name)
+            self._live = live  # the switch: one assignment; answers in flight keep their pinned view
+            if current is not None:
+                log.info("switched from index generation %s to %s", current.generation, live.generation)
+
+    def _follow_quietly(self) -> None:
+        try:
+            self._follow()
+        except Exception as exc:  # the server is briefly away, or a generation was swept mid-load
+            log.warning("index refresh failed, still serving generation %s: %s", self.generation, exc)
+
+    @property
+    def generation(self) -> int:
+        return self._live.generation if self._live else 0
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._live.retriever
+
+    @property
+    def snapshot(self) -> IndexSnapshot:
+        return self._live.retriever.snapshot
+
+    def view(self) -> PinnedGeneration:
+        """The live generation, pinned (see :class:`PinnedGeneration`)."""
+        self.refresh()
+        return PinnedGeneration(self, self._live)
+
+    def checked_query(self, query: str) -> str:
+        return checked_question(query, self.settings.max_question_chars)
+
+    def search(
+        self, query: str, k: int = 5, role: str | None = None, mode: str | None = None
+    ) -> list[Passage]:
+        """Top-k passages for ``query``; ``role`` limits to that role's and general passages."""
+        return self.view().search(query, k=k, role=role, mode=mode)
+
+    # -- answering -------------------------------------------------------------------------------
+    @property
+    def derived(self) -> Derived:
+        """The live generation's knowledge map, scope gate and answerability check (built on first use,
+        and ahead of time for each new generation once answering uses them)."""
+        return self._live.derived
+
+    @property
+    def scope(self) -> ScopeGate:
+        return self.derived.scope
+
+    @property
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            if self.chat_model is None and self.settings.llm_provider not in EXTRACTIVE:
+                self.chat_model = make_chat_model(self.settings)
+            self._answerer = Answerer(
+                self.settings,
+                index=self,
+                chat_model=self.chat_model,
+                backend=backend_label(self.settings, self.chat_model),
+            )
+        return self._answerer
+
+    @property
+    def backend(self) -> str:
+        return self.answerer.backend
+
+    def stream(
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        state: dict | None = None,
+        view: PinnedGeneration | None = None,
+        plan=None,
+    ) -> Iterator[str | Answer]:
+        """Yield answer text pieces, then the final ``Answer`` with verified citations.
+
+        ``history`` is the chat so far; the conversation state (role, person, path talked about) is
+        derived from it, or taken from ``state`` (an earlier ``Answer.state``) when given. Pass the
+        ``view`` you render the answer's sources from, so both come from the same generation. ``plan`` is
+        a transition plan handed to the chat (its inputs, or the plan): a question about it ("这个计划的
+        第二步…") is answered from the plan, and any other question gets the plan's role."""
+        if plan is not None:
+            from advisor.planning.in_chat import answer_about, plan_role
+
+            reply = answer_about((view or self.view()).derived, self._plan_of(plan), question or "")
+            if reply is not None:
+                return iter([reply.text, reply])
+            role = role or plan_role(plan)
+        return self.answerer.stream(
+            question, history=history, role=role, state=state, index=view or self.view()
+        )
+
+    def ask(
+        self,
+        question: str,
+        history: list | None = None,
+        role: str | None = None,
+        state: dict | None = None,
+        view: PinnedGeneration | None = None,
+        plan=None,
+    ) -> Answer:
+        if plan is None:
+            return self.answerer.ask(
+                question, history=history, role=role, state=state, index=view or self.view()
+            )
+        final = None
+        for item in self.stream(question, history=history, role=role, state=state, view=view, plan=plan):
+            if isinstance(item, Answer):
+                final = item
+        if final is None:
+            msg = "没有得到回答，请再问一次"
+            raise AdvisorError(msg)
+        return final
+
+    # -- the transition plan and the role cards --------------------------------------------------
+    def plan(self, inputs, use_llm: bool = True) -> TransitionPlan:
+        """The personal transition plan for ``inputs`` (a mapping or ``PlanInput``); the configured chat
+        model, if any, adds its verified connecting sentences."""
+        from advisor.planning.build import build_plan
+
+        self.refresh()
+        chat_model = self.answerer.chat_model if use_llm else None
+        return build_plan(self.derived, inputs, chat_model, self.settings, self.backend)
+
+    def _plan_of(self, plan) -> TransitionPlan:
+        from advisor.planning.in_chat import plan_inputs
+        from advisor.planning.model import TransitionPlan
+
+        return plan if isinstance(plan, TransitionPlan) else self.plan(plan_inputs(plan), use_llm=False)
+
+    def card_names(self) -> list[str]:
+        from advisor.cards import card_names
+
+        return card_names(self.derived.kmap)
+
+    def card(self, name: str) -> RoleCard:
+        """The 岗位速览 card of an explained role or a mid-level role (``card_names()``)."""
+        from advisor.cards import build_card
+
+        self.refresh()
+        return build_card(self.derived, name)

@@ -1,0 +1,71 @@
+"""Markdown as text: sections by heading, sentences with exact offsets, over-long sentences cut."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A sentence runs to a Chinese/Western terminator (plus closing quotes/brackets) or a line break.
+_SENTENCE = re.compile(r"[^。！？!?；;…\n]*(?:[。！？!?；;…]+[”’\"」』）)]*|\n|$)")
+
+
+@dataclass(frozen=True)
+class HeadingSpan:
+    """The text under one heading path (before any child heading)."""
+
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+
+def split_sections(body: str) -> list[HeadingSpan]:
+    """Sections by Markdown heading; text before the first heading gets an empty path."""
+    sections: list[HeadingSpan] = []
+    stack: list[tuple[int, str]] = []
+    pos = 0
+    path: tuple[str, ...] = ()
+    for m in _HEADING.finditer(body):
+        if m.start() > pos:
+            sections.append(HeadingSpan(path, pos, m.start()))
+        level = len(m.group(1))
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, m.group(2).strip()))
+        path = tuple(t for _, t in stack)
+        pos = m.end() + 1 if m.end() < len(body) and body[m.end()] == "\n" else m.end()
+    if pos < len(body):
+        sections.append(HeadingSpan(path, pos, len(body)))
+    return sections
+
+
+def split_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets, whitespace trimmed) inside ``body[start:end]``."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(body, start, end):
+        s, e = m.start(), m.end()
+        while s < e and body[s].isspace():
+            s += 1
+        while e > s and body[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+_SOFT_BREAK = re.compile(r"[，,、：:（(“\s]")
+
+
+def cap_spans(body: str, spans: list[tuple[int, int]], max_len: int) -> list[tuple[int, int]]:
+    """Split the rare sentence longer than ``max_len`` (e.g. text without punctuation) at its last
+    comma-like break before the limit, or hard at the limit when there is none."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > max_len:
+            window = body[s : s + max_len]
+            breaks = [m.end() for m in _SOFT_BREAK.finditer(window) if m.end() > max_len // 2]
+            cut = s + (breaks[-1] if breaks else max_len)
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return out

@@ -1,0 +1,130 @@
+"""The shape of an article: sections by heading, and inside each the lines it is written in
+(paragraphs, list items, numbered steps, table rows, "标签:内容" lines), all as exact offsets into the
+document body. The composer and the plan quote from these spans, so every quote is verbatim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advisor.text.markdown import split_sections, split_sentences
+
+_BULLET = re.compile(r"[-•·*]\s+")
+_STEP = re.compile(r"(\d{1,2})[.、]\s*(?!\d)")
+# "优势:…", "目标:…", "锚定公司技术战略:…": a short label before the first colon of a line.
+_LABEL = re.compile(r"([^:：，,。；;（()）|]{1,20})[:：]")
+CLAUSE_END = re.compile(r"[，,、；;：:]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """``body[start:end]`` of document ``doc_id``."""
+
+    doc_id: str
+    start: int
+    end: int
+
+    def text(self, bodies: dict[str, str]) -> str:
+        return bodies[self.doc_id][self.start : self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line of a section. ``span`` excludes the bullet; ``content`` excludes the label too."""
+
+    span: Span
+    kind: str  # text | item | step | row | intro (a line ending with a colon that opens a list)
+    label: str | None = None
+    content: Span | None = None
+    number: int | None = None
+
+
+@dataclass
+class Section:
+    doc_id: str
+    path: tuple[str, ...]
+    start: int
+    end: int
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def level(self) -> int:
+        return len(self.path)
+
+    def is_under(self, other: Section) -> bool:
+        return self.doc_id == other.doc_id and self.path[: other.level] == other.path and self is not other
+
+
+def _block(doc_id: str, body: str, start: int, end: int) -> Block | None:
+    line = body[start:end]
+    if not line.strip() or re.fullmatch(r"\|[-|\s]*\|?", line.strip()):
+        return None
+    if line.startswith("|"):
+        return Block(Span(doc_id, start, end), "row")
+    kind = "text"
+    m = _BULLET.match(line)
+    if m:
+        start, kind = start + m.end(), "item"
+    number = None
+    m = _STEP.match(body, start, end)
+    if m:
+        number, kind = int(m.group(1)), "step"
+    label_at = m.end() if m else start
+    lm = _LABEL.match(body, label_at, end)
+    label = lm.group(1).strip() if lm else None
+    content = Span(doc_id, lm.end(), end) if lm and lm.end() < end else None
+    if body[start:end].rstrip().endswith((":", "：")):  # it opens a list
+        kind = "intro"
+        content = content if content is not None and body[content.start : end].strip() else None
+    return Block(Span(doc_id, start, end), kind, label, content, number)
+
+
+def outline(doc_id: str, body: str) -> list[Section]:
+    """Every section of a document (the text before the first heading has an empty path), with its lines."""
+    sections = []
+    for s in split_sections(body):
+        section = Section(doc_id, s.path, s.start, s.end)
+        pos = s.start
+        while pos < s.end:
+            nl = body.find("\n", pos, s.end)
+            end = s.end if nl < 0 else nl
+            block = _block(doc_id, body, pos, end)
+            if block is not None:
+                section.blocks.append(block)
+            pos = end + 1
+        sections.append(section)
+    return sections
+
+
+def sentences(span: Span, body: str) -> list[Span]:
+    """The sentences of a span, trimmed."""
+    return [Span(span.doc_id, s, e) for s, e in split_sentences(body, span.start, span.end)]
+
+
+def clip(span: Span, body: str, limit: int) -> Span:
+    """The span cut to at most ``limit`` characters at a clause boundary (a comma, colon or semicolon);
+    unchanged when it is short enough or has no boundary in the first third."""
+    if len(span) <= limit:
+        return span
+    cuts = [m.start() for m in CLAUSE_END.finditer(body, span.start, span.start + limit)]
+    cuts = [c for c in cuts if c - span.start >= limit // 3]
+    return Span(span.doc_id, span.start, cuts[-1]) if cuts else span
+
+
+def find_section(sections: list[Section], heading: str) -> Section | None:
+    """The first section whose heading contains ``heading`` ("" finds the text before any heading)."""
+    if not heading:
+        return next((s for s in sections if not s.path), None)
+    return next((s for s in sections if heading in s.heading), None)
+
+
+def subtree(sections: list[Section], root: Section) -> list[Section]:
+    """``root`` and every section under it, in document order."""
+    return [s for s in sections if s is root or s.is_under(root)]
