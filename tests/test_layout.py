@@ -20,7 +20,7 @@ STAGES = [
     ("llm",),
     ("answering",),
     ("planning",),
-    ("cards", "feedback"),
+    ("cards", "feedback", "progress"),
     ("service",),
     ("web",),
     ("cli", "__init__"),
