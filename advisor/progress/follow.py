@@ -55,7 +55,11 @@ def save_plan(
 def check_in(store: ProgressStore, token: str, raw: Mapping, today: date | None = None) -> CheckIn:
     """Record one week for the plan ``token`` names (``InputError`` for a wrong token or bad numbers)."""
     plan = store.load(token)
+    today = today or date.today()
     checkin = CheckIn.parse(raw, plan.metrics, today)
+    if checkin.day > today:
+        msg = f"打卡日期不能晚于今天（{today.isoformat()}）。"
+        raise InputError(msg)
     if checkin.day < plan.start:
         msg = f"打卡日期不能早于计划开始跟进的日期（{plan.start.isoformat()}）。"
         raise InputError(msg)
