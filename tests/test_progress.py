@@ -207,3 +207,17 @@ def test_cli_and_two_processes_on_one_postgres_see_the_same_plan(corpus_index, p
     assert gone.returncode == 0 and "2 条" in gone.stderr
     again = run_cli("progress", token, data_dir=data, env=env)
     assert again.returncode == 2 and NOT_FOUND in again.stderr and token not in again.stderr
+
+
+def test_journey_scorer_catches_a_missing_and_a_spurious_firing():
+    from evals.journeys import score
+
+    good = {"a": [{"expect": ["review"], "fired": ["review"], "verbatim": True}]}
+    assert score(good)["journeys_passed"] == 1.0
+    bad = {
+        "a": [{"expect": ["review"], "fired": [], "verbatim": True}],
+        "b": [{"expect": [], "fired": ["mvp"], "verbatim": False}],
+    }
+    scores = score(bad)
+    assert scores["fires_expected"] == 0.0 and scores["no_spurious"] == 0.5
+    assert scores["quotes_verbatim"] == 0.5 and scores["journeys_passed"] == 0.0
