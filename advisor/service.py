@@ -226,6 +226,8 @@ class Advisor:
         a transition plan handed to the chat (its inputs, or the plan): a question about it ("这个计划的
         第二步…") is answered from the plan, and any other question gets the plan's role. ``progress`` is a
         followed plan's token: "我这周该干嘛", "是不是该放弃了", "进展怎么样" are answered from it."""
+        if progress is None and isinstance(plan, dict):  # the app hands a followed plan's token with it
+            progress = plan.get("progress")
         if progress:
             reply = self._progress_reply(progress, question or "", view)
             if reply is not None:
@@ -330,6 +332,11 @@ class Advisor:
         return self.progress_store.delete(token)
 
     def _progress_reply(self, token: str, question: str, view: PinnedGeneration | None) -> Answer | None:
+        from advisor.errors import InputError
         from advisor.progress.in_chat import answer_progress
 
-        return answer_progress((view or self.view()).derived, self.progress_store.load(token), question)
+        try:
+            followed = self.progress_store.load(token)
+        except InputError:  # deleted meanwhile: the chat answers as if no plan were followed
+            return None
+        return answer_progress((view or self.view()).derived, followed, question)

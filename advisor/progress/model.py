@@ -89,8 +89,8 @@ class ProgressData:
                 errors.append(f"文章没有给「{name}」定目标数字，请写下你的目标（如 {name}=10）")
         for name, value in targets.items():  # a metric the person adds: no phrase of the guide
             number = _positive(value, f"「{name}」的目标", errors)
-            if number is not None and name.strip():
-                out.append(Metric(name.strip(), number))
+            if number is not None and clean_note(name):
+                out.append(Metric(clean_note(name)[:40], number))
         if not specs and not targets:
             errors.append(
                 f"文章没有给{role}中层的「{path}」写可量化的指标，请写下你要看的指标和目标（如 指标名=10）"

@@ -63,6 +63,12 @@ class ProgressReport:
         text = self.text.replace("## 数据看板\n", f"## 数据看板\n\n{image}\n\n", 1) if image else self.text
         return text + "\n\n" + sources_markdown(self.citations)
 
+    def as_answer(self):
+        """The page as an ``Answer`` (for the sources panel and the CLI's source list)."""
+        from advisor.answering.answer import Answer
+
+        return Answer(text=self.text, citations=self.citations, passages=self.passages, intent="progress")
+
     def to_dict(self) -> dict:
         return {
             "text": self.text,
