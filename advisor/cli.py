@@ -89,11 +89,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     adv = Advisor.load(_settings(args))
     plan = _plan_file(args.plan)
     if args.json:
-        answer = adv.ask(args.question, role=args.role, plan=plan)
+        answer = adv.ask(args.question, role=args.role, plan=plan, progress=args.progress)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     answer = None
-    for item in adv.stream(args.question, role=args.role, plan=plan):
+    for item in adv.stream(args.question, role=args.role, plan=plan, progress=args.progress):
         if isinstance(item, str):
             print(item, end="", flush=True)
         else:
@@ -291,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
     p.add_argument("--plan", type=Path, help="带上 advisor plan --json 保存的计划，可以问“这个计划的第二步…”")
+    p.add_argument("--progress", metavar="TOKEN", help="跟进中的计划的口令：可以问“我这周该干嘛”“是不是该放弃了”")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 

@@ -56,6 +56,7 @@ def test_save_from_the_plan_check_in_remember_chat_and_delete(page):  # noqa: F8
     page.locator("#progress-checkin").click()
     expect(status).to_contain_text("已记下这一周")
     expect(text).to_contain_text("已打卡 1 次")
+    expect(text).to_contain_text("目前没有规则触发")  # savings left empty: not read as 0 months
     expect(page.locator("#progress-sources .src-card").first).to_be_visible()
 
     page.reload()  # the browser remembers the token (localStorage)
