@@ -291,7 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
     p.add_argument("--plan", type=Path, help="带上 advisor plan --json 保存的计划，可以问“这个计划的第二步…”")
-    p.add_argument("--progress", metavar="TOKEN", help="跟进中的计划的口令：可以问“我这周该干嘛”“是不是该放弃了”")
+    p.add_argument(
+        "--progress", metavar="TOKEN", help="跟进中的计划的口令：可以问“我这周该干嘛”“是不是该放弃了”"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 

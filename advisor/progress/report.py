@@ -18,7 +18,7 @@ from advisor.planning.build import header_lines
 from advisor.planning.context import PlanContext, path_order
 from advisor.planning.model import PlanData, PlanInput, TransitionPlan, fmt, sources_markdown, spaced
 from advisor.progress.chart import progress_svg
-from advisor.progress.model import CheckIn, FollowedPlan, Metric, ProgressData
+from advisor.progress.model import FollowedPlan, Metric, ProgressData
 from advisor.progress.rules import Firing, GuideRules, fired, savings_now
 
 if TYPE_CHECKING:
@@ -210,6 +210,3 @@ def progress_report(
     text, citations, passages, unsupported = finish(lines, derived.bodies, derived.chunks)
     svg = progress_svg(plan) if plan.checkins else ""
     return ProgressReport(text, citations, passages, firings, colours, svg, unsupported)
-
-
-__all__ = ["CheckIn", "ProgressReport", "context", "progress_report"]

@@ -89,7 +89,9 @@ def progress_tab(stored: gr.BrowserState) -> ProgressTab:
                 )
                 hours = gr.Number(label="本周投入几小时", elem_id="progress-hours")
                 spent = gr.Number(label="本周花了多少钱（元）", elem_id="progress-spent")
-                savings = gr.Textbox(label="存款还够几个月生活费（选填）", max_lines=1, elem_id="progress-savings")
+                savings = gr.Textbox(
+                    label="存款还够几个月生活费（选填）", max_lines=1, elem_id="progress-savings"
+                )
                 note = gr.Textbox(label="一句话备注（选填）", max_lines=2, elem_id="progress-note")
                 day = gr.Textbox(label="日期（选填，默认今天，如 2026-12-01）", elem_id="progress-day")
                 check_in = gr.Button("记下这一周", variant="primary", elem_id="progress-checkin")
