@@ -221,3 +221,19 @@ def test_journey_scorer_catches_a_missing_and_a_spurious_firing():
     scores = score(bad)
     assert scores["fires_expected"] == 0.0 and scores["no_spurious"] == 0.5
     assert scores["quotes_verbatim"] == 0.5 and scores["journeys_passed"] == 0.0
+
+
+def test_an_older_table_gets_the_new_nullable_column_at_start(tmp_path):
+    """A database made before ``monthly_pay`` existed is migrated when the store first opens it."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE progress_plans (token_hash VARCHAR(64) PRIMARY KEY, created_at DATETIME NOT NULL, "
+            "start DATE NOT NULL, inputs JSON NOT NULL, metrics JSON NOT NULL)"
+        )
+    store = ProgressStore(f"sqlite:///{path}")
+    token = store.save(OPS, [], START, 20000.0)
+    assert store.load(token).monthly_pay == 20000.0
+    store.close()
