@@ -48,6 +48,8 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         return replace(intent, role=unit.role)  # "想找个细分、不好替代的方向" from someone in 产品
     if intent.person or unit == _unit_of(intent):
         return intent
+    if unit.kind == "story" and intent.kind == "paths":
+        return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
         asks_story = any(w in q for w in (*kb.cues("story"), *kb.cues("third_person")))
         return _from_unit(intent, unit) if asks_story and not _SELF.search(q) else intent
