@@ -46,6 +46,7 @@ REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt fr
 # the out-of-scope examples ("老周后来呢" -0.018; "推荐几部好看的国漫" after his story -0.037).
 FOLLOW_UP_FLOOR = -0.025
 SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
+SETTLED_CHARS = 200  # ...when they are question-sized: a pasted page is read by its words only
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
 REFUSAL_INTRO = (
     "我是「转型顾问」，只根据知识库里的文章回答互联网从业者（技术、产品、运营、市场）的职业转型问题，例如："
@@ -124,7 +125,7 @@ class Answerer:
         # Scope is judged on the question itself: names the conversation added to the search would make
         # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营.
         decision = derived.scope.decide(pointed, passages)
-        if query and passages and intent.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
+        if query and passages and asked.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
             decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
         # Whether the question names a subject of the articles is read from its words: a unit that
         # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
@@ -158,7 +159,7 @@ class Answerer:
         for k, q in enumerate(questions):
             cleaned = strip_injection(q)[0][: self.settings.max_question_chars]
             intent = analyze(cleaned, state, derived.knowledge, derived.kmap, role) if cleaned else Intent()
-            if cleaned and k >= len(questions) - SETTLED_REPLAYS:
+            if cleaned and k >= len(questions) - SETTLED_REPLAYS and len(cleaned) <= SETTLED_CHARS:
                 intent = self.retrieve(cleaned, intent, state, role, index)[0]
             state = advance(state, intent)
         return state
