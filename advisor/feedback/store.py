@@ -35,7 +35,9 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -68,6 +70,7 @@ FEEDBACK = Table(
     Column("generation", Integer, nullable=False),  # the index generation that answered
     Column("replica", String(200), nullable=False),  # which app process took the vote
     Column("message_index", Integer, nullable=False),
+    Column("reason", Text, nullable=True),  # why a 👎: 答非所问 / 不够具体 / 引用不对 / 其他：…
 )
 
 
@@ -87,6 +90,7 @@ class Vote:
     generation: int = 0
     replica: str = ""
     message_index: int = 0
+    reason: str | None = None
     vote_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -94,10 +98,24 @@ class Vote:
         return asdict(self)
 
 
-# How each database says "insert unless this vote id is already there".
+# How each database says "insert, or update the vote if this vote id is already there": a changed
+# vote on one answer (👍 → 👎, a reason added) keeps one row, and delivering a vote twice stores it once.
+CHANGED = ("vote", "reason", "created_at")
 INSERT_IGNORE: Registry[Callable] = Registry()
-INSERT_IGNORE.register("sqlite")(lambda: sqlite.insert(FEEDBACK).on_conflict_do_nothing())
-INSERT_IGNORE.register("postgresql")(lambda: postgresql.insert(FEEDBACK).on_conflict_do_nothing())
+
+
+def _upsert(insert) -> Callable:
+    def make():
+        stmt = insert(FEEDBACK)
+        return stmt.on_conflict_do_update(
+            index_elements=[FEEDBACK.c.vote_id], set_={c: stmt.excluded[c] for c in CHANGED}
+        )
+
+    return make
+
+
+INSERT_IGNORE.register("sqlite")(_upsert(sqlite.insert))
+INSERT_IGNORE.register("postgresql")(_upsert(postgresql.insert))
 DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
@@ -118,7 +136,7 @@ def brief(exc: BaseException) -> str:
 
 
 def from_json(row: dict) -> dict:
-    out = dict(row)
+    out = {"reason": None, **row}  # spooled by a version without reasons
     out["created_at"] = datetime.fromisoformat(out["created_at"])
     return out
 
@@ -177,6 +195,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _add_missing_columns(engine) -> None:
+    """Migrate a table made by an older version: nullable columns added since (``reason``)."""
+    have = {c["name"] for c in inspect(engine).get_columns("feedback")}
+    for column in FEEDBACK.columns:
+        if column.name not in have and column.nullable:
+            kind = column.type.compile(dialect=engine.dialect)
+            with contextlib.suppress(SQLAlchemyError), engine.begin() as conn:  # a replica raced us
+                conn.execute(text(f"ALTER TABLE feedback ADD COLUMN {column.name} {kind}"))
+
+
 class FeedbackStore:
     """Records votes in the feedback database, spooling them locally while it is unreachable."""
 
@@ -225,6 +253,7 @@ class FeedbackStore:
             METADATA.create_all(self.engine())
         except SQLAlchemyError:  # another replica created it at the same moment
             METADATA.create_all(self.engine())
+        _add_missing_columns(self.engine())
         self._schema_ready = True
 
     def insert(self, rows: list[dict]) -> None:
