@@ -63,14 +63,13 @@ def asked_section(question: str, plan: TransitionPlan, data: PlanData) -> PlanSe
 
 def first_step_lines(plan: TransitionPlan, section: PlanSection) -> list[Line]:
     """ "这周先做什么": the first step(s) of the plan (of the asked section's kind first), each with the
-    time the guide gives it; the whole section stays one question away."""
+    time the guide gives it (the whole section is one question away: "计划的第二步是什么")."""
     items = first_steps(plan.timeline, kind=section.key if section.key in ("mvp", "review") else None)
     if not items:
         undated = [i for i in plan.timeline if i.start is None][:1]
         head = [NOT_COVERED_LINE.format(focus="这几步各要多久")[:-1] + "，按计划的顺序，先做这一步："]
         return [head, *[["- ", i.quote] for i in undated]]
-    lines: list[Line] = [["先做这几件事（时间是文章写的）："], *[dated_line(i) for i in items]]
-    return [*lines, [f"整个「{section.title}」可以接着问，或看计划的第 {section.number or 1} 部分。"]]
+    return [["先做这几件事（时间是文章写的）："], *[dated_line(i) for i in items]]
 
 
 def answer_about(derived: Derived, plan: TransitionPlan, question: str) -> Answer | None:
