@@ -55,6 +55,11 @@ CSS = (
 .src-link { font-size: 0.82em; margin-top: 6px; color: var(--adv-soft-fg); word-break: break-all; }
 .src-link a { color: var(--adv-cite); }
 details.answer-sources { display: none; margin-top: 8px; }
+.pending-ghost { display: flex; flex-direction: column; gap: 10px; padding: 8px 4px; }
+.ghost-user, .ghost-bot { max-width: 80%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap;
+  border: 1px solid var(--border-color-primary); }
+.ghost-user { align-self: flex-end; background: var(--adv-soft-bg); }
+.ghost-bot { align-self: flex-start; color: var(--adv-soft-fg); }
 details.answer-sources summary { cursor: pointer; color: var(--adv-cite); font-weight: 600; }
 #card-hint { align-self: flex-start; }
 #reason-box { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 8px; }
@@ -86,7 +91,7 @@ HEAD = """
     return document.querySelectorAll("#chatbot .message.bot, #chatbot [data-testid='bot']");
   }
   function quoteOf(msg, n) {
-    const mark = msg.querySelector(`details.answer-sources .src-card[data-n="${n}"] mark`);
+    const mark = msg.querySelector(`details.answer-sources .src-card.src-${n} mark`);
     return mark ? mark.textContent.trim() : "";
   }
   function linkify(msg) {
@@ -103,8 +108,6 @@ HEAD = """
         frag.append(t.nodeValue.slice(last, at));
         const a = document.createElement("a");
         a.className = "cite"; a.href = "#"; a.dataset.n = n; a.textContent = m;
-        const q = quoteOf(msg, n);
-        a.title = q ? `来源 ${n}：${q}` : `来源 ${n}`;
         frag.append(a);
         last = at + m.length;
         return m;
@@ -112,10 +115,47 @@ HEAD = """
       frag.append(t.nodeValue.slice(last));
       t.replaceWith(frag);
     }
+    msg.querySelectorAll("a.cite").forEach((a) => {  // the sources arrive after the streamed text
+      const q = quoteOf(msg, a.dataset.n);
+      const title = q ? `来源 ${a.dataset.n}：${q}` : `来源 ${a.dataset.n}`;
+      if (a.title !== title) a.title = title;
+    });
   }
+  // The question and a searching line the moment it is sent, drawn here before Gradio's own update
+  // arrives (that one replaces it): a user never wonders whether the question was taken.
+  let ghostRows = -1;
+  function rows() { return document.querySelectorAll("#chatbot .message-row").length; }
+  function ghost(text) {
+    if (!text.trim()) return;
+    document.querySelectorAll(".pending-ghost").forEach((g) => g.remove());
+    const log = document.querySelector("#chatbot .message-wrap") || document.querySelector("#chatbot [role='log']");
+    if (!log) return;
+    const g = document.createElement("div");
+    g.className = "pending-ghost";
+    const u = document.createElement("div"); u.className = "ghost-user"; u.textContent = text.trim();
+    const b = document.createElement("div"); b.className = "ghost-bot"; b.textContent = "⏳ 正在检索资料……";
+    g.append(u, b);
+    log.append(g);
+    ghostRows = rows();
+    g.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", (ev) => {
+    const box = ev.target.closest && ev.target.closest("#question-box textarea");
+    if (box && ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) ghost(box.value);
+  }, true);
+  document.addEventListener("click", (ev) => {
+    if (ev.target.closest && ev.target.closest("#send-btn")) {
+      const box = document.querySelector("#question-box textarea");
+      if (box) ghost(box.value);
+    }
+  }, true);
   let queued = false;
   function refresh() {
     queued = false;
+    if (ghostRows >= 0 && rows() > ghostRows) {
+      document.querySelectorAll(".pending-ghost").forEach((g) => g.remove());
+      ghostRows = -1;
+    }
     botMessages().forEach(linkify);
   }
   new MutationObserver(() => {
@@ -135,15 +175,15 @@ HEAD = """
     const own = msg.querySelector("details.answer-sources");
     if (own && getComputedStyle(own).display !== "none") {
       own.open = true;
-      show(own.querySelector(`.src-card[data-n="${n}"]`));
+      show(own.querySelector(`.src-card.src-${n}`));
       return;
     }
     const panel = document.querySelector("#sources-panel .sources");
     const mine = own && own.querySelector(".sources");
-    if (mine && panel && panel.dataset.key !== mine.dataset.key) {
-      panel.innerHTML = mine.innerHTML; panel.dataset.key = mine.dataset.key;
+    if (mine && panel && panel.className !== mine.className) {  // an earlier answer's [n]
+      panel.innerHTML = mine.innerHTML.replaceAll("<br>", "\\n"); panel.className = mine.className;
     }
-    show(document.querySelector(`#sources-panel .src-card[data-n="${n}"]`));
+    show(document.querySelector(`#sources-panel .src-card.src-${n}`));
   }, true);
 })();
 </script>

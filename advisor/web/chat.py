@@ -98,16 +98,6 @@ def last_state(meta: dict, before: int) -> dict | None:
     return meta[str(max(earlier))].get("state") if earlier else None
 
 
-def pending_turn(message: str, history: list) -> tuple:
-    """The question's bubble and the "正在检索" line at once, before any work (outside the queue):
-    (history, message box, the question for ``chat``)."""
-    question = (message or "").strip()
-    if not question:
-        return gr.skip(), "", ""
-    shown = [*raw_history(history), {"role": "user", "content": safe_text(question)}]
-    return [*shown, {"role": "assistant", "content": PENDING}], "", question
-
-
 def _without_pending(history: list[dict], question: str) -> list[dict]:
     tail = history[-2:]
     if len(tail) == 2 and tail[1]["content"] == PENDING and shown_text(tail[0]["content"]) == question:

@@ -133,8 +133,8 @@ def plan_downloads(plan, day: date | None = None) -> str:
     svg = timeline_svg(plan.timeline)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{name}/{name}.md", plan_markdown(plan, f"{name}-时间线.svg"))
-        z.writestr(f"{name}/{name}-时间线.svg", svg)
+        z.writestr(f"{name}/{name}.md", plan_markdown(plan, "timeline.svg"))
+        z.writestr(f"{name}/timeline.svg", svg)
     page = plan_html(plan, svg).encode("utf-8")
     return data_link(
         f"{name}.zip", "application/zip", buf.getvalue(), "下载 Markdown（含图）", "plan-download"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import socket
 import typing
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from advisor.web.export import NO_EXPORT
 from advisor.web.plan_tab import cards_tab, plan_tab
 from advisor.web.render import (
     ALL_ROLES,
+    PENDING,
     PLACEHOLDER,
     SOURCES_IDLE,
     SUBTITLE,
@@ -32,6 +34,13 @@ from advisor.web.render import (
     status_text,
 )
 
+PENDING_JS = f"""(m, h) => {{
+  const q = (m || "").trim();
+  if (!q) return [h, m, ""];
+  const esc = q.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const msg = (role, text) => ({{role, metadata: null, options: null, content: [{{type: "text", text}}]}});
+  return [[...(h || []), msg("user", esc), msg("assistant", {json.dumps(PENDING)})], "", q];
+}}"""
 ABOUT = (
     "回答只依据知识库里的文章；每个 [n] 对应右侧（手机上在回答下方）的一段原文，高亮的是引用的原句。"
     "对话只保存在这个浏览器里（可随时「清空对话」），不会发到别处。"
@@ -193,7 +202,8 @@ def _bind_chat(adv, feedback, c: dict) -> None:
         **private,
     }
     state = [c["chatbot"], c["role"], c["meta"], c["plan_ctx"]]
-    pend = {"fn": chat_events.pending_turn, "outputs": [c["chatbot"], c["box"], c["asked"]], "queue": False}
+    # drawn by the browser itself: no round trip before the user sees their question taken
+    pend = {"fn": None, "js": PENDING_JS, "outputs": [c["chatbot"], c["box"], c["asked"]], "queue": False}
     gr.on([c["box"].submit, c["send"].click], inputs=[c["box"], c["chatbot"]], **pend, **private).then(
         chat, [c["asked"], *state], **answering, **private
     ).then(**follow)
@@ -236,7 +246,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         feedback = FeedbackStore.from_settings(settings, replica=f"{socket.gethostname()}:{settings.port}")
         feedback.keep_delivering(settings.feedback_retry_seconds)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
-        c: dict = {"meta": gr.State({}), "plan_ctx": gr.State(None), "asked": gr.State("")}
+        c: dict = {"meta": gr.State({}), "plan_ctx": gr.State(None), "asked": gr.Textbox(visible=False)}
         c["saved"] = gr.BrowserState({}, storage_key=session.STORAGE_KEY, secret=session.STORAGE_SECRET)
         c["reason_for"] = gr.State(None)
         c["roles"] = _examples(kb)[1]

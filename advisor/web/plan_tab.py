@@ -38,6 +38,12 @@ class CardsTab:
     sources: gr.HTML
 
 
+def _number(label: str, example: str, elem_id: str) -> gr.Textbox:
+    """A number typed in a text field: empty until filled (Gradio's number field shows 0, and a plan for
+    "0 年经验 · 每周 0 小时" must never be made because nobody typed anything)."""
+    return gr.Textbox(label=label, placeholder=example, lines=1, max_lines=1, elem_id=elem_id)
+
+
 def plan_tab(adv) -> PlanTab:
     """The form, the plan with its timeline, its sources, the download and the hand-over to the chat."""
     kb = adv.snapshot.knowledge
@@ -49,11 +55,11 @@ def plan_tab(adv) -> PlanTab:
             with gr.Column(scale=2, min_width=300):
                 form = [  # empty until filled: a missing number is asked for, never read as 0
                     gr.Radio(list(kb.role_names), label="现在的岗位 *", elem_id="plan-role"),
-                    gr.Number(None, label="工作年限（年）*", precision=0, elem_id="plan-years"),
+                    _number("工作年限（年）*", "例如 10", "plan-years"),
                     gr.Radio(list(data.levels), label="级别 *", elem_id="plan-level"),
                     gr.Radio(list(data.goals), label="想要什么 *", elem_id="plan-goal"),
-                    gr.Number(None, label="存款够几个月生活费 *", elem_id="plan-savings"),
-                    gr.Number(None, label="每周能投入几小时 *", elem_id="plan-hours"),
+                    _number("存款够几个月生活费 *", "例如 6（刚被裁没有存款就填 0）", "plan-savings"),
+                    _number("每周能投入几小时 *", "例如 8", "plan-hours"),
                     gr.Textbox(
                         label="一句话说说你的情况（选填，如：刚被裁 / 还在职）",
                         max_lines=3,

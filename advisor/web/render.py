@@ -128,12 +128,15 @@ def inline_sources(cards: str, count: int) -> str:
     """An answer's sources folded under it (shown on narrow screens, where the panel is far below)."""
     if not count:
         return ""
-    return f"{INLINE_SOURCES}<summary>来源（{count} 条）</summary>{cards}</details>"
+    one_block = cards.replace("\r", "").replace("\n", "<br>")  # a blank line would end the HTML block
+    return f"{INLINE_SOURCES}<summary>来源（{count} 条）</summary>{one_block}</details>"
 
 
 def render_sources(answer: Answer | None, bodies: dict[str, str], key: str = "") -> str:
     """The sources panel: one card per citation, passage text with the cited quote highlighted; ``key``
-    names the answer they belong to (so a click on its ``[n]`` finds them)."""
+    names the answer they belong to (so a click on its ``[n]`` finds them). Classes, not ids or data
+    attributes: the chat's sanitizer keeps only classes, and an answer's copy folded under it must not
+    repeat an id."""
     if answer is None or not answer.citations:
         return SOURCES_NONE
     cards = [
@@ -149,14 +152,15 @@ def render_sources(answer: Answer | None, bodies: dict[str, str], key: str = "")
         path = " › ".join(html.escape(p) for p in (c.title, c.section) if p)
         link = _source_link(c.source)
         cards.append(
-            f'<div class="src-card" data-n="{c.n}">'
+            f'<div class="src-card src-{c.n}">'
             f'<div class="src-title"><span class="src-n">[{c.n}]</span>{html.escape(c.title)}</div>'
             f'<div class="src-path">{path}</div>'
             f'<div class="src-text">{text}</div>'
             + (f'<div class="src-link">{link}</div>' if link else "")
             + "</div>"
         )
-    return f'<div class="sources" data-key="{html.escape(key, quote=True)}">' + "".join(cards) + "</div>"
+    key_class = f" key-{re.sub(r'[^0-9a-z-]', '', key)}" if key else ""
+    return f'<div class="sources{key_class}">' + "".join(cards) + "</div>"
 
 
 def vote_of(liked: Any) -> str | None:
