@@ -272,7 +272,9 @@ def test_thumbs_down_asks_why_and_a_changed_vote_updates_its_row(page, app_url):
     expect(form).to_be_visible()
     toast = page.locator(".toast-body").last
     expect(toast).to_contain_text("已记录反馈")
-    expect(toast).not_to_contain_text("Info")
+    title = toast.locator(".toast-title")
+    assert title.evaluate("t => getComputedStyle(t, '::before').content") == '"提示"'
+    assert title.evaluate("t => getComputedStyle(t).fontSize") == "0px"  # Gradio's English word unseen
     state = page.locator("#convo-state")
     if state.count():
         a, b = toast.bounding_box(), state.bounding_box()

@@ -24,7 +24,8 @@ COLORS = """
 CSS = (
     COLORS
     + """
-.gradio-container { max-width: 1320px !important; margin: 0 auto !important; padding-top: 8px !important; }
+.gradio-container { max-width: 1320px !important; margin: 0 auto !important; padding-top: 8px !important;
+  overflow: clip !important; }  /* clips like Gradio's "hidden" but is no scroll box: sticky parts work */
 #app-title h1 { margin: 0; font-size: 1.6em; }
 #app-title p { margin: 2px 0 0; color: var(--adv-soft-fg); }
 #intro { display: flex; flex-wrap: wrap; gap: 8px; margin: 4px 0; }
@@ -71,6 +72,12 @@ details.answer-sources summary { cursor: pointer; color: var(--adv-cite); font-w
 #plan-timeline svg { max-width: none; height: auto; display: block; }
 #export-links a { color: var(--adv-cite); margin-right: 12px; }
 .toast-wrap { top: auto !important; bottom: 16px !important; }
+/* Gradio titles its toasts "Info" / "Warning" whatever title is passed: say it in Chinese */
+.toast-title { font-size: 0 !important; }
+.toast-title::before { font-size: var(--text-md); }
+.toast-title.info::before, .toast-title.success::before { content: "提示"; }
+.toast-title.warning::before { content: "注意"; }
+.toast-title.error::before { content: "出错了"; }
 footer { display: none !important; }
 @media (max-width: 760px) {
   details.answer-sources { display: block; }

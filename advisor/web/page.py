@@ -202,13 +202,14 @@ def _bind_chat(adv, feedback, c: dict) -> None:
         **private,
     }
     state = [c["chatbot"], c["role"], c["meta"], c["plan_ctx"]]
+    # ``/chat`` (message, history, role) for scripts, registered first so that it keeps its name
+    api_button = gr.Button("chat", visible=False)
+    api_button.click(chat, [c["box"], *state], api_name="chat", **answering)
     # drawn by the browser itself: no round trip before the user sees their question taken
     pend = {"fn": None, "js": PENDING_JS, "outputs": [c["chatbot"], c["box"], c["asked"]], "queue": False}
     gr.on([c["box"].submit, c["send"].click], inputs=[c["box"], c["chatbot"]], **pend, **private).then(
         chat, [c["asked"], *state], **answering, **private
     ).then(**follow)
-    api_button = gr.Button("chat", visible=False)  # ``/chat`` (message, history, role) for scripts
-    api_button.click(chat, [c["box"], *state], api_name="chat", **answering)
     c["chatbot"].example_select(
         bind(chat_events.ask_example, c["roles"]), None, [c["box"], c["role"]], queue=False, **private
     ).then(inputs=[c["box"], c["chatbot"]], **pend, **private).then(

@@ -12,6 +12,7 @@ import logging
 
 import gradio as gr
 
+from advisor.answering.messages import message_text
 from advisor.cards import card_for
 from advisor.errors import AdvisorError
 from advisor.planning.timeline import timeline_svg
@@ -59,7 +60,7 @@ def hand_to_chat(plan: dict | None, history: list) -> tuple:
     profile = f"{plan['role']}{plan['level']} · 目标「{plan['goal']}」"
     message = {"role": "assistant", "content": HANDED.format(profile=profile)}
     history = list(history or [])
-    if not (history and history[-1].get("content") == message["content"]):
+    if not (history and message_text(history[-1].get("content")) == message["content"]):
         history.append(message)
     return history, plan, gr.Tabs(selected="chat"), plan["role"]
 
