@@ -66,14 +66,16 @@ def displayed(history: list[dict]) -> list[dict]:
 
 
 _NUMBERED_ITEM = re.compile(r"^(\s*- )(\d+)\. ")
+_SAME_AS_NEXT = re.compile(r"\[(\d+)\](?=[^\[\n]*\[\1\])")  # a marker the next one on the line repeats
 
 
 def display_text(text: str) -> str:
     """Answer text as chat Markdown, escaped (``safe_text``): a section label (``**…**``) right after a
     list item would be folded into that item, so it gets a blank line before it; a step's own number in a
-    bullet ("- 1. …") stays text instead of opening a second list ("◦ 1.")."""
+    bullet ("- 1. …") stays text instead of opening a second list ("◦ 1."); sentences of one paragraph
+    from one source carry its ``[n]`` once, after the last of them, not after each."""
     out: list[str] = []
-    for line in safe_text(text).split("\n"):
+    for line in _SAME_AS_NEXT.sub("", safe_text(text)).split("\n"):
         if line.startswith("**") and out and out[-1].strip():
             out.append("")
         out.append(_NUMBERED_ITEM.sub(r"\1\2\\. ", line))
