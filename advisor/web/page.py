@@ -23,6 +23,7 @@ from advisor.web import chat as chat_events
 from advisor.web import plan_handlers, session
 from advisor.web.export import NO_EXPORT
 from advisor.web.plan_tab import cards_tab, plan_tab
+from advisor.web.progress_tab import bind_progress, progress_tab, remembered
 from advisor.web.render import (
     ALL_ROLES,
     PENDING,
@@ -252,6 +253,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         c["reason_for"] = gr.State(None)
         c["roles"] = _examples(kb)[1]
         _landing(adv)
+        followed = remembered()  # the followed plan's token, in this browser's localStorage
         with gr.Tabs(elem_id="tabs") as tabs:
             parts, reason, c["export"], c["card_btn"], c["sources"] = _chat_tab(kb)
             names = ("chatbot", "role", "box", "send", "retry_btn", "undo_btn", "clear_btn")
@@ -259,6 +261,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
             c |= dict(zip(("reason_box", "reason", "reason_text", "reason_send"), reason, strict=True))
             plan = plan_tab(adv)
             cards = cards_tab(adv)
+            progress = progress_tab(followed)
         _about(adv)
         _feedback_api(feedback, c["meta"])
         _bind_chat(adv, feedback, c)
@@ -275,6 +278,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
             c["card_btn"],
             answering,
         )
+        bind_progress(demo, adv, progress, plan.follow, plan.state, tabs, c["plan_ctx"], bind)
         restored = [c["chatbot"], c["sources"], c["meta"], c["role"], c["export"], c["card_btn"]]
         demo.load(
             session.restore,

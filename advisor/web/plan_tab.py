@@ -8,6 +8,7 @@ import gradio as gr
 
 from advisor.planning.model import PlanData
 from advisor.web import plan_handlers
+from advisor.web.progress_tab import FollowControls, follow_controls
 from advisor.web.render import SOURCES_IDLE
 
 PLAN_INTRO = (
@@ -29,6 +30,7 @@ class PlanTab:
     download: gr.HTML
     to_chat: gr.Button
     state: gr.State
+    follow: FollowControls
 
 
 @dataclass
@@ -80,10 +82,11 @@ def plan_tab(adv) -> PlanTab:
                     )
                 timeline = gr.HTML("", elem_id="plan-timeline")
                 text = gr.Markdown(PLAN_IDLE, elem_id="plan-text", latex_delimiters=[])
+                follow = follow_controls()
             with gr.Column(scale=3, min_width=300, elem_id="plan-sources-col"):
                 gr.Markdown("### 来源")
                 sources = gr.HTML(SOURCES_IDLE, elem_id="plan-sources")
-    return PlanTab(form, go, error, text, timeline, sources, download, to_chat, state)
+    return PlanTab(form, go, error, text, timeline, sources, download, to_chat, state, follow)
 
 
 def cards_tab(adv) -> CardsTab:
