@@ -473,7 +473,7 @@ def test_role_card_reachable_from_the_chat_and_as_a_tab(page, request):
     expect(hint).to_contain_text("用户运营")
     assert in_view(page, hint)
     hint.click()
-    expect(page.get_by_role("tab")).to_have_count(3)  # the tabs are drawn once each
+    expect(page.get_by_role("tab")).to_have_count(4)  # the tabs are drawn once each
     card = page.locator("#card-text")
     expect(card).to_contain_text("岗位速览：用户运营")
     for part in ("是做什么的", "典型工作与例子", "职业阶段", "和相邻岗位的区别", "内容运营"):
