@@ -174,7 +174,7 @@ def test_clicking_a_citation_shows_and_flashes_its_source(page, request):
         card = page.locator("#sources-panel .src-card.src-2")
     expect(card).to_be_visible()
     expect(card).to_have_class(re.compile("flash"))
-    assert in_view(page, card)
+    expect(card).to_be_in_viewport()
     assert title.removeprefix("来源 2：")[:12] in card.locator("mark").first.inner_text()
     # the highlighted quote reads in either theme (WCAG AA: 4.5:1)
     assert card.locator("mark").first.evaluate(CONTRAST) >= 4.5

@@ -172,6 +172,8 @@ HEAD = """
     if (!card) return;
     card.scrollIntoView({ block: "center", behavior: "instant" });
     card.classList.remove("flash"); void card.offsetWidth; card.classList.add("flash");
+    // once more after the chat has re-laid out (an opened fold can make it scroll to its end)
+    setTimeout(() => card.scrollIntoView({ block: "center", behavior: "instant" }), 250);
   }
   document.addEventListener("click", (ev) => {
     const a = ev.target.closest && ev.target.closest("a.cite");
