@@ -44,8 +44,12 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         # 备点啥") is what a question with no subject of its own is about.
         return replace(intent, kind="risk") if intent.kind == "general" and intent.risk else intent
     q = question.lower()
-    if intent.kind == "path" and intent.role is None and unit.kind == "path" and unit.path == intent.path:
-        return replace(intent, role=unit.role)  # "想找个细分、不好替代的方向" from someone in 产品
+    if intent.kind in ("path", "paths") and intent.role is None and unit.kind in ("path", "paths"):
+        # "想找个细分、不好替代的方向" from someone in 产品; "做数据这行的…" in a role the data files
+        # do not list: the role whose section retrieval ranks first
+        return replace(intent, role=unit.role)
+    if unit.kind == "path" and intent.kind == "general" and intent.role is None and _broad(q, kb):
+        return replace(intent, kind="paths", role=unit.role)  # "一般都有哪几条路可以走"
     if intent.person or unit == _unit_of(intent):
         return intent
     if unit.kind == "story" and intent.kind == "paths":
@@ -69,3 +73,8 @@ def _unit_of(intent: Intent) -> Unit:
     if intent.kind == "story":
         return Unit("story", person=intent.person)
     return Unit(intent.kind, role=intent.role if intent.kind == "paths" else None, subject=subject)
+
+
+def _broad(q: str, kb: Knowledge) -> bool:
+    broad = kb.broad_re
+    return bool(broad and broad.search(q))
