@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
 import urllib.request
+from pathlib import Path
 
 import pytest
 from gradio_client import Client
@@ -19,14 +21,18 @@ from advisor.answering.answer import Answer
 from advisor.answering.messages import message_text
 from advisor.feedback.store import FeedbackStore
 from advisor.grounding.citations import Citation
-from advisor.web import build_demo, launch
+from advisor.web import build_demo, launch, plan_handlers
+from advisor.web import chat as chat_events
 from advisor.web.chat import record_vote, vote_from_meta
 from advisor.web.render import (
     EXTRACTIVE_STATUS,
     SOURCES_NONE,
     display_text,
+    inline_sources,
+    plain_history,
     render_sources,
     role_arg,
+    shown_text,
     status_text,
 )
 from testkit.chat import ask
@@ -72,8 +78,9 @@ def server(app_settings, embedder):
 
 
 def last_answer(history) -> str:
+    """The last answer as the user reads it (without the sources folded under it for phones)."""
     assert history and history[-1]["role"] == "assistant"
-    return message_text(history[-1]["content"])
+    return shown_text(message_text(history[-1]["content"]))
 
 
 # -- through the server ----------------------------------------------------------------------------
@@ -278,3 +285,84 @@ def test_small_helpers():
     assert vote_from_meta({}, 1, "up") is None
     assert record_vote(None, {}, 1, "sideways").startswith("未记录")
     assert display_text("- 甲[1]\n**二、小节**\n- 乙[2]") == "- 甲[1]\n\n**二、小节**\n- 乙[2]"
+    assert (
+        display_text("- 1. 提炼方法论[1]\n- 2. 小范围验证[1]") == "- 1\\. 提炼方法论[1]\n- 2\\. 小范围验证[1]"
+    )
+
+
+# -- text stays text, votes change in place, downloads leave nothing behind --------------------------
+def test_typed_and_document_markup_is_shown_as_text_and_given_back_as_typed():
+    typed = "<img src=x onerror=alert(1)> 我是做运营的 & 想转型"
+    shown = display_text(typed)
+    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+    answer = display_text("老钱开了一家面包店<img src=http://127.0.0.1:1/x>。[1]")
+    assert "<img" not in answer
+    with_sources = answer + inline_sources(
+        '<div class="sources key-1"><div class="src-card src-1">x\n\ny</div></div>', 1
+    )
+    assert "\n\n" not in with_sources.split("<details", 1)[1]  # one HTML block for the Markdown view
+    history = [
+        {"role": "user", "content": display_text(typed)},
+        {"role": "assistant", "content": with_sources},
+    ]
+    assert plain_history(history) == [  # what the model and the vote get: as typed, no folded sources
+        {"role": "user", "content": typed},
+        {"role": "assistant", "content": "老钱开了一家面包店<img src=http://127.0.0.1:1/x>。[1]"},
+    ]
+
+
+def test_a_reason_and_a_changed_vote_update_one_row_and_old_tables_gain_the_column(adv, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "fb.db"
+    store = FeedbackStore(f"sqlite:///{db}", tmp_path / "spool.jsonl")
+    store.votes()  # creates the table; then make it look like one from before reasons existed
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE feedback DROP COLUMN reason")
+    store = FeedbackStore(f"sqlite:///{db}", tmp_path / "spool.jsonl")
+    *_, (_, _, meta, _) = chat_events.chat(adv, "老周现在在做什么？", [], "全部", {})
+    assert record_vote(store, meta, 1, "down") == "已记录反馈，谢谢！"
+    assert record_vote(store, meta, 1, "down", "引用不对：第二条无关") == "已记录反馈，谢谢！"
+    rows = store.votes()
+    assert len(rows) == 1 and rows[0]["vote"] == "down" and rows[0]["reason"] == "引用不对：第二条无关"
+    assert record_vote(store, meta, 1, "up") == "已记录反馈，谢谢！"  # changed their mind
+    rows = store.votes()
+    assert len(rows) == 1 and rows[0]["vote"] == "up" and rows[0]["reason"] is None
+    *_, (_, _, other, _) = chat_events.chat(adv, "老周现在在做什么？", [], "全部", {})
+    record_vote(store, other, 1, "up")  # another answer is another row
+    assert len(store.votes()) == 2
+
+
+def test_twenty_plans_leave_no_temporary_files(adv):
+    """Downloads are made in memory: no ``advisor-plan-*`` folders, nothing new in Gradio's cache."""
+    import tempfile
+
+    tmp = Path(tempfile.gettempdir())
+    cache = Path(os.environ.get("GRADIO_TEMP_DIR") or tmp / "gradio")
+
+    def pile() -> tuple[int, int]:
+        plans = sum(1 for p in tmp.glob("advisor-plan-*"))
+        return plans, sum(1 for _ in cache.rglob("*")) if cache.is_dir() else 0
+
+    before = pile()
+    for hours in range(1, 21):
+        out = plan_handlers.make_plan(adv, "运营", 10, "经理", "跨界", 3, hours, "")
+        assert 'download="转型规划-运营经理-跨界-' in out[4]["value"]
+    assert pile() == before
+
+
+def test_the_plan_in_the_chat_answers_what_to_do_first_and_a_layoff_puts_the_safety_net_first(adv):
+    *_, state, _ = plan_handlers.make_plan(adv, "运营", 10, "经理", "跨界", 12, 8, "刚被裁，想做私域")
+    text = plan_handlers.make_plan(adv, "运营", 10, "经理", "跨界", 12, 8, "刚被裁，想做私域")[1]
+    assert text.index("先做好安全垫") < text.index("路径评估") and "「被裁」" in text
+    calm = plan_handlers.make_plan(adv, "运营", 10, "经理", "跨界", 12, 8, "还在职")[1]
+    assert "先做好安全垫" not in calm  # enough savings and no layoff: no safety-net section
+    history, *_ = plan_handlers.hand_to_chat(state, [])
+    again, *_ = plan_handlers.hand_to_chat(state, history)
+    assert again == history  # handing the same plan over twice adds nothing
+    *_, (turn, _, _, _) = chat_events.chat(
+        adv, "关于这个计划的第二步，我这周先做什么？", history, "全部", {}, state
+    )
+    first = shown_text(turn[-1]["content"])
+    assert "先做什么" in first and "1 个月" in first and "私域引流方案" in first
+    assert "核心原则" not in first and "风险应对措施" not in first  # the first step, not the section

@@ -64,6 +64,7 @@ FEEDBACK = Table(
     Column("generation", Integer, nullable=False),  # the index generation that answered
     Column("replica", String(200), nullable=False),  # which app process took the vote
     Column("message_index", Integer, nullable=False),
+    Column("reason", Text, nullable=True),  # why a 👎: 答非所问 / 不够具体 / 引用不对 / 其他：…
 )
 
 
@@ -83,6 +84,7 @@ class Vote:
     generation: int = 0
     replica: str = ""
     message_index: int = 0
+    reason: str | None = None
     vote_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -90,15 +92,29 @@ class Vote:
         return asdict(self)
 
 
-# How each database says "insert unless this vote id is already there".
+# How each database says "insert, or update the vote if this vote id is already there": a changed
+# vote on one answer (👍 → 👎, a reason added) keeps one row, and delivering a vote twice stores it once.
+CHANGED = ("vote", "reason", "created_at")
 INSERT_IGNORE: Registry[Callable] = Registry()
-INSERT_IGNORE.register("sqlite")(lambda: sqlite.insert(FEEDBACK).on_conflict_do_nothing())
-INSERT_IGNORE.register("postgresql")(lambda: postgresql.insert(FEEDBACK).on_conflict_do_nothing())
+
+
+def _upsert(insert) -> Callable:
+    def make():
+        stmt = insert(FEEDBACK)
+        return stmt.on_conflict_do_update(
+            index_elements=[FEEDBACK.c.vote_id], set_={c: stmt.excluded[c] for c in CHANGED}
+        )
+
+    return make
+
+
+INSERT_IGNORE.register("sqlite")(_upsert(sqlite.insert))
+INSERT_IGNORE.register("postgresql")(_upsert(postgresql.insert))
 __all__ = ["DB_ERRORS", "FeedbackStore", "Vote", "brief", "database_url"]
 
 
 def from_json(row: dict) -> dict:
-    out = dict(row)
+    out = {"reason": None, **row}  # spooled by a version without reasons
     out["created_at"] = datetime.fromisoformat(out["created_at"])
     return out
 

@@ -13,8 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from advisor.grounding.quotes import finish
+from advisor.grounding.format import NOT_COVERED_LINE
+from advisor.grounding.quotes import Line, finish
 from advisor.planning.model import PlanData, PlanInput, PlanSection, TransitionPlan, spaced
+from advisor.planning.timeline import dated_line, first_steps
 
 if TYPE_CHECKING:
     from advisor.answering.answer import Answer
@@ -59,17 +61,33 @@ def asked_section(question: str, plan: TransitionPlan, data: PlanData) -> PlanSe
     return None
 
 
+def first_step_lines(plan: TransitionPlan, section: PlanSection) -> list[Line]:
+    """ "这周先做什么": the first step(s) of the plan (of the asked section's kind first), each with the
+    time the guide gives it (the whole section is one question away: "计划的第二步是什么")."""
+    items = first_steps(plan.timeline, kind=section.key if section.key in ("mvp", "review") else None)
+    if not items:
+        undated = [i for i in plan.timeline if i.start is None][:1]
+        head = [NOT_COVERED_LINE.format(focus="这几步各要多久")[:-1] + "，按计划的顺序，先做这一步："]
+        return [head, *[["- ", i.quote] for i in undated]]
+    return [["先做这几件事（时间是文章写的）："], *[dated_line(i) for i in items]]
+
+
 def answer_about(derived: Derived, plan: TransitionPlan, question: str) -> Answer | None:
-    """The plan's section the question asks about, as a cited answer; ``None`` if it asks none."""
+    """The plan's section the question asks about, as a cited answer; ``None`` if it asks none. A
+    question about what to do first gets the first step(s) and their time, not the whole section."""
     from advisor.answering.answer import Answer
 
-    section = asked_section(question, plan, PlanData.from_kb(derived.knowledge))
+    data = PlanData.from_kb(derived.knowledge)
+    section = asked_section(question, plan, data)
     if section is None:
         return None
     title = section.heading.lstrip("# ")
-    lines = spaced(
-        [[f"**关于你的转型计划（{plan.inputs.role}{plan.inputs.level}）· {title}**"], *section.lines]
+    now = any(w in question for w in data.now_words)
+    body = first_step_lines(plan, section) if now else section.lines
+    head = f"**关于你的转型计划（{plan.inputs.role}{plan.inputs.level}）· {title}" + (
+        " · 先做什么**" if now else "**"
     )
+    lines = spaced([[head], *body])
     text, citations, passages, unsupported = finish(lines, derived.bodies, derived.chunks)
     return Answer(
         text=text,

@@ -44,6 +44,12 @@ class PlanData:
     stoploss: tuple[tuple[str | None, ...], ...]
     resource_words: tuple[str, ...]
     stories: dict[str, dict]
+    situations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section key -> note words
+    now_words: tuple[str, ...] = ()  # "这周先做什么": the plan's first step(s), not a whole section
+
+    def situation(self, note: str, key: str) -> str | None:
+        """The word of the person's note that makes section ``key`` lead ("刚被裁" -> reserve)."""
+        return next((w for w in self.situations.get(key, ()) if w in (note or "")), None)
 
     @classmethod
     def from_kb(cls, kb: Knowledge) -> PlanData:
@@ -67,6 +73,8 @@ class PlanData:
                 stoploss=tuple(tuple(row) for row in raw.get("stoploss", ())),
                 resource_words=tuple(raw.get("resource_words", ())),
                 stories=dict(raw.get("stories") or {}),
+                situations={str(k): tuple(v) for k, v in (raw.get("situations") or {}).items()},
+                now_words=tuple(raw.get("now_words", ())),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             msg = f"knowledge.yaml 的 plan 部分格式不对：{exc}"

@@ -55,10 +55,17 @@ def not_covered(focus: str) -> Line:
 def reserve_section(ctx: PlanContext) -> list[Line]:
     """Savings below the guide's reserve: the plan leads with the reserve and the fallback skill."""
     low, _ = reserve_bounds(ctx)
-    if ctx.inputs.savings_months >= low:
+    said = ctx.data.situation(
+        ctx.inputs.note, "reserve"
+    )  # "刚被裁": the safety net first, whatever the savings
+    if ctx.inputs.savings_months >= low and said is None:
         return []
+    rules = [quote_line(ctx.rule("reserve").span), quote_line(ctx.rule("skill").span)]
+    if said is not None:
+        head = f"**你说的情况里有「{said}」：收入断了，先按文章的「资源储备」守住安全垫，再选方向：**"
+        return [[head], *rules]
     head = f"**你填写的存款够 {fmt(ctx.inputs.savings_months)} 个月生活费，先按文章的「资源储备」把安全垫补上：**"
-    return [[head], quote_line(ctx.rule("reserve").span), quote_line(ctx.rule("skill").span)]
+    return [[head], *rules]
 
 
 def paths_section(ctx: PlanContext) -> list[Line]:

@@ -105,25 +105,31 @@ def timeline_items(ctx: PlanContext) -> list[TimelineItem]:
     return items + _step_items(ctx) + _case_items(ctx)
 
 
-def _dated_line(item: TimelineItem) -> Line:
+def dated_line(item: TimelineItem) -> Line:
     if item.time is not None:
         return ["- ", item.time, "：", item.quote]
     head: Line = [item.head, "："] if item.head is not None else []
     return [f"- **{item.when}**：", *head, item.quote]
 
 
+def first_steps(items: list[TimelineItem], kind: str | None = None, n: int = 2) -> list[TimelineItem]:
+    """What to do first: the earliest dated items in the first 90 days (``kind`` first when given)."""
+    dated = sorted((i for i in items if i.start is not None and not i.later), key=lambda i: (i.start, i.end))
+    return sorted(dated, key=lambda i: i.kind != kind)[:n] if kind else dated[:n]
+
+
 def timeline_lines(ctx: PlanContext, items: list[TimelineItem]) -> list[Line]:
     dated = sorted((i for i in items if i.start is not None), key=lambda i: (i.start, i.end))
     undated = [i for i in items if i.start is None]
     lines: list[Line] = [["按文章写到的时间排（图中虚线是第 90 天）："], ["**前 90 天**"]]
-    lines += [_dated_line(i) for i in dated if not i.later]
+    lines += [dated_line(i) for i in dated if not i.later]
     if undated:
         lines.append([NOT_COVERED_LINE.format(focus="这几步各要多久")[:-1] + "，按文章的顺序做："])
         lines += [["- ", i.quote] for i in undated]
     later = [i for i in dated if i.later]
     if later:
         lines.append(["**90 天之后**"])
-        lines += [_dated_line(i) for i in later]
+        lines += [dated_line(i) for i in later]
     return lines
 
 
@@ -139,7 +145,7 @@ def _bar(item: TimelineItem, y: int, left: int, width: int) -> str:
         return f'<text x="{left + 4}" y="{y + 15}" class="none">文章没写时长</text>'
     if item.kind == "review":
         ticks = "".join(
-            f'<rect x="{_x(w, left, width) - 1.5:.1f}" y="{y + 5}" width="3" height="14" fill="{color}"/>'
+            f'<rect x="{_x(w, left, width) - 1.5:.1f}" y="{y + 6}" width="3" height="16" fill="{color}"/>'
             for w in range(int(item.start), int(item.end) + 1)
         )
         return ticks + f'<text x="{_x(item.end, left, width) + 6:.1f}" y="{y + 16}">{when}</text>'
@@ -161,14 +167,16 @@ def _bar(item: TimelineItem, y: int, left: int, width: int) -> str:
 def timeline_svg(items: list[TimelineItem], title: str = "90 天节奏") -> str:
     """The rhythm as an SVG image: one row per item, half a year wide, the 90th day dashed."""
     rows = sorted(items, key=lambda i: (i.start is None, i.start or 0.0, i.end or 0.0))
-    left, width, top, row_h = 230, 450, 44, 26
+    left, width, top, row_h = 270, 450, 48, 30
     height = top + row_h * len(rows) + 30
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 80}" height="{height}" '
         f'viewBox="0 0 {left + width + 80} {height}" role="img" aria-label="{html.escape(title)}">',
-        "<style>text{font:12px 'WenQuanYi Micro Hei','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',"
-        "sans-serif;fill:#222}.none{fill:#888;font-style:italic}.axis{fill:#666;font-size:11px}</style>",
-        f'<text x="8" y="20" style="font-size:15px;font-weight:bold">{html.escape(title)}</text>',
+        # its own white ground: the chart reads the same on a light or a dark page, and in any viewer
+        '<rect width="100%" height="100%" rx="8" fill="#ffffff"/>',
+        "<style>text{font:14px 'WenQuanYi Micro Hei','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',"
+        "sans-serif;fill:#222}.none{fill:#888;font-style:italic}.axis{fill:#555;font-size:13px}</style>",
+        f'<text x="8" y="20" style="font-size:16px;font-weight:bold">{html.escape(title)}</text>',
     ]
     for label, w in TICKS:
         x = _x(w, left, width)

@@ -9,12 +9,14 @@ and the sources panel to show again when the message is clicked).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
 
 from advisor.answering.answer import Answer
+from advisor.answering.messages import message_text
 from advisor.errors import FeedbackError
 from advisor.feedback.store import FeedbackStore, Vote
 from advisor.web.plan_handlers import card_of
@@ -27,9 +29,12 @@ from advisor.web.render import (
     SOURCES_PENDING,
     display_text,
     event_index,
+    inline_sources,
     plain_history,
     render_sources,
     role_arg,
+    safe_text,
+    shown_text,
     state_line,
     vote_of,
 )
@@ -59,15 +64,45 @@ def _stream_answer(
         yield (text + "\n\n" if text.strip() else "") + ERROR_REPLY, None
 
 
-def _sources(view, answer: Answer | None) -> str:
+def _sources(view, answer: Answer | None, key: str, state: dict | None) -> str:
     """The sources panel, under the line saying what the conversation has established."""
     try:
-        return state_line(answer) + (
-            render_sources(answer, view.snapshot.bodies) if answer is not None else SOURCES_NONE
-        )
+        cards = render_sources(answer, view.snapshot.bodies, key) if answer is not None else SOURCES_NONE
+        return state_line(state) + cards
     except Exception:
         log.exception("rendering sources failed")
         return SOURCES_NONE
+
+
+def raw_history(history: list | None) -> list[dict]:
+    """The chat as shown (escaped, with each answer's folded sources), user/assistant messages only."""
+    out = []
+    for m in history or []:
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant"):
+            out.append({"role": m["role"], "content": message_text(m.get("content"))})
+    return out
+
+
+def answered_history(history: list[dict], meta: dict) -> list[dict]:
+    """What the advisor is told of the conversation: as typed and answered, without refused exchanges
+    (a refused message changes nothing the conversation remembers)."""
+    plain = plain_history(history)
+    drop = {int(k) for k, v in (meta or {}).items() if v.get("refused") and int(k) < len(plain)}
+    drop |= {i - 1 for i in drop if i > 0 and plain[i - 1]["role"] == "user"}
+    return [m for i, m in enumerate(plain) if i not in drop]
+
+
+def last_state(meta: dict, before: int) -> dict | None:
+    """The conversation's state after the last answer before position ``before``."""
+    earlier = [int(k) for k in (meta or {}) if int(k) < before]
+    return meta[str(max(earlier))].get("state") if earlier else None
+
+
+def _without_pending(history: list[dict], question: str) -> list[dict]:
+    tail = history[-2:]
+    if len(tail) == 2 and tail[1]["content"] == PENDING and shown_text(tail[0]["content"]) == question:
+        return history[:-2]
+    return history
 
 
 def answer_turns(
@@ -75,61 +110,81 @@ def answer_turns(
 ) -> Iterator[tuple]:
     """Yield (history, sources, meta, box) while the answer to ``message`` streams."""
     question = message.strip()
-    prior = plain_history(history)
-    user = {"role": "user", "content": question}
-    yield [*prior, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
+    shown = _without_pending(raw_history(history), question)
+    meta = {k: v for k, v in (meta or {}).items() if int(k) < len(shown)}
+    prior = answered_history(shown, meta)
+    user = {"role": "user", "content": safe_text(question)}
+    yield [*shown, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
     text, answer = "", None
     view = adv.view()  # one index generation for the answer, its sources and the vote's record
     for text, answer in _stream_answer(adv, view, question, prior, role, plan):
         if answer is None:
-            shown = {"role": "assistant", "content": display_text(text)}
-            yield [*prior, user, shown], gr.skip(), meta, gr.skip()
-    final_text = display_text(answer.text) if answer is not None else display_text(text)
-    turn = [*prior, user, {"role": "assistant", "content": final_text}]
-    sources = _sources(view, answer)
-    index = len(turn) - 1
-    meta = {k: v for k, v in (meta or {}).items() if int(k) < index}
-    meta[str(index)] = {
+            yield (
+                [*shown, user, {"role": "assistant", "content": display_text(text)}],
+                gr.skip(),
+                meta,
+                gr.skip(),
+            )
+    final_text = display_text(answer.text if answer is not None else text)
+    index = len(shown) + 1
+    refused = bool(answer.refused) if answer is not None else False
+    state = last_state(meta, index) if refused or answer is None else answer.state
+    sources = _sources(view, answer, str(index), state)
+    cards = sources.removeprefix(state_line(state))
+    count = len(answer.citations) if answer is not None else 0
+    turn = [*shown, user, {"role": "assistant", "content": final_text + inline_sources(cards, count)}]
+    meta[str(index)] = _record(adv, view, question, prior, final_text, role, answer, sources) | {
+        "state": state
+    }
+    yield turn, sources, meta, gr.skip()
+
+
+def _record(adv, view, question, prior, final_text, role, answer, sources) -> dict:
+    """What a vote on the answer stores, and what the page needs of it again (its sources, its card)."""
+    cited = answer.citations if answer is not None else []
+    return {
         "question": question,
         "turns": [m["content"] for m in prior if m["role"] == "user"],
-        "answer": final_text,
+        "answer": shown_text(final_text),
         "role": role or ALL_ROLES,
         "backend": answer.backend if answer is not None else adv.backend,
         "refused": bool(answer.refused) if answer is not None else False,
-        "chunk_ids": [c.chunk_id for c in answer.citations] if answer is not None else [],
+        "chunk_ids": [c.chunk_id for c in cited],
         "citations": [
             {"n": c.n, "chunk_id": c.chunk_id, "doc_id": c.doc_id, "quote": c.quote}
-            for c in (answer.citations if answer is not None else [])
+            | {"title": c.title, "section": c.section, "source": c.source}
+            for c in cited
         ],
         "generation": view.snapshot.manifest.generation,
         "sources": sources,
         "card": card_of(adv, answer),
+        "vote_id": uuid.uuid4().hex,  # one row per answer: a changed vote updates it
     }
-    yield turn, sources, meta, gr.skip()
 
 
 def chat(
     adv, message: str, history: list, role: str, meta: dict, plan: dict | None = None
 ) -> Iterator[tuple]:
     if not (message or "").strip():  # an empty message adds no turn
-        yield plain_history(history), gr.skip(), meta, ""
+        yield raw_history(history), gr.skip(), meta, ""
         return
     yield from answer_turns(adv, message, history, role, meta, plan)
 
 
 def retry(adv, history: list, role: str, meta: dict, plan: dict | None = None) -> Iterator[tuple]:
     """Answer the last question again, in place."""
-    hist = plain_history(history)
+    hist = raw_history(history)
     users = [i for i, m in enumerate(hist) if m["role"] == "user"]
     if not users:
         yield hist, gr.skip(), meta, gr.skip()
         return
-    yield from answer_turns(adv, hist[users[-1]]["content"], hist[: users[-1]], role, meta, plan)
+    question = shown_text(hist[users[-1]]["content"])
+    yield from answer_turns(adv, question, hist[: users[-1]], role, meta, plan)
 
 
 def undo(history: list, meta: dict) -> tuple:
     """Take the last question back into the message box, with the sources of the answer before it."""
-    hist = plain_history(history)
+    hist = raw_history(history)
     users = [i for i, m in enumerate(hist) if m["role"] == "user"]
     if not users:
         return hist, gr.skip(), meta, gr.skip()
@@ -137,14 +192,14 @@ def undo(history: list, meta: dict) -> tuple:
     meta = {k: v for k, v in (meta or {}).items() if int(k) < idx}
     last = max(meta, key=int) if meta else None
     sources = meta[last]["sources"] if last else SOURCES_IDLE
-    return hist[:idx], sources, meta, hist[idx]["content"]
+    return hist[:idx], sources, meta, shown_text(hist[idx]["content"])
 
 
 def new_chat() -> tuple:
     return [], SOURCES_IDLE, {}, ""
 
 
-def vote_from_meta(meta: dict, index: int, vote: str) -> Vote | None:
+def vote_from_meta(meta: dict, index: int, vote: str, reason: str | None = None) -> Vote | None:
     """The vote on the assistant message at ``index``; ``None`` if there is no such answer."""
     info = (meta or {}).get(str(index))
     if info is None:
@@ -161,14 +216,19 @@ def vote_from_meta(meta: dict, index: int, vote: str) -> Vote | None:
         refused=bool(info.get("refused")),
         generation=int(info.get("generation") or 0),
         message_index=index,
+        reason=reason or None,
+        **({"vote_id": info["vote_id"]} if info.get("vote_id") else {}),
     )
 
 
-def record_vote(store: FeedbackStore, meta: dict, index: int, vote: str | None) -> str:
-    """Store a vote; the answer itself is never touched, whatever happens to the database."""
+def record_vote(
+    store: FeedbackStore, meta: dict, index: int, vote: str | None, reason: str | None = None
+) -> str:
+    """Store a vote (again: a changed vote or an added reason updates its row); the answer itself is
+    never touched, whatever happens to the database."""
     if vote not in ("up", "down"):
         return "未记录：vote 需为 up 或 down"
-    entry = vote_from_meta(meta, int(index), vote)
+    entry = vote_from_meta(meta, int(index), vote, reason)
     if entry is None:
         return "未记录：找不到这条回答"
     try:
@@ -178,11 +238,33 @@ def record_vote(store: FeedbackStore, meta: dict, index: int, vote: str | None) 
     return VOTE_SAVED
 
 
-def on_like(store: FeedbackStore, meta: dict, data: gr.LikeData) -> None:
+def toast(message: str) -> None:
+    """A Chinese toast (Gradio's default titles are English)."""
+    if message == VOTE_SAVED:
+        gr.Info(message, duration=4, title="谢谢")
+    else:
+        gr.Warning(message, duration=8, title="注意")
+
+
+def on_like(store: FeedbackStore, meta: dict, data: gr.LikeData) -> tuple:
+    """Store a 👍/👎; a 👎 opens the reason form for that answer: (reason form, its answer's position)."""
     vote = vote_of(data.liked)
-    if vote is not None:  # a vote taken back: nothing to log
-        message = record_vote(store, meta, event_index(data), vote)
-        (gr.Info if message == VOTE_SAVED else gr.Warning)(message)
+    if vote is None:  # a vote taken back: nothing to log
+        return gr.update(visible=False), None
+    index = event_index(data)
+    message = record_vote(store, meta, index, vote)
+    toast(message)
+    return gr.update(visible=vote == "down"), index if vote == "down" else None
+
+
+def send_reason(store: FeedbackStore, meta: dict, index: int | None, reason: str, detail: str) -> tuple:
+    """The 👎's reason stored with it (the same row): (reason form, its answer, reason, detail)."""
+    if index is None:
+        return gr.update(visible=False), None, None, ""
+    said = " ".join((detail or "").split())[:500]
+    text = f"{reason or '其他'}：{said}" if said else (reason or "其他")
+    toast(record_vote(store, meta, int(index), "down", text))
+    return gr.update(visible=False), None, None, ""
 
 
 def feedback_api(store: FeedbackStore, index: float, vote: str, meta: dict) -> str:
@@ -195,6 +277,8 @@ def on_select(meta: dict, data: gr.SelectData) -> Any:
     return info["sources"] if info else gr.skip()
 
 
-def ask_example(question: str, role: str | None) -> tuple[str, str]:
-    """An example button fills the message box and the role, then ``chat`` answers."""
-    return question, role or ALL_ROLES
+def ask_example(roles: dict, data: gr.SelectData) -> tuple[str, str]:
+    """An example in the empty chat fills the message box and the role it asks for; then it is asked."""
+    value = data.value if isinstance(data.value, dict) else {"text": str(data.value)}
+    question = str(value.get("text") or "")
+    return question, roles.get(question) or ALL_ROLES

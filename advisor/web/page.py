@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import socket
 import typing
 from collections.abc import Callable
@@ -19,17 +20,31 @@ import gradio as gr
 
 from advisor.feedback.store import FeedbackStore
 from advisor.web import chat as chat_events
-from advisor.web import plan_handlers
+from advisor.web import plan_handlers, session
+from advisor.web.export import NO_EXPORT
 from advisor.web.plan_tab import cards_tab, plan_tab
 from advisor.web.progress_tab import bind_progress, progress_tab, remembered
 from advisor.web.render import (
     ALL_ROLES,
+    PENDING,
     PLACEHOLDER,
     SOURCES_IDLE,
     SUBTITLE,
     TITLE,
     role_choices,
     status_text,
+)
+
+PENDING_JS = f"""(m, h) => {{
+  const q = (m || "").trim();
+  if (!q) return [h, m, ""];
+  const esc = q.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const msg = (role, text) => ({{role, metadata: null, options: null, content: [{{type: "text", text}}]}});
+  return [[...(h || []), msg("user", esc), msg("assistant", {json.dumps(PENDING)})], "", q];
+}}"""
+ABOUT = (
+    "回答只依据知识库里的文章；每个 [n] 对应右侧（手机上在回答下方）的一段原文，高亮的是引用的原句。"
+    "对话只保存在这个浏览器里（可随时「清空对话」），不会发到别处。"
 )
 
 
@@ -59,29 +74,59 @@ def bind(handler: Callable, *bound) -> Callable:
     return fn
 
 
-def _examples(kb) -> list[tuple[gr.Button, str, str | None]]:
-    buttons = []
-    for label, items in kb.examples.items():
-        gr.Markdown(f"**{label}**（点击即提问）", elem_classes="examples-label")
-        with gr.Row(elem_classes="examples-row"):
-            for question, role in items:
-                btn = gr.Button(question, size="sm", scale=0, min_width=0, elem_classes="example-btn")
-                buttons.append((btn, question, role))
-    return buttons
+INTRO = (
+    ("对话问答", "问转型方向、岗位差异、真实案例；每句话都标出处，点 [n] 看原文。"),
+    ("转型规划", "填几项你的情况（岗位、年限、存款、时间），生成一份带时间线、可下载的转型计划。"),
+    ("岗位速览", "产品经理、各类运营、技术 / 市场中层：做什么、典型工作、和相邻岗位的区别。"),
+)
+REASONS = ["答非所问", "不够具体", "引用不对", "其他"]
+
+
+def _landing(adv) -> None:
+    """Who it is for and the three things it does, in a few lines above the tabs."""
+    gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
+    items = "".join(f'<div class="intro-item"><b>{name}</b>：{what}</div>' for name, what in INTRO)
+    gr.HTML(f'<div id="intro">{items}</div>', padding=False)
+
+
+def _about(adv) -> None:
+    """Model settings for whoever runs the app: small and collapsed, at the end of the page."""
+    with gr.Accordion("设置 / 关于", open=False, elem_id="about"):
+        gr.Markdown(f"{status_text(adv.backend)}\n\n{ABOUT}", elem_id="status-line")
+
+
+def _examples(kb) -> tuple[list[dict], dict[str, str | None]]:
+    """The example questions shown in the empty chat, and the role each one asks for."""
+    items = kb.example_questions()
+    return [{"text": q} for q, _ in items], dict(items)
+
+
+def _reason_form():
+    with gr.Group(visible=False, elem_id="reason-box") as box:
+        reason = gr.Radio(REASONS, label="哪里不好？（选一项，可补充一句）", elem_id="reason-pick")
+        detail = gr.Textbox(
+            show_label=False, placeholder="补充一句（选填）", max_lines=2, elem_id="reason-text"
+        )
+        send = gr.Button("提交", size="sm", variant="primary", elem_id="reason-send")
+    return box, reason, detail, send
 
 
 def _chat_column(kb):
+    examples, _ = _examples(kb)
     chatbot = gr.Chatbot(
-        label="对话",
-        height="72vh",
-        min_height=420,
+        show_label=False,
+        height="calc(100vh - 420px)",
+        min_height=300,
         layout="bubble",
         placeholder=PLACEHOLDER,
+        examples=examples,
         latex_delimiters=[],
         buttons=["copy"],
         elem_id="chatbot",
     )
-    role = gr.Radio(role_choices(kb), value=ALL_ROLES, label="我的岗位（回答会侧重该岗位的路径）")
+    role = gr.Radio(
+        role_choices(kb), value=ALL_ROLES, label="我的岗位（回答会侧重该岗位的路径）", elem_id="role-pick"
+    )
     with gr.Row():
         box = gr.Textbox(
             show_label=False,
@@ -90,27 +135,26 @@ def _chat_column(kb):
             max_lines=6,
             scale=5,
             elem_id="question-box",
-            autofocus=True,
         )
-        send = gr.Button("发送", variant="primary", scale=1, min_width=80)
+        send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send-btn")
     with gr.Row():
         retry_btn = gr.Button("重试", size="sm", elem_id="retry-btn")
         undo_btn = gr.Button("撤销", size="sm", elem_id="undo-btn")
-        clear_btn = gr.Button("新对话", size="sm", elem_id="new-chat-btn")
-        card_btn = gr.Button("", size="sm", visible=False, elem_id="card-hint")
-    return chatbot, role, box, send, retry_btn, undo_btn, clear_btn, card_btn
+        clear_btn = gr.Button("清空对话", size="sm", elem_id="new-chat-btn")
+    return chatbot, role, box, send, retry_btn, undo_btn, clear_btn
 
 
 def _chat_tab(kb) -> tuple:
-    """The chat, its buttons and examples, and the sources panel beside it."""
+    """The chat and its controls; beside it what the conversation remembers and the sources."""
     with gr.Tab("对话", id="chat", elem_id="chat-tab"), gr.Row(equal_height=False):
-        with gr.Column(scale=3, min_width=420):
+        with gr.Column(scale=3, min_width=360):
             parts = _chat_column(kb)
-            examples = _examples(kb)
-        with gr.Column(scale=2, min_width=320):
-            gr.Markdown("### 来源")
+            reason = _reason_form()
+            export = gr.HTML(NO_EXPORT, elem_id="export-links")
+        with gr.Column(scale=2, min_width=300, elem_id="sources-col"):
+            card_btn = gr.Button("", size="sm", visible=False, elem_id="card-hint")
             sources = gr.HTML(SOURCES_IDLE, elem_id="sources-panel")
-    return (*parts, examples, sources)
+    return parts, reason, export, card_btn, sources
 
 
 def _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, answering) -> None:
@@ -139,6 +183,63 @@ def _feedback_api(feedback: FeedbackStore, meta: gr.State) -> None:
     )
 
 
+def _bind_chat(adv, feedback, c: dict) -> None:
+    """The chat's events: the question's bubble at once, the answer in the shared pool, then the controls
+    that follow the answer (role, stored conversation, export, card button)."""
+    private = {"api_visibility": "private"}
+    outputs = [c["chatbot"], c["sources"], c["meta"], c["box"]]
+    answering = {
+        "outputs": outputs,
+        "show_progress": "hidden",
+        "concurrency_id": "answer",
+        "concurrency_limit": adv.settings.concurrency,
+    }
+    chat, retry = bind(chat_events.chat, adv), bind(chat_events.retry, adv)
+    follow = {
+        "fn": session.after_answer,
+        "inputs": [c["chatbot"], c["meta"], c["role"]],
+        "outputs": [c["role"], c["saved"], c["export"], c["card_btn"]],
+        "queue": False,
+        **private,
+    }
+    state = [c["chatbot"], c["role"], c["meta"], c["plan_ctx"]]
+    # ``/chat`` (message, history, role) for scripts, registered first so that it keeps its name
+    api_button = gr.Button("chat", visible=False)
+    api_button.click(chat, [c["box"], *state], api_name="chat", **answering)
+    # drawn by the browser itself: no round trip before the user sees their question taken
+    pend = {"fn": None, "js": PENDING_JS, "outputs": [c["chatbot"], c["box"], c["asked"]], "queue": False}
+    gr.on([c["box"].submit, c["send"].click], inputs=[c["box"], c["chatbot"]], **pend, **private).then(
+        chat, [c["asked"], *state], **answering, **private
+    ).then(**follow)
+    c["chatbot"].example_select(
+        bind(chat_events.ask_example, c["roles"]), None, [c["box"], c["role"]], queue=False, **private
+    ).then(inputs=[c["box"], c["chatbot"]], **pend, **private).then(
+        chat, [c["asked"], *state], **answering, **private
+    ).then(**follow)
+    redo = [c["chatbot"], c["role"], c["meta"], c["plan_ctx"]]
+    c["chatbot"].retry(retry, redo, **answering, **private).then(**follow)
+    c["retry_btn"].click(retry, redo, **answering, **private).then(**follow)
+    for undo in (c["chatbot"].undo, c["undo_btn"].click):
+        undo(chat_events.undo, [c["chatbot"], c["meta"]], outputs, queue=False, **private).then(**follow)
+    forget = {"fn": plan_handlers.forget_plan, "outputs": [c["plan_ctx"], c["card_btn"]], "queue": False}
+    for clear in (c["clear_btn"].click, c["chatbot"].clear):
+        clear(chat_events.new_chat, None, outputs, queue=False, **private).then(**forget, **private).then(
+            session.forget, None, [c["saved"], c["export"]], queue=False, **private
+        )
+    reason_out = [c["reason_box"], c["reason_for"]]
+    c["chatbot"].like(bind(chat_events.on_like, feedback), [c["meta"]], reason_out, **private)
+    c["reason_send"].click(
+        bind(chat_events.send_reason, feedback),
+        [c["meta"], c["reason_for"], c["reason"], c["reason_text"]],
+        [*reason_out, c["reason"], c["reason_text"]],
+        **private,
+    )
+    c["chatbot"].select(chat_events.on_select, [c["meta"]], [c["sources"]], queue=False, **private)
+    c["role"].input(
+        session.set_role, [c["role"], c["meta"], c["sources"]], [c["sources"], c["meta"]], **private
+    )
+
+
 def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
     """The chat page over an ``Advisor``; votes go to ``feedback`` (default: the configured database,
     with spooled votes delivered in the background)."""
@@ -147,54 +248,45 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         feedback = FeedbackStore.from_settings(settings, replica=f"{socket.gethostname()}:{settings.port}")
         feedback.keep_delivering(settings.feedback_retry_seconds)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
-        meta = gr.State({})
-        plan_ctx = gr.State(None)  # a transition plan handed to the chat (its inputs)
+        c: dict = {"meta": gr.State({}), "plan_ctx": gr.State(None), "asked": gr.Textbox(visible=False)}
+        c["saved"] = gr.BrowserState({}, storage_key=session.STORAGE_KEY, secret=session.STORAGE_SECRET)
+        c["reason_for"] = gr.State(None)
+        c["roles"] = _examples(kb)[1]
+        _landing(adv)
         followed = remembered()  # the followed plan's token, in this browser's localStorage
-        gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
-        gr.Markdown(status_text(adv.backend), elem_id="status-line")
         with gr.Tabs(elem_id="tabs") as tabs:
-            chatbot, role, box, send, retry_btn, undo_btn, clear_btn, card_btn, examples, sources = _chat_tab(
-                kb
-            )
+            parts, reason, c["export"], c["card_btn"], c["sources"] = _chat_tab(kb)
+            names = ("chatbot", "role", "box", "send", "retry_btn", "undo_btn", "clear_btn")
+            c |= dict(zip(names, parts, strict=True))
+            c |= dict(zip(("reason_box", "reason", "reason_text", "reason_send"), reason, strict=True))
             plan = plan_tab(adv)
             cards = cards_tab(adv)
             progress = progress_tab(followed)
-        _feedback_api(feedback, meta)
-        outputs = [chatbot, sources, meta, box]
-        # Every event that answers shares one pool of ``settings.concurrency`` workers.
-        answering = {
-            "outputs": outputs,
-            "show_progress": "hidden",
-            "concurrency_id": "answer",
-            "concurrency_limit": settings.concurrency,
-        }
-        private = {"api_visibility": "private"}
-        chat = bind(chat_events.chat, adv)
-        retry = bind(chat_events.retry, adv)
-        hint = {
-            "fn": plan_handlers.card_hint,
-            "inputs": [meta],
-            "outputs": [card_btn],
-            "queue": False,
-            **private,
-        }
-        asked = [box, chatbot, role, meta, plan_ctx]
-        gr.on([box.submit, send.click], chat, asked, api_name="chat", **answering).then(**hint)
-        for btn, question, example_role in examples:
-            fill = functools.partial(chat_events.ask_example, question, example_role)
-            btn.click(fill, None, [box, role], queue=False, **private).then(
-                chat, asked, **answering, **private
-            ).then(**hint)
-        chatbot.retry(retry, [chatbot, role, meta, plan_ctx], **answering, **private).then(**hint)
-        retry_btn.click(retry, [chatbot, role, meta, plan_ctx], **answering, **private).then(**hint)
-        chatbot.undo(chat_events.undo, [chatbot, meta], outputs, queue=False, **private)
-        undo_btn.click(chat_events.undo, [chatbot, meta], outputs, queue=False, **private)
-        forget = {"fn": plan_handlers.forget_plan, "outputs": [plan_ctx, card_btn], "queue": False}
-        clear_btn.click(chat_events.new_chat, None, outputs, queue=False, **private).then(**forget, **private)
-        chatbot.clear(chat_events.new_chat, None, outputs, queue=False, **private).then(**forget, **private)
-        chatbot.like(bind(chat_events.on_like, feedback), [meta], None, **private)
-        chatbot.select(chat_events.on_select, [meta], [sources], queue=False, **private)
-        _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, answering)
-        bind_progress(demo, adv, progress, plan.follow, plan.state, tabs, plan_ctx, bind)
+        _about(adv)
+        _feedback_api(feedback, c["meta"])
+        _bind_chat(adv, feedback, c)
+        answering = {"concurrency_id": "answer", "concurrency_limit": settings.concurrency}
+        _bind_tabs(
+            adv,
+            tabs,
+            plan,
+            cards,
+            c["chatbot"],
+            c["role"],
+            c["plan_ctx"],
+            c["meta"],
+            c["card_btn"],
+            answering,
+        )
+        bind_progress(demo, adv, progress, plan.follow, plan.state, tabs, c["plan_ctx"], bind)
+        restored = [c["chatbot"], c["sources"], c["meta"], c["role"], c["export"], c["card_btn"]]
+        demo.load(
+            session.restore,
+            [c["saved"]],
+            restored,
+            queue=False,
+            show_progress="hidden",
+            api_visibility="private",
+        )
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=max(64, 8 * settings.concurrency))
     return demo

@@ -9,14 +9,14 @@ as they are and says why in Chinese; the plan handed to the chat is kept as data
 from __future__ import annotations
 
 import logging
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
+from advisor.answering.messages import message_text
 from advisor.cards import card_for
 from advisor.errors import AdvisorError
-from advisor.planning.timeline import svg_data_uri, timeline_svg
+from advisor.planning.timeline import timeline_svg
+from advisor.web.export import plan_downloads
 from advisor.web.render import SOURCES_NONE, display_text, render_sources
 
 log = logging.getLogger(__name__)
@@ -29,28 +29,20 @@ CARD_BUTTON = "查看岗位速览：{name}"
 
 
 def timeline_html(plan) -> str:
-    uri = svg_data_uri(timeline_svg(plan.timeline))
-    return f'<img id="plan-timeline-img" src="{uri}" alt="90 天节奏：时间线" style="max-width:100%">'
-
-
-def _download(plan) -> str:
-    """The plan as a Markdown file (the timeline embedded) in a fresh temporary folder Gradio can serve."""
-    folder = Path(tempfile.mkdtemp(prefix="advisor-plan-"))
-    path = folder / "transition-plan.md"
-    image = f"![90 天节奏]({svg_data_uri(timeline_svg(plan.timeline))})"
-    path.write_text(plan.to_markdown(image) + "\n", "utf-8")
-    return str(path)
+    """The chart inline at its own size (its labels stay readable at 100 % zoom; it scrolls sideways on a
+    narrow screen rather than shrinking)."""
+    return f'<div id="plan-timeline-img" role="figure">{timeline_svg(plan.timeline)}</div>'
 
 
 def make_plan(adv, role, years, level, goal, savings, hours, note) -> tuple:
-    """(error, plan text, timeline, sources, download, plan state, hand-over button)."""
+    """(error, plan text, timeline, sources, downloads, plan state, hand-over button)."""
     raw = {"role": role, "years": years, "level": level, "goal": goal}
     raw |= {"savings_months": savings, "hours": hours, "note": note or ""}
     keep = (gr.skip(),) * 6
     try:
         plan = adv.plan(raw)
-        sources = render_sources(plan.as_answer(), adv.snapshot.bodies)
-        download = gr.update(value=_download(plan), visible=True)
+        sources = render_sources(plan.as_answer(), adv.snapshot.bodies, key="plan")
+        download = gr.update(value=plan_downloads(plan), visible=True)
     except AdvisorError as exc:
         return (f"⚠️ {exc}", *keep)
     except Exception:
@@ -61,12 +53,16 @@ def make_plan(adv, role, years, level, goal, savings, hours, note) -> tuple:
 
 
 def hand_to_chat(plan: dict | None, history: list) -> tuple:
-    """Put the plan into the conversation: (chat history, plan context, tabs, role)."""
+    """Put the plan into the conversation: (chat history, plan context, tabs, role). Handing the same
+    plan over again (a double click) adds no second message."""
     if not plan:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     profile = f"{plan['role']}{plan['level']} · 目标「{plan['goal']}」"
     message = {"role": "assistant", "content": HANDED.format(profile=profile)}
-    return [*(history or []), message], plan, gr.Tabs(selected="chat"), plan["role"]
+    history = list(history or [])
+    if not (history and message_text(history[-1].get("content")) == message["content"]):
+        history.append(message)
+    return history, plan, gr.Tabs(selected="chat"), plan["role"]
 
 
 def forget_plan() -> tuple:

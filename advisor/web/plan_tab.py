@@ -14,6 +14,7 @@ from advisor.web.render import SOURCES_IDLE
 PLAN_INTRO = (
     "填几项你的情况，按文章的工具包（方向评估、MVP 计划表、数据看板、止损矩阵、资源清单）生成一份"
     "**只用文章原文**的转型计划：每一行都带来源编号，右侧可核对；文章没讲到的地方会直接说“文章没有讲到”。"
+    "带 * 的是必填项。"
 )
 PLAN_IDLE = "填好左边的几项，点「生成我的转型计划」。"
 
@@ -26,7 +27,7 @@ class PlanTab:
     text: gr.Markdown
     timeline: gr.HTML
     sources: gr.HTML
-    download: gr.DownloadButton
+    download: gr.HTML
     to_chat: gr.Button
     state: gr.State
     follow: FollowControls
@@ -39,6 +40,12 @@ class CardsTab:
     sources: gr.HTML
 
 
+def _number(label: str, example: str, elem_id: str) -> gr.Textbox:
+    """A number typed in a text field: empty until filled (Gradio's number field shows 0, and a plan for
+    "0 年经验 · 每周 0 小时" must never be made because nobody typed anything)."""
+    return gr.Textbox(label=label, placeholder=example, lines=1, max_lines=1, elem_id=elem_id)
+
+
 def plan_tab(adv) -> PlanTab:
     """The form, the plan with its timeline, its sources, the download and the hand-over to the chat."""
     kb = adv.snapshot.knowledge
@@ -48,25 +55,35 @@ def plan_tab(adv) -> PlanTab:
         gr.Markdown(PLAN_INTRO)
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=300):
-                form = [
-                    gr.Radio(list(kb.role_names), label="现在的岗位", elem_id="plan-role"),
-                    gr.Number(label="工作年限（年）", precision=0, elem_id="plan-years"),
-                    gr.Radio(list(data.levels), label="级别", elem_id="plan-level"),
-                    gr.Radio(list(data.goals), label="想要什么", elem_id="plan-goal"),
-                    gr.Number(label="存款够几个月生活费", elem_id="plan-savings"),
-                    gr.Number(label="每周能投入几小时", elem_id="plan-hours"),
-                    gr.Textbox(label="一句话说说你的情况（选填）", max_lines=3, elem_id="plan-note"),
+                form = [  # empty until filled: a missing number is asked for, never read as 0
+                    gr.Radio(list(kb.role_names), label="现在的岗位 *", elem_id="plan-role"),
+                    _number("工作年限（年）*", "例如 10", "plan-years"),
+                    gr.Radio(list(data.levels), label="级别 *", elem_id="plan-level"),
+                    gr.Radio(list(data.goals), label="想要什么 *", elem_id="plan-goal"),
+                    _number("存款够几个月生活费 *", "例如 6（刚被裁没有存款就填 0）", "plan-savings"),
+                    _number("每周能投入几小时 *", "例如 8", "plan-hours"),
+                    gr.Textbox(
+                        label="一句话说说你的情况（选填，如：刚被裁 / 还在职）",
+                        max_lines=3,
+                        elem_id="plan-note",
+                    ),
                 ]
                 go = gr.Button("生成我的转型计划", variant="primary", elem_id="plan-go")
                 error = gr.Markdown("", elem_id="plan-error")
-            with gr.Column(scale=4, min_width=420):
+            with gr.Column(scale=5, min_width=420):
+                with gr.Row(elem_id="plan-actions"):  # at the top of the plan, and stays in view
+                    download = gr.HTML("", visible=False, elem_id="plan-downloads")
+                    to_chat = gr.Button(
+                        "带着这个计划去对话",
+                        interactive=False,
+                        scale=0,
+                        min_width=180,
+                        elem_id="plan-to-chat",
+                    )
                 timeline = gr.HTML("", elem_id="plan-timeline")
                 text = gr.Markdown(PLAN_IDLE, elem_id="plan-text", latex_delimiters=[])
-                with gr.Row():
-                    download = gr.DownloadButton("下载 Markdown", visible=False, elem_id="plan-download")
-                    to_chat = gr.Button("带着这个计划去对话", interactive=False, elem_id="plan-to-chat")
                 follow = follow_controls()
-            with gr.Column(scale=3, min_width=300):
+            with gr.Column(scale=3, min_width=300, elem_id="plan-sources-col"):
                 gr.Markdown("### 来源")
                 sources = gr.HTML(SOURCES_IDLE, elem_id="plan-sources")
     return PlanTab(form, go, error, text, timeline, sources, download, to_chat, state, follow)

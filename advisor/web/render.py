@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from advisor.answering.answer import Answer
@@ -23,44 +24,11 @@ SOURCES_PENDING = '<div class="src-empty">⏳ 正在检索资料，回答完成�
 SOURCES_NONE = '<div class="src-empty">这个回答没有引用知识库中的段落。</div>'
 ERROR_REPLY = "抱歉，处理这个问题时出了点问题（已记录日志）。请稍后重试，或换个问法。"
 PLACEHOLDER = (
-    "### 你好，我是转型顾问\n"
-    "面向 35 岁以上的互联网中层（技术、产品、运营、市场），只依据知识库文章回答，"
-    "每句话都标有来源编号 [n]，右侧可核对原文。\n\n可以在下方输入问题，或点选示例问题。"
+    "### 有什么想问的？\n"
+    "每句回答都标有来源编号 [n]：点一下就能看到文章原文。点下面的示例，或直接输入你的问题。"
 )
-CSS = """
-.gradio-container { max-width: 1320px !important; margin: 0 auto !important; }
-#app-title h1 { margin-bottom: 0; }
-#app-title p { margin-top: 4px; color: var(--body-text-color-subdued); }
-#status-line { font-size: 0.88em; padding: 6px 12px; border-radius: 8px;
-  background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
-#status-line p { margin: 0; }
-#sources-panel, #plan-sources, #card-sources { max-height: 82vh; overflow-y: auto; }
-#plan-error p { color: #b91c1c; margin: 4px 0; }
-.src-head { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 8px; }
-.convo-state { font-size: 0.85em; padding: 6px 10px; margin-bottom: 8px; border-radius: 8px;
-  background: var(--background-fill-secondary); color: var(--body-text-color-subdued); }
-.src-empty { color: var(--body-text-color-subdued); font-size: 0.92em; padding: 8px 2px; }
-.src-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
-  margin-bottom: 10px; background: var(--background-fill-primary); }
-.src-title { font-weight: 600; line-height: 1.5; }
-.src-n { display: inline-block; min-width: 2.2em; color: var(--color-accent); font-weight: 700; }
-.src-path { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 2px 0 6px; line-height: 1.5; }
-.src-text { font-size: 0.92em; line-height: 1.7; white-space: pre-wrap; word-break: break-word; }
-.src-text mark { background: #fff1a8; color: inherit; padding: 0 1px; border-radius: 2px; }
-.src-link { font-size: 0.82em; margin-top: 6px; color: var(--body-text-color-subdued); word-break: break-all; }
-.examples-label p { margin: 6px 0 0; font-size: 0.9em; }
-.examples-row { flex-wrap: wrap !important; gap: 6px !important; }
-.example-btn { flex: 0 0 auto !important; font-weight: normal !important; }
-footer { display: none !important; }
-"""
-FONTS = [
-    "PingFang SC",
-    "Microsoft YaHei",
-    "Noto Sans CJK SC",
-    "WenQuanYi Micro Hei",
-    "Source Han Sans SC",
-    "sans-serif",
-]
+INLINE_SOURCES = '\n\n<details class="answer-sources">'  # an answer's own sources, shown on phones
+_INLINE = re.compile(re.escape(INLINE_SOURCES) + r".*</details>\s*$", re.S)
 
 
 def role_choices(kb: Knowledge) -> list[str]:
@@ -72,28 +40,55 @@ def role_arg(role: str | None, kb: Knowledge) -> str | None:
     return role if role in kb.roles else None
 
 
+def safe_text(text: str) -> str:
+    """Text for a Markdown view with every ``<``/``>``/``&`` escaped: what users type and what documents
+    say is shown as written, never as HTML (an ``<img src=…>`` in either stays text, loads nothing)."""
+    return html.escape(text or "", quote=False)
+
+
+def shown_text(content: str) -> str:
+    """A chat message as the user and the model know it: no inline sources block, HTML unescaped."""
+    return html.unescape(_INLINE.sub("", content or ""))
+
+
 def plain_history(history: list | None) -> list[dict]:
-    """Chat history as ``[{"role", "content": str}]`` (user/assistant only)."""
+    """Chat history as ``[{"role", "content": str}]`` (user/assistant only), as typed and answered."""
     out = []
     for m in history or []:
         if isinstance(m, dict) and m.get("role") in ("user", "assistant"):
-            out.append({"role": m["role"], "content": message_text(m.get("content"))})
+            out.append({"role": m["role"], "content": shown_text(message_text(m.get("content")))})
     return out
 
 
+def displayed(history: list[dict]) -> list[dict]:
+    """``plain_history`` back in the chat view: escaped again (the inline sources are not kept)."""
+    return [{"role": m["role"], "content": safe_text(m["content"])} for m in history]
+
+
+_NUMBERED_ITEM = re.compile(r"^(\s*- )(\d+)\. ")
+_SAME_AS_NEXT = re.compile(r"\[(\d+)\](?=[^\[\n]*\[\1\])")  # a marker the next one on the line repeats
+
+
 def display_text(text: str) -> str:
-    """Answer text as chat Markdown: a section label (``**…**``) right after a list item would be
-    folded into that item, so it gets a blank line before it."""
+    """Answer text as chat Markdown, escaped (``safe_text``): a section label (``**…**``) right after a
+    list item would be folded into that item, so it gets a blank line before it; a step's own number in a
+    bullet ("- 1. …") stays text instead of opening a second list ("◦ 1."); sentences of one paragraph
+    from one source carry its ``[n]`` once, after the last of them, not after each."""
     out: list[str] = []
-    for line in text.split("\n"):
+    for line in _SAME_AS_NEXT.sub("", safe_text(text)).split("\n"):
         if line.startswith("**") and out and out[-1].strip():
             out.append("")
-        out.append(line)
+        out.append(_NUMBERED_ITEM.sub(r"\1\2\\. ", line))
     return "\n".join(out)
 
 
 def status_text(backend: str) -> str:
     return EXTRACTIVE_STATUS if backend == "extractive" else f"当前模式：大模型 {backend}"
+
+
+def mode_badge(backend: str) -> str:
+    """The mode in a few words for users (the details are in 设置 / 关于)."""
+    return "摘录模式：回答是文章原句" if backend == "extractive" else "大模型作答，引用逐条核对"
 
 
 def _highlight(body: str, start: int, end: int, q_start: int, q_end: int) -> str:
@@ -117,15 +112,33 @@ def _source_link(source: str | None) -> str:
     return f"出处：{html.escape(source)}" if source else ""
 
 
-def state_line(answer: Answer | None) -> str:
-    """What the advisor remembers of the conversation after ``answer`` ("我的岗位：运营 · 正在聊：横向跨界"),
-    so a user sees what "第二条路" or "他" will mean in the next question; empty when nothing is known."""
-    said = State.from_dict(answer.state).describe() if answer is not None and answer.state else ""
+def state_line(answer: Answer | dict | None) -> str:
+    """What the advisor remembers of the conversation after ``answer`` (or a state dict) ("我的岗位：运营 ·
+    正在聊：横向跨界"), so a user sees what "第二条路" or "他" will mean next; empty when nothing is known."""
+    state = answer.state if isinstance(answer, Answer) else answer
+    said = State.from_dict(state).describe() if state else ""
     return f'<div class="convo-state" id="convo-state">对话记住了：{html.escape(said)}</div>' if said else ""
 
 
-def render_sources(answer: Answer | None, bodies: dict[str, str]) -> str:
-    """The sources panel: one card per citation, passage text with the cited quote highlighted."""
+def with_state(sources: str, state: dict | None) -> str:
+    """``sources`` (a panel's HTML) under a new state line."""
+    body = re.sub(r'^<div class="convo-state" id="convo-state">.*?</div>', "", sources or "", count=1)
+    return state_line(state) + (body or SOURCES_IDLE)
+
+
+def inline_sources(cards: str, count: int) -> str:
+    """An answer's sources folded under it (shown on narrow screens, where the panel is far below)."""
+    if not count:
+        return ""
+    one_block = cards.replace("\r", "").replace("\n", "<br>")  # a blank line would end the HTML block
+    return f"{INLINE_SOURCES}<summary>来源（{count} 条）</summary>{one_block}</details>"
+
+
+def render_sources(answer: Answer | None, bodies: dict[str, str], key: str = "") -> str:
+    """The sources panel: one card per citation, passage text with the cited quote highlighted; ``key``
+    names the answer they belong to (so a click on its ``[n]`` finds them). Classes, not ids or data
+    attributes: the chat's sanitizer keeps only classes, and an answer's copy folded under it must not
+    repeat an id."""
     if answer is None or not answer.citations:
         return SOURCES_NONE
     cards = [
@@ -141,14 +154,15 @@ def render_sources(answer: Answer | None, bodies: dict[str, str]) -> str:
         path = " › ".join(html.escape(p) for p in (c.title, c.section) if p)
         link = _source_link(c.source)
         cards.append(
-            f'<div class="src-card" id="src-{c.n}">'
+            f'<div class="src-card src-{c.n}">'
             f'<div class="src-title"><span class="src-n">[{c.n}]</span>{html.escape(c.title)}</div>'
             f'<div class="src-path">{path}</div>'
             f'<div class="src-text">{text}</div>'
             + (f'<div class="src-link">{link}</div>' if link else "")
             + "</div>"
         )
-    return '<div class="sources">' + "".join(cards) + "</div>"
+    key_class = f" key-{re.sub(r'[^0-9a-z-]', '', key)}" if key else ""
+    return f'<div class="sources{key_class}">' + "".join(cards) + "</div>"
 
 
 def vote_of(liked: Any) -> str | None:

@@ -13,7 +13,8 @@ from advisor.errors import IndexMissingError
 from advisor.index.embeddings import make_embedder
 from advisor.index.ingest import ingest
 from advisor.service import Advisor
-from advisor.web.render import CSS, FONTS, status_text
+from advisor.web.assets import CSS, FONTS, HEAD
+from advisor.web.render import status_text
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def launch(demo: gr.Blocks, settings: Settings, **overrides):
         "server_port": settings.port,
         "share": settings.share,
         "css": CSS,
+        "head": HEAD,
         "theme": theme(),
         "footer_links": [],
         "show_error": False,

@@ -1,0 +1,66 @@
+"""The conversation kept in the browser (``gr.BrowserState``: this browser's local storage, nothing
+stored on the server), and the controls that follow it: the role radio, the export links, the card
+button."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from advisor.web.chat import last_state, raw_history
+from advisor.web.export import NO_EXPORT, export_links
+from advisor.web.plan_handlers import card_hint
+from advisor.web.render import ALL_ROLES, SOURCES_IDLE, plain_history, with_state
+
+STORAGE_KEY = "advisor-chat-v1"
+# BrowserState encrypts what it stores with this key; a fixed one lets a conversation outlive an app
+# restart. It protects nothing secret: the data is the user's own, in the user's own browser.
+STORAGE_SECRET = "advisor-browser-conversation"
+
+
+def saved_value(history: list, meta: dict) -> dict:
+    return {"history": raw_history(history), "meta": meta or {}}
+
+
+def after_answer(history: list, meta: dict, role: str) -> tuple:
+    """Once an answer is complete: (role radio, stored conversation, export links, card button). The
+    radio follows the role the conversation remembers; a refused message changes nothing."""
+    last = max(meta, key=int) if meta else None
+    info = (meta or {}).get(last, {}) if last else {}
+    remembered = (info.get("state") or {}).get("role")
+    follow = remembered if remembered and remembered != role and not info.get("refused") else None
+    return (
+        follow if follow else gr.skip(),
+        saved_value(history, meta),
+        export_links(plain_history(history), meta),
+        card_hint(meta),
+    )
+
+
+def set_role(role: str, meta: dict, sources: str) -> tuple:
+    """The radio changed by hand: the conversation now remembers that role (全部: none): (sources, meta)."""
+    meta = dict(meta or {})
+    last = max(meta, key=int) if meta else None
+    if last is None:
+        return with_state(sources, {"role": None if role == ALL_ROLES else role}), meta
+    info = dict(meta[last])
+    info["state"] = {**(info.get("state") or {}), "role": None if role == ALL_ROLES else role}
+    info["sources"] = with_state(info.get("sources") or "", info["state"])
+    meta[last] = info
+    return info["sources"], meta
+
+
+def restore(saved: dict | None) -> tuple:
+    """The page opened again: (chat, sources, meta, role, export links, card button) as they were."""
+    saved = saved if isinstance(saved, dict) else {}
+    history, meta = raw_history(saved.get("history")), saved.get("meta") or {}
+    if not history:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    last = max(meta, key=int) if meta else None
+    sources = meta[last].get("sources") if last else SOURCES_IDLE
+    role = (last_state(meta, len(history) + 1) or {}).get("role") or gr.skip()
+    return history, sources, meta, role, export_links(plain_history(history), meta), card_hint(meta)
+
+
+def forget() -> tuple:
+    """A new conversation: nothing stored, nothing to export."""
+    return {}, NO_EXPORT
