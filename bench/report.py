@@ -7,6 +7,7 @@ from pathlib import Path
 from .charts import charts
 from .measure import mb
 from .replicas import replicas_summary, replicas_table
+from .scale import scale_table
 
 
 def _f(x, nd: int = 1) -> str:
@@ -242,12 +243,12 @@ def summary(results: dict) -> list[str]:
             f"rate, about {o['estimated_full_seconds']:.0f} s vs {b['estimated_full_seconds']:.0f} s. "
             f"Index on disk {mb(o['disk_bytes']):.0f} MB vs {mb(b['disk_bytes']):.0f} MB."
         )
-    ans = results.get("answer", {}).get("x1")
-    if ans:
+    for size, ans in results.get("answer", {}).items():
         out.append(
-            f"A full extractive answer (retrieve, scope check, compose, verify citations) takes p50 "
-            f"{ans['ours_extractive']['p50_ms']:.0f} ms vs {ans['baseline_top_passage']['p50_ms']:.0f} ms for "
-            "the baseline's top passage."
+            f"A full extractive answer (retrieve, scope check, compose, verify citations) at "
+            f"{size.replace('x', '×')} takes p50 {ans['ours_extractive']['p50_ms']:.0f} / p95 "
+            f"{ans['ours_extractive']['p95_ms']:.0f} ms vs {ans['baseline_top_passage']['p50_ms']:.0f} / "
+            f"{ans['baseline_top_passage']['p95_ms']:.0f} ms for the baseline's top passage."
         )
     t = results.get("ttft")
     if t:
@@ -285,6 +286,9 @@ def console_table(results: dict) -> str:
         "",
         "== Answers ==",
         answer_table(results),
+        "",
+        "== Serving memory, and ×1000 extrapolated ==",
+        scale_table(results),
         "",
         "== App: memory and concurrent chat load ==",
         app_table(results),
@@ -339,6 +343,10 @@ its "answer" is the top passage. **Ours** = heading-aware sentence chunks, hybri
 ## Answers
 
 {answer_table(results)}
+
+## Serving memory, and ×1000 extrapolated
+
+{scale_table(results)}
 
 ## App: memory and concurrent chat load
 

@@ -29,6 +29,7 @@ from testkit.settings import isolated_settings
 from .latency import FIRST_TOKEN_DELAY, Systems, answer_bench, search_bench, ttft_bench
 from .measure import RSSSampler, machine, mb, say
 from .pipelines import PIPELINES, finish_ingest_row, ingest_again
+from .scale import extrapolate, serving_rss
 from .synth import CachingEmbeddings, build_corpora
 
 HERE = Path(__file__).resolve().parent
@@ -95,6 +96,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--skip-replicas", action="store_true", help="no chroma run + two replicas load (about 2.5 min)"
     )
+    p.add_argument(
+        "--skip-serving",
+        action="store_true",
+        help="no serving-memory runs (the app on the ×1 and largest index)",
+    )
     p.add_argument("--ttft-n", type=int, default=15, help="questions for the time-to-first-token runs")
     p.add_argument("--answer-n", type=int, default=0, help="questions for answer latency (0: all)")
     p.add_argument("--out", type=Path, default=RESULTS)
@@ -149,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": {"ours": [], "baseline": []},
         "search": [],
         "answer": {},
+        "serving": {},
     }
     try:
         run(args, work, results)
@@ -256,6 +263,11 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
     questions = [c.question for c in single]
     from .app_probe import app_available, run_app_checks
 
+    if not args.skip_serving and app_available():
+        for s in sorted({sizes[0], sizes[-1]}):
+            say(f"serving memory: python app.py on the ×{s} index")
+            results["serving"][f"x{s}"] = serving_rss(work / f"serve-x{s}", work / f"ours-x{s}", questions)
+
     if not args.skip_app and app_available():
         results["app"] = run_app_checks(work / "app", questions, args.sessions, args.load_seconds)
         if "error" in results["app"]:
@@ -270,6 +282,7 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
         results["replicas"] = run_replicas(
             work / "replicas", embedder, questions, args.replica_sessions, args.replica_seconds
         )
+    results["scale"] = extrapolate(results)
     results["meta"]["notes"] = notes(args)
 
 
