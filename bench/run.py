@@ -30,7 +30,7 @@ from .latency import FIRST_TOKEN_DELAY, Systems, answer_bench, search_bench, ttf
 from .measure import RSSSampler, machine, mb, say
 from .pipelines import PIPELINES, finish_ingest_row, ingest_again
 from .scale import extrapolate, serving_rss
-from .synth import CachingEmbeddings, build_corpora
+from .synth import CachingEmbeddings, build_corpora, load_vectors, save_vectors
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -86,6 +86,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="embed everything for real at every size (×100 then takes ~25+ minutes on 2 cores)",
     )
     p.add_argument("--reuse-above", type=int, default=10, help="sizes above this reuse vectors (default 10)")
+    p.add_argument(
+        "--vector-cache",
+        type=Path,
+        help="keep passage vectors in this .npz between runs and reuse them at every size (ingest "
+        "times then leave out embedding; for re-running search, answer and memory figures)",
+    )
     p.add_argument("--sessions", type=int, default=20, help="concurrent chat sessions against the app")
     p.add_argument("--load-seconds", type=float, default=60.0, help="how long the chat load runs")
     p.add_argument(
@@ -198,11 +204,11 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
         )
     say("corpora: " + ", ".join(f"×{c.scale}: {c.documents} docs, {c.chars:,} chars" for c in corpora))
 
-    stores: dict[str, dict] = {name: {} for name in PIPELINES}
+    stores = load_vectors(args.vector_cache, PIPELINES)
     rates: dict[str, float | None] = dict.fromkeys(PIPELINES)
     systems: Systems = {}
     for c in corpora:
-        reuse = c.scale > args.reuse_above and not args.no_reuse
+        reuse = (c.scale > args.reuse_above or args.vector_cache is not None) and not args.no_reuse
         tag = "reusing cached vectors" if reuse else "every chunk embedded"
         built = {}
         for name in PIPELINES:
@@ -217,6 +223,7 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
                 f"  {name} ×{c.scale}: {row['chunks']} chunks in {row['seconds']}s (embedded "
                 f"{row['embedded']}, reused {row['reused']}), {mb(row['disk_bytes'])} MB on disk"
             )
+        save_vectors(args.vector_cache, stores)
         adv = Advisor.load(isolated_settings(built["ours"]), embedder=embedder)
         systems[c.scale] = (adv, built["baseline"])
 
