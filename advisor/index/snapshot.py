@@ -107,7 +107,8 @@ def write_documents(collection, docs: list[Document], knowledge: dict, scope: di
 
 def bm25_records(bm25: BM25) -> list[tuple[str, str]]:
     """``(id, document)`` records of a BM25 index: its parameters and vocabulary, then each array's
-    ``.npy`` bytes in base64 pieces (the parameters say how many pieces each array has)."""
+        ``.npy`` bytes in base64 pieces (the parameters say how many pieces each array has). Every document
+    is JSON, like the other data records, so a reader of the previous release skips them unharmed."""
     params, arrays = bm25.to_state()
     records, pieces = [], {}
     for name, array in arrays.items():
@@ -116,7 +117,7 @@ def bm25_records(bm25: BM25) -> list[tuple[str, str]]:
         text = base64.b64encode(buf.getvalue()).decode("ascii")
         parts = [text[i : i + BM25_PIECE] for i in range(0, len(text), BM25_PIECE)] or [""]
         pieces[name] = len(parts)
-        records += [(f"{BM25_PREFIX}{name}:{k}", part) for k, part in enumerate(parts)]
+        records += [(f"{BM25_PREFIX}{name}:{k}", json.dumps(part)) for k, part in enumerate(parts)]
     return [(BM25_PARAMS, json.dumps({**params, "pieces": pieces}, ensure_ascii=False)), *records]
 
 
@@ -136,7 +137,8 @@ def bm25_from_records(records: dict[str, str]) -> BM25 | None:
         parts = [records.get(f"{BM25_PREFIX}{name}:{k}") for k in range(count)]
         if any(p is None for p in parts):
             return None
-        arrays[name] = np.load(io.BytesIO(base64.b64decode("".join(parts))), allow_pickle=False)
+        raw = base64.b64decode("".join(json.loads(p) for p in parts))
+        arrays[name] = np.load(io.BytesIO(raw), allow_pickle=False)
     return BM25.from_state(params, arrays)
 
 
