@@ -73,14 +73,8 @@ class BM25:
         return bm25
 
     # -- scoring -------------------------------------------------------------------------------
-    @property
-    def idf(self) -> dict[str, float]:
-        """idf per indexed term (a term's column holds one score per passage that contains it)."""
-        vocab = self.model.vocab_dict
-        idf = self.idf_array()
-        return {t: float(idf[i]) for t, i in vocab.items() if t}
-
     def idf_array(self) -> np.ndarray:
+        """idf per term id: a term's column holds one score per passage that contains it (df)."""
         if self._idf is None:
             df = np.diff(self.model.scores["indptr"]).astype(np.float64)
             self._idf = np.log(1 + (self.n - df + 0.5) / (df + 0.5))
