@@ -19,7 +19,6 @@ import numpy as np
 
 from advisor.text.tokens import tokenize
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 K1, B = 1.5, 0.75
 ARRAYS = ("data", "indices", "indptr")
 
@@ -30,6 +29,8 @@ class BM25:
     def __init__(self, corpus_tokens: list[list[str]] | None = None, k1: float = K1, b: float = B) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG when imported: every index build would reach the app's log.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.k1, self.b = k1, b
         self.model = bm25s.BM25(k1=k1, b=b, method="atire", idf_method="lucene")
         self.n = 0
