@@ -27,6 +27,7 @@ from advisor.answering.messages import (
     strip_injection,
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
+from advisor.answering.refer import pointed_item
 from advisor.answering.scope import ScopeDecision
 from advisor.answering.settle import settle
 from advisor.answering.state import Intent, State
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 
 ASIDE_TAIL = "下面只说文章里讲到的部分："
 REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt from
+# A question that names or continues a subject of the articles is answered unless it looks clearly like
+# the out-of-scope examples ("老周后来呢" -0.018; "推荐几部好看的国漫" after his story -0.037).
+FOLLOW_UP_FLOOR = -0.025
 SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
 REFUSAL_INTRO = (
@@ -107,23 +111,28 @@ class Answerer:
         msgs = chat_messages(history)
         hist = last_exchanges(msgs, self.settings.history_turns)  # what a model reads as context
         cleaned, injected = strip_injection(question)
+        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
+        item = pointed_item(cleaned, shown, kb.pattern("ordinal"))
+        # "第二步再细说说": the step it points to is searched and composed for, not read for its intent
+        pointed = f"{cleaned}（{item}）" if item else cleaned
         # The state comes from the whole conversation, not the context window: a role said in the
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
-        intent, query, passages = self.retrieve(cleaned, asked, prior, role, index)
-        decision = derived.scope.decide(query, passages)
-        if query and passages and intent.kind != "general":  # it names what the articles are about
-            decision = replace(decision, in_scope=True)
+        intent, query, passages = self.retrieve(pointed, asked, prior, role, index)
+        # Scope is judged on the question itself: names the conversation added to the search would make
+        # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营.
+        decision = derived.scope.decide(pointed, passages)
+        if query and passages and intent.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
+            decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
         # Whether the question names a subject of the articles is read from its words: a unit that
         # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
         about = asked.kind if asked.kind != "general" and not asked.described else None
         coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
-        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
         state_after = advance(prior, intent)
         return Turn(
-            cleaned, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
+            pointed, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
         )
 
     def retrieve(
