@@ -105,6 +105,7 @@ def scale_table(results: dict) -> str:
     if not x:
         return "\n".join(lines)
     t = x["target"]
+    minutes = x["ingest_seconds"] / 60 if x.get("ingest_seconds") is not None else None
     lines += [
         "",
         f"**×{t}: extrapolated, not measured** (from the two largest measured sizes of each figure; "
@@ -115,7 +116,7 @@ def scale_table(results: dict) -> str:
         "|---|---|",
         f"| chunks | {_cell(x.get('chunks'))} |",
         f"| index on disk | {_cell(x.get('disk_mb'), 0, ' MB')} |",
-        f"| first ingest, embedding included | {_cell((x.get('ingest_seconds') or 0) / 60, 0, ' min')} |",
+        f"| first ingest, embedding included | {_cell(minutes, 0, ' min')} |",
         f"| serving RSS after 5 questions | {_cell(x.get('serving_rss_mb'), 0, ' MB')} |",
     ]
     for key, label in (
