@@ -195,6 +195,8 @@ class Answerability:
                 shown.append(word.strip())
                 continue
             anchors += len(squash(word)) if len(squash(word)) >= 2 and squash(word) in self.anchors else 0
+            if run and word == "的":
+                continue  # "保底的技能": the run is still a modifier of what follows
             if run and tag in self.tags and self._known(squash(word)):
                 run, shown = [], []  # "保底技能": a modifier of a noun the knowledge base knows (技能)
                 continue

@@ -1,0 +1,110 @@
+"""Questions worded the way worried people type them, not the way the rules were written: an everyday
+word is never the reason for a refusal, retrieval decides what is asked about, follow-ups point into
+what was shown, and a new article in the guide's style is understood with no data entry. (The measured
+fresh sets live in evals/fresh/ and are never tuned on; these are the patterns, reworded.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from advisor import Advisor
+from advisor.grounding.format import NOT_COVERED
+from advisor.index.ingest import ingest
+from testkit.settings import isolated_settings
+
+NEW_ARTICLE = Path(__file__).resolve().parents[1] / "evals" / "newarticle" / "data-analyst-guide.md"
+
+
+def ask_turns(adv: Advisor, *turns: str):
+    history: list[dict] = []
+    answer = None
+    for q in turns:
+        answer = adv.ask(q, history=history)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.text}]
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("我老婆天天开会画原型，产品经理到底在忙些啥", "产品"),  # who asks is not what is asked
+        ("有没有啥保底的技能，万一转不成也饿不死", "基础技能"),  # 保底 modifies 技能, which the guide has
+        ("社群运营咋用AI工具把效率提上去", "AI"),
+        ("刚被裁员，要提前备点什么", "6-12 个月生活费"),  # the situation the guide's reserve rule speaks to
+    ],
+)
+def test_an_everyday_word_is_never_the_reason_to_refuse(adv, question, expected):
+    answer = adv.ask(question)
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert expected in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["失业金一般怎么领", "要不要去考个PMP证", "离职证明找谁开", "面试被问年龄该怎么回答"]
+)
+def test_what_the_articles_lack_is_still_said_plainly(adv, question):
+    answer = adv.ask(question)
+    assert answer.refused or NOT_COVERED in answer.text, answer.text
+
+
+def test_a_person_described_by_what_they_did_is_found_by_retrieval(adv):
+    answer = adv.ask("以前在阿里当运营总监的那位，失业以后都干了些啥")
+    assert answer.intent == "story" and "王姐" in answer.text
+
+
+def test_a_role_said_in_passing_keeps_the_path_retrieval_ranks_first(adv):
+    answer = adv.ask("干了八年通用型产品，想找个细分又不容易被替代的方向")
+    assert "垂直" in answer.text and "技术 + 数据" not in answer.text  # 产品's 斜向突破 only
+
+
+def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
+    text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
+    assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")
+
+
+def test_a_real_example_for_a_path_without_a_case_is_the_closest_story(adv):
+    answer = ask_turns(adv, "我是做运营的，35了怎么办", "第二条路呢", "有没有真实的例子？")
+    assert "最接近的真实故事" in answer.text and "王姐" in answer.text
+
+
+def test_a_step_pointed_to_is_answered_in_full(adv):
+    answer = ask_turns(adv, "我做产品的", "第二条路具体怎么走", "第二步再细说说")
+    assert "内部小范围实践" in answer.text and "学习增长方法论" not in answer.text
+
+
+def test_an_out_of_scope_request_after_an_answer_is_refused(adv):
+    assert ask_turns(adv, "老周后来怎么样了", "推荐几部好看的国漫").refused
+    assert ask_turns(adv, "我做运营的，35了怎么办", "帮我写一段python爬虫代码").refused
+    assert not ask_turns(adv, "老周后来怎么样了", "他现在靠什么赚钱").refused
+
+
+@pytest.fixture(scope="module")
+def with_new_article(tmp_path_factory, embedder):
+    """The packaged corpus plus an article about a role the data files do not list (数据分析), data
+    files untouched."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    source = Path(__file__).resolve().parents[1] / "corpus"
+    for f in source.glob("*.md"):
+        shutil.copy(f, corpus / f.name)
+    for f in source.glob("*.yaml"):
+        shutil.copy(f, corpus / f.name)
+    shutil.copy(NEW_ARTICLE, corpus / NEW_ARTICLE.name)
+    settings = isolated_settings(tmp_path_factory.mktemp("data"))
+    ingest(settings, embedder, [corpus])
+    return Advisor.load(settings, embedder=embedder)
+
+
+def test_a_new_role_is_understood_from_the_articles_structure(with_new_article):
+    answer = with_new_article.ask("做数据分析的，37了，天天写sql，有啥出路")
+    assert answer.intent == "paths"
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_a_new_articles_case_and_story_are_found(with_new_article):
+    answer = ask_turns(with_new_article, "做数据分析的，想往上走当数据总监", "有没有真实的例子")
+    assert "老K" in answer.text, answer.text
+    story = with_new_article.ask("有没有做取数的被AI查数工具裁掉的？他后来咋样了")
+    assert "老沈" in story.text and not story.refused
