@@ -1,6 +1,6 @@
 """Chat load benchmark: N concurrent browser-like sessions against the Gradio app, over 127.0.0.1.
 
-``python -m bench.chat_load [--n 1 5 20] [--questions 3]`` starts ``python app.py`` (extractive mode)
+``python -m bench chat_load [--n 1 5 20] [--questions 3]`` starts ``python app.py`` (extractive mode)
 on a free loopback port — on the real index in ``data/`` when there is one, else on a temporary data
 dir that the app indexes on first start — then, for each N, runs N sessions (one ``gradio_client``
 ``Client`` per thread, so one Gradio session each) that each ask ``--questions`` questions through
@@ -175,7 +175,10 @@ def run_load(url: str, questions: list[str] | None = None, sessions: int = 5, se
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Concurrent chat sessions against the app (127.0.0.1 only)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench chat_load",
+        description="Concurrent chat sessions against the app (127.0.0.1 only)",
+    )
     parser.add_argument("--n", type=int, nargs="+", default=[1, 5, 20], help="concurrent sessions per level")
     parser.add_argument("--questions", type=int, default=3, help="questions per session")
     parser.add_argument(
@@ -233,7 +236,3 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0 if all(lv["errors"] == 0 for lv in levels) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""``python -m bench.local_llm``: the local model (llama.cpp, in-process) on this machine's CPU.
+"""``python -m bench local_llm``: the local model (llama.cpp, in-process) on this machine's CPU.
 
 Separate from ``python -m bench`` because it loads a 1.1 GB model and spends minutes generating.
 It measures, in one run:
@@ -125,7 +125,7 @@ def report(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     quiet_network()
-    p = argparse.ArgumentParser(prog="python -m bench.local_llm", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m bench local_llm", description=__doc__.splitlines()[0])
     p.add_argument("--llm", default="local:qwen2.5-1.5b")
     p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
@@ -156,7 +156,3 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "local_llm.md").write_text(md, "utf-8")
     print(md)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -7,14 +7,13 @@ two ``python app.py`` with separate empty data directories; PostgreSQL from Debi
 after every answer. Reported: errors, lost votes (acknowledged to the user but not in the table) and
 answer latency per replica.
 
-``python -m bench.replicas [--sessions 40] [--seconds 60]`` runs just this part.
+``python -m bench replicas [--sessions 40] [--seconds 60]`` runs just this part.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import threading
 import time
@@ -170,7 +169,7 @@ def replicas_summary(r: dict | None) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     quiet_network()
-    p = argparse.ArgumentParser(prog="python -m bench.replicas", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m bench replicas", description=__doc__.splitlines()[0])
     p.add_argument("--sessions", type=int, default=40)
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--out", type=Path, default=RESULTS)
@@ -183,7 +182,3 @@ def main(argv: list[str] | None = None) -> int:
     print(replicas_table(res))
     print("\n".join(replicas_summary(res)))
     return 0 if "error" not in res and res["total"]["errors"] == 0 and res["total"]["votes_lost"] == 0 else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

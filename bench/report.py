@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .charts import charts
 from .measure import mb
 from .replicas import replicas_summary, replicas_table
+from .scale import scale_table
 
 
 def _f(x, nd: int = 1) -> str:
@@ -241,12 +243,12 @@ def summary(results: dict) -> list[str]:
             f"rate, about {o['estimated_full_seconds']:.0f} s vs {b['estimated_full_seconds']:.0f} s. "
             f"Index on disk {mb(o['disk_bytes']):.0f} MB vs {mb(b['disk_bytes']):.0f} MB."
         )
-    ans = results.get("answer", {}).get("x1")
-    if ans:
+    for size, ans in results.get("answer", {}).items():
         out.append(
-            f"A full extractive answer (retrieve, scope check, compose, verify citations) takes p50 "
-            f"{ans['ours_extractive']['p50_ms']:.0f} ms vs {ans['baseline_top_passage']['p50_ms']:.0f} ms for "
-            "the baseline's top passage."
+            f"A full extractive answer (retrieve, scope check, compose, verify citations) at "
+            f"{size.replace('x', '×')} takes p50 {ans['ours_extractive']['p50_ms']:.0f} / p95 "
+            f"{ans['ours_extractive']['p95_ms']:.0f} ms vs {ans['baseline_top_passage']['p50_ms']:.0f} / "
+            f"{ans['baseline_top_passage']['p95_ms']:.0f} ms for the baseline's top passage."
         )
     t = results.get("ttft")
     if t:
@@ -285,6 +287,9 @@ def console_table(results: dict) -> str:
         "== Answers ==",
         answer_table(results),
         "",
+        "== Serving memory, and ×1000 extrapolated ==",
+        scale_table(results),
+        "",
         "== App: memory and concurrent chat load ==",
         app_table(results),
         "",
@@ -292,174 +297,6 @@ def console_table(results: dict) -> str:
         replicas_table(results.get("replicas")),
     ]
     return "\n".join(parts)
-
-
-# -- charts ----------------------------------------------------------------------------------------
-def charts(results: dict, out: Path) -> list[str]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import matplotlib.ticker
-
-    made = []
-    corp = {c["scale"]: c for c in results["corpora"]}
-    colors = {"ours": "#1f6feb", "baseline": "#d1242f", "ours_dense": "#8250df"}
-
-    # ingest time and index size vs corpus size
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for name in ("ours", "baseline"):
-        rows = results["ingest"][name]
-        xs = [corp[r["scale"]]["chars"] / 1000 for r in rows]
-        ax1.plot(
-            xs,
-            [r["estimated_full_seconds"] for r in rows],
-            "o-",
-            color=colors[name],
-            label=f"{name} (full, est. where reused)",
-        )
-        reused = [(x, r["seconds"]) for x, r in zip(xs, rows, strict=True) if not r["measured"]]
-        if reused:
-            ax1.plot(
-                *zip(*reused, strict=True),
-                "x",
-                color=colors[name],
-                ms=9,
-                label=f"{name} measured, vectors reused",
-            )
-        ax2.plot(xs, [mb(r["disk_bytes"]) for r in rows], "o-", color=colors[name], label=name)
-    plain = matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:g}")
-    for ax in (ax1, ax2):
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_formatter(plain)
-            axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.set_xlabel("corpus size (thousand characters)")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
-    ax1.set_ylabel("ingest seconds")
-    ax1.set_title("Ingest time")
-    ax2.set_ylabel("MB on disk")
-    ax2.set_title("Index size on disk")
-    fig.tight_layout()
-    fig.savefig(out / "ingest.png", dpi=110)
-    plt.close(fig)
-    made.append("ingest.png")
-
-    # search latency and quality vs corpus size
-    sizes = [r["scale"] for r in results["search"]]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for name in ("ours", "baseline"):
-        ax1.plot(
-            sizes,
-            [r[name]["p50_ms"] for r in results["search"]],
-            "o-",
-            color=colors[name],
-            label=f"{name} p50",
-        )
-        ax1.plot(
-            sizes,
-            [r[name]["p95_ms"] for r in results["search"]],
-            "s--",
-            color=colors[name],
-            label=f"{name} p95",
-        )
-    for ax in (ax1, ax2):
-        ax.set_xscale("log")
-        ax.set_xticks(sizes, [f"x{s}" for s in sizes])
-        ax.minorticks_off()
-    ax1.set_xlabel("corpus size (×)")
-    ax1.set_ylabel("ms per search (k=5)")
-    ax1.set_title("Search latency (in-process)")
-    ax1.grid(True, which="both", alpha=0.3)
-    ax1.legend(fontsize=8)
-    for name, label in (("ours", "ours hybrid"), ("ours_dense", "ours dense-only"), ("baseline", "baseline")):
-        ax2.plot(
-            sizes,
-            [r[name]["hit@5"] for r in results["search"]],
-            "o-",
-            color=colors[name],
-            label=f"{label} hit@5",
-        )
-        ax2.plot(
-            sizes,
-            [r[name]["mrr"] for r in results["search"]],
-            "s--",
-            color=colors[name],
-            label=f"{label} MRR",
-        )
-    ax2.set_ylim(0, 1.02)
-    ax2.set_xlabel("corpus size (×)")
-    ax2.set_title("Retrieval quality (golden set, gold spans)")
-    ax2.grid(True, which="both", alpha=0.3)
-    ax2.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out / "search.png", dpi=110)
-    plt.close(fig)
-    made.append("search.png")
-
-    # answer latency and TTFT
-    bars = []
-    for size, res in results.get("answer", {}).items():
-        bars.append((f"ours extractive\n{size}", res["ours_extractive"], colors["ours"]))
-        bars.append((f"baseline top passage\n{size}", res["baseline_top_passage"], colors["baseline"]))
-    t = results.get("ttft")
-    if t:
-        bars.append(("ours TTFT\n(LLM stream)", t["ours_ttft"], colors["ours"]))
-        bars.append(("bare client TTFT\n(same server)", t["raw_client_ttft"], "#6e7781"))
-        bars.append(("baseline TTFT", t["baseline_ttft"], colors["baseline"]))
-    if bars:
-        fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(bars)), 4.2))
-        xs = range(len(bars))
-        ax.bar(
-            [x - 0.2 for x in xs],
-            [b[1]["p50_ms"] for b in bars],
-            0.4,
-            color=[b[2] for b in bars],
-            label="p50",
-        )
-        ax.bar(
-            [x + 0.2 for x in xs],
-            [b[1]["p95_ms"] for b in bars],
-            0.4,
-            color=[b[2] for b in bars],
-            alpha=0.45,
-            label="p95",
-        )
-        ax.set_xticks(list(xs), [b[0] for b in bars], fontsize=7)
-        ax.set_ylabel("ms")
-        ax.set_title("Answer latency and time to first token")
-        ax.grid(True, axis="y", alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(out / "answer.png", dpi=110)
-        plt.close(fig)
-        made.append("answer.png")
-
-    # app RSS over time
-    app = results.get("app", {})
-    if app.get("rss_timeline"):
-        ts = [t for t, _ in app["rss_timeline"]]
-        rs = [r for _, r in app["rss_timeline"]]
-        fig, ax = plt.subplots(figsize=(9, 3.8))
-        ax.plot(ts, rs, color=colors["ours"])
-        marks = app.get("marks", {})
-        for i, (key, label) in enumerate(
-            (("ready", "ready"), ("load_start", "load start"), ("load_end", "load end"))
-        ):
-            if marks.get(key) is not None:
-                ax.axvline(marks[key], color="#6e7781", ls="--")
-                ax.text(marks[key], max(rs) * (0.55 - 0.12 * i), f" {label}", fontsize=8, va="top")
-        ax.set_xlabel("seconds since python app.py")
-        ax.set_ylabel("RSS MB (process tree)")
-        ax.set_title(f"App memory: first start, then {app.get('sessions')} concurrent chat sessions")
-        ax.grid(True, alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(out / "memory.png", dpi=110)
-        plt.close(fig)
-        made.append("memory.png")
-    return made
 
 
 def write_report(results: dict, out: Path) -> str:
@@ -506,6 +343,10 @@ its "answer" is the top passage. **Ours** = heading-aware sentence chunks, hybri
 ## Answers
 
 {answer_table(results)}
+
+## Serving memory, and ×1000 extrapolated
+
+{scale_table(results)}
 
 ## App: memory and concurrent chat load
 

@@ -19,6 +19,7 @@ them) plus synthetic *distractor* documents:
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from advisor.kb.documents import Document
@@ -295,3 +297,30 @@ class CachingEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
+
+
+def load_vectors(path: Path | None, pipelines) -> dict[str, dict[str, list[float]]]:
+    """Per pipeline, the vector store kept by an earlier run in ``path`` (empty stores without one)."""
+    stores: dict[str, dict[str, list[float]]] = {name: {} for name in pipelines}
+    if path is None or not Path(path).exists():
+        return stores
+    with np.load(path, allow_pickle=False) as z:
+        for name in stores:
+            if f"{name}_keys" in z:
+                keys = json.loads(str(z[f"{name}_keys"]))
+                stores[name] = dict(zip(keys, z[f"{name}_vectors"].tolist(), strict=True))
+    return stores
+
+
+def save_vectors(path: Path | None, stores: dict[str, dict[str, list[float]]]) -> None:
+    """Write the stores to ``path`` (``.npz``: keys as JSON, vectors as float32 matrices)."""
+    if path is None:
+        return
+    arrays = {}
+    for name, store in stores.items():
+        if store:
+            arrays[f"{name}_keys"] = np.array(json.dumps(list(store), ensure_ascii=False))
+            arrays[f"{name}_vectors"] = np.asarray(list(store.values()), dtype=np.float32)
+    tmp = Path(path).with_suffix(".tmp.npz")
+    np.savez(tmp, **arrays)
+    tmp.replace(path)

@@ -26,7 +26,8 @@ DISTRIBUTIONS = (
 )
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (no display): shared by the eval and bench charts."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -35,7 +36,7 @@ def _pyplot():
     return plt
 
 
-def _save_fig(plt, fig, path: Path) -> str:
+def save_fig(plt, fig, path: Path) -> str:
     tmp = path.with_name(path.name + ".tmp")
     fig.savefig(tmp, dpi=110, format="png")
     os.replace(tmp, path)
@@ -53,7 +54,7 @@ def _group_value(run: RunResult, code: str, key: str) -> float:
 
 def per_group(run: RunResult, path: Path) -> str:
     """Key metrics per group, side by side."""
-    plt = _pyplot()
+    plt = pyplot()
     codes = [*run.groups, "all"]
     fig, ax = plt.subplots(figsize=(13, 5.2))
     width = 0.8 / len(GROUP_SERIES)
@@ -68,12 +69,12 @@ def per_group(run: RunResult, path: Path) -> str:
     ax.grid(axis="y", alpha=0.3)
     ax.legend(ncol=len(GROUP_SERIES), fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     fig.tight_layout()
-    return _save_fig(plt, fig, path)
+    return save_fig(plt, fig, path)
 
 
 def distributions(run: RunResult, path: Path) -> str:
     """Per-case histograms of the main scores and of latency."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(13, 6.5))
     for ax, (key, label) in zip(axes.flat, DISTRIBUTIONS, strict=True):
         values = [r.seconds if key == "seconds" else r.score(key) for r in run.cases]
@@ -89,7 +90,7 @@ def distributions(run: RunResult, path: Path) -> str:
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle(f"Per-case distributions - {run.label}")
     fig.tight_layout()
-    return _save_fig(plt, fig, path)
+    return save_fig(plt, fig, path)
 
 
 def gates(run: RunResult, path: Path) -> str | None:
@@ -97,7 +98,7 @@ def gates(run: RunResult, path: Path) -> str | None:
     rows = [g for g in run.gates if g["value"] is not None and g["metric"] != "errors" and g["value"] <= 1.0]
     if not rows:
         return None
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(rows) + 1.5))
     ys = range(len(rows))
     colors = ["tab:red" if g["status"] == "FAIL" else "tab:green" for g in rows]
@@ -118,7 +119,7 @@ def gates(run: RunResult, path: Path) -> str | None:
     ax.set_title("Gated metrics: bar=value (red=fail), black=floor/ceiling, diamond=baseline", fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    return _save_fig(plt, fig, path)
+    return save_fig(plt, fig, path)
 
 
 def write_charts(run: RunResult, out: Path, prefix: str = "") -> list[str]:

@@ -3,7 +3,7 @@
 The steps, in order: read the knowledge data and the documents, compare with the live generation,
 claim a new generation number, chunk, copy the vectors and BM25 tokens of unchanged documents and
 embed and tokenise the rest (each chunk once), write passages and documents to Chroma in large
-batches, switch the live-generation pointer (one upsert), sweep old generations. An interrupted or
+batches, build the BM25 index once and store it with the generation, switch the live-generation pointer (one upsert), sweep old generations. An interrupted or
 failed run never moves the pointer, so the previous index keeps serving everywhere.
 """
 
@@ -20,6 +20,7 @@ from langchain_core.embeddings import Embeddings
 
 from advisor.config import Settings
 from advisor.errors import CorpusError
+from advisor.index.bm25 import BM25
 from advisor.index.chroma import (
     Manifest,
     chunks_name,
@@ -33,7 +34,7 @@ from advisor.index.chroma import (
 )
 from advisor.index.chunking import Chunk, chunk_document
 from advisor.index.embeddings import BATCH_CHARS, char_batches, embedder_id, embedding_dim
-from advisor.index.snapshot import chunk_metadata, stored_tokens, write_documents
+from advisor.index.snapshot import chunk_metadata, stored_tokens, write_bm25, write_documents
 from advisor.kb.documents import Document, Skipped, load_documents
 from advisor.kb.facts import KNOWLEDGE_FILE, SCOPE_FILE, Knowledge, read_data_file
 from advisor.text.tokens import tokenize
@@ -166,12 +167,13 @@ def embed_into(
     writer: BatchWriter,
     embedder: Embeddings,
     todo: list[tuple[int, Chunk]],
+    tokens: list[list[str]],
     progress: Progress | None,
     fail_after: int | None,
 ) -> None:
     """Embed ``(order, chunk)`` pairs a batch at a time (``BATCH_CHARS``: one pass of the bundled
-    engine, and the unit of progress), tokenising each chunk once for BM25. ``fail_after`` raises
-    after that many batches (tests)."""
+    engine, and the unit of progress), tokenising each chunk once for BM25 (into ``tokens[order]``).
+    ``fail_after`` raises after that many batches (tests)."""
     done = 0
     if progress and todo:
         progress(0, len(todo))  # the bar shows at once, not after the first batch
@@ -182,7 +184,8 @@ def embed_into(
         part = todo[done : done + len(batch)]
         vectors = embedder.embed_documents(batch)
         for (order, c), vec in zip(part, vectors, strict=True):
-            writer.add(c.chunk_id, vec, chunk_metadata(c, tokenize(c.index_text), order))
+            tokens[order] = tokenize(c.index_text)
+            writer.add(c.chunk_id, vec, chunk_metadata(c, tokens[order], order))
         done += len(batch)
         if progress:
             progress(done, len(todo))
@@ -197,25 +200,28 @@ def fill_generation(
     report: IngestReport,
     progress: Progress | None,
     fail_after: int | None,
-) -> None:
+) -> list[list[str]]:
     """Every passage into the new collection: copied vectors and tokens for unchanged documents'
-    chunks (found by their content-derived ids), fresh embeddings and tokens for the rest."""
+    chunks (found by their content-derived ids), fresh embeddings and tokens for the rest. Returns
+    each passage's BM25 tokens, in passage order."""
     batch = write_batch_size(client)
     unchanged = set(report.unchanged)
     reusable = [c.chunk_id for c in chunks if c.doc_id in unchanged]
     previous = previous_records(client, old, reusable, batch)
     writer = BatchWriter(collection, batch)
     todo: list[tuple[int, Chunk]] = []
+    tokens: list[list[str]] = [[] for _ in chunks]
     for order, c in enumerate(chunks):
         if c.chunk_id in previous:
-            vec, tokens = previous[c.chunk_id]
-            writer.add(c.chunk_id, vec, chunk_metadata(c, tokens, order))
+            vec, tokens[order] = previous[c.chunk_id]
+            writer.add(c.chunk_id, vec, chunk_metadata(c, tokens[order], order))
         else:
             todo.append((order, c))
     report.reused_chunks = len(chunks) - len(todo)
-    embed_into(writer, embedder, todo, progress, fail_after)
+    embed_into(writer, embedder, todo, tokens, progress, fail_after)
     writer.flush()
     report.embedded_chunks = len(todo)
+    return tokens
 
 
 def switch(client, settings: Settings, manifest: Manifest) -> None:
@@ -276,9 +282,10 @@ def ingest(
     generation, collection = claim_generation(client, settings, old, {"embedder": name, "dim": dim})
     try:
         chunks = chunk_all(docs, settings, roles)
-        fill_generation(client, collection, embedder, chunks, old, report, progress, fail_after)
+        tokens = fill_generation(client, collection, embedder, chunks, old, report, progress, fail_after)
         docs_col = data_collection(client, docs_name(settings, generation), create=True)
         write_documents(docs_col, docs, knowledge_raw, scope_raw, max(1, write_batch_size(client) // 8))
+        write_bm25(docs_col, BM25(tokens))  # built once here; every reader loads it as it is
         manifest = Manifest(
             generation=generation,
             collection=chunks_name(settings, generation),

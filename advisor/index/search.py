@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.index.chunking import SECTION_SEP, Chunk
@@ -110,6 +112,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.reranker = reranker
+        self._masks: dict[str, np.ndarray] = {}
 
     def dense(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]]:
         """Chunk positions with cosine similarity, best first."""
@@ -130,8 +133,16 @@ class Retriever:
         return out[:n]
 
     def lexical(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]]:
-        ranked = self.snapshot.bm25.top(query, len(self.snapshot.chunks))
-        return [(i, s) for i, s in ranked if eligible(self.snapshot.chunks[i], role)][:n]
+        """Chunk positions with BM25 scores, best first (only the role's and general passages)."""
+        return self.snapshot.bm25.top(query, n, None if role is None else self.role_mask(role))
+
+    def role_mask(self, role: str) -> np.ndarray:
+        """Which passages a search for ``role`` may return, computed once per role and generation."""
+        mask = self._masks.get(role)
+        if mask is None:
+            mask = np.fromiter((eligible(c, role) for c in self.snapshot.chunks), dtype=bool)
+            self._masks[role] = mask
+        return mask
 
     def search(
         self, query: str, k: int | None = None, role: str | None = None, mode: str | None = None

@@ -1,17 +1,27 @@
 """What one index generation holds, and how a reader gets all of it into memory at once.
 
 Passages live in the generation's Chroma collection with their offsets, roles, heading path and BM25
-tokens as metadata (Chroma metadata values are scalars, so lists are JSON strings); document bodies
-and the knowledge data live in its ``_docs`` collection. A reader loads both, rebuilds BM25 from the
-stored tokens (no re-tokenising) and only then starts serving the new generation.
+tokens as metadata (Chroma metadata values are scalars, so lists are JSON strings); document bodies,
+the knowledge data and the BM25 index itself live in its ``_docs`` collection. A reader loads both
+and only then starts serving the new generation.
+
+The BM25 index (``bm25s``' score matrix: three numpy arrays and the vocabulary) is built once, by the
+ingest, and stored as records of the generation it belongs to: in Chroma, because that is where every
+replica already reads its generation from (replicas keep no index files and may run on other machines),
+and with the generation, so it is swept with it and can never pair with another generation's
+passages. The arrays are ``.npy`` bytes in base64, cut into pieces that keep each record small. A
+generation written before the index was stored gets it rebuilt from the passages' tokens.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from advisor.errors import IndexMismatchError, IndexMissingError
 from advisor.index.bm25 import BM25
@@ -23,6 +33,9 @@ from advisor.kb.facts import Knowledge
 PAGE = 2000  # records per read: bounded memory per response, few round trips
 DOC_PREFIX = "doc:"
 DATA_IDS = {"knowledge": "data:knowledge", "scope": "data:scope"}
+BM25_PREFIX = "bm25:"
+BM25_PARAMS = BM25_PREFIX + "params"
+BM25_PIECE = 1 << 20  # characters of base64 per record
 
 
 @dataclass
@@ -42,7 +55,7 @@ class IndexSnapshot:
 
     def idf(self, token: str) -> float:
         """BM25 idf of a token; an unseen token counts as rarer than any seen one."""
-        return self.bm25.idf.get(token, math.log(1 + (self.bm25.n + 0.5) / 0.5))
+        return self.bm25.idf_of(token)
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -90,6 +103,43 @@ def write_documents(collection, docs: list[Document], knowledge: dict, scope: di
             documents=[json.dumps(r[1], ensure_ascii=False) for r in part],
             metadatas=[{"kind": r[2]} for r in part],
         )
+
+
+def bm25_records(bm25: BM25) -> list[tuple[str, str]]:
+    """``(id, document)`` records of a BM25 index: its parameters and vocabulary, then each array's
+        ``.npy`` bytes in base64 pieces (the parameters say how many pieces each array has). Every document
+    is JSON, like the other data records, so a reader of the previous release skips them unharmed."""
+    params, arrays = bm25.to_state()
+    records, pieces = [], {}
+    for name, array in arrays.items():
+        buf = io.BytesIO()
+        np.save(buf, array, allow_pickle=False)
+        text = base64.b64encode(buf.getvalue()).decode("ascii")
+        parts = [text[i : i + BM25_PIECE] for i in range(0, len(text), BM25_PIECE)] or [""]
+        pieces[name] = len(parts)
+        records += [(f"{BM25_PREFIX}{name}:{k}", json.dumps(part)) for k, part in enumerate(parts)]
+    return [(BM25_PARAMS, json.dumps({**params, "pieces": pieces}, ensure_ascii=False)), *records]
+
+
+def write_bm25(collection, bm25: BM25) -> None:
+    """The generation's BM25 index into its ``_docs`` collection, one record per write (large ones)."""
+    for rid, document in bm25_records(bm25):
+        collection.add(ids=[rid], embeddings=[[1.0]], documents=[document], metadatas=[{"kind": "bm25"}])
+
+
+def bm25_from_records(records: dict[str, str]) -> BM25 | None:
+    """The stored BM25 index, or ``None`` when the generation has none (or an incomplete one)."""
+    if BM25_PARAMS not in records:
+        return None
+    params = json.loads(records[BM25_PARAMS])
+    arrays = {}
+    for name, count in params.pop("pieces").items():
+        parts = [records.get(f"{BM25_PREFIX}{name}:{k}") for k in range(count)]
+        if any(p is None for p in parts):
+            return None
+        raw = base64.b64decode("".join(json.loads(p) for p in parts))
+        arrays[name] = np.load(io.BytesIO(raw), allow_pickle=False)
+    return BM25.from_state(params, arrays)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -140,9 +190,12 @@ def load_generation(client, manifest: Manifest) -> IndexSnapshot:
         raise IndexMissingError(msg) from exc
     docs: dict[str, dict] = {}
     data: dict[str, dict] = {}
+    bm25_parts: dict[str, str] = {}
     for rid, _meta, document in read_all(docs_col, ["documents"]):
         if rid.startswith(DOC_PREFIX):
             docs[rid.removeprefix(DOC_PREFIX)] = json.loads(document)
+        elif rid.startswith(BM25_PREFIX):
+            bm25_parts[rid] = document
         else:
             data[rid] = json.loads(document)
     rows = sorted(read_all(chunks_col, ["metadatas"]), key=lambda r: r[1]["order"])
@@ -153,11 +206,14 @@ def load_generation(client, manifest: Manifest) -> IndexSnapshot:
         )
         raise IndexMissingError(msg)
     chunks = [_chunk(rid, m, docs[m["doc_id"]]) for rid, m, _ in rows]
+    bm25 = bm25_from_records(bm25_parts)
+    if bm25 is None or bm25.n != len(chunks):  # written before BM25 was stored: build it once here
+        bm25 = BM25([stored_tokens(m) for _, m, _ in rows])
     return IndexSnapshot(
         manifest,
         chunks,
         {d: v["body"] for d, v in docs.items()},
-        BM25([stored_tokens(m) for _, m, _ in rows]),
+        bm25,
         Knowledge.from_dict(data[DATA_IDS["knowledge"]]),
         data.get(DATA_IDS["scope"]) or {},
     )
