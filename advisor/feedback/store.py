@@ -10,14 +10,10 @@ do nothing", so delivering a vote twice (a reply lost on the way back) stores it
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
 import logging
-import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +38,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from advisor.config import Settings
 from advisor.errors import ConfigError, FeedbackError
+from advisor.feedback.spool import Hung, Spool, within
 from advisor.registry import Registry
+from advisor.text.hygiene import clean_data
 
 log = logging.getLogger(__name__)
 SPOOLED = "反馈数据库暂时连不上：这条反馈已先保存在本机，恢复后会自动补交。"
@@ -91,7 +89,8 @@ class Vote:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def row(self) -> dict:
-        return asdict(self)
+        """The database row; text from the browser cleaned so no database or export chokes on it."""
+        return clean_data(asdict(self))
 
 
 # How each database says "insert unless this vote id is already there".
@@ -101,14 +100,45 @@ INSERT_IGNORE.register("postgresql")(lambda: postgresql.insert(FEEDBACK).on_conf
 DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
+URL_FORMS = "ADVISOR_FEEDBACK_URL 只支持 sqlite:///路径 或 postgresql://用户:密码@主机:端口/库名"
+
+
 def database_url(url: str) -> str:
-    """``postgresql://`` / ``postgres://`` mean the psycopg (3) driver; only SQLite and PostgreSQL."""
+    """``postgresql://`` / ``postgres://`` mean the psycopg (3) driver; only SQLite and PostgreSQL.
+    A malformed URL is a ``ConfigError`` here, at start, not a lost vote later."""
     scheme, sep, rest = url.partition("://")
     base = scheme.split("+", 1)[0].lower()
     if not sep or base not in DRIVERS:
-        msg = "ADVISOR_FEEDBACK_URL 只支持 sqlite:///路径 或 postgresql://用户:密码@主机:端口/库名"
+        raise ConfigError(URL_FORMS)
+    full = (scheme if "+" in scheme else DRIVERS[base]) + sep + rest
+    check_database_url(full)
+    return full
+
+
+def check_database_url(url: str) -> None:
+    """The parts a driver would only reject at the first vote: the port, the SQLite file's path."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except ValueError as exc:  # e.g. a port that is not a number; the URL itself may hold a password
+        msg = f"ADVISOR_FEEDBACK_URL 写法有误（{type(exc).__name__}，端口须为数字）。{URL_FORMS}"
+        raise ConfigError(msg) from None
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        msg = f"ADVISOR_FEEDBACK_URL 的端口 {parsed.port} 不在 1-65535 之间"
         raise ConfigError(msg)
-    return (scheme if "+" in scheme else DRIVERS[base]) + sep + rest
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if not parsed.database or parsed.database == ":memory:":
+            msg = f"ADVISOR_FEEDBACK_URL 缺少 SQLite 文件路径（sqlite:///路径）。{URL_FORMS}"
+            raise ConfigError(msg)
+        blocked = next((p for p in [path, *path.parents] if p.exists() and not p.is_dir()), None)
+        if blocked is not None and blocked != path:
+            msg = f"ADVISOR_FEEDBACK_URL 的 SQLite 路径不可用：{blocked} 是文件，不是文件夹"
+            raise ConfigError(msg)
+        if path.is_dir():
+            msg = f"ADVISOR_FEEDBACK_URL 的 SQLite 路径 {path} 是文件夹，应指向一个数据库文件"
+            raise ConfigError(msg)
 
 
 def brief(exc: BaseException) -> str:
@@ -117,55 +147,18 @@ def brief(exc: BaseException) -> str:
     return f"{type(inner).__name__}: {str(inner).strip().splitlines()[0] if str(inner).strip() else ''}"[:300]
 
 
-def from_json(row: dict) -> dict:
-    out = dict(row)
-    out["created_at"] = datetime.fromisoformat(out["created_at"])
-    return out
-
-
-class Spool:
-    """Votes waiting for the database, one JSON line each; safe across threads and processes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                yield
-
-    def append(self, rows: list[dict]) -> None:
-        with self._locked(), self.path.open("a", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-
-    def pending(self) -> int:
-        try:
-            return sum(1 for line in self.path.read_text("utf-8").splitlines() if line.strip())
-        except OSError:
-            return 0
-
-    def drain(self, deliver: Callable[[list[dict]], None]) -> int:
-        """Hand every spooled vote to ``deliver``; the file is emptied only when that succeeds."""
-        with self._locked():
-            if not self.path.exists():
-                return 0
-            rows = []
-            for line in self.path.read_text("utf-8").splitlines():
-                try:
-                    rows.append(from_json(json.loads(line)))
-                except (ValueError, KeyError):  # a line cut short by a crash: nothing to deliver
-                    log.warning("skipping an unreadable line in %s", self.path)
-            if rows:
-                deliver(rows)
-            self.path.unlink()
-            return len(rows)
+def postgres_timeouts(seconds: float) -> dict:
+    """psycopg connection arguments: give up connecting, and let the server cancel a statement (a lock
+    wait), well within ``seconds``; a server that hangs outright is bounded by ``within``."""
+    limit = max(1.0, seconds)
+    return {
+        "connect_timeout": max(2, int(limit / 2)),
+        "options": f"-c statement_timeout={int(limit * 1000)}",
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+    }
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -180,10 +173,12 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 class FeedbackStore:
     """Records votes in the feedback database, spooling them locally while it is unreachable."""
 
-    def __init__(self, url: str, spool: Path, replica: str = "") -> None:
+    def __init__(self, url: str, spool: Path, replica: str = "", timeout: float = 20.0) -> None:
         self.url = database_url(url)
         self.spool = Spool(spool)
         self.replica = replica
+        self.timeout = timeout  # the longest a vote waits for the database before it is spooled
+        self._hung: threading.Event | None = None  # set when the last timed-out call finally ended
         self._engine = None
         self._schema_ready = False
         self._lock = threading.Lock()
@@ -191,7 +186,9 @@ class FeedbackStore:
 
     @classmethod
     def from_settings(cls, settings: Settings, replica: str = "") -> FeedbackStore:
-        return cls(settings.feedback_database, settings.feedback_spool_file, replica)
+        return cls(
+            settings.feedback_database, settings.feedback_spool_file, replica, settings.answer_deadline
+        )
 
     @property
     def shown_url(self) -> str:
@@ -211,7 +208,7 @@ class FeedbackStore:
                     Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
                     args = {"timeout": 30}
                 else:
-                    args = {"connect_timeout": 5}
+                    args = postgres_timeouts(self.timeout)
                 engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True, connect_args=args)
                 if self.dialect == "sqlite":
                     event.listen(engine, "connect", _sqlite_pragmas)
@@ -227,11 +224,23 @@ class FeedbackStore:
             METADATA.create_all(self.engine())
         self._schema_ready = True
 
-    def insert(self, rows: list[dict]) -> None:
-        """Store ``rows`` (``Vote.row()`` dicts); votes already stored are skipped, not duplicated."""
+    def _insert(self, rows: list[dict]) -> None:
         self._ensure_schema()
         with self.engine().begin() as conn:
             conn.execute(INSERT_IGNORE[self.dialect](), rows)
+
+    def insert(self, rows: list[dict]) -> None:
+        """Store ``rows`` (``Vote.row()`` dicts); votes already stored are skipped, not duplicated.
+        Raises ``TimeoutError`` after ``timeout`` seconds, and at once while an earlier call that
+        timed out is still hanging (one stuck call at a time, not one per vote)."""
+        if self._hung is not None and not self._hung.is_set():
+            msg = "the feedback database is still not answering an earlier call"
+            raise TimeoutError(msg)
+        try:
+            within(self.timeout, self._insert, rows)
+        except Hung as exc:
+            self._hung = exc.done
+            raise
 
     def record(self, vote: Vote) -> None:
         """Store the vote; if the database is unreachable, keep it in the spool and raise

@@ -158,12 +158,14 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
             cards = cards_tab(adv)
         _feedback_api(feedback, meta)
         outputs = [chatbot, sources, meta, box]
-        # Every event that answers shares one pool of ``settings.concurrency`` workers.
+        # Every event that answers shares one pool: ``concurrency`` workers beyond the ``llm_concurrency``
+        # that model calls may hold (up to the answer deadline), so refusals and excerpt answers never
+        # queue behind hung model calls.
         answering = {
             "outputs": outputs,
             "show_progress": "hidden",
             "concurrency_id": "answer",
-            "concurrency_limit": settings.concurrency,
+            "concurrency_limit": settings.concurrency + settings.llm_concurrency,
         }
         private = {"api_visibility": "private"}
         chat = bind(chat_events.chat, adv)
