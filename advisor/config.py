@@ -96,8 +96,8 @@ class Settings(BaseSettings):
     max_question_chars: int = 2000
     history_turns: int = 3
     # What an answer reads of the conversation: a 2 MB history must not cost seconds of CPU.
-    history_messages: int = Field(default=100, ge=0)  # the last messages kept (older ones dropped)
-    history_chars: int = Field(default=4000, ge=100)  # each message cut to this many characters
+    history_messages: int = Field(default=40, ge=0)  # the last messages kept: 20 exchanges
+    history_chars: int = Field(default=2000, ge=100)  # each message cut to this (the question limit)
     # One deadline per answer (seconds) that bounds every dependency: the Chroma server's requests,
     # the chat model's whole reply (retries and a trickling stream included), the vote's database.
     answer_deadline: float = Field(default=20.0, gt=0)

@@ -52,7 +52,7 @@ def last_exchanges(msgs: list[dict], turns: int) -> list[dict]:
     return msgs[-2 * turns :] if turns > 0 else []
 
 
-def chat_messages(history: list | None, max_messages: int = 100, max_chars: int = 4000) -> list[dict]:
+def chat_messages(history: list | None, max_messages: int = 40, max_chars: int = 2000) -> list[dict]:
     """The conversation's non-empty messages as ``{"role","content"}``, in order, from either format.
 
     Capped (the last ``max_messages``, each cut to ``max_chars``) and cleaned of lone surrogates: the

@@ -136,9 +136,6 @@ def check_database_url(url: str) -> None:
         if blocked is not None and blocked != path:
             msg = f"ADVISOR_FEEDBACK_URL 的 SQLite 路径不可用：{blocked} 是文件，不是文件夹"
             raise ConfigError(msg)
-        if path.is_dir():
-            msg = f"ADVISOR_FEEDBACK_URL 的 SQLite 路径 {path} 是文件夹，应指向一个数据库文件"
-            raise ConfigError(msg)
 
 
 def brief(exc: BaseException) -> str:
