@@ -17,6 +17,7 @@ import gradio as gr
 from advisor.answering.answer import Answer
 from advisor.errors import FeedbackError
 from advisor.feedback.store import FeedbackStore, Vote
+from advisor.text.hygiene import clean_data, clean_text
 from advisor.web.plan_handlers import card_of
 from advisor.web.render import (
     ALL_ROLES,
@@ -74,8 +75,9 @@ def answer_turns(
     adv, message: str, history: list, role: str | None, meta: dict, plan: dict | None = None
 ) -> Iterator[tuple]:
     """Yield (history, sources, meta, box) while the answer to ``message`` streams."""
-    question = message.strip()
-    prior = plain_history(history)
+    # Lone surrogates from the browser or the API would break the stream back and the vote's insert.
+    question = clean_text(message).strip()
+    prior = clean_data(plain_history(history))
     user = {"role": "user", "content": question}
     yield [*prior, user, {"role": "assistant", "content": PENDING}], SOURCES_PENDING, meta, ""
     text, answer = "", None
