@@ -102,6 +102,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise InputError(msg)
     adv = Advisor.load(_settings(args))
     passages = adv.search(args.query, k=args.k, role=args.role, mode=args.mode)
+    if getattr(passages, "degraded", None):
+        from advisor.grounding.format import DENSE_DOWN_NOTICE
+
+        say(DENSE_DOWN_NOTICE)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0

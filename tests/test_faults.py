@@ -7,10 +7,8 @@ with SIGSTOP and ended with SIGCONT; deadlines are small so the module stays sho
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -34,6 +32,7 @@ from testkit.chat import answer_text
 from testkit.chroma_server import ChromaServer
 from testkit.fake_openai import FakeOpenAI, Script
 from testkit.settings import isolated_settings, with_feedback_db
+from testkit.signals import postmaster_pid, stopped
 
 OFF_TOPIC = "帮我写一首关于春天的诗"  # refused without any model call
 SURROGATE_QUESTION = "技术中层\ud800想转型做AI方向\udcff，应该怎么起步？"
@@ -60,35 +59,6 @@ def timed(fn, *args, **kw):
     return out, time.perf_counter() - t0
 
 
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and every descendant (PostgreSQL's backends are children of the postmaster)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
-@contextlib.contextmanager
-def stopped(pids: list[int]):
-    """The processes hang (SIGSTOP: connections are still accepted, nothing answers) until the block
-    ends (SIGCONT)."""
-    for p in pids:
-        os.kill(p, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        for p in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(p, signal.SIGCONT)
-
-
 # -- a hung Chroma server ------------------------------------------------------------------------
 def test_hung_chroma_server_answers_from_bm25_within_the_deadline(tmp_path, docs_dir, embedder):
     deadline = 1.5
@@ -104,7 +74,7 @@ def test_hung_chroma_server_answers_from_bm25_within_the_deadline(tmp_path, docs
         adv = Advisor.load(settings, embedder=embedder)
         before = adv.ask(QUESTION)  # also warms up what answering derives from the index
         assert DENSE_DOWN_NOTICE not in before.text and before.citations
-        with stopped([srv.proc.pid]):
+        with stopped(srv.proc.pid):
             for _ in range(3):
                 answer, took = timed(adv.ask, QUESTION)
                 assert took < deadline, took
@@ -181,12 +151,23 @@ def test_hung_model_answers_do_not_delay_refusals_or_excerpt_answers(local_index
     assert all("超时" in answer_text(f) for f in finals)  # each hung answer ended with the excerpt
 
 
+def test_api_input_errors_are_chinese(local_index, embedder):
+    adv = Advisor.load(local_index, embedder=embedder)
+    with serving(adv, local_index) as (_url, client):
+        with pytest.raises(Exception, match="未知的岗位 'CEO'；可选：全部、技术"):
+            client.predict(QUESTION, [], "CEO", api_name="/chat")
+        for history in ([{"role": "user"}], [{"role": "robot", "content": "你好"}]):
+            with pytest.raises(Exception, match="对话历史格式不对"):
+                client.predict(QUESTION, history, "全部", api_name="/chat")
+        answered = client.predict(QUESTION, [], "技术", api_name="/chat")
+    assert "AI" in answer_text(answered)
+
+
 # -- a hung PostgreSQL -----------------------------------------------------------------------------
 def test_hung_postgres_spools_the_vote_within_the_deadline_and_delivers_it_after(postgres, tmp_path):
     store = FeedbackStore(postgres.create_database(), tmp_path / "spool.jsonl", replica="r1", timeout=1.0)
     store.record(Vote(vote="up", question="第一问", answer="答一", role="运营", backend="extractive"))
-    pid = int((postgres.data / "postmaster.pid").read_text().split()[0])
-    with stopped(process_tree(pid)):
+    with stopped(postmaster_pid(postgres.data)):
         for n, question in enumerate(["第二问", "第三问"], 1):
             vote = Vote(vote="down", question=question, answer="答", role="产品", backend="extractive")
             t0 = time.perf_counter()

@@ -20,6 +20,7 @@ import gradio as gr
 from advisor.feedback.store import FeedbackStore
 from advisor.web import chat as chat_events
 from advisor.web import plan_handlers
+from advisor.web.inputs import chinese_history_errors, chinese_role_errors
 from advisor.web.plan_tab import cards_tab, plan_tab
 from advisor.web.render import (
     ALL_ROLES,
@@ -81,6 +82,8 @@ def _chat_column(kb):
         elem_id="chatbot",
     )
     role = gr.Radio(role_choices(kb), value=ALL_ROLES, label="我的岗位（回答会侧重该岗位的路径）")
+    chinese_history_errors(chatbot)
+    chinese_role_errors(role)
     with gr.Row():
         box = gr.Textbox(
             show_label=False,
