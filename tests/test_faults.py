@@ -53,6 +53,49 @@ def local_index(tmp_path_factory, docs_dir, embedder):
     return settings
 
 
+@pytest.fixture(scope="module")
+def local_adv(local_index, embedder) -> Advisor:
+    """One extractive advisor for the module, warmed up (its first answer builds the scope gate)."""
+    adv = Advisor.load(local_index, embedder=embedder)
+    adv.ask(QUESTION)
+    return adv
+
+
+@pytest.fixture(scope="module")
+def llm():
+    with FakeOpenAI() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def llm_adv(local_index, embedder, llm) -> Advisor:
+    """One advisor whose chat model is the scripted server: deadline 4 s, 8 model slots, warmed up."""
+    settings = local_index.model_copy(
+        update={
+            "llm": "openai:fake-model",
+            "openai_base_url": llm.base_url,
+            "openai_api_key": SecretStr("sk-test"),
+            "llm_timeout": 30.0,
+            "llm_max_retries": 2,
+            "answer_deadline": 4.0,
+            "llm_concurrency": 8,
+            "concurrency": 8,
+        }
+    )
+    adv = Advisor.load(settings, embedder=embedder)
+    adv.ask(OFF_TOPIC)  # no model call
+    return adv
+
+
+def cli(*args: str, env: dict | None = None, monkeypatch=None) -> int:
+    """``advisor <args>`` in this process (a subprocess only where starting one is what is tested)."""
+    from advisor.cli import main
+
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    return main(list(args))
+
+
 def timed(fn, *args, **kw):
     t0 = time.perf_counter()
     out = fn(*args, **kw)
@@ -90,56 +133,38 @@ def test_hung_chroma_server_answers_from_bm25_within_the_deadline(tmp_path, docs
 
 
 # -- a chat model that hangs or trickles ---------------------------------------------------------
-def llm_settings(settings, url: str, **kw):
-    fields = {
-        "llm": "openai:fake-model",
-        "openai_base_url": url,
-        "openai_api_key": SecretStr("sk-test"),
-        "llm_timeout": 30.0,
-        "llm_max_retries": 2,
-        **kw,
-    }
-    return settings.model_copy(update=fields)
-
-
 @pytest.mark.parametrize(
     "script",
     [
-        Script(kind="hang", hang=12, text=reply_text()),  # no reply at all
+        Script(kind="hang", hang=6, text=reply_text()),  # no reply at all
         Script(text=reply_text() * 4, token_delay=0.5),  # one chunk every 0.5 s: each read is in time
     ],
     ids=["hang", "trickle"],
 )
-def test_a_model_that_hangs_or_trickles_gives_the_excerpt_within_the_deadline(local_index, embedder, script):
-    with FakeOpenAI() as srv:
-        srv.push(script)
-        adv = Advisor.load(llm_settings(local_index, srv.base_url), embedder=embedder)
-        adv.ask(OFF_TOPIC)  # warm up (no model call)
-        answer, took = timed(adv.ask, QUESTION)
-    assert took < local_index.answer_deadline + 0.5, took
+def test_a_model_that_hangs_or_trickles_gives_the_excerpt_within_the_deadline(llm_adv, llm, script):
+    llm.push(script)
+    answer, took = timed(llm_adv.ask, QUESTION)
+    assert took < llm_adv.settings.answer_deadline + 0.5, took
     assert answer.backend == "extractive" and "超时" in (answer.notice or "")
     assert answer.notice in answer.text and answer.citations
 
 
-def test_hung_model_answers_do_not_delay_refusals_or_excerpt_answers(local_index, embedder):
+def test_hung_model_answers_do_not_delay_refusals_or_excerpt_answers(llm_adv, llm, monkeypatch):
     """Eight answers wait on a hung model (every model slot, eight Gradio workers); a refusal and a
     ninth model question (answered from excerpts at once) still come within a second."""
-    settings = llm_settings(local_index, "", answer_deadline=8.0, llm_concurrency=8, concurrency=8)
-    with FakeOpenAI() as srv:
-        srv.push(*[Script(kind="hang", hang=10, text=reply_text())] * 8)
-        adv = Advisor.load(settings.model_copy(update={"openai_base_url": srv.base_url}), embedder=embedder)
-        with serving(adv, settings) as (_url, client):
-            client.predict(OFF_TOPIC, [], "全部", api_name="/chat")  # warm up
-            _, baseline = timed(client.predict, OFF_TOPIC, [], "全部", api_name="/chat")
-            jobs = [client.submit(QUESTION, [], "全部", api_name="/chat") for _ in range(8)]
-            give_up = time.monotonic() + 20
-            while len(srv.requests) < 8 and time.monotonic() < give_up:
-                time.sleep(0.05)
-            assert len(srv.requests) == 8, "the eight model calls never started"
-            refusal, took_refusal = timed(client.predict, OFF_TOPIC, [], "全部", api_name="/chat")
-            excerpt, took_excerpt = timed(client.predict, QUESTION, [], "全部", api_name="/chat")
-            assert not any(job.done() for job in jobs), "the hung answers should still be waiting"
-            finals = [job.result(timeout=30) for job in jobs]
+    monkeypatch.setattr(llm_adv.settings, "answer_deadline", 8.0)  # time for all eight to be waiting
+    llm.push(*[Script(kind="hang", hang=10, text=reply_text())] * 8)
+    with serving(llm_adv, llm_adv.settings) as (_url, client):
+        _, baseline = timed(client.predict, OFF_TOPIC, [], "全部", api_name="/chat")
+        before = len(llm.requests)
+        jobs = [client.submit(QUESTION, [], "全部", api_name="/chat") for _ in range(8)]
+        give_up = time.monotonic() + 6
+        while len(llm.requests) < before + 8 and time.monotonic() < give_up:
+            time.sleep(0.02)
+        assert len(llm.requests) == before + 8, "the eight model calls never started"
+        refusal, took_refusal = timed(client.predict, OFF_TOPIC, [], "全部", api_name="/chat")
+        excerpt, took_excerpt = timed(client.predict, QUESTION, [], "全部", api_name="/chat")
+        finals = [job.result(timeout=30) for job in jobs]
     assert took_refusal < baseline + 1.0 and took_excerpt < baseline + 1.0, (
         baseline,
         took_refusal,
@@ -147,13 +172,12 @@ def test_hung_model_answers_do_not_delay_refusals_or_excerpt_answers(local_index
     )
     assert "超出了我的知识范围" in answer_text(refusal)
     assert "大模型正忙" in answer_text(excerpt) and "AI" in answer_text(excerpt)
-    assert len(srv.requests) == 8  # the ninth question never reached the model
+    assert len(llm.requests) == before + 8  # the ninth question never reached the model
     assert all("超时" in answer_text(f) for f in finals)  # each hung answer ended with the excerpt
 
 
-def test_api_input_errors_are_chinese(local_index, embedder):
-    adv = Advisor.load(local_index, embedder=embedder)
-    with serving(adv, local_index) as (_url, client):
+def test_api_input_errors_are_chinese(local_adv):
+    with serving(local_adv, local_adv.settings) as (_url, client):
         with pytest.raises(Exception, match="未知的岗位 'CEO'；可选：全部、技术"):
             client.predict(QUESTION, [], "CEO", api_name="/chat")
         for history in ([{"role": "user"}], [{"role": "robot", "content": "你好"}]):
@@ -185,10 +209,9 @@ def test_hung_postgres_spools_the_vote_within_the_deadline_and_delivers_it_after
 
 
 # -- bad characters ------------------------------------------------------------------------------
-def test_lone_surrogates_are_answered_voted_and_exported(local_index, embedder, tmp_path):
-    settings = with_feedback_db(local_index, tmp_path / "fb.db")
-    adv = Advisor.load(settings, embedder=embedder)
-    outputs = list(chat(adv, SURROGATE_QUESTION, [], "全部", {}))
+def test_lone_surrogates_are_answered_voted_and_exported(local_adv, tmp_path, monkeypatch):
+    settings = with_feedback_db(local_adv.settings, tmp_path / "fb.db")
+    outputs = list(chat(local_adv, SURROGATE_QUESTION, [], "全部", {}))
     history, _sources, meta, _box = outputs[-1]
     json.dumps(history, ensure_ascii=False).encode("utf-8")  # what the browser's stream carries
     assert "AI" in answer_text((history,)) and "\ud800" not in meta["1"]["question"]
@@ -200,13 +223,13 @@ def test_lone_surrogates_are_answered_voted_and_exported(local_index, embedder, 
     assert len(store.votes()) == 2 and store.spool.pending() == 0
     out = write(tmp_path / "drafts.jsonl", "earlier drafts\n")
     env = {"ADVISOR_FEEDBACK_URL": settings.feedback_url.get_secret_value()}
-    proc = run_cli("feedback", "export", "--out", str(out), data_dir=tmp_path, env=env)
-    assert proc.returncode == 0, proc.stderr
+    assert cli("feedback", "export", "--out", str(out), env=env, monkeypatch=monkeypatch) == 0
     cases = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert len(cases) == 2 and "\ufffd" in json.dumps(cases, ensure_ascii=False)
 
 
 def test_invalid_bytes_in_cli_arguments_are_answered(local_index):
+    """A real process: Python itself turns argv bytes that are not UTF-8 into lone surrogates."""
     question = os.fsdecode("技术中层转型".encode() + b"\xff\xfe")  # as Python reads non-UTF-8 argv
     proc = run_cli("search", question, "-k", "2", data_dir=local_index.data_dir)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
@@ -214,24 +237,24 @@ def test_invalid_bytes_in_cli_arguments_are_answered(local_index):
 
 
 # -- settings and command-line edges -------------------------------------------------------------
-def test_malformed_feedback_url_is_a_chinese_error_at_start(tmp_path):
+def test_malformed_feedback_url_is_a_chinese_error_at_start(tmp_path, monkeypatch, capsys):
     env = {"ADVISOR_FEEDBACK_URL": "postgresql://advisor:pa55word@127.0.0.1:54x2/advisor"}
-    for args in (["feedback", "stats"], ["serve"]):
-        proc = run_cli(*args, data_dir=tmp_path / "data", env=env, timeout=120)
-        assert proc.returncode != 0 and "错误：ADVISOR_FEEDBACK_URL" in proc.stderr, proc.stderr
-        assert "Traceback" not in proc.stderr and "pa55word" not in proc.stderr
+    proc = run_cli("serve", data_dir=tmp_path / "data", env=env, timeout=120)
+    assert proc.returncode != 0 and "错误：ADVISOR_FEEDBACK_URL" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and "pa55word" not in proc.stderr
     assert not (tmp_path / "data").exists()  # refused before anything was built
-    proc = run_cli("search", "转型", data_dir=tmp_path, env={"ADVISOR_CHROMA_PORT": "abc"})
-    assert proc.returncode != 0 and "错误：设置有误：ADVISOR_CHROMA_PORT" in proc.stderr, proc.stderr
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    assert cli("feedback", "stats", env=env, monkeypatch=monkeypatch) != 0
+    assert cli("search", "转型", env={"ADVISOR_CHROMA_PORT": "abc"}, monkeypatch=monkeypatch) != 0
+    err = capsys.readouterr().err
+    assert "错误：ADVISOR_FEEDBACK_URL" in err and "错误：设置有误：ADVISOR_CHROMA_PORT" in err, err
 
 
-def test_cli_output_path_errors_are_chinese_and_leave_files_intact(tmp_path):
+def test_cli_output_path_errors_are_chinese_and_leave_files_intact(tmp_path, monkeypatch, capsys):
     env = {"ADVISOR_FEEDBACK_URL": f"sqlite:///{tmp_path / 'fb.db'}"}
     for bad in (tmp_path, Path("/proc/advisor-nope/drafts.jsonl")):
-        proc = run_cli("feedback", "export", "--out", str(bad), data_dir=tmp_path, env=env)
-        assert proc.returncode == 2 and "错误：" in proc.stderr and "Traceback" not in proc.stderr, (
-            proc.stderr
-        )
+        assert cli("feedback", "export", "--out", str(bad), env=env, monkeypatch=monkeypatch) == 2
+        assert "错误：" in capsys.readouterr().err
     existing = write(tmp_path / "plan.md", "旧的计划\n")
     with pytest.raises(InputError, match="是一个文件夹"):
         write_output(tmp_path, "x")
@@ -242,19 +265,17 @@ def test_cli_output_path_errors_are_chinese_and_leave_files_intact(tmp_path):
     assert existing.read_text("utf-8") == "新的计划\n" and not list(tmp_path.glob(".plan.md.*"))
 
 
-def test_search_k_is_validated(local_index, embedder, tmp_path):
-    adv = Advisor.load(local_index, embedder=embedder)
+def test_search_k_is_validated(local_adv, monkeypatch, capsys):
     for k in (0, -5, 101):
         with pytest.raises(InputError, match="k"):
-            adv.search("AI 试点项目", k=k)
-    assert len(adv.search("AI 试点项目", k=2)) == 2
-    proc = run_cli("search", "转型", "-k", "-5", data_dir=tmp_path)
-    assert proc.returncode == 2 and "错误：-k 需为 1 到 100" in proc.stderr, proc.stderr
+            local_adv.search("AI 试点项目", k=k)
+    assert len(local_adv.search("AI 试点项目", k=2)) == 2
+    assert cli("search", "转型", "-k", "-5", monkeypatch=monkeypatch) == 2
+    assert "错误：-k 需为 1 到 100" in capsys.readouterr().err
 
 
-def test_history_is_capped(local_index, embedder):
-    adv = Advisor.load(local_index, embedder=embedder)
-    adv.ask(QUESTION)  # warm up
+def test_history_is_capped(local_adv):
+    adv = local_adv
     huge = [
         {"role": "user" if i % 2 == 0 else "assistant", "content": f"第{i}条" + "转型运营" * 1500}
         for i in range(1000)
