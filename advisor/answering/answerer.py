@@ -130,21 +130,11 @@ class Answerer:
         coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
         shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
         state_after = advance(prior, intent)
-        degraded = getattr(passages, "degraded", None) is not None
-        return Turn(
-            cleaned,
-            query,
-            intent,
-            state_after,
-            passages,
-            decision,
-            coverage,
-            shown,
-            injected,
-            derived,
-            hist,
-            degraded,
+        turn = Turn(
+            cleaned, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
         )
+        turn.degraded = getattr(passages, "degraded", None) is not None
+        return turn
 
     def answer_plan(self, turn: Turn) -> AnswerPlan:
         derived = turn.derived

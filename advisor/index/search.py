@@ -171,8 +171,8 @@ class Retriever:
             raise TimeoutError(msg) from None
 
     def _probe(self) -> None:
-        future = _QUERIES.submit(self.collection.count)
-        future.result(timeout=self.settings.chroma_timeout)
+        """Returns once the server answers (a hung one holds only this one thread meanwhile)."""
+        self.collection.count()
 
     def dense(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]] | None:
         """Chunk positions with cosine similarity, best first; ``None`` when the vector store is down
