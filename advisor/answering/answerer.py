@@ -176,6 +176,9 @@ class Answerer:
     ) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final ``Answer``. ``index`` is the
         generation to read for the whole answer (default: the answerer's own)."""
+        index = index or self.index
+        derived = index.derived  # built once per index generation (embeds examples): not the answer's time
+        _ = (derived.kmap, derived.scope, derived.answerability)
         # The model must be done by then, leaving a moment for the excerpt answer if it is not.
         deadline = time.monotonic() + self.settings.answer_deadline * 0.9
         try:
@@ -184,7 +187,7 @@ class Answerer:
             yield str(exc)
             yield Answer(text=str(exc), refused=True, backend=self.backend, notice="问题过长")
             return
-        turn = self.read(question, history, role, state, index or self.index)
+        turn = self.read(question, history, role, state, index)
         if not turn.decision.in_scope or turn.coverage.verdict == ABSENT:
             yield from self._refuse(turn)
             return
