@@ -85,7 +85,7 @@ def run_faults(work: Path, sessions: int, seconds: float, deadline: float) -> di
             out["feedback_db"] = "postgresql (Debian)" if pg else "sqlite (no database phase)"
             env = {
                 **chroma.env,
-                "ADVISOR_FEEDBACK_URL": url,
+                "ADVISOR_DATABASE_URL": url,
                 "ADVISOR_FEEDBACK_RETRY_SECONDS": "2",
                 "ADVISOR_LLM": "openai:fake-model",
                 "ADVISOR_OPENAI_BASE_URL": llm.base_url,

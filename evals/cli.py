@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--judge-repeats", type=int, default=3)
     p.add_argument("-q", "--quiet", action="store_true", help="no per-case progress")
     p.add_argument("--plans", action="store_true", help="only the plan cases (evals/plans.jsonl), gated")
+    p.add_argument(
+        "--journeys", action="store_true", help="only the 转型跟进 journeys (evals/journeys.jsonl)"
+    )
     return p
 
 
@@ -150,6 +153,18 @@ def plan_run(adv, progress) -> RunResult:
         return RunResult("plans", "extractive", {}, [], {"errors": 1}, {}, 0.0, failures=[failure])
 
 
+def journeys_run(adv, progress) -> RunResult:
+    """The 转型跟进 journeys (evals/journeys.py owns their cases and gates); a crash is a failure."""
+    from .journeys import run
+
+    try:
+        return run(adv, progress)
+    except Exception as exc:
+        log.exception("journeys failed")
+        failure = f"GATE FAILED: journeys could not run ({type(exc).__name__}: {exc})"
+        return RunResult("journeys", "extractive", {}, [], {"errors": 1}, {}, 0.0, failures=[failure])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from advisor.config import quiet_network
 
@@ -172,6 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.plans:
             args.no_charts = True  # the charts are drawn for the golden set's metrics
             return finish([plan_run(adv, progress)], args, started)
+        if args.journeys:
+            args.no_charts = True
+            return finish([journeys_run(adv, progress)], args, started)
         run = evaluate(adv, cases, label=args.backend, evaluators=evaluators_for(args), progress=progress)
         runs = [run]
         if run.backend != "extractive":  # the excerpt mode on the same cases, for the side-by-side table
@@ -186,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs.append(smoke_run(args, adv, progress))
     if full and args.backend == "extractive":
         runs.append(plan_run(adv, progress))
+        runs.append(journeys_run(adv, progress))
     return finish(runs, args, started)
 
 

@@ -117,6 +117,10 @@ def metric_rows(run: RunResult) -> list[list]:
         rows.append(
             [key, run.metrics[key], g.get("floor") or "", g.get("baseline"), g.get("status", ""), desc]
         )
+    known = {key for key, _ in METRIC_ROWS}  # a dataset's own gated metrics (e.g. the journeys')
+    for g in run.gates:
+        if g["metric"] not in known and g["metric"] in run.metrics:
+            rows.append([g["metric"], run.metrics[g["metric"]], g.get("floor") or "", None, g["status"], ""])
     return rows
 
 

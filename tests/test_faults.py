@@ -240,18 +240,21 @@ def test_invalid_bytes_in_cli_arguments_are_answered(local_index):
 def test_malformed_feedback_url_is_a_chinese_error_at_start(tmp_path, monkeypatch, capsys):
     env = {"ADVISOR_FEEDBACK_URL": "postgresql://advisor:pa55word@127.0.0.1:54x2/advisor"}
     proc = run_cli("serve", data_dir=tmp_path / "data", env=env, timeout=120)
-    assert proc.returncode != 0 and "错误：ADVISOR_FEEDBACK_URL" in proc.stderr, proc.stderr
+    assert (
+        proc.returncode != 0
+        and "错误：ADVISOR_DATABASE_URL（或 ADVISOR_FEEDBACK_URL）写法有误" in proc.stderr
+    ), proc.stderr
     assert "Traceback" not in proc.stderr and "pa55word" not in proc.stderr
     assert not (tmp_path / "data").exists()  # refused before anything was built
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     assert cli("feedback", "stats", env=env, monkeypatch=monkeypatch) != 0
     assert cli("search", "转型", env={"ADVISOR_CHROMA_PORT": "abc"}, monkeypatch=monkeypatch) != 0
     err = capsys.readouterr().err
-    assert "错误：ADVISOR_FEEDBACK_URL" in err and "错误：设置有误：ADVISOR_CHROMA_PORT" in err, err
+    assert "错误：ADVISOR_DATABASE_URL" in err and "错误：设置有误：ADVISOR_CHROMA_PORT" in err, err
 
 
 def test_cli_output_path_errors_are_chinese_and_leave_files_intact(tmp_path, monkeypatch, capsys):
-    env = {"ADVISOR_FEEDBACK_URL": f"sqlite:///{tmp_path / 'fb.db'}"}
+    env = {"ADVISOR_DATABASE_URL": f"sqlite:///{tmp_path / 'fb.db'}"}
     for bad in (tmp_path, Path("/proc/advisor-nope/drafts.jsonl")):
         assert cli("feedback", "export", "--out", str(bad), env=env, monkeypatch=monkeypatch) == 2
         assert "错误：" in capsys.readouterr().err

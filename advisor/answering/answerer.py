@@ -17,7 +17,7 @@ from langchain_core.messages import BaseMessage
 
 from advisor.answering.answer import Answer
 from advisor.answering.compose import AnswerPlan, Piece, compose
-from advisor.answering.conversation import advance, replay
+from advisor.answering.conversation import advance
 from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
 from advisor.answering.intent import analyze
@@ -30,6 +30,7 @@ from advisor.answering.messages import (
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
 from advisor.answering.scope import ScopeDecision
+from advisor.answering.settle import settle
 from advisor.answering.state import Intent, State
 from advisor.config import Settings
 from advisor.grounding.citations import verify
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 
 ASIDE_TAIL = "下面只说文章里讲到的部分："
 REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt from
+SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
 REFUSAL_INTRO = (
     "我是「转型顾问」，只根据知识库里的文章回答互联网从业者（技术、产品、运营、市场）的职业转型问题，例如："
@@ -118,15 +120,15 @@ class Answerer:
         # The state comes from the whole conversation, not the context window: a role said in the
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
-        prior = State.from_dict(state) if state is not None else replay(users, kb, kmap, role)
-        intent = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
-        names = [n for n in intent.names() if n.lower() not in cleaned.lower()]
-        query = " ".join([cleaned, *names]).strip()[: self.settings.max_question_chars]
-        passages = index.search(query, k=self.settings.top_k, role=role) if query else []
+        prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
+        asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
+        intent, query, passages = self.retrieve(cleaned, asked, prior, role, index)
         decision = derived.scope.decide(query, passages)
         if query and passages and intent.kind != "general":  # it names what the articles are about
             decision = replace(decision, in_scope=True)
-        about = intent.kind if intent.kind != "general" and not intent.described else None
+        # Whether the question names a subject of the articles is read from its words: a unit that
+        # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
+        about = asked.kind if asked.kind != "general" and not asked.described else None
         coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
         shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
         state_after = advance(prior, intent)
@@ -135,6 +137,34 @@ class Answerer:
         )
         turn.degraded = getattr(passages, "degraded", None) is not None
         return turn
+
+    def retrieve(
+        self, question: str, intent: Intent, prior: State, role: str | None, index: Index
+    ) -> tuple[Intent, str, list[Passage]]:
+        """Search for the question (with the names the conversation supplied), then let the unit
+        retrieval ranks first settle what is asked about."""
+        kb = index.derived.knowledge
+        names = [
+            n
+            for n in intent.names()
+            if n.lower() not in question.lower() and _supplied(n, intent, prior, kb, question)
+        ]
+        query = " ".join([question, *names]).strip()[: self.settings.max_question_chars]
+        passages = index.search(query, k=self.settings.top_k, role=role) if query else []
+        return settle(intent, *index.derived.units.leader(passages), question, kb), query, passages
+
+    def replay(self, questions: list[str], role: str | None, index: Index) -> State:
+        """The state after the user's earlier questions; the last few are settled by retrieval as
+        they were when asked (older ones by their words only: a search each would cost too much)."""
+        derived = index.derived
+        state = State()
+        for k, q in enumerate(questions):
+            cleaned = strip_injection(q)[0][: self.settings.max_question_chars]
+            intent = analyze(cleaned, state, derived.knowledge, derived.kmap, role) if cleaned else Intent()
+            if cleaned and k >= len(questions) - SETTLED_REPLAYS:
+                intent = self.retrieve(cleaned, intent, state, role, index)[0]
+            state = advance(state, intent)
+        return state
 
     def answer_plan(self, turn: Turn) -> AnswerPlan:
         derived = turn.derived
@@ -353,6 +383,15 @@ def notices(turn: Turn) -> str:
     lines = [DENSE_DOWN_NOTICE] if turn.degraded else []
     lines += [INJECTION_NOTE] if turn.injected else []
     return "".join(line + "\n\n" for line in lines)
+
+
+def _supplied(name: str, intent: Intent, prior: State, kb, question: str) -> bool:
+    """A name the conversation supplied ("第二条路" after 运营; "他" for 老张): added to the search so a
+    follow-up finds its passages. A name only guessed from the question's words is not: the question's
+    own words search better than the guess ("阿里出来的运营总监" is 王姐's story, not a path)."""
+    remembered = {prior.role, prior.person, prior.path, *prior.subjects}
+    ordinal = kb.pattern("ordinal")
+    return intent.follow_up or name in remembered or bool(ordinal and ordinal.search(question))
 
 
 def shorten(p: Passage, limit: int) -> Passage:

@@ -1,6 +1,5 @@
-"""👍/👎 votes in a real database: SQLite in the data directory by default (WAL, safe with several
-writer processes), PostgreSQL when ``ADVISOR_FEEDBACK_URL`` names one, so every app replica writes
-into one table.
+"""👍/👎 votes in the advisor's database (``advisor/database.py``: SQLite in the data directory by
+default, PostgreSQL when ``ADVISOR_DATABASE_URL`` names one), so every app replica writes into one table.
 
 A database that is down never loses a vote: it goes to a local spool file (one JSON line each) and
 the user hears that it was kept; spooled votes are delivered at the next vote, at start, and every
@@ -28,16 +27,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     func,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
 from advisor.config import Settings
-from advisor.errors import ConfigError, FeedbackError
+from advisor.database import DB_ERRORS, Database, brief, database_url
+from advisor.errors import FeedbackError
 from advisor.feedback.spool import Hung, Spool, within
 from advisor.registry import Registry
 from advisor.text.hygiene import clean_data
@@ -45,7 +42,6 @@ from advisor.text.hygiene import clean_data
 log = logging.getLogger(__name__)
 SPOOLED = "反馈数据库暂时连不上：这条反馈已先保存在本机，恢复后会自动补交。"
 NOT_SAVED = "反馈没能保存（数据库连不上，本机暂存也失败了）：请稍后再点一次。"
-DB_ERRORS = (SQLAlchemyError, OSError)
 
 METADATA = MetaData()
 FEEDBACK = Table(
@@ -97,129 +93,42 @@ class Vote:
 INSERT_IGNORE: Registry[Callable] = Registry()
 INSERT_IGNORE.register("sqlite")(lambda: sqlite.insert(FEEDBACK).on_conflict_do_nothing())
 INSERT_IGNORE.register("postgresql")(lambda: postgresql.insert(FEEDBACK).on_conflict_do_nothing())
-DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
-
-
-URL_FORMS = "ADVISOR_FEEDBACK_URL 只支持 sqlite:///路径 或 postgresql://用户:密码@主机:端口/库名"
-
-
-def database_url(url: str) -> str:
-    """``postgresql://`` / ``postgres://`` mean the psycopg (3) driver; only SQLite and PostgreSQL.
-    A malformed URL is a ``ConfigError`` here, at start, not a lost vote later."""
-    scheme, sep, rest = url.partition("://")
-    base = scheme.split("+", 1)[0].lower()
-    if not sep or base not in DRIVERS:
-        raise ConfigError(URL_FORMS)
-    full = (scheme if "+" in scheme else DRIVERS[base]) + sep + rest
-    check_database_url(full)
-    return full
-
-
-def check_database_url(url: str) -> None:
-    """The parts a driver would only reject at the first vote: the port, the SQLite file's path."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except ValueError as exc:  # e.g. a port that is not a number; the URL itself may hold a password
-        msg = f"ADVISOR_FEEDBACK_URL 写法有误（{type(exc).__name__}，端口须为数字）。{URL_FORMS}"
-        raise ConfigError(msg) from None
-    if parsed.port is not None and not 1 <= parsed.port <= 65535:
-        msg = f"ADVISOR_FEEDBACK_URL 的端口 {parsed.port} 不在 1-65535 之间"
-        raise ConfigError(msg)
-    if parsed.get_backend_name() == "sqlite":
-        path = Path(parsed.database or "")
-        if not parsed.database or parsed.database == ":memory:":
-            msg = f"ADVISOR_FEEDBACK_URL 缺少 SQLite 文件路径（sqlite:///路径）。{URL_FORMS}"
-            raise ConfigError(msg)
-        blocked = next((p for p in [path, *path.parents] if p.exists() and not p.is_dir()), None)
-        if blocked is not None and blocked != path:
-            msg = f"ADVISOR_FEEDBACK_URL 的 SQLite 路径不可用：{blocked} 是文件，不是文件夹"
-            raise ConfigError(msg)
-
-
-def brief(exc: BaseException) -> str:
-    """The error's first line without SQL or parameters (questions are private; URLs may hold passwords)."""
-    inner = getattr(exc, "orig", None) or exc
-    return f"{type(inner).__name__}: {str(inner).strip().splitlines()[0] if str(inner).strip() else ''}"[:300]
-
-
-def postgres_timeouts(seconds: float) -> dict:
-    """psycopg connection arguments: give up connecting, and let the server cancel a statement (a lock
-    wait), well within ``seconds``; a server that hangs outright is bounded by ``within``."""
-    limit = max(1.0, seconds)
-    return {
-        "connect_timeout": max(2, int(limit / 2)),
-        "options": f"-c statement_timeout={int(limit * 1000)}",
-        "keepalives": 1,
-        "keepalives_idle": 10,
-        "keepalives_interval": 5,
-        "keepalives_count": 2,
-    }
-
-
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    """WAL lets readers and one writer work at once; writers wait for each other instead of failing."""
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+__all__ = ["DB_ERRORS", "FeedbackStore", "Vote", "brief", "database_url"]
 
 
 class FeedbackStore:
     """Records votes in the feedback database, spooling them locally while it is unreachable."""
 
     def __init__(self, url: str, spool: Path, replica: str = "", timeout: float = 20.0) -> None:
-        self.url = database_url(url)
+        self.db = Database(url, timeout)
         self.spool = Spool(spool)
         self.replica = replica
         self.timeout = timeout  # the longest a vote waits for the database before it is spooled
         self._hung: threading.Event | None = None  # set when the last timed-out call finally ended
-        self._engine = None
-        self._schema_ready = False
-        self._lock = threading.Lock()
         self._stop = threading.Event()
 
     @classmethod
     def from_settings(cls, settings: Settings, replica: str = "") -> FeedbackStore:
-        return cls(
-            settings.feedback_database, settings.feedback_spool_file, replica, settings.answer_deadline
-        )
+        return cls(settings.database, settings.feedback_spool_file, replica, settings.answer_deadline)
+
+    @property
+    def url(self) -> str:
+        return self.db.url
 
     @property
     def shown_url(self) -> str:
         """The database URL for messages, password masked."""
-        from sqlalchemy.engine import make_url
-
-        return make_url(self.url).render_as_string(hide_password=True)
+        return self.db.shown_url
 
     @property
     def dialect(self) -> str:
-        return self.url.split(":", 1)[0].split("+", 1)[0]
+        return self.db.dialect
 
     def engine(self):
-        with self._lock:
-            if self._engine is None:
-                if self.dialect == "sqlite":
-                    Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-                    args = {"timeout": 30}
-                else:
-                    args = postgres_timeouts(self.timeout)
-                engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True, connect_args=args)
-                if self.dialect == "sqlite":
-                    event.listen(engine, "connect", _sqlite_pragmas)
-                self._engine = engine
-            return self._engine
+        return self.db.engine()
 
     def _ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
-        try:
-            METADATA.create_all(self.engine())
-        except SQLAlchemyError:  # another replica created it at the same moment
-            METADATA.create_all(self.engine())
-        self._schema_ready = True
+        self.db.ensure(METADATA)
 
     def _insert(self, rows: list[dict]) -> None:
         self._ensure_schema()
@@ -308,5 +217,4 @@ class FeedbackStore:
 
     def close(self) -> None:
         self._stop.set()
-        if self._engine is not None:
-            self._engine.dispose()
+        self.db.close()

@@ -9,8 +9,8 @@ import gradio as gr
 
 from advisor.config import Settings
 from advisor.console import console_progress, say
+from advisor.database import database_url
 from advisor.errors import IndexMissingError
-from advisor.feedback.store import database_url
 from advisor.index.embeddings import make_embedder
 from advisor.index.ingest import ingest
 from advisor.service import Advisor
@@ -46,7 +46,7 @@ def launch(demo: gr.Blocks, settings: Settings, **overrides):
 def check_settings(settings: Settings) -> None:
     """What serving needs, checked before anything loads: a malformed feedback database URL (a port
     that is not a number, a SQLite path under a file) is a ``ConfigError`` now, not a lost vote later."""
-    database_url(settings.feedback_database)
+    database_url(settings.database)
 
 
 def load_advisor(settings: Settings) -> Advisor:

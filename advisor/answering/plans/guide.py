@@ -21,6 +21,7 @@ from advisor.answering.plans.shared import (
 )
 from advisor.kb.knowledge_map import PathInfo, heading_label
 from advisor.text.structure import sentences
+from advisor.text.tokens import is_everyday, tokenize
 
 
 def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> list[Piece]:
@@ -88,6 +89,12 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
     info = ctx.kmap.path(intent.role, intent.path)
     if info is None:
         return paths_plan(ctx)
+    if intent.topic == "case" and info.case is None:
+        person = closest_story(ctx, info)
+        if person is not None:  # "有没有真实的例子？" for a path the guide gives no case for
+            plan = story_plan(replace(ctx, intent=replace(intent, person=person, follow_up=False)))
+            plan.lead = f"文章没有给「{info.label}」这条路举案例，最接近的真实故事是{person}的经历："
+            return plan
     detail = has_any(ctx.question, ctx.kb.cues("detail")) and intent.topic != "case"
     return AnswerPlan("path", path_pieces(info, intent.topic == "case"), min_pieces=2, broad=detail)
 
@@ -209,3 +216,25 @@ def _clauses_together(plan: AnswerPlan, ctx: AnswerContext) -> AnswerPlan:
         for i in run:
             pieces[i] = replace(pieces[i], base=top)
     return plan
+
+
+def closest_story(ctx: AnswerContext, info: PathInfo) -> str | None:
+    """The person whose story shares the most of the path's rarer words (私域, 社群, 顾问…): the real
+    story nearest to a path the guide gives no case for."""
+    sections = {p.name: ctx.kmap.person_section(p.name) for p in ctx.kb.persons}
+    for passage in ctx.retrieved:  # the story retrieval ranks first for the question and its path
+        for person, section in sections.items():
+            if section and section.doc_id == passage.doc_id and section.start <= passage.start < section.end:
+                return person
+    path_words = set(tokenize(" ".join(ctx.text(b.span) for b in info.section.blocks)))
+    best, name = 0.0, None
+    for person in ctx.kb.persons:
+        section = ctx.kmap.person_section(person.name)
+        if section is None:
+            continue
+        words = {w for w in tokenize(" ".join(ctx.text(b.span) for b in section.blocks)) if len(w) >= 2}
+        shared = sum(1.0 for w in path_words & words if not is_everyday(w))
+        score = shared / max(1.0, len(words)) ** 0.5  # a long story shares more words by length alone
+        if score > best:
+            best, name = score, person.name
+    return name

@@ -1,0 +1,63 @@
+"""Retrieval decides what is asked about, the words decide the shape. ``intent.py`` reads a question by
+its cue words; when the best passage's unit leads every other unit clearly and the cue words found no
+name of their own (a person, a path, a role explained), that unit says what the question is about.
+A follow-up keeps what the conversation supplied."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from advisor.answering.state import Intent
+from advisor.answering.units import CLEAR_LEAD, Unit
+from advisor.kb.facts import Knowledge
+
+# Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
+# another kind outranks them. A person, a path or a comparison was named and stays.
+_GUESSED = ("general", "explain", "transition", "pains", "risk", "toolkit")
+_SELF = re.compile(r"我|本人|咱|自己")
+
+
+def _from_unit(intent: Intent, unit: Unit) -> Intent:
+    """The intent for a unit, keeping the asker's role."""
+    if unit.kind == "story":
+        return replace(intent, kind="story", person=unit.person, subjects=(), topic=None)
+    if unit.kind == "path":
+        return replace(intent, kind="path", role=unit.role, path=unit.path, subjects=(), topic=None)
+    if unit.kind == "paths":
+        return replace(intent, kind="paths", role=unit.role or intent.role, subjects=(), topic=None)
+    if unit.kind == "explain":
+        return replace(
+            intent, kind="explain", subjects=(unit.subject,) if unit.subject else (), topic=unit.topic
+        )
+    return replace(intent, kind=unit.kind, subjects=(), topic=None)
+
+
+def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge) -> Intent:
+    """The intent once retrieval has had its say (see the module's docstring)."""
+    if intent.follow_up or unit.kind == "general":
+        return intent
+    q = question.lower()
+    if intent.kind == "path" and intent.role is None and unit.kind == "path" and unit.path == intent.path:
+        return replace(intent, role=unit.role)  # "想找个细分、不好替代的方向" from someone in 产品
+    if lead < CLEAR_LEAD or intent.person or unit == _unit_of(intent):
+        return intent
+    if unit.kind == "story":  # a person described by what they did, asked about as a person
+        asks_story = any(w in q for w in (*kb.cues("story"), *kb.cues("third_person")))
+        return _from_unit(intent, unit) if asks_story and not _SELF.search(q) else intent
+    if intent.kind in _GUESSED:
+        if unit.kind == "paths" and intent.kind != "general":
+            return intent
+        if unit.kind == "path" and intent.role and unit.role != intent.role:
+            return intent  # another role's path: the asker's own role decides
+        return _from_unit(intent, unit)
+    return intent
+
+
+def _unit_of(intent: Intent) -> Unit:
+    subject = intent.subjects[0] if intent.subjects else None
+    if intent.kind == "path":
+        return Unit("path", role=intent.role, path=intent.path)
+    if intent.kind == "story":
+        return Unit("story", person=intent.person)
+    return Unit(intent.kind, role=intent.role if intent.kind == "paths" else None, subject=subject)
