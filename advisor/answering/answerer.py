@@ -29,6 +29,7 @@ from advisor.answering.messages import (
     strip_injection,
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
+from advisor.answering.refer import pointed_item
 from advisor.answering.scope import ScopeDecision
 from advisor.answering.settle import settle
 from advisor.answering.state import Intent, State
@@ -117,12 +118,16 @@ class Answerer:
         msgs = chat_messages(history, self.settings.history_messages, self.settings.history_chars)
         hist = last_exchanges(msgs, self.settings.history_turns)  # what a model reads as context
         cleaned, injected = strip_injection(question)
+        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
+        item = pointed_item(cleaned, shown, kb.pattern("ordinal"))
+        # "第二步再细说说": the step it points to is searched and composed for, not read for its intent
+        pointed = f"{cleaned}（{item}）" if item else cleaned
         # The state comes from the whole conversation, not the context window: a role said in the
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
-        intent, query, passages = self.retrieve(cleaned, asked, prior, role, index)
+        intent, query, passages = self.retrieve(pointed, asked, prior, role, index)
         decision = derived.scope.decide(query, passages)
         if query and passages and intent.kind != "general":  # it names what the articles are about
             decision = replace(decision, in_scope=True)
@@ -130,10 +135,9 @@ class Answerer:
         # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
         about = asked.kind if asked.kind != "general" and not asked.described else None
         coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
-        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
         state_after = advance(prior, intent)
         turn = Turn(
-            cleaned, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
+            pointed, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
         )
         turn.degraded = getattr(passages, "degraded", None) is not None
         return turn

@@ -21,11 +21,13 @@ from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.structure import Span, sentences
-from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer, is_everyday
+from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer, is_everyday, tokenize
 
 log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
 MAX_MENTIONS = 2
+EVIDENCE_PASSAGES = 2  # the best passages whose words count as evidence for a question
+EVIDENCE_WORDS = 2  # topical words of the question they must share to answer past an unknown word
 _JOINERS = {"+", "-", "＋"}
 _CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s{2,}")
 _ASKS = re.compile(
@@ -258,6 +260,9 @@ class Answerability:
         weight = sum(len(p) for p in missing) / total
         named = [p for p in missing if self._named_missing(p)]  # 简历, 社保, Axure: asked by name
         if missing and (weight >= self.main_share or (named and len(named) == len(phrases))):
+            if not named and self.spoken_to(question, missing, passages):
+                reason = "an unknown word beside what the best passages speak to: answered on that evidence"
+                return Coverage(COVERED, names, reason=reason)
             reason = f"focus absent from the articles ({weight:.0%} of the question)"
             return Coverage(ABSENT, names, tuple(p.text for p in missing), reason=reason)
         if named:  # "应届生怎么进大厂": say what is missing, then answer the rest
@@ -275,6 +280,22 @@ class Answerability:
                 PARTIAL, names, tuple(p.text for p in passing), head, self.mentions(head, passages), reason
             )
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
+
+    def spoken_to(self, question: str, missing: list[Phrase], passages: list[Passage]) -> bool:
+        """Evidence that the best passages speak to the question although one of its words is unknown
+        ("有人出来帮餐馆做数据成功了吗" beside a case of 外卖平台经营分析): at least ``EVIDENCE_WORDS``
+        of its other topical words occur in them. Framing words (被裁, 大厂) and everyday ones do not count."""
+        if not passages:
+            return False
+        gone = {w for p in missing for w in p.words}
+        frame = {squash(w) for w in self.kmap.kb.cues("frame")} | self.generic
+        words = {
+            t
+            for t in tokenize(question)
+            if len(t) >= 2 and t not in gone and t not in frame and not is_everyday(t) and not self._known(t)
+        }
+        text = squash(" ".join(p.text for p in passages[:EVIDENCE_PASSAGES]))
+        return sum(w in text for w in words) >= EVIDENCE_WORDS
 
     def ask_clause(self, question: str) -> str:
         """What is asked, without the clauses that only tell who asks: every clause with a question

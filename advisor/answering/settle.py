@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from advisor.answering.state import Intent
-from advisor.answering.units import CLEAR_LEAD, Unit
+from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
 from advisor.kb.facts import Knowledge
 
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
@@ -26,6 +26,8 @@ def _from_unit(intent: Intent, unit: Unit) -> Intent:
         return replace(intent, kind="path", role=unit.role, path=unit.path, subjects=(), topic=None)
     if unit.kind == "paths":
         return replace(intent, kind="paths", role=unit.role or intent.role, subjects=(), topic=None)
+    if unit.kind == "section":
+        return replace(intent, kind="section", subjects=(), topic=f"{unit.subject}{SECTION_KEY}{unit.topic}")
     if unit.kind == "explain":
         return replace(
             intent, kind="explain", subjects=(unit.subject,) if unit.subject else (), topic=unit.topic
@@ -35,18 +37,24 @@ def _from_unit(intent: Intent, unit: Unit) -> Intent:
 
 def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge) -> Intent:
     """The intent once retrieval has had its say (see the module's docstring)."""
-    if intent.follow_up or unit.kind == "general":
+    if intent.follow_up:
         return intent
+    if unit.kind == "general" or lead < CLEAR_LEAD:
+        # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
+        # 备点啥") is what a question with no subject of its own is about.
+        return replace(intent, kind="risk") if intent.kind == "general" and intent.risk else intent
     q = question.lower()
     if intent.kind == "path" and intent.role is None and unit.kind == "path" and unit.path == intent.path:
         return replace(intent, role=unit.role)  # "想找个细分、不好替代的方向" from someone in 产品
-    if lead < CLEAR_LEAD or intent.person or unit == _unit_of(intent):
+    if intent.person or unit == _unit_of(intent):
         return intent
+    if unit.kind == "story" and intent.kind == "paths":
+        return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
         asks_story = any(w in q for w in (*kb.cues("story"), *kb.cues("third_person")))
         return _from_unit(intent, unit) if asks_story and not _SELF.search(q) else intent
     if intent.kind in _GUESSED:
-        if unit.kind == "paths" and intent.kind != "general":
+        if unit.kind in ("paths", "section") and intent.kind != "general":
             return intent
         if unit.kind == "path" and intent.role and unit.role != intent.role:
             return intent  # another role's path: the asker's own role decides

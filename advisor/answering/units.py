@@ -18,11 +18,12 @@ from advisor.text.structure import Section
 # How far the best passage must lead the best passage of any other unit (fused scores are min-max
 # normalised, the best is 1.0) before its unit decides what the question is about.
 CLEAR_LEAD = 0.3
+SECTION_KEY = "\x1f"  # between a section unit's document and heading path in ``Intent.topic``
 
 
 @dataclass(frozen=True)
 class Unit:
-    kind: str  # path | paths | story | case | explain | family | risk | toolkit | pains | general
+    kind: str  # path | paths | story | explain | risk | toolkit | pains | section (any other) | general
     role: str | None = None
     path: str | None = None
     person: str | None = None
@@ -31,7 +32,7 @@ class Unit:
 
     @property
     def coarse(self) -> Unit:
-        return replace(self, topic=None)
+        return self if self.kind == "section" else replace(self, topic=None)
 
 
 GENERAL = Unit("general")
@@ -74,7 +75,8 @@ class Units:
             unit = self.by_path.get((passage.doc_id, path[:n]))
             if unit is not None:
                 return unit
-        return GENERAL
+        # Any other section (an epilogue, an FAQ answer, a new article's 风险提示) is a unit of its own.
+        return Unit("section", subject=passage.doc_id, topic=SECTION_SEP.join(path)) if path else GENERAL
 
     def leader(self, passages: list[Passage]) -> tuple[Unit, float]:
         """The unit of the best passage and by how much it leads the best passage of another unit."""
