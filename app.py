@@ -7,7 +7,7 @@ Like Gradio's own demos, the page is a module-level ``demo``; importing this fil
 import logging
 import sys
 
-from advisor.config import Settings, quiet_network
+from advisor.config import load_settings, quiet_network
 
 quiet_network()  # before gradio and chromadb are imported
 
@@ -16,11 +16,11 @@ from advisor.web import build_demo, load_advisor, main  # noqa: E402
 
 logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 try:
-    advisor = load_advisor(Settings())
+    advisor = load_advisor(load_settings())  # settings are checked before anything loads
     advisor.backend  # noqa: B018 - builds the chat model: configuration errors surface here
+    demo = build_demo(advisor)
 except AdvisorError as exc:
     sys.exit(f"错误：{exc}")
-demo = build_demo(advisor)
 
 if __name__ == "__main__":
     sys.exit(main(demo, advisor))

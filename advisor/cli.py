@@ -10,9 +10,12 @@ import logging
 import sys
 from pathlib import Path
 
-from advisor.config import Settings, quiet_network
+from advisor.config import Settings, load_settings, quiet_network
 from advisor.console import console_progress, say
 from advisor.errors import AdvisorError, FeedbackError, InputError
+from advisor.text.hygiene import clean_text
+
+MAX_K = 100  # passages ``advisor search -k`` may ask for (the same limit as the search itself)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -21,7 +24,42 @@ def _settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, key, None)
         if value is not None:
             overrides[key] = value
-    return Settings(**overrides)
+    return load_settings(**overrides)
+
+
+def clean_args(args: argparse.Namespace) -> argparse.Namespace:
+    """Text arguments with bytes that are not UTF-8 (Python keeps them as lone surrogates) replaced by
+    U+FFFD, so a question typed in another encoding is answered, not a traceback. Paths stay as given."""
+    for key, value in vars(args).items():
+        if isinstance(value, str):
+            setattr(args, key, clean_text(value))
+    return args
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, renamed over it at the end: a
+    failure never empties an existing file. Any path problem is an ``InputError`` (exit 2)."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    if path.is_dir():
+        msg = f"输出路径 {path} 是一个文件夹，请给出文件名"
+        raise InputError(msg)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        msg = f"无法写入 {path}：{exc.strerror or exc}"
+        raise InputError(msg) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(clean_text(text))
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        msg = f"无法写入 {path}：{exc.strerror or exc}"
+        raise InputError(msg) from None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -36,7 +74,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     embedder = make_embedder(settings.embedder)
     try:
         with console_progress() as progress:
-            report = ingest(settings, embedder, paths, progress=progress)
+            report = ingest(settings, embedder, paths, progress=progress, notify=say)
     except KeyboardInterrupt:
         say("已中断：原有索引保持不变。")
         return 130
@@ -60,8 +98,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from advisor.service import Advisor
 
+    if not 1 <= args.k <= MAX_K:
+        msg = f"-k 需为 1 到 {MAX_K} 之间的整数（收到 {args.k}）"
+        raise InputError(msg)
     adv = Advisor.load(_settings(args))
     passages = adv.search(args.query, k=args.k, role=args.role, mode=args.mode)
+    if getattr(passages, "degraded", None):
+        from advisor.grounding.format import DENSE_DOWN_NOTICE
+
+        say(DENSE_DOWN_NOTICE)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0
@@ -144,7 +189,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return 0
     if args.markdown:
         image = f"![90 天节奏]({svg_data_uri(timeline_svg(plan.timeline))})"
-        Path(args.markdown).write_text(plan.to_markdown(image) + "\n", "utf-8")
+        write_output(args.markdown, plan.to_markdown(image) + "\n")
         say(f"已写入 {args.markdown}（{len(plan.citations)} 条来源）")
         return 0
     print(plan.text)
@@ -255,10 +300,9 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         raise FeedbackError(msg) from exc
     finally:
         store.close()
-    lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+    lines = "".join(clean_text(json.dumps(c, ensure_ascii=False)) + "\n" for c in cases)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(lines, "utf-8")
+        write_output(args.out, lines)
         say(f"已导出 {len(cases)} 条 👎 回答为待审评测用例：{args.out}（审核后再并入 evals/golden.jsonl）")
     else:
         print(lines, end="")
@@ -359,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     quiet_network()
-    args = build_parser().parse_args(argv)
+    args = clean_args(build_parser().parse_args(argv))
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
     try:
         return args.func(args)

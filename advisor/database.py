@@ -22,17 +22,56 @@ DB_ERRORS = (SQLAlchemyError, OSError)
 DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
+URL_NAME = "ADVISOR_DATABASE_URL（或 ADVISOR_FEEDBACK_URL）"
+URL_FORMS = f"{URL_NAME}只支持 sqlite:///路径 或 postgresql://用户:密码@主机:端口/库名"
+
+
 def database_url(url: str) -> str:
-    """``postgresql://`` / ``postgres://`` mean the psycopg (3) driver; only SQLite and PostgreSQL."""
+    """``postgresql://`` / ``postgres://`` mean the psycopg (3) driver; only SQLite and PostgreSQL.
+    A malformed URL is a ``ConfigError`` here, at start, not a lost vote later."""
     scheme, sep, rest = url.partition("://")
     base = scheme.split("+", 1)[0].lower()
     if not sep or base not in DRIVERS:
-        msg = (
-            "ADVISOR_DATABASE_URL（或 ADVISOR_FEEDBACK_URL）只支持 sqlite:///路径 "
-            "或 postgresql://用户:密码@主机:端口/库名"
-        )
+        raise ConfigError(URL_FORMS)
+    full = (scheme if "+" in scheme else DRIVERS[base]) + sep + rest
+    check_database_url(full)
+    return full
+
+
+def check_database_url(url: str) -> None:
+    """The parts a driver would only reject at the first vote: the port, the SQLite file's path."""
+    try:
+        parsed = make_url(url)
+    except ValueError as exc:  # e.g. a port that is not a number; the URL itself may hold a password
+        msg = f"{URL_NAME}写法有误（{type(exc).__name__}，端口须为数字）。{URL_FORMS}"
+        raise ConfigError(msg) from None
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        msg = f"{URL_NAME}的端口 {parsed.port} 不在 1-65535 之间"
         raise ConfigError(msg)
-    return (scheme if "+" in scheme else DRIVERS[base]) + sep + rest
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            msg = f"{URL_NAME}缺少 SQLite 文件路径（sqlite:///路径）。{URL_FORMS}"
+            raise ConfigError(msg)
+        path = Path(parsed.database)
+        blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocked is not None:
+            msg = f"{URL_NAME}的 SQLite 路径不可用：{blocked} 是文件，不是文件夹"
+            raise ConfigError(msg)
+
+
+def postgres_timeouts(seconds: float) -> dict:
+    """psycopg connection arguments: give up connecting, and let the server cancel a statement (a lock
+    wait), well within ``seconds``; a server that hangs outright (it still accepts the connection) is
+    bounded by the caller's own wait (``advisor.feedback.spool.within``)."""
+    limit = max(1.0, seconds)
+    return {
+        "connect_timeout": max(2, int(limit / 2)),
+        "options": f"-c statement_timeout={int(limit * 1000)}",
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+    }
 
 
 def brief(exc: BaseException) -> str:
@@ -53,8 +92,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 class Database:
     """One engine per URL and process, created on first use; tables created (and migrated) on demand."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeout: float = 20.0) -> None:
         self.url = database_url(url)
+        self.timeout = timeout  # seconds; PostgreSQL's connect and statement limits derive from it
         self._engine: Engine | None = None
         self._ready: set[int] = set()
         self._lock = threading.Lock()
@@ -75,7 +115,7 @@ class Database:
                     Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
                     args = {"timeout": 30}
                 else:
-                    args = {"connect_timeout": 5}
+                    args = postgres_timeouts(self.timeout)
                 engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True, connect_args=args)
                 if self.dialect == "sqlite":
                     event.listen(engine, "connect", _sqlite_pragmas)

@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "chat_load": ("bench.chat_load", "concurrent chat sessions against the running app"),
     "replicas": ("bench.replicas", "two app replicas on one chroma run and one feedback database"),
     "local_llm": ("bench.local_llm", "the local model: time to first token, tokens/s, memory"),
+    "faults": ("bench.faults", "the app while Chroma, the model and PostgreSQL hang in turn"),
 }
 DEFAULT = "run"
 

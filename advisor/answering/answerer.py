@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -33,7 +35,13 @@ from advisor.answering.settle import settle
 from advisor.answering.state import Intent, State
 from advisor.config import Settings
 from advisor.grounding.citations import verify
-from advisor.grounding.format import FALLBACK_NOTICE, INJECTION_NOTE, NOT_COVERED_LINE
+from advisor.grounding.format import (
+    DENSE_DOWN_NOTICE,
+    FALLBACK_NOTICE,
+    INJECTION_NOTE,
+    LLM_BUSY,
+    NOT_COVERED_LINE,
+)
 from advisor.index.search import Passage
 from advisor.llm.backends import describe_error, stream_with_retries
 from advisor.llm.prompts import build_messages, prompt_passages
@@ -86,6 +94,7 @@ class Turn:
     injected: bool
     derived: Derived  # the generation the whole answer reads
     history: list[dict] = field(default_factory=list)
+    degraded: bool = False  # the vector store did not answer: BM25 alone found the passages
 
 
 class Answerer:
@@ -102,6 +111,7 @@ class Answerer:
         self.index = index
         self.chat_model = chat_model
         self.backend = backend if chat_model is not None else "extractive"
+        self.model_slots = threading.BoundedSemaphore(settings.llm_concurrency)
 
     # -- reading the question --------------------------------------------------------------------
     def read(
@@ -109,7 +119,7 @@ class Answerer:
     ) -> Turn:
         derived = index.derived
         kb, kmap = derived.knowledge, derived.kmap
-        msgs = chat_messages(history)
+        msgs = chat_messages(history, self.settings.history_messages, self.settings.history_chars)
         hist = last_exchanges(msgs, self.settings.history_turns)  # what a model reads as context
         cleaned, injected = strip_injection(question)
         shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
@@ -132,9 +142,11 @@ class Answerer:
         about = asked.kind if asked.kind != "general" and not asked.described else None
         coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
         state_after = advance(prior, intent)
-        return Turn(
+        turn = Turn(
             pointed, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
         )
+        turn.degraded = getattr(passages, "degraded", None) is not None
+        return turn
 
     def retrieve(
         self, question: str, intent: Intent, prior: State, role: str | None, index: Index
@@ -204,24 +216,29 @@ class Answerer:
     ) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final ``Answer``. ``index`` is the
         generation to read for the whole answer (default: the answerer's own)."""
+        index = index or self.index
+        derived = index.derived  # built once per index generation (embeds examples): not the answer's time
+        _ = (derived.kmap, derived.scope, derived.answerability)
+        # The model must be done by then, leaving a moment for the excerpt answer if it is not.
+        deadline = time.monotonic() + self.settings.answer_deadline * 0.9
         try:
             question = checked_question(question, self.settings.max_question_chars)
         except QuestionTooLong as exc:
             yield str(exc)
             yield Answer(text=str(exc), refused=True, backend=self.backend, notice="问题过长")
             return
-        turn = self.read(question, history, role, state, index or self.index)
+        turn = self.read(question, history, role, state, index)
         if not turn.decision.in_scope or turn.coverage.verdict == ABSENT:
             yield from self._refuse(turn)
             return
-        prefix = INJECTION_NOTE + "\n\n" if turn.injected else ""
+        prefix = notices(turn)
         if self.chat_model is None:
             body, passages = self.excerpt(turn)
             text = prefix + body
             yield text
             yield self._finish(text, passages, turn, "extractive", None)
             return
-        yield from self._generated(turn, prefix)
+        yield from self._generated(turn, prefix, deadline)
 
     def ask(
         self,
@@ -247,6 +264,7 @@ class Answerer:
             )
         else:
             text = refusal_text(topics)
+        text = (DENSE_DOWN_NOTICE + "\n\n" if turn.degraded else "") + text
         yield text
         yield Answer(
             text=text,
@@ -254,7 +272,7 @@ class Answerer:
             backend=self.backend,
             query=turn.query,
             relevance=turn.decision.score,
-            notice=INJECTION_NOTE if turn.injected else None,
+            notice=INJECTION_NOTE if turn.injected else (DENSE_DOWN_NOTICE if turn.degraded else None),
             intent=turn.intent.kind,
             state=turn.state.to_dict(),
             coverage=turn.coverage.to_dict(),
@@ -300,8 +318,21 @@ class Answerer:
             msgs = build(passages, history)
         return msgs, passages
 
-    def _generated(self, turn: Turn, prefix: str) -> Iterator[str | Answer]:
-        """The chat model's streamed answer, or the excerpt answer with a one-line notice."""
+    def _generated(self, turn: Turn, prefix: str, deadline: float) -> Iterator[str | Answer]:
+        """The chat model's answer, if a model slot is free at once: answers that need no model (and
+        this one's excerpt) never queue behind model calls that hang."""
+        if not self.model_slots.acquire(blocking=False):
+            log.warning("every model slot is taken: excerpt answer instead")
+            yield from self._excerpt_instead(turn, prefix, LLM_BUSY, [])
+            return
+        try:
+            yield from self._model_answer(turn, prefix, deadline)
+        finally:
+            self.model_slots.release()
+
+    def _model_answer(self, turn: Turn, prefix: str, deadline: float) -> Iterator[str | Answer]:
+        """The chat model's streamed answer, or the excerpt answer with a one-line notice; the model's
+        whole reply (retries and a trickling stream included) ends by ``deadline``."""
         msgs, shown = self._prompt(turn)
         pieces: list[str] = []
         notice = None
@@ -309,7 +340,8 @@ class Answerer:
             if prefix:
                 yield prefix
             retries = self.settings.llm_max_retries
-            for piece in stream_with_retries(self.chat_model, msgs, self.settings.llm_timeout, retries):
+            timeout = self.settings.llm_timeout
+            for piece in stream_with_retries(self.chat_model, msgs, timeout, retries, deadline):
                 pieces.append(piece)
                 yield piece
         except Exception as exc:
@@ -324,6 +356,11 @@ class Answerer:
                 yield answer
                 return
             notice = "大模型的回答无法与资料对应"
+        yield from self._excerpt_instead(turn, prefix, notice, pieces)
+
+    def _excerpt_instead(
+        self, turn: Turn, prefix: str, notice: str, pieces: list[str]
+    ) -> Iterator[str | Answer]:
         body, passages = self.excerpt(turn)
         fallback = FALLBACK_NOTICE.format(notice=notice) + "\n\n" + prefix + body
         yield ("\n\n" if pieces else "") + fallback
@@ -341,7 +378,7 @@ class Answerer:
             passages=passages,
             backend=backend,
             query=turn.query,
-            notice=notice,
+            notice=notice or (DENSE_DOWN_NOTICE if turn.degraded else None),
             unsupported=unsupported,
             relevance=turn.decision.score,
             intent=turn.intent.kind,
@@ -349,6 +386,13 @@ class Answerer:
             coverage=turn.coverage.to_dict(),
             retrieved=turn.passages,
         )
+
+
+def notices(turn: Turn) -> str:
+    """The lines that open an answer: dense retrieval unavailable, an instruction ignored."""
+    lines = [DENSE_DOWN_NOTICE] if turn.degraded else []
+    lines += [INJECTION_NOTE] if turn.injected else []
+    return "".join(line + "\n\n" for line in lines)
 
 
 def _supplied(name: str, intent: Intent, prior: State, kb, question: str) -> bool:

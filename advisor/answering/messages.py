@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from advisor.errors import InputError
+from advisor.text.hygiene import clean_text
 
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|跳过)[^。！？\n]{0,12}(指令|指示|规则|提示|设定|要求|限制)"
@@ -51,19 +52,24 @@ def last_exchanges(msgs: list[dict], turns: int) -> list[dict]:
     return msgs[-2 * turns :] if turns > 0 else []
 
 
-def chat_messages(history: list | None) -> list[dict]:
-    """The conversation's non-empty messages as ``{"role","content"}``, in order, from either format."""
+def chat_messages(history: list | None, max_messages: int = 40, max_chars: int = 2000) -> list[dict]:
+    """The conversation's non-empty messages as ``{"role","content"}``, in order, from either format.
+
+    Capped (the last ``max_messages``, each cut to ``max_chars``) and cleaned of lone surrogates: the
+    history comes from the browser or the API, and a huge one must not cost every answer seconds."""
+    items = list(history or [])[-max_messages:] if max_messages > 0 else []
     msgs: list[dict] = []
-    for item in history or []:
+    for item in items:
         if isinstance(item, dict) and item.get("role") in ("user", "assistant"):
-            content = message_text(item.get("content"))
-            if content.strip():
-                msgs.append({"role": item["role"], "content": content})
+            pairs = [(item["role"], message_text(item.get("content")))]
         elif isinstance(item, (list, tuple)) and len(item) == 2:
-            for role, content in zip(("user", "assistant"), item, strict=True):
-                if isinstance(content, str) and content.strip():
-                    msgs.append({"role": role, "content": content})
-    return msgs
+            pairs = [(r, c) for r, c in zip(("user", "assistant"), item, strict=True) if isinstance(c, str)]
+        else:
+            continue
+        for role, content in pairs:
+            if content.strip():
+                msgs.append({"role": role, "content": clean_text(content[:max_chars])})
+    return msgs[-max_messages:] if max_messages > 0 else []
 
 
 TOO_LONG = "问题太长了（{n} 字）。请把问题精简到 {limit} 字以内，或分成几个小问题来问。"
@@ -76,7 +82,7 @@ class QuestionTooLong(InputError):
 
 def checked_question(question: str | None, limit: int) -> str:
     """The question stripped; ``InputError`` when it is empty, ``QuestionTooLong`` over ``limit``."""
-    question = (question or "").strip()
+    question = clean_text(question or "").strip()
     if not question:
         msg = "问题不能为空"
         raise InputError(msg)

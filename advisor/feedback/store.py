@@ -9,14 +9,10 @@ do nothing", so delivering a vote twice (a reply lost on the way back) stores it
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
 import logging
-import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +35,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from advisor.config import Settings
 from advisor.database import DB_ERRORS, Database, brief, database_url
 from advisor.errors import FeedbackError
+from advisor.feedback.spool import Hung, Spool, within
 from advisor.registry import Registry
+from advisor.text.hygiene import clean_data
 
 log = logging.getLogger(__name__)
 SPOOLED = "反馈数据库暂时连不上：这条反馈已先保存在本机，恢复后会自动补交。"
@@ -89,7 +87,8 @@ class Vote:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def row(self) -> dict:
-        return asdict(self)
+        """The database row; text from the browser cleaned so no database or export chokes on it."""
+        return clean_data(asdict(self))
 
 
 # How each database says "insert, or update the vote if this vote id is already there": a changed
@@ -113,69 +112,20 @@ INSERT_IGNORE.register("postgresql")(_upsert(postgresql.insert))
 __all__ = ["DB_ERRORS", "FeedbackStore", "Vote", "brief", "database_url"]
 
 
-def from_json(row: dict) -> dict:
-    out = {"reason": None, **row}  # spooled by a version without reasons
-    out["created_at"] = datetime.fromisoformat(out["created_at"])
-    return out
-
-
-class Spool:
-    """Votes waiting for the database, one JSON line each; safe across threads and processes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                yield
-
-    def append(self, rows: list[dict]) -> None:
-        with self._locked(), self.path.open("a", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-
-    def pending(self) -> int:
-        try:
-            return sum(1 for line in self.path.read_text("utf-8").splitlines() if line.strip())
-        except OSError:
-            return 0
-
-    def drain(self, deliver: Callable[[list[dict]], None]) -> int:
-        """Hand every spooled vote to ``deliver``; the file is emptied only when that succeeds."""
-        with self._locked():
-            if not self.path.exists():
-                return 0
-            rows = []
-            for line in self.path.read_text("utf-8").splitlines():
-                try:
-                    rows.append(from_json(json.loads(line)))
-                except (ValueError, KeyError):  # a line cut short by a crash: nothing to deliver
-                    log.warning("skipping an unreadable line in %s", self.path)
-            if rows:
-                deliver(rows)
-            self.path.unlink()
-            return len(rows)
-
-
 class FeedbackStore:
     """Records votes in the feedback database, spooling them locally while it is unreachable."""
 
-    def __init__(self, url: str, spool: Path, replica: str = "") -> None:
-        self.db = Database(url)
+    def __init__(self, url: str, spool: Path, replica: str = "", timeout: float = 20.0) -> None:
+        self.db = Database(url, timeout)
         self.spool = Spool(spool)
         self.replica = replica
+        self.timeout = timeout  # the longest a vote waits for the database before it is spooled
+        self._hung: threading.Event | None = None  # set when the last timed-out call finally ended
         self._stop = threading.Event()
 
     @classmethod
     def from_settings(cls, settings: Settings, replica: str = "") -> FeedbackStore:
-        return cls(settings.database, settings.feedback_spool_file, replica)
+        return cls(settings.database, settings.feedback_spool_file, replica, settings.answer_deadline)
 
     @property
     def url(self) -> str:
@@ -196,11 +146,23 @@ class FeedbackStore:
     def _ensure_schema(self) -> None:
         self.db.ensure(METADATA)
 
-    def insert(self, rows: list[dict]) -> None:
-        """Store ``rows`` (``Vote.row()`` dicts); votes already stored are skipped, not duplicated."""
+    def _insert(self, rows: list[dict]) -> None:
         self._ensure_schema()
         with self.engine().begin() as conn:
             conn.execute(INSERT_IGNORE[self.dialect](), rows)
+
+    def insert(self, rows: list[dict]) -> None:
+        """Store ``rows`` (``Vote.row()`` dicts); votes already stored are skipped, not duplicated.
+        Raises ``TimeoutError`` after ``timeout`` seconds, and at once while an earlier call that
+        timed out is still hanging (one stuck call at a time, not one per vote)."""
+        if self._hung is not None and not self._hung.is_set():
+            msg = "the feedback database is still not answering an earlier call"
+            raise TimeoutError(msg)
+        try:
+            within(self.timeout, self._insert, rows)
+        except Hung as exc:
+            self._hung = exc.done
+            raise
 
     def record(self, vote: Vote) -> None:
         """Store the vote; if the database is unreachable, keep it in the spool and raise

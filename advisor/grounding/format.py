@@ -14,6 +14,10 @@ EXTRACTIVE_HEADER = (
 )
 INJECTION_NOTE = "（问题中要求改变我行为的指令已被忽略，我只依据知识库回答。）"
 FALLBACK_NOTICE = "⚠️ {notice}，以下改用摘录模式作答。"
+# Said in one line when the vector store (Chroma) is down or hung and BM25 alone found the passages.
+DENSE_DOWN_NOTICE = "⚠️ 语义检索服务暂时不可用，本次回答只按关键词检索资料。"
+# The chat model is busy with other answers (every model slot taken): the excerpt answer, at once.
+LLM_BUSY = "大模型正忙（同时在写的回答已满）"
 PLAN_NOTICE = "⚠️ {notice}：计划照样按文章原文生成，只是少了大模型写的串联说明。"
 UNSUPPORTED_MARK = "〔未找到出处〕"
 # The fixed phrasing for what the articles do not cover; the app and the evals recognise it.

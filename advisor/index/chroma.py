@@ -25,6 +25,13 @@ LIVE_ID = "live"
 PLACEHOLDER_VECTOR = [1.0]  # records that are data, not passages, still need a vector in Chroma
 
 
+# Seconds one request to a Chroma server may take. chromadb's own default is to wait forever, so a
+# hung (stopped, not dead) server would hold an ingest or a generation load for good. Queries made
+# while answering have a tighter bound of their own (the answer deadline, see index/search.py);
+# chromadb shares one HTTP session per server address, so this is per process, not per client.
+REQUEST_TIMEOUT = 120.0
+
+
 def make_client(settings: Settings):
     """Chroma server when a host is configured, else the embedded ``PersistentClient``."""
     import chromadb
@@ -33,9 +40,11 @@ def make_client(settings: Settings):
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
         try:
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
+            bound_requests(client, REQUEST_TIMEOUT)
+            return client
         except Exception as exc:
             msg = (
                 f"连不上{where(settings)}（{exc}）。请确认 chroma run 已启动，"
@@ -45,6 +54,17 @@ def make_client(settings: Settings):
     path = Path(settings.data_dir) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def bound_requests(client, seconds: float) -> None:
+    """Give the HTTP client's session a timeout (chromadb creates it with ``timeout=None``)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if session is None:  # another chromadb layout: queries are still bounded by index/search.py
+        log.warning("could not set a request timeout on the Chroma client")
+        return
+    session.timeout = httpx.Timeout(seconds, connect=min(seconds, 5.0))
 
 
 def where(settings: Settings) -> str:

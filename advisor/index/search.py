@@ -5,6 +5,10 @@ role, and an optional CrossEncoder second stage."""
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -17,6 +21,49 @@ from advisor.kb.documents import GENERAL_ROLE
 from advisor.kb.facts import Knowledge
 
 log = logging.getLogger(__name__)
+MAX_K = 100  # passages one search may return
+DENSE_DOWN = "dense"  # ``Hits.degraded``: the vector store did not answer, BM25 alone ranked these
+# Vector-store queries run here so an answer waits at most ``chroma_timeout`` for them; a query stuck
+# on a hung server keeps its thread until the client's own request timeout (index/chroma.py).
+_QUERIES = ThreadPoolExecutor(max_workers=16, thread_name_prefix="chroma-query")
+
+
+class Hits(list):
+    """Search results, saying whether a retriever was unavailable (``degraded``), so the answer can
+    tell the user in one line instead of silently answering from BM25 alone."""
+
+    degraded: str | None = None
+
+
+class Breaker:
+    """After a failed vector query, skip the vector store (answers come from BM25 at once) until a
+    background probe finds it answering again."""
+
+    def __init__(self, probe_every: float) -> None:
+        self.probe_every = max(0.2, probe_every)
+        self._open = threading.Event()
+
+    @property
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+    def trip(self, probe) -> None:
+        if self._open.is_set():
+            return
+        self._open.set()
+        threading.Thread(target=self._probe, args=(probe,), name="chroma-probe", daemon=True).start()
+
+    def _probe(self, probe) -> None:
+        while True:
+            time.sleep(self.probe_every)
+            try:
+                probe()
+            except Exception as exc:
+                log.debug("vector store still unavailable: %s", exc)
+                continue
+            log.warning("vector store answers again: hybrid retrieval restored")
+            self._open.clear()
+            return
 
 
 @dataclass
@@ -113,18 +160,36 @@ class Retriever:
         self.settings = settings
         self.reranker = reranker
         self._masks: dict[str, np.ndarray] = {}
+        self.breaker = Breaker(settings.refresh_seconds)
 
-    def dense(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]]:
-        """Chunk positions with cosine similarity, best first."""
+    def _query(self, vec: list[float], fetch: int) -> dict:
+        future = _QUERIES.submit(
+            self.collection.query, query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"]
+        )
+        try:
+            return future.result(timeout=self.settings.chroma_timeout)
+        except FutureTimeout:
+            future.cancel()
+            msg = f"no reply from the vector store within {self.settings.chroma_timeout:.1f} s"
+            raise TimeoutError(msg) from None
+
+    def _probe(self) -> None:
+        """Returns once the server answers (a hung one holds only this one thread meanwhile)."""
+        self.collection.count()
+
+    def dense(self, query: str, n: int, role: str | None = None) -> list[tuple[int, float]] | None:
+        """Chunk positions with cosine similarity, best first; ``None`` when the vector store is down
+        or hung (BM25, in memory, still answers)."""
+        if self.breaker.is_open:
+            return None
         vec = self.embedder.embed_query(query)
         fetch = n if role is None else min(len(self.snapshot.chunks), n * 3)
         try:
-            got = self.collection.query(
-                query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"]
-            )
-        except Exception as exc:  # the Chroma server is away: BM25 (in memory) still answers
+            got = self._query(vec, fetch)
+        except Exception as exc:  # the Chroma server is away or hung
             log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
-            return []
+            self.breaker.trip(self._probe)
+            return None
         out = []
         for chunk_id, distance in zip(got["ids"][0], got["distances"][0], strict=True):
             idx = self.snapshot.by_id.get(chunk_id)
@@ -146,8 +211,11 @@ class Retriever:
 
     def search(
         self, query: str, k: int | None = None, role: str | None = None, mode: str | None = None
-    ) -> list[Passage]:
-        k = k or self.settings.top_k
+    ) -> Hits:
+        k = self.settings.top_k if k is None else k
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+            msg = f"k（返回段落数）需为 1 到 {MAX_K} 之间的整数，收到 {k!r}"
+            raise InputError(msg)
         kb = self.snapshot.knowledge
         role = check_role(role, kb)
         mode = mode or self.settings.retrieval_mode
@@ -155,6 +223,11 @@ class Retriever:
         hint = role or infer_role(query, kb)
         query = retrieval_query(query, hint, kb)
         dense = self.dense(query, n, role) if mode in ("hybrid", "dense") else []
+        hits = Hits()
+        if dense is None:
+            hits.degraded, dense = DENSE_DOWN, []
+            if mode == "dense":  # asked for vectors only: BM25 is the only ranking left
+                mode = "bm25"
         lexical = self.lexical(query, n, role) if mode in ("hybrid", "bm25") else []
         dense_map, bm25_map = dict(dense), dict(lexical)
         if mode == "dense":
@@ -184,7 +257,8 @@ class Retriever:
         passages = [self._passage(i, s, dense_map, bm25_map) for i, s in scored]
         if self.reranker is not None and passages:
             passages = self.reranker.rerank(query, passages)
-        return passages[:k]
+        hits.extend(passages[:k])
+        return hits
 
     def _passage(self, idx: int, score: float, dense: dict, bm25: dict) -> Passage:
         return Passage.from_chunk(self.snapshot.chunks[idx], score, dense.get(idx, 0.0), bm25.get(idx, 0.0))

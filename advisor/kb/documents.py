@@ -16,7 +16,8 @@ GENERAL_ROLE = "通用"
 # Files that sit beside the articles in a corpus folder but are not articles.
 NOT_ARTICLES = frozenset({"readme.md", "__init__.py", "knowledge.yaml", "scope.yaml"})
 MAX_FILE_BYTES = 20 * 1024 * 1024
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_OPENING = re.compile(r"\A---[ \t]*\r?\n")
 _ASCII_ID = re.compile(r"[^a-z0-9]+")
 
 
@@ -73,6 +74,9 @@ def parse_document(text: str, path: Path, roles: tuple[str, ...] = ()) -> Docume
     meta: dict = {}
     body = text
     match = _FRONT_MATTER.match(text)
+    if match is None and _OPENING.match(text):
+        msg = "front matter 从第 1 行的 --- 开始，但没有结束的 --- 行（请在元数据后加一行 ---）"
+        raise CorpusError(msg)
     if match:
         try:
             loaded = yaml.safe_load(match.group(1))
@@ -128,7 +132,7 @@ def read_document(path: Path, roles: tuple[str, ...] = ()) -> Document:
         msg = "文件为空"
         raise CorpusError(msg)
     if size > MAX_FILE_BYTES:
-        msg = f"文件过大（{size // 1024 // 1024} MB），上限 {MAX_FILE_BYTES // 1024 // 1024} MB"
+        msg = f"文件过大（{megabytes(size)}），上限 {megabytes(MAX_FILE_BYTES)}"
         raise CorpusError(msg)
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
@@ -142,30 +146,40 @@ def read_document(path: Path, roles: tuple[str, ...] = ()) -> Document:
     return parse_document(text, path, roles)
 
 
-def iter_files(paths: list[Path]) -> list[Path]:
-    """Expand folders (recursively, sorted) and keep explicit files as given."""
+def megabytes(size: int) -> str:
+    """A size in MB with one decimal, so 21 MB never reads as the 20 MB limit."""
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def iter_files(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Expand folders (recursively, sorted) and keep explicit files as given. A file in a folder that
+    is a symlink leading out of that folder is skipped with the reason (a ``.md`` link to
+    ``/etc/passwd`` must not be indexed and served); files named explicitly are read as given."""
     out: list[Path] = []
+    skipped: list[Skipped] = []
     for p in paths:
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file()
-                    and not any(part.startswith((".", "__pycache__")) for part in f.relative_to(p).parts)
-                    and f.name.lower() not in NOT_ARTICLES
-                )
-            )
-        else:
+        if not p.is_dir():
             out.append(p)
-    return out
+            continue
+        root = p.resolve()
+        for f in sorted(p.rglob("*")):
+            if any(part.startswith((".", "__pycache__")) for part in f.relative_to(p).parts):
+                continue
+            if f.name.lower() in NOT_ARTICLES or not f.is_file():
+                continue
+            target = f.resolve()
+            if not target.is_relative_to(root):
+                skipped.append(Skipped(str(f), f"符号链接指向给定文件夹以外（{target}），已跳过"))
+                continue
+            out.append(f)
+    return out, skipped
 
 
 def load_documents(paths: list[Path], roles: tuple[str, ...] = ()) -> tuple[list[Document], list[Skipped]]:
     """Load every usable document; anything unusable becomes a ``Skipped`` with its reason."""
     docs: dict[str, Document] = {}
-    skipped: list[Skipped] = []
-    for f in iter_files(paths):
+    files, skipped = iter_files(paths)
+    for f in files:
         if not f.exists():
             skipped.append(Skipped(str(f), "文件不存在"))
             continue

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -140,18 +142,74 @@ def _stream_once(chat_model: BaseChatModel, msgs: list[BaseMessage], deadline: f
         raise LLMUnavailableError(msg)
 
 
-def stream_with_retries(
-    chat_model: BaseChatModel, msgs: list[BaseMessage], timeout: float, retries: int
+def _retrying(
+    chat_model: BaseChatModel, msgs: list[BaseMessage], timeout: float, retries: int, end: float
 ) -> Iterator[str]:
-    """Stream a reply, retrying with backoff on passing failures, but only before the first token."""
+    """Retry with backoff on passing failures, only before the first token and only within ``end``."""
     for attempt in range(retries + 1):
         started = False
         try:
-            for piece in _stream_once(chat_model, msgs, time.monotonic() + timeout * 4):
+            for piece in _stream_once(chat_model, msgs, min(time.monotonic() + timeout * 4, end)):
                 started = True
                 yield piece
             return
         except Exception as exc:
-            if started or attempt == retries or not retryable(exc):
+            pause = min(0.5 * 2**attempt, 4.0)
+            if started or attempt == retries or not retryable(exc) or time.monotonic() + pause >= end:
                 raise
-            time.sleep(min(0.5 * 2**attempt, 4.0))
+            time.sleep(pause)
+
+
+_DONE = object()
+
+
+def _bounded(pieces: Iterator[str], end: float) -> Iterator[str]:
+    """``pieces`` produced in a thread of their own and handed over until ``end`` (monotonic) at the
+    latest: a model that hangs or trickles one chunk every 20 s cannot hold the answer past its
+    deadline (a read timeout only limits the wait for each chunk). The producer stops at its next
+    piece once the answer has moved on; its request ends at the client's own timeout."""
+    handoff: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for piece in pieces:
+                if stop.is_set():
+                    break
+                handoff.put(piece)
+            handoff.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            handoff.put(exc)
+        finally:
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()
+
+    threading.Thread(target=produce, name="llm-stream", daemon=True).start()
+    try:
+        while True:
+            try:
+                item = handoff.get(timeout=max(0.0, end - time.monotonic()))
+            except queue.Empty:
+                msg = "大模型服务响应超时"
+                raise LLMUnavailableError(msg) from None
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def stream_with_retries(
+    chat_model: BaseChatModel,
+    msgs: list[BaseMessage],
+    timeout: float,
+    retries: int,
+    deadline: float | None = None,
+) -> Iterator[str]:
+    """Stream a reply, retrying with backoff on passing failures, but only before the first token; the
+    whole of it (retries, waits and a slow stream) ends by ``deadline`` (``time.monotonic()``)."""
+    end = deadline if deadline is not None else time.monotonic() + timeout * 4 * (retries + 1)
+    return _bounded(_retrying(chat_model, msgs, timeout, retries, end), end)

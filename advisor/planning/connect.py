@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from typing import TYPE_CHECKING
 
 from advisor.grounding.citations import SUPPORT_THRESHOLD, split_units, support, verify
@@ -77,7 +78,8 @@ def connect(
         plan.passages,
     )
     try:
-        reply = "".join(stream_with_retries(chat_model, msgs, timeout, retries))
+        deadline = time.monotonic() + (settings.answer_deadline if settings else 4 * timeout)
+        reply = "".join(stream_with_retries(chat_model, msgs, timeout, retries, deadline))
     except Exception as exc:
         notice = describe_error(exc)
         log.warning("plan: the chat model failed: %s", notice)

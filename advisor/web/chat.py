@@ -19,6 +19,7 @@ from advisor.answering.answer import Answer
 from advisor.answering.messages import message_text
 from advisor.errors import FeedbackError
 from advisor.feedback.store import FeedbackStore, Vote
+from advisor.text.hygiene import clean_data, clean_text
 from advisor.web.plan_handlers import card_of
 from advisor.web.render import (
     ALL_ROLES,
@@ -109,8 +110,9 @@ def answer_turns(
     adv, message: str, history: list, role: str | None, meta: dict, plan: dict | None = None
 ) -> Iterator[tuple]:
     """Yield (history, sources, meta, box) while the answer to ``message`` streams."""
-    question = message.strip()
-    shown = _without_pending(raw_history(history), question)
+    # Lone surrogates from the browser or the API would break the stream back and the vote's insert.
+    question = clean_text(message).strip()
+    shown = clean_data(_without_pending(raw_history(history), question))
     meta = {k: v for k, v in (meta or {}).items() if int(k) < len(shown)}
     prior = answered_history(shown, meta)
     user = {"role": "user", "content": safe_text(question)}

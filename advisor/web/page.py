@@ -22,6 +22,7 @@ from advisor.feedback.store import FeedbackStore
 from advisor.web import chat as chat_events
 from advisor.web import plan_handlers, session
 from advisor.web.export import NO_EXPORT
+from advisor.web.inputs import chinese_history_errors, chinese_role_errors
 from advisor.web.plan_tab import cards_tab, plan_tab
 from advisor.web.progress_tab import bind_progress, progress_tab, remembered
 from advisor.web.render import (
@@ -127,6 +128,8 @@ def _chat_column(kb):
     role = gr.Radio(
         role_choices(kb), value=ALL_ROLES, label="我的岗位（回答会侧重该岗位的路径）", elem_id="role-pick"
     )
+    chinese_history_errors(chatbot)
+    chinese_role_errors(role)
     with gr.Row():
         box = gr.Textbox(
             show_label=False,
@@ -192,7 +195,7 @@ def _bind_chat(adv, feedback, c: dict) -> None:
         "outputs": outputs,
         "show_progress": "hidden",
         "concurrency_id": "answer",
-        "concurrency_limit": adv.settings.concurrency,
+        "concurrency_limit": adv.settings.concurrency + adv.settings.llm_concurrency,
     }
     chat, retry = bind(chat_events.chat, adv), bind(chat_events.retry, adv)
     follow = {
@@ -265,7 +268,12 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         _about(adv)
         _feedback_api(feedback, c["meta"])
         _bind_chat(adv, feedback, c)
-        answering = {"concurrency_id": "answer", "concurrency_limit": settings.concurrency}
+        # Every answering event shares one pool: ``concurrency`` workers beyond the ``llm_concurrency``
+        # that model calls may hold (up to the answer deadline), so excerpt answers never queue behind them.
+        answering = {
+            "concurrency_id": "answer",
+            "concurrency_limit": settings.concurrency + settings.llm_concurrency,
+        }
         _bind_tabs(
             adv,
             tabs,

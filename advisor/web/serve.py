@@ -9,6 +9,7 @@ import gradio as gr
 
 from advisor.config import Settings
 from advisor.console import console_progress, say
+from advisor.database import database_url
 from advisor.errors import IndexMissingError
 from advisor.index.embeddings import make_embedder
 from advisor.index.ingest import ingest
@@ -44,15 +45,22 @@ def launch(demo: gr.Blocks, settings: Settings, **overrides):
     return demo.launch(**kwargs)
 
 
+def check_settings(settings: Settings) -> None:
+    """What serving needs, checked before anything loads: a malformed feedback database URL (a port
+    that is not a number, a SQLite path under a file) is a ``ConfigError`` now, not a lost vote later."""
+    database_url(settings.database)
+
+
 def load_advisor(settings: Settings) -> Advisor:
     """``Advisor.load`` that builds the index from the corpus on a fresh machine first."""
+    check_settings(settings)
     embedder = make_embedder(settings.embedder)
     try:
         return Advisor.load(settings, embedder=embedder)
     except IndexMissingError:
         say("首次启动：正在建立索引…")
         with console_progress() as progress:
-            report = ingest(settings, embedder, [settings.corpus_path], progress=progress)
+            report = ingest(settings, embedder, [settings.corpus_path], progress=progress, notify=say)
         say(f"索引已建立：{report.documents} 篇文档，{report.chunks} 个文本块。")
         return Advisor.load(settings, embedder=embedder)
 
