@@ -37,10 +37,6 @@ class Case:
     def last_question(self) -> str:
         return self.turns[-1] if self.turns else (self.question or "")
 
-    @property
-    def history_questions(self) -> list[str]:
-        return list(self.turns[:-1]) if self.turns else []
-
 
 def load_cases(path: Path = GOLDEN) -> list[Case]:
     cases = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from advisor.errors import IndexMismatchError, IndexMissingError
 from advisor.index.bm25 import BM25
-from advisor.index.chroma import Manifest, make_client, read_live
+from advisor.index.chroma import Manifest
 from advisor.index.chunking import Chunk
 from advisor.kb.documents import Document
 from advisor.kb.facts import Knowledge
@@ -161,11 +161,3 @@ def load_generation(client, manifest: Manifest) -> IndexSnapshot:
         Knowledge.from_dict(data[DATA_IDS["knowledge"]]),
         data.get(DATA_IDS["scope"]) or {},
     )
-
-
-def load_snapshot(settings, embedder_name: str | None = None, client=None) -> IndexSnapshot:
-    """Read the live generation; refuse clearly if there is none or it was built by another embedder."""
-    client = client if client is not None else make_client(settings)
-    manifest = read_live(client, settings)
-    check_embedder(manifest, embedder_name)
-    return load_generation(client, manifest)
