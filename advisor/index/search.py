@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 
 from advisor.config import Settings
 from advisor.errors import InputError
+from advisor.index.chroma import ChromaCollection
 from advisor.index.chunking import SECTION_SEP, Chunk
 from advisor.index.snapshot import IndexSnapshot
 from advisor.kb.documents import GENERAL_ROLE
@@ -104,7 +105,14 @@ def convex(
 class Retriever:
     """Searches one index snapshot; the embedder, vector store and reranker are handed in."""
 
-    def __init__(self, snapshot: IndexSnapshot, collection, embedder, settings: Settings, reranker=None):
+    def __init__(
+        self,
+        snapshot: IndexSnapshot,
+        collection: ChromaCollection,
+        embedder,
+        settings: Settings,
+        reranker=None,
+    ):
         self.snapshot = snapshot
         self.collection = collection  # the generation's Chroma collection (vectors only are read)
         self.embedder = embedder
@@ -116,14 +124,12 @@ class Retriever:
         vec = self.embedder.embed_query(query)
         fetch = n if role is None else min(len(self.snapshot.chunks), n * 3)
         try:
-            got = self.collection.query(
-                query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"]
-            )
+            nearest = self.collection.nearest(vec, fetch)
         except Exception as exc:  # the Chroma server is away: BM25 (in memory) still answers
             log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
             return []
         out = []
-        for chunk_id, distance in zip(got["ids"][0], got["distances"][0], strict=True):
+        for chunk_id, distance in nearest:
             idx = self.snapshot.by_id.get(chunk_id)
             if idx is not None and eligible(self.snapshot.chunks[idx], role):
                 out.append((idx, 1.0 - float(distance)))  # cosine distance -> similarity
