@@ -12,8 +12,8 @@ from advisor.grounding.citations import Citation
 from advisor.grounding.format import answer_body
 from advisor.index.search import Passage
 from evals.cli import main
-from evals.gates import GATES, Gate, check_gates
-from evals.golden import Case, Gold, generative_smoke_cases, load_cases, pick_subset
+from evals.gates import Gate, check_gates
+from evals.golden import GATES, Case, Gold, generative_smoke_cases, load_cases, pick_subset
 from evals.judge import judge_answer, parse_judgement
 from evals.metrics import (
     citation_problems,
