@@ -232,6 +232,8 @@ class Advisor:
             question, history=history, role=role, state=state, index=view or self.view()
         )
 
+    # ``stream`` and ``ask`` take the same arguments on purpose (the facade mirrors the answerer's API,
+    # plus ``view`` and ``plan``).
     def ask(
         self,
         question: str,

@@ -209,6 +209,23 @@ def fill_generation(
     report.embedded_chunks = len(todo)
 
 
+def new_manifest(
+    settings: Settings, generation: int, model: tuple[str, int], docs: list[Document], chunks: int, data: str
+) -> Manifest:
+    """The pointer record of a freshly built generation (``model``: embedder name and dimension)."""
+    return Manifest(
+        generation=generation,
+        collection=chunks_name(settings, generation),
+        docs_collection=docs_name(settings, generation),
+        embedder=model[0],
+        dim=model[1],
+        docs={d.doc_id: {"hash": d.content_hash, "title": d.title, "path": d.path} for d in docs},
+        chunk_count=chunks,
+        built_at=time.time(),
+        data_hash=data,
+    )
+
+
 def switch(client, settings: Settings, manifest: Manifest) -> None:
     """Make ``manifest`` the live generation, remembering the one it replaces (read just before the
     switch: another ingest may have switched meanwhile) so the sweep keeps that one."""
@@ -272,17 +289,7 @@ def ingest(
         write_documents(
             docs_col, docs, knowledge_raw, scope_raw, max(1, max_batch_size(client, WRITE_BATCH) // 8)
         )
-        manifest = Manifest(
-            generation=generation,
-            collection=chunks_name(settings, generation),
-            docs_collection=docs_name(settings, generation),
-            embedder=name,
-            dim=dim,
-            docs={d.doc_id: {"hash": d.content_hash, "title": d.title, "path": d.path} for d in docs},
-            chunk_count=len(chunks),
-            built_at=time.time(),
-            data_hash=data,
-        )
+        manifest = new_manifest(settings, generation, (name, dim), docs, len(chunks), data)
         switch(client, settings, manifest)
     except BaseException:
         abandon(client, settings, generation)
