@@ -1,4 +1,5 @@
-"""Command line: ``advisor ingest | search | ask | plan | card | feedback | serve``. Every expected failure
+"""Command line: ``advisor ingest | search | ask | plan | checkin | progress | forget | card | feedback |
+serve``. Every expected failure
 prints ``错误：…`` and exits non-zero; the evals are a developer tool of their own (``python -m evals``)."""
 
 from __future__ import annotations
@@ -88,11 +89,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     adv = Advisor.load(_settings(args))
     plan = _plan_file(args.plan)
     if args.json:
-        answer = adv.ask(args.question, role=args.role, plan=plan)
+        answer = adv.ask(args.question, role=args.role, plan=plan, progress=args.progress)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     answer = None
-    for item in adv.stream(args.question, role=args.role, plan=plan):
+    for item in adv.stream(args.question, role=args.role, plan=plan, progress=args.progress):
         if isinstance(item, str):
             print(item, end="", flush=True)
         else:
@@ -134,6 +135,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         "note": args.note or "",
     }
     plan = adv.plan(inputs)
+    if args.save:
+        token = adv.follow(inputs, _pairs(args.target, "--target"), args.monthly_pay)
+        say(f"已保存并开始跟进这个计划。你的私人口令（只显示这一次，请保存好）：\n{token}")
+        say(f"每周打卡：advisor checkin {token} --metric 指标=数字 --hours 6 --spent 200")
     if args.json:
         print(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -146,6 +151,67 @@ def cmd_plan(args: argparse.Namespace) -> int:
     print_sources(plan.as_answer())
     mode = "摘录模式" if plan.backend == "extractive" else plan.backend
     say(f"\n（规划模式：{mode}；每一行都摘自文章，编号对应上面的来源）")
+    return 0
+
+
+def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
+    """``名称=数字`` options as a mapping (the numbers are checked where they are used)."""
+    out = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            msg = f"{option} 请写成 名称=数字（收到「{item}」）"
+            raise InputError(msg)
+        out[name.strip()] = value.strip()
+    return out
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from advisor.service import Advisor
+
+    adv = Advisor.load(_settings(args))
+    raw = {
+        "values": _pairs(args.metric, "--metric"),
+        "hours": args.hours,
+        "spent": args.spent,
+        "savings_months": args.savings_months,
+        "note": args.note,
+        "day": args.date,
+    }
+    report = adv.check_in(args.token, raw)
+    say("已记下这一周。")
+    for f in report.firings:
+        say(f"⚠️ 文章的规则适用：{f.title}（{f.why}）")
+    say(f"看板和规则：advisor progress {args.token}")
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from advisor.planning.timeline import svg_data_uri
+    from advisor.service import Advisor
+
+    adv = Advisor.load(_settings(args))
+    report = adv.progress(args.token, with_plan=bool(args.markdown))
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if args.markdown:
+        image = f"![每周指标]({svg_data_uri(report.svg)})" if report.svg else ""
+        Path(args.markdown).write_text(report.to_markdown(image) + "\n", "utf-8")
+        say(
+            f"已写入 {args.markdown}（进展、打卡记录、图表、触发的规则和整份计划，{len(report.citations)} 条来源）"
+        )
+        return 0
+    print(report.text)
+    print_sources(report)
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from advisor.service import Advisor
+
+    rows = Advisor.load(_settings(args)).forget(args.token)
+    say(f"已删除这个计划和它的全部打卡记录（{rows} 条）。")
     return 0
 
 
@@ -226,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
     p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
     p.add_argument("--plan", type=Path, help="带上 advisor plan --json 保存的计划，可以问“这个计划的第二步…”")
+    p.add_argument(
+        "--progress", metavar="TOKEN", help="跟进中的计划的口令：可以问“我这周该干嘛”“是不是该放弃了”"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
@@ -247,7 +316,35 @@ def build_parser() -> argparse.ArgumentParser:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="输出 JSON（可交给 advisor ask --plan）")
     out.add_argument("--markdown", type=Path, metavar="FILE", help="写入 Markdown 文件（含来源和时间线图）")
+    p.add_argument("--save", action="store_true", help="保存并跟进这个计划：给出私人口令，之后每周打卡")
+    p.add_argument(
+        "--target", action="append", metavar="指标=数字", help="文章没给目标数字的指标，写下你的目标"
+    )
+    p.add_argument("--monthly-pay", help="月薪（元，选填）：用来核对 MVP 的花费上限")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("checkin", help="转型跟进：记一周的指标、投入和存款")
+    p.add_argument("token", help="保存计划时拿到的私人口令")
+    p.add_argument("--metric", action="append", metavar="指标=数字", help="例如 服务客户数=3（可写多次）")
+    p.add_argument("--hours", help="本周投入了几小时")
+    p.add_argument("--spent", help="本周花了多少钱（元）")
+    p.add_argument("--savings-months", help="存款还够几个月生活费")
+    p.add_argument("--note", help="一句话备注")
+    p.add_argument("--date", help="这次打卡的日期（YYYY-MM-DD，默认今天）")
+    p.set_defaults(func=cmd_checkin)
+
+    p = sub.add_parser("progress", help="转型跟进：数据看板和文章的规则（带引用）")
+    p.add_argument("token", help="保存计划时拿到的私人口令")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument(
+        "--markdown", type=Path, metavar="FILE", help="导出：计划、打卡记录、图表、触发的规则和来源"
+    )
+    p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("forget", help="删除我的跟进计划和全部打卡记录")
+    p.add_argument("token", help="保存计划时拿到的私人口令")
+    p.set_defaults(func=cmd_forget)
 
     p = sub.add_parser("card", help="岗位速览：一个岗位是做什么的、典型工作、职业阶段、和相邻岗位的区别")
     p.add_argument("name", nargs="?", help="例如 用户运营、产品经理、运营中层")

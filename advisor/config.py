@@ -103,8 +103,9 @@ class Settings(BaseSettings):
     share: bool = False
     concurrency: int = 8
 
-    # Feedback (👍/👎): SQLite in the data directory unless a database URL is given
-    feedback_url: SecretStr | None = None  # e.g. postgresql://user:pass@host/db (a secret: never logged)
+    # The database of votes and followed plans: SQLite in the data directory unless a URL is given
+    database_url: SecretStr | None = None  # e.g. postgresql://user:pass@host/db (a secret: never logged)
+    feedback_url: SecretStr | None = None  # the older name of database_url, still accepted
     feedback_spool: Path | None = None  # votes kept here while the database is down; None: in the data dir
     feedback_retry_seconds: float = 30.0
 
@@ -113,10 +114,12 @@ class Settings(BaseSettings):
         return Path(self.corpus_dir) if self.corpus_dir else packaged_corpus()
 
     @property
-    def feedback_database(self) -> str:
-        """The feedback database URL: ``ADVISOR_FEEDBACK_URL``, else ``feedback.db`` in the data dir."""
-        if self.feedback_url is not None and self.feedback_url.get_secret_value().strip():
-            return self.feedback_url.get_secret_value().strip()
+    def database(self) -> str:
+        """The database URL: ``ADVISOR_DATABASE_URL``, else the older ``ADVISOR_FEEDBACK_URL``, else
+        ``feedback.db`` in the data dir (the file keeps its old name so existing votes stay where they are)."""
+        for url in (self.database_url, self.feedback_url):
+            if url is not None and url.get_secret_value().strip():
+                return url.get_secret_value().strip()
         return f"sqlite:///{(Path(self.data_dir) / 'feedback.db').resolve()}"
 
     @property

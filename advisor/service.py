@@ -34,6 +34,8 @@ from advisor.llm.backends import EXTRACTIVE, backend_label, make_chat_model
 if TYPE_CHECKING:
     from advisor.cards import RoleCard
     from advisor.planning.model import TransitionPlan
+    from advisor.progress.report import ProgressReport
+    from advisor.progress.store import ProgressStore
 
 log = logging.getLogger(__name__)
 WARM_DERIVED = ("kmap", "scope", "answerability")  # built lazily; rebuilt before a switch once in use
@@ -94,6 +96,7 @@ class Advisor:
         self.reranker = reranker
         self.chat_model = chat_model
         self._answerer: Answerer | None = None
+        self._progress: ProgressStore | None = None
         self._live: Live | None = None
         self._checked_at = 0.0
         self._loading = threading.Lock()
@@ -213,6 +216,7 @@ class Advisor:
         state: dict | None = None,
         view: PinnedGeneration | None = None,
         plan=None,
+        progress: str | None = None,
     ) -> Iterator[str | Answer]:
         """Yield answer text pieces, then the final ``Answer`` with verified citations.
 
@@ -220,7 +224,14 @@ class Advisor:
         derived from it, or taken from ``state`` (an earlier ``Answer.state``) when given. Pass the
         ``view`` you render the answer's sources from, so both come from the same generation. ``plan`` is
         a transition plan handed to the chat (its inputs, or the plan): a question about it ("这个计划的
-        第二步…") is answered from the plan, and any other question gets the plan's role."""
+        第二步…") is answered from the plan, and any other question gets the plan's role. ``progress`` is a
+        followed plan's token: "我这周该干嘛", "是不是该放弃了", "进展怎么样" are answered from it."""
+        if progress is None and isinstance(plan, dict):  # the app hands a followed plan's token with it
+            progress = plan.get("progress")
+        if progress:
+            reply = self._progress_reply(progress, question or "", view)
+            if reply is not None:
+                return iter([reply.text, reply])
         if plan is not None:
             from advisor.planning.in_chat import answer_about, plan_role
 
@@ -242,13 +253,15 @@ class Advisor:
         state: dict | None = None,
         view: PinnedGeneration | None = None,
         plan=None,
+        progress: str | None = None,
     ) -> Answer:
-        if plan is None:
+        if plan is None and not progress:
             return self.answerer.ask(
                 question, history=history, role=role, state=state, index=view or self.view()
             )
         final = None
-        for item in self.stream(question, history=history, role=role, state=state, view=view, plan=plan):
+        items = self.stream(question, history, role, state, view, plan=plan, progress=progress)
+        for item in items:
             if isinstance(item, Answer):
                 final = item
         if final is None:
@@ -283,3 +296,49 @@ class Advisor:
 
         self.refresh()
         return build_card(self.derived, name)
+
+    # -- 转型跟进: followed plans ---------------------------------------------------------------------
+    @property
+    def progress_store(self) -> ProgressStore:
+        if self._progress is None:
+            from advisor.progress.store import ProgressStore
+
+            self._progress = ProgressStore.from_settings(self.settings)
+        return self._progress
+
+    def follow(self, inputs, targets=None, monthly_pay=None, start=None) -> str:
+        """Save a plan for following (its inputs and metrics); returns the private token, shown once."""
+        from advisor.progress.follow import save_plan
+
+        self.refresh()
+        return save_plan(self.derived, self.progress_store, inputs, targets, monthly_pay, start)
+
+    def check_in(self, token: str, raw) -> ProgressReport:
+        """Record a week (``{"values": {...}, "hours", "spent", "savings_months", "note", "day"}``)."""
+        from advisor.progress.follow import check_in
+
+        check_in(self.progress_store, token, raw)
+        return self.progress(token)
+
+    def progress(self, token: str, with_plan: bool = False) -> ProgressReport:
+        """The dashboard and the rules that apply; ``with_plan`` adds the whole plan (the export)."""
+        from advisor.progress.report import progress_report
+
+        self.refresh()
+        followed = self.progress_store.load(token)
+        plan = self.plan(followed.inputs, use_llm=False) if with_plan else None
+        return progress_report(self.derived, followed, plan)
+
+    def forget(self, token: str) -> int:
+        """Delete the followed plan and all its check-ins; how many rows went."""
+        return self.progress_store.delete(token)
+
+    def _progress_reply(self, token: str, question: str, view: PinnedGeneration | None) -> Answer | None:
+        from advisor.errors import InputError
+        from advisor.progress.in_chat import answer_progress
+
+        try:
+            followed = self.progress_store.load(token)
+        except InputError:  # deleted meanwhile: the chat answers as if no plan were followed
+            return None
+        return answer_progress((view or self.view()).derived, followed, question)

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--paraphrases", action="store_true", help="coverage across three wordings (not gated)")
     p.add_argument("--new-article", action="store_true", help="the corpus plus evals/newarticle/, gated")
+    p.add_argument(
+        "--journeys", action="store_true", help="only the 转型跟进 journeys (evals/journeys.jsonl)"
+    )
     return p
 
 
@@ -83,8 +86,11 @@ def usage_problem(args, full: bool) -> str | None:
         return "--update-baseline 只能用于默认设置下的 extractive 全量运行（不带 --ci/--subset/--ids/--k/--backend）"
     if args.ci and args.backend != "extractive":
         return "--ci 固定使用 extractive（全量、门禁）+ 生成式小样本"
-    if sum(map(bool, (args.plans, args.fresh, args.paraphrases, args.new_article, args.ci))) > 1:
-        return "--plans / --fresh / --paraphrases / --new-article / --ci 一次只能选一个"
+    if (
+        sum(map(bool, (args.plans, args.journeys, args.fresh, args.paraphrases, args.new_article, args.ci)))
+        > 1
+    ):
+        return "--plans / --journeys / --fresh / --paraphrases / --new-article / --ci 一次只能选一个"
     return None
 
 
@@ -166,6 +172,18 @@ def plan_run(adv, progress) -> RunResult:
         return RunResult("plans", "extractive", {}, [], {"errors": 1}, {}, 0.0, failures=[failure])
 
 
+def journeys_run(adv, progress) -> RunResult:
+    """The 转型跟进 journeys (evals/journeys.py owns their cases and gates); a crash is a failure."""
+    from .journeys import run
+
+    try:
+        return run(adv, progress)
+    except Exception as exc:
+        log.exception("journeys failed")
+        failure = f"GATE FAILED: journeys could not run ({type(exc).__name__}: {exc})"
+        return RunResult("journeys", "extractive", {}, [], {"errors": 1}, {}, 0.0, failures=[failure])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from advisor.config import quiet_network
 
@@ -190,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.plans:
             args.no_charts = True  # the charts are drawn for the golden set's metrics
             return finish([plan_run(adv, progress)], args, started)
+        if args.journeys:
+            args.no_charts = True
+            return finish([journeys_run(adv, progress)], args, started)
         if args.fresh:
             return checks.check_fresh(adv, args.quiet)
         if args.paraphrases:
@@ -208,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs.append(smoke_run(args, adv, progress))
     if full and args.backend == "extractive":
         runs.append(plan_run(adv, progress))
+        runs.append(journeys_run(adv, progress))
         if not args.ci:
             runs += reported_fresh(adv)
     return finish(runs, args, started)

@@ -117,6 +117,10 @@ def metric_rows(run: RunResult) -> list[list]:
         rows.append(
             [key, run.metrics[key], g.get("floor") or "", g.get("baseline"), g.get("status", ""), desc]
         )
+    known = {key for key, _ in METRIC_ROWS}  # a dataset's own gated metrics (e.g. the journeys')
+    for g in run.gates:
+        if g["metric"] not in known and g["metric"] in run.metrics:
+            rows.append([g["metric"], run.metrics[g["metric"]], g.get("floor") or "", None, g["status"], ""])
     return rows
 
 
@@ -179,7 +183,6 @@ def _side_by_side_md(runs: Sequence[RunResult]) -> list[str]:
     ]
 
 
-# The scores every dataset has, in one table with a column per set.
 DATASET_ROWS = (
     "cases coverage false_not_covered answer_length honest_rate refusal_accuracy citation_validity errors"
 )
@@ -198,8 +201,7 @@ def datasets(runs: Sequence[RunResult]) -> tuple[list[str], list[list]]:
 
 def print_datasets(runs: Sequence[RunResult], out=sys.stdout) -> None:
     if len({run.label for run in runs}) > 1:
-        print("\n== datasets ==", file=out)
-        print(text_table(*datasets(runs)), file=out)
+        print("\n== datasets ==\n" + text_table(*datasets(runs)), file=out)
 
 
 def _datasets_md(runs: Sequence[RunResult]) -> list[str]:

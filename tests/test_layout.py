@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1] / "advisor"
 
 # Lowest first. A module may import from its own stage or any stage below it, never above.
 STAGES = [
-    ("config", "errors", "registry", "console"),
+    ("config", "errors", "registry", "console", "database"),
     ("text",),
     ("kb",),
     ("index",),
@@ -20,7 +20,7 @@ STAGES = [
     ("llm",),
     ("answering",),
     ("planning",),
-    ("cards", "feedback"),
+    ("cards", "feedback", "progress"),
     ("service",),
     ("web",),
     ("cli", "__init__"),

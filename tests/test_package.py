@@ -73,9 +73,15 @@ def test_wheel_ships_the_runtime_and_the_knowledge_base_only(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.endswith(".dist-info/") and ".dist-info" not in n}
     assert tops == {"advisor", "advisor_corpus"}
-    for needed in ("advisor_corpus/knowledge.yaml", "advisor_corpus/scope.yaml", "advisor/stopwords.txt"):
+    for needed in (
+        "advisor_corpus/knowledge.yaml",
+        "advisor_corpus/scope.yaml",
+        "advisor/text/stopwords.txt",
+    ):
         assert needed in names
     assert sum(n.startswith("advisor_corpus/") and n.endswith(".md") for n in names) >= 4
+    for init in sorted((ROOT / "advisor").rglob("__init__.py")):  # every subpackage (pyproject lists them)
+        assert init.relative_to(ROOT).as_posix() in names
 
 
 @pytest.mark.slow

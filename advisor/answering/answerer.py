@@ -15,7 +15,7 @@ from langchain_core.messages import BaseMessage
 
 from advisor.answering.answer import Answer
 from advisor.answering.compose import AnswerPlan, Piece, compose
-from advisor.answering.conversation import advance, replay
+from advisor.answering.conversation import advance
 from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
 from advisor.answering.intent import analyze
@@ -27,7 +27,9 @@ from advisor.answering.messages import (
     strip_injection,
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
+from advisor.answering.refer import pointed_item
 from advisor.answering.scope import ScopeDecision
+from advisor.answering.settle import settle
 from advisor.answering.state import Intent, State
 from advisor.config import Settings
 from advisor.grounding.citations import verify
@@ -40,6 +42,10 @@ log = logging.getLogger(__name__)
 
 ASIDE_TAIL = "下面只说文章里讲到的部分："
 REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt from
+# A question that names or continues a subject of the articles is answered unless it looks clearly like
+# the out-of-scope examples ("老周后来呢" -0.018; "推荐几部好看的国漫" after his story -0.037).
+FOLLOW_UP_FLOOR = -0.025
+SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
 REFUSAL_INTRO = (
     "我是「转型顾问」，只根据知识库里的文章回答互联网从业者（技术、产品、运营、市场）的职业转型问题，例如："
@@ -105,24 +111,57 @@ class Answerer:
         msgs = chat_messages(history)
         hist = last_exchanges(msgs, self.settings.history_turns)  # what a model reads as context
         cleaned, injected = strip_injection(question)
+        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
+        item = pointed_item(cleaned, shown, kb.pattern("ordinal"))
+        # "第二步再细说说": the step it points to is searched and composed for, not read for its intent
+        pointed = f"{cleaned}（{item}）" if item else cleaned
         # The state comes from the whole conversation, not the context window: a role said in the
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
-        prior = State.from_dict(state) if state is not None else replay(users, kb, kmap, role)
-        intent = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
-        names = [n for n in intent.names() if n.lower() not in cleaned.lower()]
-        query = " ".join([cleaned, *names]).strip()[: self.settings.max_question_chars]
-        passages = index.search(query, k=self.settings.top_k, role=role) if query else []
-        decision = derived.scope.decide(query, passages)
-        if query and passages and intent.kind != "general":  # it names what the articles are about
-            decision = replace(decision, in_scope=True)
-        about = intent.kind if intent.kind != "general" and not intent.described else None
+        prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
+        asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
+        intent, query, passages = self.retrieve(pointed, asked, prior, role, index)
+        # Scope is judged on the question itself: names the conversation added to the search would make
+        # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营.
+        decision = derived.scope.decide(pointed, passages)
+        if query and passages and intent.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
+            decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
+        # Whether the question names a subject of the articles is read from its words: a unit that
+        # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
+        about = asked.kind if asked.kind != "general" and not asked.described else None
         coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
-        shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
         state_after = advance(prior, intent)
         return Turn(
-            cleaned, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
+            pointed, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
         )
+
+    def retrieve(
+        self, question: str, intent: Intent, prior: State, role: str | None, index: Index
+    ) -> tuple[Intent, str, list[Passage]]:
+        """Search for the question (with the names the conversation supplied), then let the unit
+        retrieval ranks first settle what is asked about."""
+        kb = index.derived.knowledge
+        names = [
+            n
+            for n in intent.names()
+            if n.lower() not in question.lower() and _supplied(n, intent, prior, kb, question)
+        ]
+        query = " ".join([question, *names]).strip()[: self.settings.max_question_chars]
+        passages = index.search(query, k=self.settings.top_k, role=role) if query else []
+        return settle(intent, *index.derived.units.leader(passages), question, kb), query, passages
+
+    def replay(self, questions: list[str], role: str | None, index: Index) -> State:
+        """The state after the user's earlier questions; the last few are settled by retrieval as
+        they were when asked (older ones by their words only: a search each would cost too much)."""
+        derived = index.derived
+        state = State()
+        for k, q in enumerate(questions):
+            cleaned = strip_injection(q)[0][: self.settings.max_question_chars]
+            intent = analyze(cleaned, state, derived.knowledge, derived.kmap, role) if cleaned else Intent()
+            if cleaned and k >= len(questions) - SETTLED_REPLAYS:
+                intent = self.retrieve(cleaned, intent, state, role, index)[0]
+            state = advance(state, intent)
+        return state
 
     def answer_plan(self, turn: Turn) -> AnswerPlan:
         derived = turn.derived
@@ -309,6 +348,15 @@ class Answerer:
             coverage=turn.coverage.to_dict(),
             retrieved=turn.passages,
         )
+
+
+def _supplied(name: str, intent: Intent, prior: State, kb, question: str) -> bool:
+    """A name the conversation supplied ("第二条路" after 运营; "他" for 老张): added to the search so a
+    follow-up finds its passages. A name only guessed from the question's words is not: the question's
+    own words search better than the guess ("阿里出来的运营总监" is 王姐's story, not a path)."""
+    remembered = {prior.role, prior.person, prior.path, *prior.subjects}
+    ordinal = kb.pattern("ordinal")
+    return intent.follow_up or name in remembered or bool(ordinal and ordinal.search(question))
 
 
 def shorten(p: Passage, limit: int) -> Passage:

@@ -11,6 +11,7 @@ word lists live under ``focus:`` in ``corpus/scope.yaml``, calibrated on its own
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,12 +21,19 @@ from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.structure import Span, sentences
-from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer
+from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer, is_everyday, tokenize
 
 log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
 MAX_MENTIONS = 2
+EVIDENCE_PASSAGES = 2  # the best passages whose words count as evidence for a question
+EVIDENCE_WORDS = 2  # topical words of the question they must share to answer past an unknown word
 _JOINERS = {"+", "-", "＋"}
+_CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s{2,}")
+_ASKS = re.compile(
+    r"吗|呢|啥|什么|怎么|怎样|如何|哪|几|多少|咋|么|能不能|要不要|是不是|有没有|可不可以|该不该"
+)
+_QUANTIFIED = re.compile(r"^.[点些下]$")  # "备点", "学些", "看下": a verb and a measure word, not a topic
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,8 @@ class Answerability:
             w = bare
         if w in self.focus_words:
             return w
+        if _QUANTIFIED.match(w):
+            return None
         if flag not in self.tags or w in STOPWORDS or w in self.generic or self._known(w):
             return None
         return w if len(w) >= 2 or flag == "eng" else None
@@ -185,6 +195,9 @@ class Answerability:
                 shown.append(word.strip())
                 continue
             anchors += len(squash(word)) if len(squash(word)) >= 2 and squash(word) in self.anchors else 0
+            if run and tag in self.tags and self._known(squash(word)):
+                run, shown = [], []  # "保底技能": a modifier of a noun the knowledge base knows (技能)
+                continue
             if run:
                 bound = toks[i - len(run) - 1][0] if i - len(run) - 1 >= 0 else ""
                 bound = bound if bound in self.bound else ""
@@ -203,16 +216,25 @@ class Answerability:
             return "passing" if asks_how and self.corpus.count(p.check) <= 1 else "present"
         if any(w in self.focus_words and w not in self.corpus for w in p.words):
             return "missing"
-        if p.head not in self.corpus or self.corpus.count(p.head) > self.common:
-            return "missing"
-        if p.bound or any(w not in self.corpus for w in p.words):
+        if p.head not in self.corpus:
+            core = _present_suffix(p.head, self.corpus)  # "提高效率" asks about 效率, "讲道理" about 道理
+            if core is None or asks_how:
+                return "present" if is_everyday(p.head) and len(p.words) > 1 else "missing"
+            return "present"
+        if self.corpus.count(p.head) > self.common:
+            return "missing" if p.bound or asks_how else "present"
+        if p.bound and not asks_how:
             return "passing"
-        return "present"  # every word occurs, only not side by side
+        # The head is what is asked about ("保底技能" asks about 技能): a modifier the articles lack does
+        # not make them silent on it, unless the question asks how that specific thing works.
+        return "passing" if asks_how and any(w not in self.corpus for w in p.words) else "present"
 
     def _named_missing(self, p: Phrase) -> bool:
         """A topic asked by name (``focus_words``) or a product's name (Axure, PMP) the articles lack."""
+        shown = p.text
         return any(
-            (w in self.focus_words or (w.isascii() and w.isalpha() and len(w) >= 2)) and w not in self.corpus
+            (w in self.focus_words or (w.isascii() and w.isalpha() and len(w) >= 2 and _as_name(w, shown)))
+            and w not in self.corpus
             for w in p.words
         )
 
@@ -220,7 +242,7 @@ class Answerability:
         """The decision; ``about`` names what the question is about when it is about something the
         knowledge base is built around (a story, a path…): then only a question asking how something
         works ("怎么算"), or naming a topic of ``focus_words`` the articles lack, can find them short."""
-        phrases, anchors = self.read(question)
+        phrases, anchors = self.read(self.ask_clause(question))
         if not phrases:
             return Coverage(COVERED, reason="no focus beyond names the knowledge base knows")
         asks_how = any(c in question for c in self.method_cues)
@@ -238,6 +260,9 @@ class Answerability:
         weight = sum(len(p) for p in missing) / total
         named = [p for p in missing if self._named_missing(p)]  # 简历, 社保, Axure: asked by name
         if missing and (weight >= self.main_share or (named and len(named) == len(phrases))):
+            if not named and self.spoken_to(question, missing, passages):
+                reason = "an unknown word beside what the best passages speak to: answered on that evidence"
+                return Coverage(COVERED, names, reason=reason)
             reason = f"focus absent from the articles ({weight:.0%} of the question)"
             return Coverage(ABSENT, names, tuple(p.text for p in missing), reason=reason)
         if named:  # "应届生怎么进大厂": say what is missing, then answer the rest
@@ -256,6 +281,32 @@ class Answerability:
             )
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
 
+    def spoken_to(self, question: str, missing: list[Phrase], passages: list[Passage]) -> bool:
+        """Evidence that the best passages speak to the question although one of its words is unknown
+        ("有人出来帮餐馆做数据成功了吗" beside a case of 外卖平台经营分析): at least ``EVIDENCE_WORDS``
+        of its other topical words occur in them. Framing words (被裁, 大厂) and everyday ones do not count."""
+        if not passages:
+            return False
+        gone = {w for p in missing for w in p.words}
+        frame = {squash(w) for w in self.kmap.kb.cues("frame")} | self.generic
+        words = {
+            t
+            for t in tokenize(question)
+            if len(t) >= 2 and t not in gone and t not in frame and not is_everyday(t) and not self._known(t)
+        }
+        text = squash(" ".join(p.text for p in passages[:EVIDENCE_PASSAGES]))
+        return sum(w in text for w in words) >= EVIDENCE_WORDS
+
+    def ask_clause(self, question: str) -> str:
+        """What is asked, without the clauses that only tell who asks: every clause with a question
+        word, and the last one ("我老公天天开会画图，产品经理到底在忙啥" asks about 产品经理; "GDPR有哪些
+        条款，国内要遵守吗" asks both). A trailing "怎么办" carries nothing, so the clause before it counts."""
+        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        while len(clauses) > 1 and not any(self.read(clauses[-1])):
+            clauses = clauses[:-1]  # "…，怎么办": the clause before says what about
+        asked = [c for c in clauses[:-1] if _ASKS.search(c)] + clauses[-1:]
+        return "，".join(asked) if asked else question
+
     def mentions(self, word: str, passages: list[Passage]) -> tuple[Span, ...]:
         """Sentences that mention ``word``: in the retrieved passages first, then anywhere."""
         spans = [Span(p.doc_id, p.start, p.end) for p in passages] + [
@@ -269,3 +320,20 @@ class Answerability:
                     if len(found) >= MAX_MENTIONS:
                         return tuple(found)
         return tuple(found)
+
+
+def _as_name(word: str, text: str) -> bool:
+    """An English word written as a name (PMP, Axure, GDPR), not an everyday one ("all in")."""
+    at = text.lower().find(word)
+    spelled = text[at : at + len(word)] if at >= 0 else word
+    return any(c.isupper() for c in spelled) or len(word) >= 5
+
+
+def _present_suffix(word: str, corpus: str) -> str | None:
+    """The word's last two or more characters when the articles have them or they are an everyday word:
+    a compound the tokenizer kept whole ("提高效率", "讲道理") is about its head (效率, 道理)."""
+    for k in range(1, len(word) - 1):
+        tail = word[k:]
+        if (tail in corpus or is_everyday(tail)) and not _QUANTIFIED.match(tail):
+            return tail
+    return None

@@ -11,8 +11,10 @@ from langchain_core.embeddings import Embeddings
 
 from advisor.answering.coverage import Answerability
 from advisor.answering.scope import ScopeGate
+from advisor.answering.units import Units
 from advisor.index.chunking import Chunk
 from advisor.index.snapshot import IndexSnapshot
+from advisor.kb.discover import discover
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap
 
@@ -23,9 +25,10 @@ class Derived:
     embedder: Embeddings
     refusal_threshold: float
 
-    @property
+    @cached_property
     def knowledge(self) -> Knowledge:
-        return self.snapshot.knowledge
+        """The knowledge data, with what the articles' own structure says besides (``kb/discover.py``)."""
+        return discover(self.snapshot.knowledge, self.snapshot.bodies)
 
     @property
     def bodies(self) -> dict[str, str]:
@@ -49,3 +52,7 @@ class Derived:
     @cached_property
     def answerability(self) -> Answerability:
         return Answerability(self.kmap, self.snapshot.scope.get("focus") or {})
+
+    @cached_property
+    def units(self) -> Units:
+        return Units(self.kmap)

@@ -1,6 +1,5 @@
-"""👍/👎 votes in a real database: SQLite in the data directory by default (WAL, safe with several
-writer processes), PostgreSQL when ``ADVISOR_FEEDBACK_URL`` names one, so every app replica writes
-into one table.
+"""👍/👎 votes in the advisor's database (``advisor/database.py``: SQLite in the data directory by
+default, PostgreSQL when ``ADVISOR_DATABASE_URL`` names one), so every app replica writes into one table.
 
 A database that is down never loses a vote: it goes to a local spool file (one JSON line each) and
 the user hears that it was kept; spooled votes are delivered at the next vote, at start, and every
@@ -32,22 +31,19 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     func,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
 from advisor.config import Settings
-from advisor.errors import ConfigError, FeedbackError
+from advisor.database import DB_ERRORS, Database, brief, database_url
+from advisor.errors import FeedbackError
 from advisor.registry import Registry
 
 log = logging.getLogger(__name__)
 SPOOLED = "反馈数据库暂时连不上：这条反馈已先保存在本机，恢复后会自动补交。"
 NOT_SAVED = "反馈没能保存（数据库连不上，本机暂存也失败了）：请稍后再点一次。"
-DB_ERRORS = (SQLAlchemyError, OSError)
 
 METADATA = MetaData()
 FEEDBACK = Table(
@@ -98,23 +94,7 @@ class Vote:
 INSERT_IGNORE: Registry[Callable] = Registry()
 INSERT_IGNORE.register("sqlite")(lambda: sqlite.insert(FEEDBACK).on_conflict_do_nothing())
 INSERT_IGNORE.register("postgresql")(lambda: postgresql.insert(FEEDBACK).on_conflict_do_nothing())
-DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
-
-
-def database_url(url: str) -> str:
-    """``postgresql://`` / ``postgres://`` mean the psycopg (3) driver; only SQLite and PostgreSQL."""
-    scheme, sep, rest = url.partition("://")
-    base = scheme.split("+", 1)[0].lower()
-    if not sep or base not in DRIVERS:
-        msg = "ADVISOR_FEEDBACK_URL 只支持 sqlite:///路径 或 postgresql://用户:密码@主机:端口/库名"
-        raise ConfigError(msg)
-    return (scheme if "+" in scheme else DRIVERS[base]) + sep + rest
-
-
-def brief(exc: BaseException) -> str:
-    """The error's first line without SQL or parameters (questions are private; URLs may hold passwords)."""
-    inner = getattr(exc, "orig", None) or exc
-    return f"{type(inner).__name__}: {str(inner).strip().splitlines()[0] if str(inner).strip() else ''}"[:300]
+__all__ = ["DB_ERRORS", "FeedbackStore", "Vote", "brief", "database_url"]
 
 
 def from_json(row: dict) -> dict:
@@ -168,64 +148,37 @@ class Spool:
             return len(rows)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    """WAL lets readers and one writer work at once; writers wait for each other instead of failing."""
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
-
-
 class FeedbackStore:
     """Records votes in the feedback database, spooling them locally while it is unreachable."""
 
     def __init__(self, url: str, spool: Path, replica: str = "") -> None:
-        self.url = database_url(url)
+        self.db = Database(url)
         self.spool = Spool(spool)
         self.replica = replica
-        self._engine = None
-        self._schema_ready = False
-        self._lock = threading.Lock()
         self._stop = threading.Event()
 
     @classmethod
     def from_settings(cls, settings: Settings, replica: str = "") -> FeedbackStore:
-        return cls(settings.feedback_database, settings.feedback_spool_file, replica)
+        return cls(settings.database, settings.feedback_spool_file, replica)
+
+    @property
+    def url(self) -> str:
+        return self.db.url
 
     @property
     def shown_url(self) -> str:
         """The database URL for messages, password masked."""
-        from sqlalchemy.engine import make_url
-
-        return make_url(self.url).render_as_string(hide_password=True)
+        return self.db.shown_url
 
     @property
     def dialect(self) -> str:
-        return self.url.split(":", 1)[0].split("+", 1)[0]
+        return self.db.dialect
 
     def engine(self):
-        with self._lock:
-            if self._engine is None:
-                if self.dialect == "sqlite":
-                    Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-                    args = {"timeout": 30}
-                else:
-                    args = {"connect_timeout": 5}
-                engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True, connect_args=args)
-                if self.dialect == "sqlite":
-                    event.listen(engine, "connect", _sqlite_pragmas)
-                self._engine = engine
-            return self._engine
+        return self.db.engine()
 
     def _ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
-        try:
-            METADATA.create_all(self.engine())
-        except SQLAlchemyError:  # another replica created it at the same moment
-            METADATA.create_all(self.engine())
-        self._schema_ready = True
+        self.db.ensure(METADATA)
 
     def insert(self, rows: list[dict]) -> None:
         """Store ``rows`` (``Vote.row()`` dicts); votes already stored are skipped, not duplicated."""
@@ -302,5 +255,4 @@ class FeedbackStore:
 
     def close(self) -> None:
         self._stop.set()
-        if self._engine is not None:
-            self._engine.dispose()
+        self.db.close()

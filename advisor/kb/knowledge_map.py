@@ -77,8 +77,16 @@ class KnowledgeMap:
         return self.section(SectionRef(doc, heading)) if doc and heading else None
 
     def role_section(self, role: str) -> Section | None:
-        pattern = self.kb.guide.get("role_heading", "{role}")
-        return self.section(SectionRef(self.kb.guide.get("doc", ""), pattern.format(role=role)))
+        """The role's section in the guide, else in any article written the guide's way."""
+        heading = self.kb.guide.get("role_heading", "{role}").format(role=role)
+        found = self.section(SectionRef(self.kb.guide.get("doc", ""), heading))
+        if found is not None:
+            return found
+        named = [s for sections in self.outlines.values() for s in sections if heading in s.heading]
+        with_paths = [
+            s for s in named if any(p in c.heading for c in self.children(s) for p in self.kb.paths)
+        ]
+        return (with_paths or named or [None])[0]
 
     def children(self, section: Section | None) -> list[Section]:
         if section is None:

@@ -21,6 +21,7 @@ from advisor.feedback.store import FeedbackStore
 from advisor.web import chat as chat_events
 from advisor.web import plan_handlers
 from advisor.web.plan_tab import cards_tab, plan_tab
+from advisor.web.progress_tab import bind_progress, progress_tab, remembered
 from advisor.web.render import (
     ALL_ROLES,
     PLACEHOLDER,
@@ -148,6 +149,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
         meta = gr.State({})
         plan_ctx = gr.State(None)  # a transition plan handed to the chat (its inputs)
+        followed = remembered()  # the followed plan's token, in this browser's localStorage
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
         gr.Markdown(status_text(adv.backend), elem_id="status-line")
         with gr.Tabs(elem_id="tabs") as tabs:
@@ -156,6 +158,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
             )
             plan = plan_tab(adv)
             cards = cards_tab(adv)
+            progress = progress_tab(followed)
         _feedback_api(feedback, meta)
         outputs = [chatbot, sources, meta, box]
         # Every event that answers shares one pool of ``settings.concurrency`` workers.
@@ -192,5 +195,6 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         chatbot.like(bind(chat_events.on_like, feedback), [meta], None, **private)
         chatbot.select(chat_events.on_select, [meta], [sources], queue=False, **private)
         _bind_tabs(adv, tabs, plan, cards, chatbot, role, plan_ctx, meta, card_btn, answering)
+        bind_progress(demo, adv, progress, plan.follow, plan.state, tabs, plan_ctx, bind)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=max(64, 8 * settings.concurrency))
     return demo

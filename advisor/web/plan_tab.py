@@ -8,6 +8,7 @@ import gradio as gr
 
 from advisor.planning.model import PlanData
 from advisor.web import plan_handlers
+from advisor.web.progress_tab import FollowControls, follow_controls
 from advisor.web.render import SOURCES_IDLE
 
 PLAN_INTRO = (
@@ -28,6 +29,7 @@ class PlanTab:
     download: gr.DownloadButton
     to_chat: gr.Button
     state: gr.State
+    follow: FollowControls
 
 
 @dataclass
@@ -63,10 +65,11 @@ def plan_tab(adv) -> PlanTab:
                 with gr.Row():
                     download = gr.DownloadButton("下载 Markdown", visible=False, elem_id="plan-download")
                     to_chat = gr.Button("带着这个计划去对话", interactive=False, elem_id="plan-to-chat")
+                follow = follow_controls()
             with gr.Column(scale=3, min_width=300):
                 gr.Markdown("### 来源")
                 sources = gr.HTML(SOURCES_IDLE, elem_id="plan-sources")
-    return PlanTab(form, go, error, text, timeline, sources, download, to_chat, state)
+    return PlanTab(form, go, error, text, timeline, sources, download, to_chat, state, follow)
 
 
 def cards_tab(adv) -> CardsTab:

@@ -26,6 +26,7 @@ from advisor.answering.plans.guide import (
     path_plan,
     paths_plan,
     risk_plan,
+    section_plan,
     story_plan,
     toolkit_plan,
 )
@@ -48,6 +49,7 @@ PLANS: dict[str, Callable[[AnswerContext], AnswerPlan]] = {
     "risk": risk_plan,
     "toolkit": toolkit_plan,
     "pains": pains_plan,
+    "section": section_plan,
     "general": general_plan,
 }
 

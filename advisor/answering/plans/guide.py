@@ -3,6 +3,7 @@ path's case, risk control, the toolkit, the pains, and a person's story in docum
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan, Piece
@@ -19,8 +20,11 @@ from advisor.answering.plans.shared import (
     short_label,
     shown_before,
 )
+from advisor.answering.units import SECTION_KEY
+from advisor.index.chunking import SECTION_SEP
 from advisor.kb.knowledge_map import PathInfo, heading_label
 from advisor.text.structure import sentences
+from advisor.text.tokens import is_everyday, tokenize
 
 
 def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> list[Piece]:
@@ -54,8 +58,26 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
                 info.fit, group, 1.0, LIMIT_FIT, context=info.section.heading, order=info.index * 100
             )
             plan.pieces.append(piece)
-    plan.pieces += _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
+    plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
     return plan
+
+
+def situation_first(ctx: AnswerContext) -> list[Piece]:
+    """The asker's situation in one line where the guide speaks to it: someone just laid off ("刚被裁")
+    reads the reserve rule (资源储备) before the paths."""
+    reserve = next((s for s in ctx.kb.risk_principles if s in (ctx.intent.risk or "")), None)
+    if reserve is None or reserve != _situation(ctx):
+        return []
+    return _risk_rule(ctx, reserve, 1, 1.2)  # after the role's one-line summary, before the paths
+
+
+def _situation(ctx: AnswerContext) -> str | None:
+    """The strategy whose cue words describe the asker's state (被裁, 失业…), not a question about it."""
+    frame = set(ctx.kb.cues("frame"))
+    for strategy, cues in ctx.kb.risk_cues.items():
+        if any(c in frame and c in ctx.question for c in cues):
+            return strategy
+    return None
 
 
 def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:
@@ -88,8 +110,19 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
     info = ctx.kmap.path(intent.role, intent.path)
     if info is None:
         return paths_plan(ctx)
+    if intent.topic == "case" and info.case is None:
+        person = closest_story(ctx, info)
+        if person is not None:  # "有没有真实的例子？" for a path the guide gives no case for
+            plan = story_plan(replace(ctx, intent=replace(intent, person=person, follow_up=False)))
+            plan.lead = f"文章没有给「{info.label}」这条路举案例，最接近的真实故事是{person}的经历："
+            return plan
     detail = has_any(ctx.question, ctx.kb.cues("detail")) and intent.topic != "case"
-    return AnswerPlan("path", path_pieces(info, intent.topic == "case"), min_pieces=2, broad=detail)
+    step = _pointed_step(ctx.question)
+    if step is not None and 0 < step <= len(info.steps):  # "第二步再细说说": that step in full
+        block = info.steps[step - 1]
+        return AnswerPlan("path", [Piece(block.span, info.label, 2.0, 400, context=info.section.heading)])
+    pieces = situation_first(ctx) + path_pieces(info, intent.topic == "case")
+    return AnswerPlan("path", pieces, min_pieces=2, broad=detail)
 
 
 def case_plan(ctx: AnswerContext) -> AnswerPlan:
@@ -208,4 +241,49 @@ def _clauses_together(plan: AnswerPlan, ctx: AnswerContext) -> AnswerPlan:
         top = max(pieces[i].base for i in run)
         for i in run:
             pieces[i] = replace(pieces[i], base=top)
+    return plan
+
+
+def closest_story(ctx: AnswerContext, info: PathInfo) -> str | None:
+    """The person whose story shares the most of the path's rarer words (私域, 社群, 顾问…): the real
+    story nearest to a path the guide gives no case for."""
+    sections = {p.name: ctx.kmap.person_section(p.name) for p in ctx.kb.persons}
+    for passage in ctx.retrieved:  # the story retrieval ranks first for the question and its path
+        for person, section in sections.items():
+            if section and section.doc_id == passage.doc_id and section.start <= passage.start < section.end:
+                return person
+    path_words = set(tokenize(" ".join(ctx.text(b.span) for b in info.section.blocks)))
+    best, name = 0.0, None
+    for person in ctx.kb.persons:
+        section = ctx.kmap.person_section(person.name)
+        if section is None:
+            continue
+        words = {w for w in tokenize(" ".join(ctx.text(b.span) for b in section.blocks)) if len(w) >= 2}
+        shared = sum(1.0 for w in path_words & words if not is_everyday(w))
+        score = shared / max(1.0, len(words)) ** 0.5  # a long story shares more words by length alone
+        if score > best:
+            best, name = score, person.name
+    return name
+
+
+def _pointed_step(question: str) -> int | None:
+    """The step a follow-up points to, as ``refer.pointed_item`` wrote it into the question ("（2. …）")."""
+    m = re.search(r"（(\d{1,2})\. ", question)
+    return int(m.group(1)) if m else None
+
+
+def section_plan(ctx: AnswerContext) -> AnswerPlan:
+    """A section retrieval put clearly first, in its own order (an article's conclusion, an FAQ answer,
+    a new article's risk notes): what the section says is the answer's shape."""
+    doc_id, _, path = (ctx.intent.topic or "").partition(SECTION_KEY)
+    heading = tuple(path.split(SECTION_SEP))
+    section = next((s for s in ctx.kmap.outlines.get(doc_id, []) if s.path == heading), None)
+    if section is None:
+        return general_plan(ctx)
+    group, body = heading_label(section.heading), ctx.kmap.bodies[doc_id]
+    plan = AnswerPlan("section", min_pieces=1, broad=True)
+    spans = [s for block in section.blocks for s in sentences(block.span, body)]
+    for k, s in enumerate(spans):
+        base = 1.0 - 0.4 * k / max(1, len(spans)) - (0.5 if shown_before(ctx, s) else 0.0)
+        plan.pieces.append(Piece(s, group, base, 150, context=section.heading, order=k))
     return plan

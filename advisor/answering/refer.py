@@ -1,0 +1,74 @@
+""" "第二步再细说说", "中间那个", "最后一个呢": a follow-up that points into the list the previous answer
+showed (its headings: paths, persons, roles; or its numbered items: steps, stages). The item pointed to
+is put into the question, so retrieval finds its passage and the composer leans to it."""
+
+from __future__ import annotations
+
+import re
+
+from advisor.grounding.format import strip_markers
+
+_NUMBERS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_POINTER = re.compile(
+    r"第\s*([一二两三四五六七八九十\d]{1,2})\s*(步|个|条|点|阶段|种|位|项|类|段)"
+    r"|(中间|最后|最末|头)\s*[那这]?\s*[一]?\s*(步|个|条|点|阶段|种|位|项|类|段)"
+)
+_HEADING = re.compile(r"^\*\*(.+?)\*\*\s*$")
+_ITEM = re.compile(r"^-\s+(?:(\d{1,2})[.、]\s*)?(.+)$")
+MAX_LENGTH = 24  # longer questions say what they want in their own words
+
+
+def _position(m: re.Match) -> str | int:
+    if m.group(1):
+        raw = m.group(1)
+        return int(raw) if raw.isdigit() else _NUMBERS.get(raw, 0)
+    return {"中间": "middle", "最后": "last", "最末": "last", "头": 1}[m.group(3)]
+
+
+def _lists(shown: str) -> tuple[list[str], list[str]]:
+    """The previous answer's group headings, and its numbered items (steps, stages)."""
+    headings, numbered = [], []
+    for line in shown.splitlines():
+        line = line.strip()
+        h = _HEADING.match(line)
+        if h:
+            headings.append(h.group(1))
+            continue
+        item = _ITEM.match(line)
+        if item and item.group(1):
+            numbered.append(f"{item.group(1)}. {item.group(2)}")
+    return headings, numbered
+
+
+def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -> str | None:
+    """The item of the previous answer the question points to, cleaned of citation markers; None when it
+    points nowhere (or names a path by position, which the conversation state resolves)."""
+    if not shown or len(question) > MAX_LENGTH or (ordinal is not None and ordinal.search(question)):
+        return None
+    m = _POINTER.search(question)
+    if m is None:
+        return None
+    unit = m.group(2) or m.group(4)
+    headings, numbered = _lists(shown)
+    items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
+    if len(items) < 2:
+        return None
+    pos = _position(m)
+    index = {"middle": len(items) // 2, "last": len(items) - 1}.get(
+        pos, pos - 1 if isinstance(pos, int) else -1
+    )
+    if not 0 <= index < len(items):
+        return None
+    return strip_markers(items[index]).strip()[:80]

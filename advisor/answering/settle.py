@@ -1,0 +1,80 @@
+"""Retrieval decides what is asked about, the words decide the shape. ``intent.py`` reads a question by
+its cue words; when the best passage's unit leads every other unit clearly and the cue words found no
+name of their own (a person, a path, a role explained), that unit says what the question is about.
+A follow-up keeps what the conversation supplied."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from advisor.answering.state import Intent
+from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
+from advisor.kb.facts import Knowledge
+
+# Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
+# another kind outranks them. A person, a path or a comparison was named and stays.
+_GUESSED = ("general", "explain", "transition", "pains", "risk", "toolkit")
+_SELF = re.compile(r"我|本人|咱|自己")
+
+
+def _from_unit(intent: Intent, unit: Unit) -> Intent:
+    """The intent for a unit, keeping the asker's role."""
+    if unit.kind == "story":
+        return replace(intent, kind="story", person=unit.person, subjects=(), topic=None)
+    if unit.kind == "path":
+        return replace(intent, kind="path", role=unit.role, path=unit.path, subjects=(), topic=None)
+    if unit.kind == "paths":
+        return replace(intent, kind="paths", role=unit.role or intent.role, subjects=(), topic=None)
+    if unit.kind == "section":
+        return replace(intent, kind="section", subjects=(), topic=f"{unit.subject}{SECTION_KEY}{unit.topic}")
+    if unit.kind == "explain":
+        return replace(
+            intent, kind="explain", subjects=(unit.subject,) if unit.subject else (), topic=unit.topic
+        )
+    return replace(intent, kind=unit.kind, subjects=(), topic=None)
+
+
+def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge) -> Intent:
+    """The intent once retrieval has had its say (see the module's docstring)."""
+    if intent.follow_up:
+        return intent
+    if unit.kind == "general" or lead < CLEAR_LEAD:
+        # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
+        # 备点啥") is what a question with no subject of its own is about.
+        return replace(intent, kind="risk") if intent.kind == "general" and intent.risk else intent
+    q = question.lower()
+    if intent.kind in ("path", "paths") and intent.role is None and unit.kind in ("path", "paths"):
+        # "想找个细分、不好替代的方向" from someone in 产品; "做数据这行的…" in a role the data files
+        # do not list: the role whose section retrieval ranks first
+        return replace(intent, role=unit.role)
+    if unit.kind == "path" and intent.kind == "general" and intent.role is None and _broad(q, kb):
+        return replace(intent, kind="paths", role=unit.role)  # "一般都有哪几条路可以走"
+    if intent.person or unit == _unit_of(intent):
+        return intent
+    if unit.kind == "story" and intent.kind == "paths":
+        return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
+    if unit.kind == "story":  # a person described by what they did, asked about as a person
+        asks_story = any(w in q for w in (*kb.cues("story"), *kb.cues("third_person")))
+        return _from_unit(intent, unit) if asks_story and not _SELF.search(q) else intent
+    if intent.kind in _GUESSED:
+        if unit.kind in ("paths", "section") and intent.kind != "general":
+            return intent
+        if unit.kind == "path" and intent.role and unit.role != intent.role:
+            return intent  # another role's path: the asker's own role decides
+        return _from_unit(intent, unit)
+    return intent
+
+
+def _unit_of(intent: Intent) -> Unit:
+    subject = intent.subjects[0] if intent.subjects else None
+    if intent.kind == "path":
+        return Unit("path", role=intent.role, path=intent.path)
+    if intent.kind == "story":
+        return Unit("story", person=intent.person)
+    return Unit(intent.kind, role=intent.role if intent.kind == "paths" else None, subject=subject)
+
+
+def _broad(q: str, kb: Knowledge) -> bool:
+    broad = kb.broad_re
+    return bool(broad and broad.search(q))

@@ -1,0 +1,88 @@
+"""What a passage is part of, in the articles' own structure: one path of a role, a role's paths, a
+person's story, an explained role (or one of its topics), a risk-control strategy, the toolkit, the
+pains. Retrieval ranks passages; their units say what a question is about when its words alone do not
+("阿里出来的运营总监后来做了什么" ranks 王姐's story first, far ahead of anything else).
+
+The units come from the knowledge map, which finds them by the articles' headings, so a new article
+written in the same shape brings its own units with no data entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from advisor.index.chunking import SECTION_SEP
+from advisor.index.search import Passage
+from advisor.kb.knowledge_map import KnowledgeMap
+from advisor.text.structure import Section
+
+# How far the best passage must lead the best passage of any other unit (fused scores are min-max
+# normalised, the best is 1.0) before its unit decides what the question is about.
+CLEAR_LEAD = 0.3
+SECTION_KEY = "\x1f"  # between a section unit's document and heading path in ``Intent.topic``
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str  # path | paths | story | explain | risk | toolkit | pains | section (any other) | general
+    role: str | None = None
+    path: str | None = None
+    person: str | None = None
+    subject: str | None = None
+    topic: str | None = None
+
+    @property
+    def coarse(self) -> Unit:
+        return self if self.kind == "section" else replace(self, topic=None)
+
+
+GENERAL = Unit("general")
+
+
+class Units:
+    """Every section's unit, by document and heading path; a passage takes its section's unit, or the
+    nearest enclosing section's."""
+
+    def __init__(self, kmap: KnowledgeMap) -> None:
+        self.kmap = kmap
+        self.by_path: dict[tuple[str, tuple[str, ...]], Unit] = {}
+        kb = kmap.kb
+        for role in kb.role_names:
+            self._put(kmap.role_section(role), Unit("paths", role=role))
+            for info in kmap.paths(role):
+                self._put(info.section, Unit("path", role=role, path=info.name))
+        for key, kind in (("pains", "pains"), ("toolkit", "toolkit")):
+            self._put(kmap.guide_section(key), Unit(kind))
+        for strategy in kmap.risk_strategies():
+            self._put(strategy, Unit("risk", topic=strategy.heading))
+        for person in kb.persons:
+            self._put(kmap.person_section(person.name), Unit("story", person=person.name))
+        for e in kb.explainers:
+            for section in kmap.explainer_sections(e.name):
+                self._put(section, Unit("explain", subject=e.name), replace=False)
+        for topic, ref in kb.explainer_topics.items():
+            self._put(kmap.section(ref), Unit("explain", subject=ref.subject, topic=topic))
+
+    def _put(self, section: Section | None, unit: Unit, replace: bool = True) -> None:
+        if section is None or not section.path:
+            return
+        key = (section.doc_id, section.path)
+        if replace or key not in self.by_path:
+            self.by_path[key] = unit
+
+    def of(self, passage: Passage) -> Unit:
+        path = tuple(passage.section.split(SECTION_SEP)) if passage.section else ()
+        for n in range(len(path), 0, -1):
+            unit = self.by_path.get((passage.doc_id, path[:n]))
+            if unit is not None:
+                return unit
+        # Any other section (an epilogue, an FAQ answer, a new article's 风险提示) is a unit of its own.
+        return Unit("section", subject=passage.doc_id, topic=SECTION_SEP.join(path)) if path else GENERAL
+
+    def leader(self, passages: list[Passage]) -> tuple[Unit, float]:
+        """The unit of the best passage and by how much it leads the best passage of another unit."""
+        if not passages:
+            return GENERAL, 0.0
+        top = self.of(passages[0])
+        # Two topics of one explained role are one unit here: the lead is over something else.
+        rival = next((p.score for p in passages[1:] if self.of(p).coarse != top.coarse), 0.0)
+        return top, passages[0].score - rival
