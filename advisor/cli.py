@@ -314,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description="转型顾问：互联网中年转型的检索增强问答")
     parser.add_argument("--data-dir", type=Path, help="索引目录（默认 ./data）")
     parser.add_argument("-v", "--verbose", action="store_true")
+    # One add_parser block per command: the repeated shape is deliberate (argparse's own style).
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="建立或更新索引")

@@ -25,7 +25,7 @@ from advisor.answering.messages import checked_question
 from advisor.answering.scope import ScopeGate
 from advisor.config import Settings
 from advisor.errors import AdvisorError
-from advisor.index.chroma import make_client, read_live
+from advisor.index.chroma import ChromaCollection, make_client, read_live
 from advisor.index.embeddings import embedder_id, make_embedder
 from advisor.index.search import CrossEncoderReranker, Passage, Retriever
 from advisor.index.snapshot import IndexSnapshot, check_embedder, load_generation
@@ -136,7 +136,7 @@ class Advisor:
                 return
             check_embedder(manifest, embedder_id(self.embedder))
             snapshot = load_generation(self.client, manifest)
-            collection = self.client.get_collection(manifest.collection, embedding_function=None)
+            collection = ChromaCollection.open(self.client, manifest.collection)
             live = Live(
                 Retriever(snapshot, collection, self.embedder, self.settings, self.reranker),
                 Derived(snapshot, self.embedder, self.settings.refusal_threshold),
@@ -243,6 +243,8 @@ class Advisor:
             question, history=history, role=role, state=state, index=view or self.view()
         )
 
+    # ``stream`` and ``ask`` take the same arguments on purpose (the facade mirrors the answerer's API,
+    # plus ``view`` and ``plan``).
     def ask(
         self,
         question: str,

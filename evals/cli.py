@@ -13,10 +13,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .gates import BASELINE, GATES, SMOKE_GATES, TOLERANCE, baseline_record, check_gates, load_baseline
+from . import checks
+from .gates import SMOKE_GATES, TOLERANCE, check_gates, load_baseline
 from .generative import GENERATIVE_SMOKE_GATES
-from .golden import generative_smoke_cases, golden_digest, load_cases, select
-from .report import print_run, print_side_by_side, write_report
+from .golden import (
+    BASELINE,
+    GATES,
+    baseline_record,
+    generative_smoke_cases,
+    golden_digest,
+    load_cases,
+    select,
+)
+from .report import print_datasets, print_run, print_side_by_side, write_report
 from .runner import RunResult, evaluate
 
 log = logging.getLogger(__name__)
@@ -49,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no per-case progress")
     p.add_argument("--plans", action="store_true", help="only the plan cases (evals/plans.jsonl), gated")
     p.add_argument(
+        "--fresh", action="store_true", help="only the fresh sets (evals/fresh/), gated on their own"
+    )
+    p.add_argument("--paraphrases", action="store_true", help="coverage across three wordings (not gated)")
+    p.add_argument("--new-article", action="store_true", help="the corpus plus evals/newarticle/, gated")
+    p.add_argument(
         "--journeys", action="store_true", help="only the 转型跟进 journeys (evals/journeys.jsonl)"
     )
     return p
@@ -72,6 +86,11 @@ def usage_problem(args, full: bool) -> str | None:
         return "--update-baseline 只能用于默认设置下的 extractive 全量运行（不带 --ci/--subset/--ids/--k/--backend）"
     if args.ci and args.backend != "extractive":
         return "--ci 固定使用 extractive（全量、门禁）+ 生成式小样本"
+    if (
+        sum(map(bool, (args.plans, args.journeys, args.fresh, args.paraphrases, args.new_article, args.ci)))
+        > 1
+    ):
+        return "--plans / --journeys / --fresh / --paraphrases / --new-article / --ci 一次只能选一个"
     return None
 
 
@@ -105,7 +124,7 @@ def gate_run(run: RunResult, args, full: bool) -> None:
             print("注意：golden.jsonl 与基线记录的版本不同；基线比较仅供参考。", file=sys.stderr)
         run.gates, run.failures = check_gates(run.metrics, GATES, baseline, args.tolerance, run.groups)
         run.gated = (
-            f"gated: floors in evals/gates.py + baseline {args.baseline.name} (tolerance {args.tolerance:g})"
+            f"gated: floors in evals/golden.py + baseline {args.baseline.name} (tolerance {args.tolerance:g})"
             if baseline
             else "gated: floors only (no baseline)"
         )
@@ -183,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cases = select(load_cases(), args.ids, args.subset)
         extra = {"max_tokens": args.max_tokens} if args.max_tokens else {}
+        if args.new_article:
+            return new_article(args)
         adv = Advisor.load(settings_for(args, args.backend, **extra))
         if args.plans:
             args.no_charts = True  # the charts are drawn for the golden set's metrics
@@ -190,6 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.journeys:
             args.no_charts = True
             return finish([journeys_run(adv, progress)], args, started)
+        if args.fresh:
+            return checks.check_fresh(adv, args.quiet)
+        if args.paraphrases:
+            return checks.check_paraphrases(adv, args.ids, args.subset, args.quiet)
         run = evaluate(adv, cases, label=args.backend, evaluators=evaluators_for(args), progress=progress)
         runs = [run]
         if run.backend != "extractive":  # the excerpt mode on the same cases, for the side-by-side table
@@ -205,7 +230,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if full and args.backend == "extractive":
         runs.append(plan_run(adv, progress))
         runs.append(journeys_run(adv, progress))
+        if not args.ci:
+            runs += reported_fresh(adv)
     return finish(runs, args, started)
+
+
+def reported_fresh(adv) -> list[RunResult]:
+    """The fresh sets beside the golden set: shown with their gates' status, but only ``--fresh`` fails
+    on them (not part of the gated run yet)."""
+    runs = checks.fresh_runs(adv)
+    for run in runs:
+        run.failures = []
+        run.gated += "; reported here, gated only by python -m evals --fresh"
+    return runs
+
+
+def new_article(args) -> int:
+    from advisor.index.embeddings import make_embedder
+
+    settings = settings_for(args, "extractive")
+    return checks.check_new_article(settings, make_embedder(settings.embedder), args.quiet)
 
 
 def finish(runs: list[RunResult], args, started: float) -> int:
@@ -213,6 +257,7 @@ def finish(runs: list[RunResult], args, started: float) -> int:
     for r in runs:
         print_run(r)
     print_side_by_side(runs)
+    print_datasets(runs)
     if args.update_baseline:
         args.baseline.write_text(
             json.dumps(baseline_record(runs[0]), ensure_ascii=False, indent=2) + "\n", "utf-8"

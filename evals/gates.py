@@ -1,17 +1,15 @@
-"""Quality gates: floors kept in code, and no regression beyond a tolerance against the accepted
-baseline (``evals/baseline.json``, rewritten only by ``--update-baseline``)."""
+"""How a gate is checked: a floor kept in code, and no regression beyond a tolerance against an accepted
+baseline. The gates themselves belong to the datasets (``GATES`` and the baseline in ``golden.py``,
+``PLAN_GATES`` in ``plan_eval.py``, ``GENERATIVE_SMOKE_GATES`` in ``generative.py``, ``FRESH_GATES`` in
+``fresh.py``, ``NEW_ARTICLE_GATES`` in ``newarticle.py``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from .golden import golden_digest
-
-BASELINE = Path(__file__).resolve().with_name("baseline.json")
 TOLERANCE = 0.02
 
 
@@ -31,28 +29,6 @@ class Gate:
         return f"{self.group}:{self.metric}" if self.group else self.metric
 
 
-# Floors for the offline extractive mode on the full golden set. Answer length is in characters and
-# gated on the median. Gold precision's floor comes from the first honest run of the composer (0.43 on
-# the 180 cases; 0.40 once the budget counted what a reader reads): a drop below 0.35 means answers
-# filled with text about something else.
-GATES: tuple[Gate, ...] = (
-    Gate("hit@5", 0.95),
-    Gate("mrr", 0.80),
-    Gate("coverage", 0.85),
-    Gate("coverage", 0.85, group="multi"),
-    Gate("answer_length", 450, lower_is_better=True, tolerance=20),
-    Gate("gold_precision", 0.35),
-    Gate("repeated_heading", 0, lower_is_better=True, tolerance=0.0),
-    Gate("citation_validity", 1.00, tolerance=0.0),
-    Gate("citation_recall", 0.95),
-    Gate("citation_precision", None),
-    Gate("refusal_accuracy", 0.90),
-    Gate("false_refusal_rate", 0.05, lower_is_better=True),
-    Gate("honest_rate", 0.90),
-    Gate("false_not_covered", 0.05, lower_is_better=True),
-    Gate("errors", 0, lower_is_better=True, tolerance=0.0),
-    Gate("rouge_l", None),
-)
 # Any backend: citations must check out and nothing may crash (quality is not gated).
 SMOKE_GATES: tuple[Gate, ...] = (
     Gate("citation_validity", 1.00, tolerance=0.0),
@@ -116,21 +92,7 @@ def check_gates(
     return rows, failures
 
 
-def load_baseline(path: Path = BASELINE) -> dict | None:
+def load_baseline(path: Path) -> dict | None:
     if not path.exists():
         return None
     return json.loads(path.read_text("utf-8"))
-
-
-def baseline_record(run) -> dict:
-    keep = [g.metric for g in GATES if not g.group] + ["hit@1", "hit@3", "ndcg@5", "cases", "answerable"]
-    grouped = {g.key: run.groups.get(g.group, {}).get(g.metric) for g in GATES if g.group}
-    return {
-        "backend": run.backend,
-        "cases": len(run.cases),
-        "golden_sha256": golden_digest(),
-        "settings": {k: run.settings[k] for k in ("top_k", "retrieval_mode", "embedder")},
-        "updated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "note": "Last accepted extractive scores. Update only with: python -m evals --update-baseline",
-        "metrics": {**{k: run.metrics[k] for k in keep if k in run.metrics}, **grouped},
-    }

@@ -132,10 +132,6 @@ def citation_problems(answer, bodies: dict[str, str]) -> list[str]:
     return problems
 
 
-def citation_valid(answer, bodies: dict[str, str]) -> float:
-    return 0.0 if citation_problems(answer, bodies) else 1.0
-
-
 def citation_support(answer) -> dict[str, float | int | None]:
     """ALCE-style citation recall and precision, judged by ``evals.support`` (not by the advisor's own
     citation check): a cited passage's evidence is its heading path and text."""

@@ -74,10 +74,6 @@ class PlanCase:
         i = self.inputs
         return f"{i['role']}{i['level']}·{i['years']}年·目标{i['goal']}·存款{i['savings_months']}个月·每周{i['hours']}小时"
 
-    @property
-    def all_key_points(self) -> list[list[str]]:
-        return [g for groups in self.key_points.values() for g in groups]
-
 
 def load_plan_cases(path: Path = PLANS) -> list[PlanCase]:
     """The cases of ``plans.jsonl``, one JSON object a line (the fields of ``PlanCase``)."""

@@ -130,10 +130,10 @@ def split_rows(run: RunResult) -> list[list]:
 
 
 def group_rows(run: RunResult) -> list[list]:
-    names = dict(GROUPS)
+    names = {**dict(GROUPS), "all": "全部"}
     rows = []
     for code, m in [*run.groups.items(), ("all", run.metrics)]:
-        label = f"{code} {names.get(code, '全部')}"
+        label = f"{code} {names.get(code, '')}".strip()
         rows.append([label, *(m.get(key) for _, key in GROUP_COLUMNS)])
     return rows
 
@@ -180,6 +180,40 @@ def _side_by_side_md(runs: Sequence[RunResult]) -> list[str]:
         f"Every metric recomputed on the {n} cases all runs answered (quality not gated here).",
         "",
         md_table(headers, rows),
+    ]
+
+
+DATASET_ROWS = (
+    "cases coverage false_not_covered answer_length honest_rate refusal_accuracy citation_validity errors"
+)
+
+
+def datasets(runs: Sequence[RunResult]) -> tuple[list[str], list[list]]:
+    """One column per dataset run (golden, plans, each fresh set…): its main scores and its own gate."""
+    rows = [[key, *(run.metrics.get(key) for run in runs)] for key in DATASET_ROWS.split()]
+    status = [
+        "FAIL" if any(g["status"] == "FAIL" for g in run.gates) else "ok" if run.gates else "-"
+        for run in runs
+    ]
+    rows.append(["gates", *status])
+    return ["metric", *(run.label for run in runs)], rows
+
+
+def print_datasets(runs: Sequence[RunResult], out=sys.stdout) -> None:
+    if len({run.label for run in runs}) > 1:
+        print("\n== datasets ==\n" + text_table(*datasets(runs)), file=out)
+
+
+def _datasets_md(runs: Sequence[RunResult]) -> list[str]:
+    if len({run.label for run in runs}) < 2:
+        return []
+    return [
+        "",
+        "## Datasets",
+        "",
+        "Each set is gated on its own (see its section).",
+        "",
+        md_table(*datasets(runs)),
     ]
 
 
@@ -306,6 +340,12 @@ def _run_md(run: RunResult, charts: list[str]) -> list[str]:
         ]
     for name in charts:
         out += [f"![{name}]({name})", ""]
+    if run.private:
+        return [
+            *out,
+            "_Questions and answers of this set are not shown (per-case detail: evals/reports/fresh/)._",
+            "",
+        ]
     if len(run.cases) <= SMALL_RUN:
         out += ["### Cases", "", md_table(CASE_HEADERS, [case_row(r) for r in run.cases]), ""]
     return [*out, *_worst_md(run), *_judge_md(run), ""]
@@ -320,6 +360,7 @@ def render_markdown(runs: Sequence[RunResult], charts: dict[str, list[str]], fai
         f"- 结果：{'**FAILED**' if failures else '**PASSED**'}",
     ]
     out += [f"  - `{f}`" for f in failures]
+    out += _datasets_md(runs)
     out += _side_by_side_md(runs)
     for run in runs:
         out += _run_md(run, charts.get(run.label, []))
@@ -353,7 +394,7 @@ def write_report(runs: Sequence[RunResult], out: Path, failures: list[str], char
         "passed": not failures,
         "failures": failures,
         "charts": written,
-        "runs": [r.to_dict() for r in runs],
+        "runs": [r.to_dict(with_cases=not r.private) for r in runs],
     }
     _write_atomic(out / "report.json", json.dumps(data, ensure_ascii=False, indent=1))
     return out / "report.md"

@@ -65,8 +65,10 @@ class RunResult:
     failures: list[str] = field(default_factory=list)
     gated: str = ""  # what was gated and how, in words
     splits: dict[str, dict] = field(default_factory=dict)  # tune / holdout, reported side by side
+    # A set nobody may tune on (the fresh sets): reports show its scores, never its questions or answers.
+    private: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self, with_cases: bool = True) -> dict:
         return {
             "label": self.label,
             "backend": self.backend,
@@ -78,7 +80,8 @@ class RunResult:
             "failures": self.failures,
             "gated": self.gated,
             "splits": self.splits,
-            "cases": [c.to_dict() for c in self.cases],
+            "private": self.private,
+            "cases": [c.to_dict() for c in self.cases] if with_cases else [],
         }
 
 

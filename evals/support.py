@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from advisor.grounding.format import is_label_line
 
 PARAPHRASE_RECALL = 0.6
+# Patterns of its own, on purpose: the judge shares no code with ``advisor.grounding.citations``.
 _MARK = re.compile(r"\[(\d{1,3})\]")
 _NOISE = re.compile(r"\[\d{1,3}\]|〔[^〕]*〕|\*\*|…+|\.\.\.")
 _SENTENCE = re.compile(r"(.+?[。！？!?]+[”’\"」』）)]*)((?:\[\d{1,3}\])*)|(.+?)$")

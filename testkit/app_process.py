@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .net import free_port
+from .process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 
 
 @dataclass
-class AppProcess:
+class AppProcess(ServerProcess):
     """``python app.py`` in ``workdir`` (so no developer ``.env`` is read) with its own data dir.
 
     ``env`` adds ``ADVISOR_*`` settings; every other ``ADVISOR_*`` variable of this process is dropped.
@@ -34,6 +35,7 @@ class AppProcess:
     on_spawn: Callable[[int], None] | None = None  # called with the pid as soon as the process exists
     proc: subprocess.Popen | None = None
     ready_s: float | None = None
+    stop_signal = signal.SIGINT  # the app shuts down cleanly on it
 
     @property
     def url(self) -> str:
@@ -91,19 +93,3 @@ class AppProcess:
             return self.log_path.read_text("utf-8", errors="replace")[-n:]
         except OSError:
             return ""
-
-    def stop(self) -> None:
-        """SIGINT (the app shuts down cleanly), then kill if it does not within 20 s."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-    def __enter__(self) -> AppProcess:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from .net import free_port
+from .process import ServerProcess
 
 
 def chroma_executable() -> str:
@@ -21,7 +22,7 @@ def chroma_executable() -> str:
 
 
 @dataclass
-class ChromaServer:
+class ChromaServer(ServerProcess):
     """``with ChromaServer(path) as srv: srv.port`` — stores its data under ``path``."""
 
     path: Path
@@ -63,18 +64,3 @@ class ChromaServer:
         self.stop()
         msg = f"chroma run did not answer within {timeout:.0f} s"
         raise RuntimeError(msg)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-    def __enter__(self) -> ChromaServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()

@@ -266,7 +266,7 @@ def test_cli_ask_prints_verbatim_quote(corpus_index, adv):
 
 
 def test_llm_prompt_carries_the_state_and_history_is_capped(corpus_index, embedder):
-    from advisor.answering.messages import normalize_history
+    from advisor.answering.messages import chat_messages, last_exchanges
 
     llm = fake_llm("老张现在时薪二十块[1]。")
     adv = Advisor.load(corpus_index, embedder=embedder, chat_model=llm)
@@ -282,4 +282,5 @@ def test_llm_prompt_carries_the_state_and_history_is_capped(corpus_index, embedd
     assert prompt.count("<资料>") == 1  # only this turn's passages, no earlier ones
     assert len(llm.calls) == 1  # no extra model call to rewrite the follow-up
     long = [{"role": r, "content": f"第{i}轮"} for i in range(20) for r in ("user", "assistant")]
-    assert len(normalize_history(long, 3)) == 6 and normalize_history(long, 3)[-1]["content"] == "第19轮"
+    kept = last_exchanges(chat_messages(long), 3)
+    assert len(kept) == 6 and kept[-1]["content"] == "第19轮"

@@ -10,8 +10,8 @@ from advisor import Advisor
 from advisor.errors import IndexMismatchError
 from advisor.index.chroma import Manifest, chunks_name, collection_names, docs_name, make_client, meta_name
 from advisor.index.ingest import ingest
-from advisor.index.snapshot import load_snapshot
 from testkit.chroma_server import ChromaServer
+from testkit.index import load_snapshot
 from testkit.net import free_port
 from testkit.settings import isolated_settings
 

@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from advisor.answering.answer import Answer
 from advisor.grounding.citations import Citation
 from advisor.grounding.format import answer_body
 from advisor.index.search import Passage
 from evals.cli import main
-from evals.gates import GATES, Gate, check_gates
-from evals.golden import Case, Gold, generative_smoke_cases, load_cases, pick_subset
-from evals.judge import judge_answer, parse_judgement
+from evals.gates import Gate, check_gates
+from evals.golden import GATES, Case, Gold, generative_smoke_cases, load_cases, pick_subset
 from evals.metrics import (
     citation_problems,
     citation_support,
-    citation_valid,
     keypoint_coverage,
     keypoint_hits,
     lcs_length,
@@ -60,6 +57,8 @@ P2 = passage("老张回到襄阳开了一家书店，每小时收入约二十块
 P3 = passage("产品经理负责需求分析和产品规划。")
 
 
+# Built field by field like ``grounding.citations.resolve`` on purpose: tests need citations with
+# chosen (also wrong) spans.
 def cite(n: int, p: Passage, quote: str | None = None, start: int | None = None) -> Citation:
     quote = quote or p.text
     start = BODY.index(quote) if start is None else start
@@ -128,13 +127,12 @@ def answer(text: str, citations: list[Citation], passages=(P1, P2, P3), refused=
 def test_citation_validity_accepts_exact_quotes():
     a = answer("薪资涨幅可达 30%-50%[1]。老张开了书店[2]。", [cite(1, P1), cite(2, P2)])
     assert citation_problems(a, BODIES) == []
-    assert citation_valid(a, BODIES) == 1.0
 
 
 def test_citation_validity_catches_wrong_offset():
     bad = cite(1, P1, start=BODY.index(P1.text) + 1)  # quote shifted by one character
     a = answer("薪资涨幅可达 30%-50%[1]。", [bad])
-    assert citation_valid(a, BODIES) == 0.0
+    assert citation_problems(a, BODIES)
     assert "quote !=" in citation_problems(a, BODIES)[0]
 
 
@@ -142,20 +140,20 @@ def test_citation_validity_catches_out_of_range_number():
     c = cite(1, P1)
     c.n = 4  # only 3 passages
     a = answer("薪资涨幅可达 30%-50%[4]。", [c])
-    assert citation_valid(a, BODIES) == 0.0
+    assert citation_problems(a, BODIES)
     assert any("out of range" in p for p in citation_problems(a, BODIES))
 
 
 def test_citation_validity_other_failures():
     # a marker in the text with no citation behind it
-    assert citation_valid(answer("薪资[1]，书店[3]。", [cite(1, P1)]), BODIES) == 0.0
+    assert citation_problems(answer("薪资[1]，书店[3]。", [cite(1, P1)]), BODIES)
     # citation names a different document than its passage
     other = cite(1, P1)
     other.doc_id = "elsewhere"
-    assert citation_valid(answer("薪资[1]。", [other]), {**BODIES, "elsewhere": BODY}) == 0.0
+    assert citation_problems(answer("薪资[1]。", [other]), {**BODIES, "elsewhere": BODY})
     # no citations: only a refusal is valid
-    assert citation_valid(answer("随便说说。", []), BODIES) == 0.0
-    assert citation_valid(answer("抱歉，超出范围。", [], passages=(), refused=True), BODIES) == 1.0
+    assert citation_problems(answer("随便说说。", []), BODIES)
+    assert citation_problems(answer("抱歉，超出范围。", [], passages=(), refused=True), BODIES) == []
 
 
 # -- citation support (ALCE-style) --------------------------------------------------------------
@@ -304,42 +302,6 @@ def test_floors_live_in_code():
     assert floors["citation_validity"] == 1.0 and floors["refusal_accuracy"] == 0.90
     assert floors["false_refusal_rate"] == 0.05 and floors["repeated_heading"] == 0
     assert floors["honest_rate"] == 0.90 and floors["false_not_covered"] == 0.05
-
-
-# -- LLM judge parsing --------------------------------------------------------------------------
-
-
-def test_parse_judgement_formats():
-    assert parse_judgement('{"faithfulness": 4, "correctness": 5, "reason": "依据充分"}') == {
-        "faithfulness": 4.0,
-        "correctness": 5.0,
-        "reason": "依据充分",
-    }
-    fenced = '评审结果如下：\n```json\n{"faithfulness": 3, "correctness": 2, "reason": "漏了要点"}\n```'
-    assert parse_judgement(fenced)["correctness"] == 2.0
-    assert parse_judgement("忠实度：5\n正确性：4\n理由：还行") == {
-        "faithfulness": 5.0,
-        "correctness": 4.0,
-        "reason": "",
-    }
-    assert parse_judgement("我觉得挺好") is None
-    assert parse_judgement('{"faithfulness": 9, "correctness": 5}') is None
-
-
-def test_judge_averages_repeats_with_fake_chat_model():
-    fake = FakeListChatModel(
-        responses=[
-            '{"faithfulness": 5, "correctness": 4, "reason": "好"}',
-            "无法评分",
-            '{"faithfulness": 3, "correctness": 2, "reason": "差"}',
-        ]
-    )
-    case = Case("tech-01", "怎么转型？", None, None, "参考答案", [], [["x", "y"]], True)
-    a = answer("薪资涨幅可达 30%-50%[1]。", [cite(1, P1)])
-    got = judge_answer(fake, case, a, repeats=3)
-    assert got["faithfulness"] == 4.0
-    assert got["correctness"] == 3.0
-    assert got["n"] == 2 and got["failures"] == 1
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -315,7 +315,7 @@ def test_plan_cases_cover_roles_goals_and_low_savings(adv):
     assert any(c.inputs["savings_months"] < 6 for c in cases) and any(c.absent for c in cases)
     corpus = "".join("".join(b.split()).lower() for b in adv.snapshot.bodies.values())
     for c in cases:
-        for group in c.all_key_points:
+        for group in (g for groups in c.key_points.values() for g in groups):
             assert "".join(group[0].split()).lower() in corpus, (c.id, group[0])
 
 

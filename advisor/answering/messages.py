@@ -43,11 +43,6 @@ def message_text(content: Any) -> str:
     return ""
 
 
-def normalize_history(history: list | None, turns: int) -> list[dict]:
-    """Accept ``[{"role","content"}]`` or ``[(user, assistant)]`` and keep the last ``turns`` exchanges."""
-    return last_exchanges(chat_messages(history), turns)
-
-
 def last_exchanges(msgs: list[dict], turns: int) -> list[dict]:
     return msgs[-2 * turns :] if turns > 0 else []
 

@@ -185,6 +185,8 @@ def resolve(n: int, claims: list[str], passage: Passage, bodies: dict[str, str])
     if body[start:end] != quote:  # pragma: no cover - guards the invariant the UI relies on
         msg = f"citation [{n}] does not match its document"
         raise AssertionError(msg)
+    # Field by field like ``index.chunking``'s ``Chunk(...)`` and the tests' ``cite``: deliberate (keyword
+    # construction of a record).
     return Citation(
         n=n,
         chunk_id=passage.chunk_id,

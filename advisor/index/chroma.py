@@ -6,6 +6,10 @@ offsets, roles, heading path and BM25 tokens as metadata) and ``<collection>_g<N
 bodies and the knowledge data. ``<collection>_meta`` holds one record, the live-generation pointer
 (:class:`Manifest`); an ingest switches every reader to a new generation with one upsert of it.
 What a reader builds from a generation is in ``advisor.index.snapshot``.
+
+Every call into ``chromadb`` is in this module (as langchain-chroma's ``Chroma`` class wraps one
+collection): the client, :class:`ChromaCollection` for one collection's reads and writes, and the
+generation bookkeeping. The rest of the package never holds a raw Chroma collection.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -23,6 +28,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 3
 LIVE_ID = "live"
 PLACEHOLDER_VECTOR = [1.0]  # records that are data, not passages, still need a vector in Chroma
+PAGE = 2000  # records per read: bounded memory per response, few round trips
 
 
 # Seconds one request to a Chroma server may take. chromadb's own default is to wait forever, so a
@@ -96,11 +102,86 @@ def generation_of(settings: Settings, name: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def data_collection(client, name: str, metadata: dict | None = None, create: bool = False):
-    """A collection of records that are data (no embedding function: vectors are always given)."""
-    if create:
-        return client.create_collection(name, metadata=metadata, embedding_function=None)
-    return client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
+def max_batch_size(client, cap: int) -> int:
+    """Records per write: ``cap``, or less when the client allows less."""
+    try:
+        return max(1, min(cap, int(client.get_max_batch_size())))
+    except Exception:  # an older server without the call
+        return 512
+
+
+class ChromaCollection:
+    """One Chroma collection as the index uses it. Vectors are always given, so Chroma's own
+    embedding function never runs (none is attached)."""
+
+    def __init__(self, collection) -> None:
+        self._collection = collection
+
+    @classmethod
+    def open(cls, client, name: str) -> ChromaCollection:
+        """An existing collection; raises when it is gone (swept by a newer ingest)."""
+        return cls(client.get_collection(name, embedding_function=None))
+
+    @classmethod
+    def create_passages(cls, client, name: str, metadata: dict) -> ChromaCollection:
+        """A new passage collection searched by cosine distance; raises when the name is taken."""
+        return cls(
+            client.create_collection(
+                name, metadata=metadata, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+        )
+
+    @classmethod
+    def data(cls, client, name: str, create: bool = False) -> ChromaCollection:
+        """A collection of records that are data, not passages (documents, the live pointer)."""
+        if create:
+            return cls(client.create_collection(name, embedding_function=None))
+        return cls(client.get_or_create_collection(name, embedding_function=None))
+
+    def add(
+        self,
+        ids: list[str],
+        vectors: Sequence | None = None,
+        metadatas: list[dict] | None = None,
+        documents: list[str] | None = None,
+    ) -> None:
+        """Write new records; data records get the placeholder vector."""
+        vectors = vectors if vectors is not None else [PLACEHOLDER_VECTOR for _ in ids]
+        self._collection.add(ids=ids, embeddings=vectors, metadatas=metadatas, documents=documents)
+
+    def upsert(self, record_id: str, metadata: dict, document: str) -> None:
+        """Replace one data record in one write (the live-pointer switch)."""
+        self._collection.upsert(
+            ids=[record_id], embeddings=[PLACEHOLDER_VECTOR], metadatas=[metadata], documents=[document]
+        )
+
+    def get(self, ids: list[str], include: list[str]) -> dict:
+        """The named records' ``ids`` and the ``include``d fields (vectors as plain lists)."""
+        got = self._collection.get(ids=ids, include=include)
+        if "embeddings" in include and got.get("embeddings") is not None:
+            got["embeddings"] = [v.tolist() if hasattr(v, "tolist") else list(v) for v in got["embeddings"]]
+        return got
+
+    def records(self, include: list[str]) -> Iterator[tuple[str, dict | None, str | None]]:
+        """(id, metadata, document) of every record, a page at a time."""
+        offset = 0
+        while True:
+            got = self._collection.get(include=include, limit=PAGE, offset=offset)
+            ids = got["ids"]
+            metas = got.get("metadatas") or [None] * len(ids)
+            documents = got.get("documents") or [None] * len(ids)
+            yield from zip(ids, metas, documents, strict=True)
+            if len(ids) < PAGE:
+                return
+            offset += len(ids)
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def nearest(self, vector: list[float], n: int) -> list[tuple[str, float]]:
+        """The ``n`` nearest records as ``(id, cosine distance)``, nearest first."""
+        got = self._collection.query(query_embeddings=[vector], n_results=max(n, 1), include=["distances"])
+        return list(zip(got["ids"][0], got["distances"][0], strict=True))
 
 
 @dataclass
@@ -125,9 +206,7 @@ class Manifest:
         """The live pointer, or ``None`` when no index (of this format) was ever switched in."""
         if meta_name(settings) not in collection_names(client):
             return None
-        got = data_collection(client, meta_name(settings)).get(
-            ids=[LIVE_ID], include=["metadatas", "documents"]
-        )
+        got = ChromaCollection.data(client, meta_name(settings)).get([LIVE_ID], ["metadatas", "documents"])
         if not got["ids"]:
             return None
         meta = got["metadatas"][0] or {}
@@ -139,12 +218,8 @@ class Manifest:
     def publish(self, client, settings: Settings) -> None:
         """The switch: one upsert of the pointer record, so every reader sees the old or the new one."""
         meta = {k: v for k, v in asdict(self).items() if k != "docs"}
-        data_collection(client, meta_name(settings)).upsert(
-            ids=[LIVE_ID],
-            embeddings=[PLACEHOLDER_VECTOR],
-            metadatas=[meta],
-            documents=[json.dumps(self.docs, ensure_ascii=False)],
-        )
+        pointer = ChromaCollection.data(client, meta_name(settings))
+        pointer.upsert(LIVE_ID, meta, json.dumps(self.docs, ensure_ascii=False))
 
 
 def read_live(client, settings: Settings) -> Manifest:

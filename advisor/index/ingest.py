@@ -22,14 +22,15 @@ from advisor.config import Settings
 from advisor.errors import CorpusError
 from advisor.index.bm25 import BM25
 from advisor.index.chroma import (
+    ChromaCollection,
     Manifest,
     chunks_name,
     collection_names,
-    data_collection,
     docs_name,
     drop_generation,
     generation_of,
     make_client,
+    max_batch_size,
     sweep,
 )
 from advisor.index.chunking import Chunk, chunk_document
@@ -113,13 +114,6 @@ def compare(docs: list[Document], old: Manifest | None, data: str, report: Inges
     )
 
 
-def write_batch_size(client) -> int:
-    try:
-        return max(1, min(WRITE_BATCH, int(client.get_max_batch_size())))
-    except Exception:  # an older server without the call
-        return 512
-
-
 def claim_generation(client, settings: Settings, old: Manifest | None, meta: dict):
     """The next generation number and its fresh passage collection. ``create_collection`` fails when
     the name exists, so two ingests running at once never write into the same generation."""
@@ -128,10 +122,7 @@ def claim_generation(client, settings: Settings, old: Manifest | None, meta: dic
     for _ in range(100):
         name = chunks_name(settings, generation)
         try:
-            collection = client.create_collection(
-                name, metadata=meta, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
-            )
-            return generation, collection
+            return generation, ChromaCollection.create_passages(client, name, meta)
         except Exception:
             if name not in collection_names(client):
                 raise  # not a lost race: the server refused for another reason
@@ -144,7 +135,7 @@ class BatchWriter:
     """Collects passage records and writes them to Chroma in large batches (small writes dominate the
     non-embedding time of a big ingest)."""
 
-    def __init__(self, collection, batch: int) -> None:
+    def __init__(self, collection: ChromaCollection, batch: int) -> None:
         self.collection, self.batch = collection, batch
         self.ids: list[str] = []
         self.vectors: list = []
@@ -159,7 +150,7 @@ class BatchWriter:
 
     def flush(self) -> None:
         if self.ids:
-            self.collection.add(ids=self.ids, embeddings=self.vectors, metadatas=self.metadatas)
+            self.collection.add(self.ids, self.vectors, self.metadatas)
             self.ids, self.vectors, self.metadatas = [], [], []
 
 
@@ -168,12 +159,12 @@ def previous_records(client, old: Manifest | None, ids: list[str], batch: int) -
     if old is None or not ids:
         return {}
     try:
-        collection = client.get_collection(old.collection, embedding_function=None)
+        collection = ChromaCollection.open(client, old.collection)
         found: dict[str, tuple] = {}
         for i in range(0, len(ids), batch):
-            got = collection.get(ids=ids[i : i + batch], include=["embeddings", "metadatas"])
+            got = collection.get(ids[i : i + batch], ["embeddings", "metadatas"])
             for cid, vec, meta in zip(got["ids"], got["embeddings"], got["metadatas"], strict=True):
-                found[cid] = (vec.tolist() if hasattr(vec, "tolist") else list(vec), stored_tokens(meta))
+                found[cid] = (vec, stored_tokens(meta))
         return found
     except Exception:  # the old collection is gone or from an older format: embed again
         return {}
@@ -214,7 +205,7 @@ def embed_into(
 
 def fill_generation(
     client,
-    collection,
+    collection: ChromaCollection,
     embedder: Embeddings,
     chunks: list[Chunk],
     old: Manifest | None,
@@ -226,7 +217,7 @@ def fill_generation(
     """Every passage into the new collection: copied vectors and tokens for unchanged documents'
     chunks (found by their content-derived ids), fresh embeddings and tokens for the rest. Returns
     each passage's BM25 tokens, in passage order."""
-    batch = write_batch_size(client)
+    batch = max_batch_size(client, WRITE_BATCH)
     unchanged = set(report.unchanged)
     reusable = [c.chunk_id for c in chunks if c.doc_id in unchanged]
     previous = previous_records(client, old, reusable, batch)
@@ -245,6 +236,23 @@ def fill_generation(
     writer.flush()
     report.embedded_chunks = len(todo)
     return tokens
+
+
+def new_manifest(
+    settings: Settings, generation: int, model: tuple[str, int], docs: list[Document], chunks: int, data: str
+) -> Manifest:
+    """The pointer record of a freshly built generation (``model``: embedder name and dimension)."""
+    return Manifest(
+        generation=generation,
+        collection=chunks_name(settings, generation),
+        docs_collection=docs_name(settings, generation),
+        embedder=model[0],
+        dim=model[1],
+        docs={d.doc_id: {"hash": d.content_hash, "title": d.title, "path": d.path} for d in docs},
+        chunk_count=chunks,
+        built_at=time.time(),
+        data_hash=data,
+    )
 
 
 def switch(client, settings: Settings, manifest: Manifest) -> None:
@@ -310,20 +318,12 @@ def ingest(
         tokens = fill_generation(
             client, collection, embedder, chunks, old, report, progress, fail_after, notify
         )
-        docs_col = data_collection(client, docs_name(settings, generation), create=True)
-        write_documents(docs_col, docs, knowledge_raw, scope_raw, max(1, write_batch_size(client) // 8))
-        write_bm25(docs_col, BM25(tokens))  # built once here; every reader loads it as it is
-        manifest = Manifest(
-            generation=generation,
-            collection=chunks_name(settings, generation),
-            docs_collection=docs_name(settings, generation),
-            embedder=name,
-            dim=dim,
-            docs={d.doc_id: {"hash": d.content_hash, "title": d.title, "path": d.path} for d in docs},
-            chunk_count=len(chunks),
-            built_at=time.time(),
-            data_hash=data,
+        docs_col = ChromaCollection.data(client, docs_name(settings, generation), create=True)
+        write_documents(
+            docs_col, docs, knowledge_raw, scope_raw, max(1, max_batch_size(client, WRITE_BATCH) // 8)
         )
+        write_bm25(docs_col, BM25(tokens))  # built once here; every reader loads it as it is
+        manifest = new_manifest(settings, generation, (name, dim), docs, len(chunks), data)
         switch(client, settings, manifest)
     except BaseException:
         abandon(client, settings, generation)

@@ -15,6 +15,7 @@ import numpy as np
 
 from advisor.config import Settings
 from advisor.errors import InputError
+from advisor.index.chroma import ChromaCollection
 from advisor.index.chunking import SECTION_SEP, Chunk
 from advisor.index.snapshot import IndexSnapshot
 from advisor.kb.documents import GENERAL_ROLE
@@ -153,7 +154,14 @@ def convex(
 class Retriever:
     """Searches one index snapshot; the embedder, vector store and reranker are handed in."""
 
-    def __init__(self, snapshot: IndexSnapshot, collection, embedder, settings: Settings, reranker=None):
+    def __init__(
+        self,
+        snapshot: IndexSnapshot,
+        collection: ChromaCollection,
+        embedder,
+        settings: Settings,
+        reranker=None,
+    ):
         self.snapshot = snapshot
         self.collection = collection  # the generation's Chroma collection (vectors only are read)
         self.embedder = embedder
@@ -162,10 +170,8 @@ class Retriever:
         self._masks: dict[str, np.ndarray] = {}
         self.breaker = Breaker(settings.refresh_seconds)
 
-    def _query(self, vec: list[float], fetch: int) -> dict:
-        future = _QUERIES.submit(
-            self.collection.query, query_embeddings=[vec], n_results=max(fetch, 1), include=["distances"]
-        )
+    def _query(self, vec: list[float], fetch: int) -> list[tuple[str, float]]:
+        future = _QUERIES.submit(self.collection.nearest, vec, fetch)
         try:
             return future.result(timeout=self.settings.chroma_timeout)
         except FutureTimeout:
@@ -185,13 +191,13 @@ class Retriever:
         vec = self.embedder.embed_query(query)
         fetch = n if role is None else min(len(self.snapshot.chunks), n * 3)
         try:
-            got = self._query(vec, fetch)
-        except Exception as exc:  # the Chroma server is away or hung
+            nearest = self._query(vec, fetch)
+        except Exception as exc:  # the Chroma server is away or hung: BM25 (in memory) still answers
             log.warning("dense retrieval unavailable, answering from BM25 only: %s", exc)
             self.breaker.trip(self._probe)
             return None
         out = []
-        for chunk_id, distance in zip(got["ids"][0], got["distances"][0], strict=True):
+        for chunk_id, distance in nearest:
             idx = self.snapshot.by_id.get(chunk_id)
             if idx is not None and eligible(self.snapshot.chunks[idx], role):
                 out.append((idx, 1.0 - float(distance)))  # cosine distance -> similarity

@@ -18,19 +18,17 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from advisor.errors import IndexMismatchError, IndexMissingError
 from advisor.index.bm25 import BM25
-from advisor.index.chroma import Manifest, make_client, read_live
+from advisor.index.chroma import ChromaCollection, Manifest
 from advisor.index.chunking import Chunk
 from advisor.kb.documents import Document
 from advisor.kb.facts import Knowledge
 
-PAGE = 2000  # records per read: bounded memory per response, few round trips
 DOC_PREFIX = "doc:"
 DATA_IDS = {"knowledge": "data:knowledge", "scope": "data:scope"}
 BM25_PREFIX = "bm25:"
@@ -91,7 +89,9 @@ def doc_record(doc: Document) -> dict:
     }
 
 
-def write_documents(collection, docs: list[Document], knowledge: dict, scope: dict, batch: int) -> None:
+def write_documents(
+    collection: ChromaCollection, docs: list[Document], knowledge: dict, scope: dict, batch: int
+) -> None:
     """Bodies and the knowledge data of one generation, as records of its ``_docs`` collection."""
     records = [(DOC_PREFIX + d.doc_id, doc_record(d), "doc") for d in docs]
     records += [(DATA_IDS["knowledge"], knowledge, "data"), (DATA_IDS["scope"], scope, "data")]
@@ -99,7 +99,6 @@ def write_documents(collection, docs: list[Document], knowledge: dict, scope: di
         part = records[i : i + batch]
         collection.add(
             ids=[r[0] for r in part],
-            embeddings=[[1.0] for _ in part],
             documents=[json.dumps(r[1], ensure_ascii=False) for r in part],
             metadatas=[{"kind": r[2]} for r in part],
         )
@@ -124,7 +123,7 @@ def bm25_records(bm25: BM25) -> list[tuple[str, str]]:
 def write_bm25(collection, bm25: BM25) -> None:
     """The generation's BM25 index into its ``_docs`` collection, one record per write (large ones)."""
     for rid, document in bm25_records(bm25):
-        collection.add(ids=[rid], embeddings=[[1.0]], documents=[document], metadatas=[{"kind": "bm25"}])
+        collection.add([rid], documents=[document], metadatas=[{"kind": "bm25"}])
 
 
 def bm25_from_records(records: dict[str, str]) -> BM25 | None:
@@ -143,18 +142,6 @@ def bm25_from_records(records: dict[str, str]) -> BM25 | None:
 
 
 # -- reading ---------------------------------------------------------------------------------------
-def read_all(collection, include: list[str]) -> Iterator[tuple[str, dict | None, str | None]]:
-    """(id, metadata, document) of every record, a page at a time."""
-    offset = 0
-    while True:
-        got = collection.get(include=include, limit=PAGE, offset=offset)
-        ids = got["ids"]
-        metas = got.get("metadatas") or [None] * len(ids)
-        documents = got.get("documents") or [None] * len(ids)
-        yield from zip(ids, metas, documents, strict=True)
-        if len(ids) < PAGE:
-            return
-        offset += len(ids)
 
 
 def check_embedder(manifest: Manifest, embedder_name: str | None) -> None:
@@ -183,22 +170,22 @@ def _chunk(chunk_id: str, m: dict, doc: dict) -> Chunk:
 def load_generation(client, manifest: Manifest) -> IndexSnapshot:
     """The whole generation named by ``manifest``; refuses one that is gone or incomplete."""
     try:
-        docs_col = client.get_collection(manifest.docs_collection, embedding_function=None)
-        chunks_col = client.get_collection(manifest.collection, embedding_function=None)
+        docs_col = ChromaCollection.open(client, manifest.docs_collection)
+        chunks_col = ChromaCollection.open(client, manifest.collection)
     except Exception as exc:  # swept by a newer ingest while this reader was switching
         msg = f"索引第 {manifest.generation} 代已不存在（{exc}）。请稍后重试或重新运行：python ingest.py"
         raise IndexMissingError(msg) from exc
     docs: dict[str, dict] = {}
     data: dict[str, dict] = {}
     bm25_parts: dict[str, str] = {}
-    for rid, _meta, document in read_all(docs_col, ["documents"]):
+    for rid, _meta, document in docs_col.records(["documents"]):
         if rid.startswith(DOC_PREFIX):
             docs[rid.removeprefix(DOC_PREFIX)] = json.loads(document)
         elif rid.startswith(BM25_PREFIX):
             bm25_parts[rid] = document
         else:
             data[rid] = json.loads(document)
-    rows = sorted(read_all(chunks_col, ["metadatas"]), key=lambda r: r[1]["order"])
+    rows = sorted(chunks_col.records(["metadatas"]), key=lambda r: r[1]["order"])
     if len(rows) != manifest.chunk_count or DATA_IDS["knowledge"] not in data:
         msg = (
             f"索引第 {manifest.generation} 代不完整（应有 {manifest.chunk_count} 个文本块，读到 {len(rows)} 个）。"
@@ -217,11 +204,3 @@ def load_generation(client, manifest: Manifest) -> IndexSnapshot:
         Knowledge.from_dict(data[DATA_IDS["knowledge"]]),
         data.get(DATA_IDS["scope"]) or {},
     )
-
-
-def load_snapshot(settings, embedder_name: str | None = None, client=None) -> IndexSnapshot:
-    """Read the live generation; refuse clearly if there is none or it was built by another embedder."""
-    client = client if client is not None else make_client(settings)
-    manifest = read_live(client, settings)
-    check_embedder(manifest, embedder_name)
-    return load_generation(client, manifest)

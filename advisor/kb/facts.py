@@ -203,6 +203,8 @@ class Knowledge:
         return [item for items in self.examples.values() for item in items]
 
 
+# Same shape as the CLI's plan-file reader on purpose: each says what is wrong in its own words and
+# raises its own error type (CorpusError here, InputError there).
 def _read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text("utf-8"))

@@ -32,6 +32,8 @@ class LlamaCppChatModel(BaseChatModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
+    # Mirrors the ``local_*`` settings on purpose: the model is a LangChain chat model usable without
+    # ``Settings`` (``backends._local`` maps one onto the other).
     model_name: str
     model_path: str
     context_tokens: int = 4096

@@ -41,6 +41,7 @@ class ModelSpec:
         return f'pip install "career-advisor[{self.extra}]"'
 
 
+# One entry per model, the same fields each (the duplicate shape is deliberate: this is data).
 MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (

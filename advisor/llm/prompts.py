@@ -148,6 +148,7 @@ def compact_context(passages: list[Passage]) -> str:
     return "\n".join(f"[{n}] {' '.join(p.text.split())}" for n, p in enumerate(passages, 1))
 
 
+# Same signature as ``full_messages`` on purpose: every registered style is called the same way.
 @STYLES.register("compact")
 def compact_messages(
     question: str,

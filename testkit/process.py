@@ -1,0 +1,33 @@
+"""What the servers tests start as child processes share: stopping them, and ``with`` blocks."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from typing import Self
+
+
+class ServerProcess:
+    """A child-process server: ``start()`` (in the subclass) launches it and returns ``self``."""
+
+    proc: subprocess.Popen | None
+    stop_signal = signal.SIGTERM  # the app overrides with SIGINT, its clean-shutdown signal
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """The stop signal, then kill if the process has not ended within 20 s."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(self.stop_signal)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
