@@ -44,6 +44,9 @@ def packaged_corpus() -> Path:
     return Path(str(resources.files(CORPUS_PACKAGE)))
 
 
+LOCAL_DEADLINE = 90.0  # seconds: the answer deadline for a ``local:`` model unless one is set
+
+
 class Settings(BaseSettings):
     """Every knob of the advisor; backends are chosen by ``provider:model`` strings."""
 
@@ -100,6 +103,7 @@ class Settings(BaseSettings):
     history_chars: int = Field(default=2000, ge=100)  # each message cut to this (the question limit)
     # One deadline per answer (seconds) that bounds every dependency: the Chroma server's requests,
     # the chat model's whole reply (retries and a trickling stream included), the vote's database.
+    # A model on this machine's CPU (``local:``) needs longer: unset, the deadline is LOCAL_DEADLINE there.
     answer_deadline: float = Field(default=20.0, gt=0)
     llm_concurrency: int = Field(default=8, ge=1)  # model calls at once; answers without one never wait
     answer_chars: int = 450  # the offline composer's budget for the answer body (sources stay in the panel)
@@ -119,7 +123,7 @@ class Settings(BaseSettings):
     @property
     def chroma_timeout(self) -> float:
         """One Chroma request's limit while serving: a third of the deadline, so BM25 still answers."""
-        return max(0.2, self.answer_deadline / 3)
+        return max(0.2, self.deadline / 3)
 
     @property
     def corpus_path(self) -> Path:
@@ -143,6 +147,15 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return Path(self.model_dir) if self.model_dir else Path(self.data_dir) / "models"
+
+    @property
+    def deadline(self) -> float:
+        """The answer deadline in force. A local CPU model answers in ~10-20 s when the machine is idle:
+        the remote deadline would turn most of its answers into excerpts, so unless
+        ``ADVISOR_ANSWER_DEADLINE`` is set it gets ``LOCAL_DEADLINE``."""
+        if "answer_deadline" not in self.model_fields_set and self.llm.startswith("local:"):
+            return LOCAL_DEADLINE
+        return self.answer_deadline
 
     @property
     def llm_provider(self) -> str:

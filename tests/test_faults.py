@@ -217,9 +217,10 @@ def test_lone_surrogates_are_answered_voted_and_exported(local_adv, tmp_path, mo
     assert "AI" in answer_text((history,)) and "\ud800" not in meta["1"]["question"]
     store = FeedbackStore.from_settings(settings)
     assert record_vote(store, meta, 1, "down") == "已记录反馈，谢谢！"
-    # A vote whose recorded text still holds surrogates (e.g. sent to /feedback directly) is kept too.
-    meta["1"]["answer"] = "答\udcff案"
-    assert record_vote(store, meta, 1, "down") == "已记录反馈，谢谢！"
+    # A vote whose recorded text still holds surrogates (e.g. sent to /feedback directly) is kept too;
+    # it is another answer's vote (the same answer's second vote updates its row).
+    meta["3"] = {**meta["1"], "answer": "答\udcff案", "vote_id": "other-answer"}
+    assert record_vote(store, meta, 3, "down") == "已记录反馈，谢谢！"
     assert len(store.votes()) == 2 and store.spool.pending() == 0
     out = write(tmp_path / "drafts.jsonl", "earlier drafts\n")
     env = {"ADVISOR_FEEDBACK_URL": settings.feedback_url.get_secret_value()}

@@ -220,7 +220,7 @@ class Answerer:
         derived = index.derived  # built once per index generation (embeds examples): not the answer's time
         _ = (derived.kmap, derived.scope, derived.answerability)
         # The model must be done by then, leaving a moment for the excerpt answer if it is not.
-        deadline = time.monotonic() + self.settings.answer_deadline * 0.9
+        deadline = time.monotonic() + self.settings.deadline * 0.9
         try:
             question = checked_question(question, self.settings.max_question_chars)
         except QuestionTooLong as exc:

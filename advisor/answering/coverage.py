@@ -197,7 +197,8 @@ class Answerability:
             anchors += len(squash(word)) if len(squash(word)) >= 2 and squash(word) in self.anchors else 0
             if run and word == "的":
                 continue  # "保底的技能": the run is still a modifier of what follows
-            if run and tag in self.tags and self._known(squash(word)):
+            named = any(f in w for w in run for f in self.focus_words)  # "跳槽时薪资": 跳槽 is asked
+            if run and not named and tag in self.tags and self._known(squash(word)):
                 run, shown = [], []  # "保底技能": a modifier of a noun the knowledge base knows (技能)
                 continue
             if run:
@@ -224,7 +225,7 @@ class Answerability:
                 return "present" if is_everyday(p.head) and len(p.words) > 1 else "missing"
             return "present"
         if self.corpus.count(p.head) > self.common:
-            return "missing" if p.bound or asks_how else "present"
+            return "missing"  # a phrase whose only present word is a common one (工作, 行业)
         if p.bound and not asks_how:
             return "passing"
         # The head is what is asked about ("保底技能" asks about 技能): a modifier the articles lack does
@@ -245,6 +246,13 @@ class Answerability:
         knowledge base is built around (a story, a path…): then only a question asking how something
         works ("怎么算"), or naming a topic of ``focus_words`` the articles lack, can find them short."""
         phrases, anchors = self.read(self.ask_clause(question))
+        # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
+        named = [
+            p
+            for p in self.read(question)[0]
+            if self._named_missing(p) and p.text not in {x.text for x in phrases}
+        ]
+        phrases = [*named, *phrases]
         if not phrases:
             return Coverage(COVERED, reason="no focus beyond names the knowledge base knows")
         asks_how = any(c in question for c in self.method_cues)
@@ -287,7 +295,7 @@ class Answerability:
         """Evidence that the best passages speak to the question although one of its words is unknown
         ("有人出来帮餐馆做数据成功了吗" beside a case of 外卖平台经营分析): at least ``EVIDENCE_WORDS``
         of its other topical words occur in them. Framing words (被裁, 大厂) and everyday ones do not count."""
-        if not passages:
+        if not passages or any(_asked_directly(p.text, question) for p in missing):
             return False
         gone = {w for p in missing for w in p.words}
         frame = {squash(w) for w in self.kmap.kb.cues("frame")} | self.generic
@@ -339,3 +347,13 @@ def _present_suffix(word: str, corpus: str) -> str | None:
         if (tail in corpus or is_everyday(tail)) and not _QUANTIFIED.match(tail):
             return tail
     return None
+
+
+_ASK_WORDS = "怎么|如何|咋|多少|几|吗|哪"
+
+
+def _asked_directly(phrase: str, question: str) -> bool:
+    """The unknown phrase is what the question word asks about ("要怎么定价", "定价多少"): then it is the
+    question's core, and passages about the rest do not answer it."""
+    p = re.escape(phrase)
+    return bool(re.search(rf"(?:{_ASK_WORDS})\S{{0,2}}{p}|{p}\S{{0,2}}(?:{_ASK_WORDS})", question))

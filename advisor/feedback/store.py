@@ -125,7 +125,7 @@ class FeedbackStore:
 
     @classmethod
     def from_settings(cls, settings: Settings, replica: str = "") -> FeedbackStore:
-        return cls(settings.database, settings.feedback_spool_file, replica, settings.answer_deadline)
+        return cls(settings.database, settings.feedback_spool_file, replica, settings.deadline)
 
     @property
     def url(self) -> str:

@@ -78,7 +78,7 @@ def connect(
         plan.passages,
     )
     try:
-        deadline = time.monotonic() + (settings.answer_deadline if settings else 4 * timeout)
+        deadline = time.monotonic() + (settings.deadline if settings else 4 * timeout)
         reply = "".join(stream_with_retries(chat_model, msgs, timeout, retries, deadline))
     except Exception as exc:
         notice = describe_error(exc)
