@@ -44,7 +44,10 @@ def packaged_corpus() -> Path:
     return Path(str(resources.files(CORPUS_PACKAGE)))
 
 
-LOCAL_DEADLINE = 90.0  # seconds: the answer deadline for a ``local:`` model unless one is set
+LOCAL_DEADLINE = (
+    180.0  # seconds: a ``local:`` model's deadline unless one is set (its first answer reads the whole
+)
+# system prompt before the first token: ~70 s on one core of this 2-core machine; later answers reuse it)
 
 
 class Settings(BaseSettings):
@@ -150,8 +153,8 @@ class Settings(BaseSettings):
 
     @property
     def deadline(self) -> float:
-        """The answer deadline in force. A local CPU model answers in ~10-20 s when the machine is idle:
-        the remote deadline would turn most of its answers into excerpts, so unless
+        """The answer deadline in force. A local CPU model's first answer reads the whole system prompt
+        before its first token: the remote deadline would turn it into an excerpt, so unless
         ``ADVISOR_ANSWER_DEADLINE`` is set it gets ``LOCAL_DEADLINE``."""
         if "answer_deadline" not in self.model_fields_set and self.llm.startswith("local:"):
             return LOCAL_DEADLINE
