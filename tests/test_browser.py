@@ -448,7 +448,8 @@ def test_plan_download_renders_its_chart_and_hand_over_is_idempotent(page):
     expect(chat).to_contain_text("已把你的转型计划")
     expect(chat.get_by_text("已把你的转型计划")).to_have_count(1)
     ask(page, "关于这个计划的第二步，我这周先做什么？")
-    expect(chat).to_contain_text("先做什么")
+    # the question shows at once (and says 先做什么): wait for the answer itself
+    expect(chat.locator("[data-testid='bot']").last).to_contain_text("1 个月", timeout=TIMEOUT_MS)
     answer = answer_text(page)
     assert "1 个月" in answer and "私域引流方案" in answer
     assert "核心原则" not in answer  # the first step, not the whole section again
