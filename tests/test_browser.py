@@ -251,6 +251,7 @@ def test_reload_keeps_the_chat_export_has_sources_and_clear_forgets(browser, app
     assert '"link": "https://www.woshipm.com/' in js and '"quote":' in js and "<details" not in md
     page.locator("#new-chat-btn").click()
     expect(chat.locator(".message-row")).to_have_count(0)
+    expect(page.locator("#export-md")).to_have_count(0)  # cleared in the same step as the stored chat
     page.reload()
     page.locator("#question-box textarea").wait_for()
     page.wait_for_timeout(500)

@@ -224,11 +224,9 @@ def _bind_chat(adv, feedback, c: dict) -> None:
     c["retry_btn"].click(retry, redo, **answering, **private).then(**follow)
     for undo in (c["chatbot"].undo, c["undo_btn"].click):
         undo(chat_events.undo, [c["chatbot"], c["meta"]], outputs, queue=False, **private).then(**follow)
-    forget = {"fn": plan_handlers.forget_plan, "outputs": [c["plan_ctx"], c["card_btn"]], "queue": False}
+    cleared = [*outputs, c["plan_ctx"], c["card_btn"], c["saved"], c["export"]]
     for clear in (c["clear_btn"].click, c["chatbot"].clear):
-        clear(chat_events.new_chat, None, outputs, queue=False, **private).then(**forget, **private).then(
-            session.forget, None, [c["saved"], c["export"]], queue=False, **private
-        )
+        clear(session.new_conversation, None, cleared, queue=False, **private)
     reason_out = [c["reason_box"], c["reason_for"]]
     c["chatbot"].like(bind(chat_events.on_like, feedback), [c["meta"]], reason_out, **private)
     c["reason_send"].click(

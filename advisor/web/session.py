@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import gradio as gr
 
-from advisor.web.chat import last_state, raw_history
+from advisor.web.chat import last_state, new_chat, raw_history
 from advisor.web.export import NO_EXPORT, export_links
-from advisor.web.plan_handlers import card_hint
+from advisor.web.plan_handlers import card_hint, forget_plan
 from advisor.web.render import ALL_ROLES, SOURCES_IDLE, plain_history, with_state
 
 STORAGE_KEY = "advisor-chat-v1"
@@ -64,3 +64,9 @@ def restore(saved: dict | None) -> tuple:
 def forget() -> tuple:
     """A new conversation: nothing stored, nothing to export."""
     return {}, NO_EXPORT
+
+
+def new_conversation() -> tuple:
+    """清空对话, in one step so that a reload right after it cannot bring the old conversation back:
+    (chat, sources, meta, box, handed plan, card button, stored conversation, export links)."""
+    return (*new_chat(), *forget_plan(), *forget())
