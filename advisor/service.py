@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from advisor.progress.store import ProgressStore
 
 log = logging.getLogger(__name__)
-WARM_DERIVED = ("kmap", "scope", "answerability")  # built lazily; rebuilt before a switch once in use
 
 
 @dataclass
@@ -141,9 +140,8 @@ class Advisor:
                 Retriever(snapshot, collection, self.embedder, self.settings, self.reranker),
                 Derived(snapshot, self.embedder, self.settings.refusal_threshold),
             )
-            for name in WARM_DERIVED:  # answers are being given: have their derived ready before the switch
-                if current is not None and name in vars(current.derived):
-                    getattr(live.derived, name)
+            if current is not None and "kmap" in vars(current.derived):
+                live.derived.warm()  # answers are being given: have their look-ups ready before the switch
             self._live = live  # the switch: one assignment; answers in flight keep their pinned view
             if current is not None:
                 log.info("switched from index generation %s to %s", current.generation, live.generation)

@@ -185,7 +185,9 @@ class Answerer:
             plan.pieces = [Piece(s, "", 1.0, 120, order=k) for k, s in enumerate(turn.coverage.mentions)]
             return plan
         plan = plan_for(
-            AnswerContext(derived.kmap, turn.intent, turn.shown, turn.passages, turn.question, derived.chunks)
+            AnswerContext(
+                derived.kmap, turn.intent, turn.shown, turn.passages, turn.question, derived.chunk_texts
+            )
         )
         if turn.coverage.missing:  # covered, but one named topic of the question is not
             plan.notes.insert(0, NOT_COVERED_LINE.format(focus=turn.coverage.focus_text) + ASIDE_TAIL)

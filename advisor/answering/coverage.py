@@ -20,6 +20,7 @@ import jieba.posseg
 from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
+from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Span, sentences
 from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer, is_everyday, tokenize
 
@@ -121,13 +122,15 @@ class Answerability:
     kmap: KnowledgeMap
     data: dict
     known: set[str] = field(init=False)
-    corpus: str = field(init=False)
+    corpus: Occurrences = field(init=False)  # the bodies, then the headings, squashed
+    doc_ids: list[str] = field(init=False)  # whose body ``corpus.texts[i]`` is
 
     def __post_init__(self) -> None:
         self.known = known_words(self.kmap.kb)
         self.anchors = anchor_words(self.kmap.kb)
         headings = [h for sections in self.kmap.outlines.values() for s in sections for h in s.path]
-        self.corpus = squash(" ".join([*self.kmap.bodies.values(), *headings]))
+        self.doc_ids = list(self.kmap.bodies)
+        self.corpus = Occurrences([*map(squash, self.kmap.bodies.values()), squash(" ".join(headings))])
         self.generic = {squash(w) for w in self.data.get("generic", [])}
         self.modals = tuple(self.data.get("modal_prefixes", []))
         self.bound = set(self.data.get("bound_verbs", []))
@@ -155,7 +158,7 @@ class Answerability:
 
     def present(self, word: str) -> bool:
         """Does the word occur in the articles (headings included)?"""
-        return squash(word) in self.corpus
+        return self.corpus.contains(squash(word))
 
     def _known(self, w: str) -> bool:
         """A known name, or a word made mostly of one ("岗能涨薪" holds 涨薪)."""
@@ -215,11 +218,11 @@ class Answerability:
         """present, passing (only its head, or only once and the question asks how) or missing. A
         named topic (``focus_words``: 简历, 社保…) the articles lack is missing whatever surrounds it,
         and so is a phrase whose only present word is a common one (工作, 行业)."""
-        if p.check in self.corpus:
+        if self.corpus.contains(p.check):
             return "passing" if asks_how and self.corpus.count(p.check) <= 1 else "present"
-        if any(w in self.focus_words and w not in self.corpus for w in p.words):
+        if any(w in self.focus_words and not self.corpus.contains(w) for w in p.words):
             return "missing"
-        if p.head not in self.corpus:
+        if not self.corpus.contains(p.head):
             core = _present_suffix(p.head, self.corpus)  # "提高效率" asks about 效率, "讲道理" about 道理
             if core is None or asks_how:
                 return "present" if is_everyday(p.head) and len(p.words) > 1 else "missing"
@@ -230,14 +233,14 @@ class Answerability:
             return "passing"
         # The head is what is asked about ("保底技能" asks about 技能): a modifier the articles lack does
         # not make them silent on it, unless the question asks how that specific thing works.
-        return "passing" if asks_how and any(w not in self.corpus for w in p.words) else "present"
+        return "passing" if asks_how and any(not self.corpus.contains(w) for w in p.words) else "present"
 
     def _named_missing(self, p: Phrase) -> bool:
         """A topic asked by name (``focus_words``) or a product's name (Axure, PMP) the articles lack."""
         shown = p.text
         return any(
             (w in self.focus_words or (w.isascii() and w.isalpha() and len(w) >= 2 and _as_name(w, shown)))
-            and w not in self.corpus
+            and not self.corpus.contains(w)
             for w in p.words
         )
 
@@ -319,8 +322,9 @@ class Answerability:
 
     def mentions(self, word: str, passages: list[Passage]) -> tuple[Span, ...]:
         """Sentences that mention ``word``: in the retrieved passages first, then anywhere."""
+        holding = [self.doc_ids[i] for i in self.corpus.where(word) if i < len(self.doc_ids)]
         spans = [Span(p.doc_id, p.start, p.end) for p in passages] + [
-            Span(doc_id, 0, len(body)) for doc_id, body in self.kmap.bodies.items()
+            Span(doc_id, 0, len(self.kmap.bodies[doc_id])) for doc_id in holding
         ]
         found: list[Span] = []
         for span in spans:
@@ -339,12 +343,12 @@ def _as_name(word: str, text: str) -> bool:
     return any(c.isupper() for c in spelled) or len(word) >= 5
 
 
-def _present_suffix(word: str, corpus: str) -> str | None:
+def _present_suffix(word: str, corpus: Occurrences) -> str | None:
     """The word's last two or more characters when the articles have them or they are an everyday word:
     a compound the tokenizer kept whole ("提高效率", "讲道理") is about its head (效率, 道理)."""
     for k in range(1, len(word) - 1):
         tail = word[k:]
-        if (tail in corpus or is_everyday(tail)) and not _QUANTIFIED.match(tail):
+        if (corpus.contains(tail) or is_everyday(tail)) and not _QUANTIFIED.match(tail):
             return tail
     return None
 

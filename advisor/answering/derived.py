@@ -1,6 +1,7 @@
-"""What answering derives from one index generation: the knowledge map, the scope gate and the
-answerability check. Built once per generation (they embed examples and parse every article), and
-rebuilt when a new generation is switched in."""
+"""What answering derives from one index generation: the knowledge map, the scope gate, the
+answerability check and word look-ups over every chunk. Built once per generation (they embed
+examples, parse every article, index every chunk's characters), and rebuilt when a new generation is
+switched in."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import cached_property
 from langchain_core.embeddings import Embeddings
 
 from advisor.answering.coverage import Answerability
+from advisor.answering.plans.shared import ChunkTexts
 from advisor.answering.scope import ScopeGate
 from advisor.answering.units import Units
 from advisor.index.chunking import Chunk
@@ -42,6 +44,10 @@ class Derived:
         return self.snapshot.idf(token)
 
     @cached_property
+    def chunk_texts(self) -> ChunkTexts:
+        return ChunkTexts(self.chunks)
+
+    @cached_property
     def kmap(self) -> KnowledgeMap:
         return KnowledgeMap(self.bodies, self.knowledge)
 
@@ -56,3 +62,12 @@ class Derived:
     @cached_property
     def units(self) -> Units:
         return Units(self.kmap)
+
+    def warm(self) -> None:
+        """Build every look-up now, so that no visitor's answer pays for it (at ×100: seconds)."""
+        self.kmap.corpus_lower  # noqa: B018 - built on first access
+        self.answerability  # noqa: B018
+        self.units  # noqa: B018
+        self.chunk_texts.words  # noqa: B018
+        self.chunk_texts.named  # noqa: B018
+        self.scope  # noqa: B018

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.kb.facts import Knowledge, SectionRef
+from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Block, Section, Span, find_section, outline, subtree
 from advisor.text.tokens import is_everyday
 
@@ -177,8 +178,9 @@ class KnowledgeMap:
         return self._person_texts[name]
 
     @cached_property
-    def corpus_lower(self) -> str:
-        return "\n".join(self.bodies.values()).lower()
+    def corpus_lower(self) -> Occurrences:
+        """Look-ups over the lower-cased bodies (counting a word must not scan them all)."""
+        return Occurrences([b.lower() for b in self.bodies.values()])
 
     def only_about(self, word: str, name: str) -> bool:
         """``word`` occurs in the articles only where they tell about ``name``: a word that describes

@@ -67,7 +67,11 @@ def load_advisor(settings: Settings) -> Advisor:
 
 def warm_up(adv: Advisor) -> None:
     """Retrieve for the example questions once (no LLM calls) so the first visitor does not pay for
-    lazy loading (jieba dictionary, scope gate, vector index)."""
+    lazy loading (jieba dictionary, scope gate, vector index, the answer path's look-ups)."""
+    try:
+        adv.derived.warm()
+    except Exception as exc:  # warming up must never stop the app from starting
+        log.warning("warm-up failed: %s", exc)
     for question, role in adv.snapshot.knowledge.example_questions():
         try:
             adv.scope.decide(question, adv.search(question, k=adv.settings.top_k, role=role))

@@ -6,13 +6,17 @@ concepts — which any plan falls back on."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from advisor.answering.compose import AnswerPlan, Piece
 from advisor.answering.state import Intent
+from advisor.index.chunking import Chunk
 from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, heading_label
+from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Block, Span, sentences
 from advisor.text.tokens import tokenize
 
@@ -29,7 +33,7 @@ class AnswerContext:
     shown: str = ""  # the previous answer, so a follow-up does not repeat it
     retrieved: list[Passage] = field(default_factory=list)
     question: str = ""
-    kmap_chunks: list = field(default_factory=list)  # every chunk of the index, for sentence look-ups
+    chunk_texts: ChunkTexts | None = None  # every chunk of the index, for look-ups across the articles
 
     @property
     def kb(self) -> Knowledge:
@@ -93,6 +97,23 @@ def _concepts(ctx: AnswerContext) -> list[set[str]]:
 _NAMED = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}|《[^》]+》")
 
 
+class ChunkTexts:
+    """Every chunk of one index generation, with what questions ask of all of them built once: which
+    chunks hold a word, which name a tool or a book (one scan per generation, not per question)."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.chunks = chunks
+
+    @cached_property
+    def words(self) -> Occurrences:
+        """Look-ups over the lower-cased chunk texts."""
+        return Occurrences([c.text.lower() for c in self.chunks])
+
+    @cached_property
+    def named(self) -> frozenset[int]:
+        return frozenset(i for i, c in enumerate(self.chunks) if _NAMED.search(c.text))
+
+
 def _names_asked(ctx: AnswerContext) -> bool:
     """The question asks for named things (tools, courses): a sentence naming one speaks to it."""
     return has_any(ctx.question, ctx.kb.cues("names"))
@@ -103,19 +124,17 @@ def _mentioning(ctx: AnswerContext) -> list[Passage]:
     first: for answers spread over the articles ("文章里都提了哪些工具？")."""
     concepts = _concepts(ctx)
     need = min(2, len(concepts))
-    if need == 0:
+    if need == 0 or ctx.chunk_texts is None:
         return []
-    seen = {p.chunk_id for p in ctx.retrieved}
+    table = ctx.chunk_texts
     names = set(ctx.kb.cues("names")) if _names_asked(ctx) else set()
-    scored = []
-    for c in ctx.kmap_chunks:
-        low = c.text.lower()
-        hits = sum(
-            any(a in low for a in alts) or bool(alts & names and _NAMED.search(c.text)) for alts in concepts
-        )
-        if c.chunk_id not in seen and hits >= need:
-            scored.append((-hits, c.start, c))
-    return [Passage.from_chunk(c) for _, _, c in sorted(scored, key=lambda t: (t[0], t[1]))[:4]]
+    holding = [{i for a in alts for i in table.words.where(a)} for alts in concepts]
+    holding = [h | table.named if alts & names else h for h, alts in zip(holding, concepts, strict=True)]
+    hits = Counter(i for h in holding for i in h)
+    seen = {p.chunk_id for p in ctx.retrieved}
+    chosen = sorted((-n, table.chunks[i].start, i) for i, n in hits.items() if n >= need)
+    best = [table.chunks[i] for _, _, i in chosen if table.chunks[i].chunk_id not in seen]
+    return [Passage.from_chunk(c) for c in best[:4]]
 
 
 def general_plan(ctx: AnswerContext) -> AnswerPlan:
