@@ -43,7 +43,25 @@ def test_an_everyday_word_is_never_the_reason_to_refuse(adv, question, expected)
 
 
 @pytest.mark.parametrize(
-    "question", ["失业金一般怎么领", "要不要去考个PMP证", "离职证明找谁开", "面试被问年龄该怎么回答"]
+    ("question", "expected"),
+    [("市场人准备转型，有没有整理好的工具、圈子和学习平台的列表，可以直接照着用？", "工具")],  # 圈子
+)
+def test_a_question_alike_the_answered_ones_is_answered_in_its_own_words(adv, question, expected):
+    answer = adv.ask(question)
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert expected in answer.text
+    assert "alike the questions they answer" in answer.coverage["reason"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "失业金一般怎么领",
+        "要不要去考个PMP证",
+        "离职证明找谁开",
+        "面试被问年龄该怎么回答",
+        "想考个心理咨询师证转行行不行",
+    ],
 )
 def test_what_the_articles_lack_is_still_said_plainly(adv, question):
     answer = adv.ask(question)

@@ -140,7 +140,8 @@ class Answerer:
         # Whether the question names a subject of the articles is read from its words: a unit that
         # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
         about = asked.kind if asked.kind != "general" and not asked.described else None
-        coverage = derived.answerability.assess(cleaned, passages, about) if query else Coverage()
+        likeness = derived.scope.covered_margin(cleaned) if query else None
+        coverage = derived.answerability.assess(cleaned, passages, about, likeness) if query else Coverage()
         state_after = advance(prior, intent)
         turn = Turn(
             pointed, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist

@@ -11,6 +11,7 @@ word lists live under ``focus:`` in ``corpus/scope.yaml``, calibrated on its own
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -139,6 +140,7 @@ class Answerability:
         self.focus_words = {squash(w) for w in self.data.get("focus_words", [])}
         self.main_share = float(self.data.get("main_share", 0.5))
         self.common = int(self.data.get("common_count", 10))
+        self.likeness_floor = float(self.data.get("likeness_floor", math.inf))
 
     def _focusable(self, word: str, flag: str) -> str | None:
         """The word as a focus candidate, or None (framing, known, too short, not a noun)."""
@@ -244,10 +246,16 @@ class Answerability:
             for w in p.words
         )
 
-    def assess(self, question: str, passages: list[Passage], about: str | None = None) -> Coverage:
+    def assess(
+        self, question: str, passages: list[Passage], about: str | None = None, likeness: float | None = None
+    ) -> Coverage:
         """The decision; ``about`` names what the question is about when it is about something the
         knowledge base is built around (a story, a path…): then only a question asking how something
-        works ("怎么算"), or naming a topic of ``focus_words`` the articles lack, can find them short."""
+        works ("怎么算"), or naming a topic of ``focus_words`` the articles lack, can find them short.
+        ``likeness`` (the scope gate's ``covered_margin``) is how much more the question resembles the
+        labelled answered questions than the unanswered ones: at ``likeness_floor`` or above, a word
+        the articles lack is read as the asker's own word for what they do cover, unless it names a
+        product or a standard (PMP, GDPR)."""
         phrases, anchors = self.read(self.ask_clause(question))
         # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
         named = [
@@ -276,6 +284,9 @@ class Answerability:
             if not named and self.spoken_to(question, missing, passages):
                 reason = "an unknown word beside what the best passages speak to: answered on that evidence"
                 return Coverage(COVERED, names, reason=reason)
+            if self._alike_answered(likeness, missing):
+                reason = f"worded unlike the articles, but alike the questions they answer ({likeness:.3f})"
+                return Coverage(COVERED, names, reason=reason)
             reason = f"focus absent from the articles ({weight:.0%} of the question)"
             return Coverage(ABSENT, names, tuple(p.text for p in missing), reason=reason)
         if named:  # "应届生怎么进大厂": say what is missing, then answer the rest
@@ -293,6 +304,11 @@ class Answerability:
                 PARTIAL, names, tuple(p.text for p in passing), head, self.mentions(head, passages), reason
             )
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
+
+    def _alike_answered(self, likeness: float | None, missing: list[Phrase]) -> bool:
+        if likeness is None or likeness < self.likeness_floor:
+            return False
+        return not any(w.isascii() and w.isalpha() and _as_name(w, p.text) for p in missing for w in p.words)
 
     def spoken_to(self, question: str, missing: list[Phrase], passages: list[Passage]) -> bool:
         """Evidence that the best passages speak to the question although one of its words is unknown

@@ -58,6 +58,14 @@ class ScopeGate:
         self.threshold = threshold
         self.inside = self._embed(examples.get("in_scope") or [])
         self.outside = self._embed(examples.get("out_of_scope") or [])
+        labelled = (examples.get("focus") or {}).get("examples") or {}
+        answered = [
+            *(examples.get("in_scope") or []),
+            *labelled.get("covered", []),
+            *labelled.get("partial", []),
+        ]
+        self.answered = self._embed(answered)
+        self.unanswered = self._embed(labelled.get("not_covered") or [])
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         batch = getattr(self.embedder, "embed_queries", None)
@@ -75,6 +83,16 @@ class ScopeGate:
         """Positive when the question looks like the in-scope examples."""
         vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
         return self._top_mean(self.inside, vec) - self._top_mean(self.outside, vec)
+
+    def covered_margin(self, question: str) -> float | None:
+        """Positive when the question looks like the questions the articles answer rather than the
+        near-domain ones they do not (社保, 考证, 简历…): read by meaning, so an everyday word the
+        articles do not use ("收手", "栽跟头") does not make a question about 止损 or 风险 look unanswered.
+        ``None`` without labelled examples on both sides."""
+        if not len(self.answered) or not len(self.unanswered):
+            return None
+        vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+        return self._top_mean(self.answered, vec) - self._top_mean(self.unanswered, vec)
 
     def decide(self, query: str, passages: list[Passage]) -> ScopeDecision:
         if not query or not passages:
