@@ -6,7 +6,8 @@ file under ``evals/reports/fresh/``.
 One JSON object a line: ``id``, ``kind``, ``turns`` (or ``question``), ``answerable``, ``key_points``
 (groups of alternatives, the first verbatim in the corpus), ``gold`` (``doc_id``, ``quote``),
 ``reference_answer``, ``notes``. Kinds: 路径, 岗位解读, 风险防控, 工具包, 故事, 痛点; 近域 (not
-answerable: refused or "文章没有讲到…") and 域外 (not answerable: refused). The new-article questions
+answerable: refused or "文章没有讲到…") and 域外 (not answerable: refused); ``multi`` marks a
+conversation of several kinds (scored in the multi-turn group only), and 风险 is read as 风险防控. The new-article questions
 (``evals/newarticle/questions.jsonl``) use the same format.
 """
 
@@ -26,6 +27,8 @@ DETAIL_DIR = Path(__file__).with_name("reports") / "fresh"
 ANSWERABLE_KINDS = ("路径", "岗位解读", "风险防控", "工具包", "故事", "痛点")
 KINDS = (*ANSWERABLE_KINDS, "近域", "域外")
 MULTI = "multi"
+# Writers' own spellings: a shorter name for a kind, or ``multi`` for a conversation of several kinds.
+KIND_ALIASES = {"风险": "风险防控", MULTI: MULTI}
 # Issue 19's floors. Not part of ``--ci`` yet: ``python -m evals --fresh`` is the explicit check.
 FRESH_GATES: tuple[Gate, ...] = (
     Gate("coverage", 0.85),
@@ -40,8 +43,9 @@ FRESH_GATES: tuple[Gate, ...] = (
 
 def _case(raw: dict, split: str) -> Case:
     turns = raw.get("turns") or [raw["question"]]
-    if raw["kind"] not in KINDS:
-        msg = f"unknown kind {raw['kind']!r} (one of {', '.join(KINDS)})"
+    kind = KIND_ALIASES.get(raw["kind"], raw["kind"])
+    if kind not in (*KINDS, MULTI):
+        msg = f"unknown kind {raw['kind']!r} (one of {', '.join(KINDS)}, {MULTI})"
         raise ValueError(msg)
     return Case(
         id=raw["id"],
@@ -52,7 +56,7 @@ def _case(raw: dict, split: str) -> Case:
         gold=[Gold(g["doc_id"], g["quote"]) for g in raw.get("gold", [])],
         key_points=raw["key_points"],
         answerable=raw["answerable"],
-        tags=[raw["kind"]],  # 近域 is the evaluators' near-domain tag too
+        tags=[kind],  # 近域 is the evaluators' near-domain tag too
         split=split,
     )
 

@@ -88,6 +88,19 @@ def test_a_real_example_for_a_path_without_a_case_is_the_closest_story(adv):
     assert "最接近的真实故事" in answer.text and "王姐" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (("流量运营说白了是不是就是花钱买量",), "获客成本"),  # a narrower role named: what it is, not 运营's paths
+        (("数据运营平时做什么", "有没有实际点的例子"), "新手引导流程过长"),  # and its case next
+    ],
+)
+def test_a_narrower_role_named_is_explained_whatever_the_wording(adv, turns, expected):
+    answer = ask_turns(adv, *turns)
+    assert not answer.refused and expected in answer.text, answer.text
+    assert "纵向深耕" not in answer.text
+
+
 def test_a_step_pointed_to_is_answered_in_full(adv):
     answer = ask_turns(adv, "我做产品的", "第二条路具体怎么走", "第二步再细说说")
     assert "内部小范围实践" in answer.text and "学习增长方法论" not in answer.text

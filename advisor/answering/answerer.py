@@ -140,7 +140,7 @@ class Answerer:
         # Whether the question names a subject of the articles is read from its words: a unit that
         # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
         about = asked.kind if asked.kind != "general" and not asked.described else None
-        likeness = derived.scope.covered_margin(cleaned) if query else None
+        likeness = derived.scope.covered_margin(pointed) if query else None  # the vector scope just used
         coverage = derived.answerability.assess(cleaned, passages, about, likeness) if query else Coverage()
         state_after = advance(prior, intent)
         turn = Turn(

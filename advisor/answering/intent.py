@@ -270,7 +270,7 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     q = f.q
     topic = _topic(q, kb, f.subjects[0] if f.subjects else (state.subjects[0] if state.subjects else None))
     asks_subject = bool(f.subjects) and (
-        has(q, kb.cues("explain")) or has(q, kb.cues("compare")) or bool(topic)
+        has(q, kb.cues("explain")) or has(q, kb.cues("compare")) or bool(topic) or _names_narrow_role(f, kb)
     )
     own = _own_role(f, kb, asks_subject)
     target = _transition_target(f, kb)
@@ -279,6 +279,22 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     base = Intent(role=role or own or state.role, stated_role=bool(role or own), risk=_risk(q, kb))
     pointed = state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None
     return _Reading(f, base, topic, target, asks_subject, _asked_subject(f, kb) or pointed)
+
+
+def _names_narrow_role(f: _Found, kb: Knowledge) -> bool:
+    """The question names, not as the asker's own, a role an article explains that is narrower than a
+    role (数据运营 under 运营): then it asks what that role is ("数据运营平时做什么", "流量运营主要负责哪些
+    工作"), whatever its wording, unless the asker says who they are or asks about a move."""
+    if _SELF.search(f.q) or f.path or has(f.q, kb.cues("transition")):
+        return False  # the asker says who they are, or asks about a move
+    for s in f.subjects:
+        e = kb.explainer(s)
+        narrower = (
+            e is not None and e.parent and kb.explained_role(e.parent) != e.name
+        )  # not 产品经理 for 产品
+        if narrower and not _stated_as_own(f.q, e.aliases):
+            return True
+    return False
 
 
 def _asked_subject(f: _Found, kb: Knowledge) -> str | None:
