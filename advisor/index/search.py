@@ -217,12 +217,7 @@ class Retriever:
         return mask
 
     def search(
-        self,
-        query: str,
-        k: int | None = None,
-        role: str | None = None,
-        mode: str | None = None,
-        hint: str | None = INFER,
+        self, query: str, k: int | None = None, role: str | None = None, mode: str | None = None, hint=INFER
     ) -> Hits:
         """``hint``: the role the caller read the question to be about (a soft boost); by default it is
         inferred from ``query`` here (callers without their own reading: the CLI, bench, evals)."""
