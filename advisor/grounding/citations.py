@@ -38,6 +38,25 @@ class Citation:
     passage_start: int = 0
     passage_end: int = 0
 
+    @classmethod
+    def of(cls, n: int, passage: Passage, quote: str, start: int) -> Citation:
+        """Citation ``n`` of ``quote`` at ``start`` in the passage's document, as given (``resolve``
+        checks the span; tests build wrong ones on purpose)."""
+        # Field by field like ``index.chunking``'s ``Chunk(...)``: deliberate (a record built from another).
+        return cls(
+            n=n,
+            chunk_id=passage.chunk_id,
+            doc_id=passage.doc_id,
+            title=passage.title,
+            section=passage.section,
+            quote=quote,
+            start=start,
+            end=start + len(quote),
+            source=passage.source,
+            passage_start=passage.start,
+            passage_end=passage.end,
+        )
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -185,21 +204,7 @@ def resolve(n: int, claims: list[str], passage: Passage, bodies: dict[str, str])
     if body[start:end] != quote:  # pragma: no cover - guards the invariant the UI relies on
         msg = f"citation [{n}] does not match its document"
         raise AssertionError(msg)
-    # Field by field like ``index.chunking``'s ``Chunk(...)`` and the tests' ``cite``: deliberate (keyword
-    # construction of a record).
-    return Citation(
-        n=n,
-        chunk_id=passage.chunk_id,
-        doc_id=passage.doc_id,
-        title=passage.title,
-        section=passage.section,
-        quote=quote,
-        start=start,
-        end=end,
-        source=passage.source,
-        passage_start=passage.start,
-        passage_end=passage.end,
-    )
+    return Citation.of(n, passage, quote, start)
 
 
 def about_uncovered(unit: str, uncovered: tuple[str, ...], cited: list[Passage]) -> bool:
