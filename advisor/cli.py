@@ -286,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="索引目录（默认 ./data）")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
+    # One add_parser block per command: the repeated shape is deliberate (argparse's own style).
     for add in (_add_index, _add_ask, _add_feedback, _add_plan, _add_follow, _add_browse):
         add(sub)  # one function per group of commands, in the order ``--help`` lists them
     return parser

@@ -10,6 +10,8 @@ from advisor.grounding.format import LABEL_PREFIXES, UNSUPPORTED_MARK, is_label_
 from advisor.index.search import Passage
 from advisor.text.markdown import split_sentences
 
+# evals/support.py has its own marker and sentence patterns on purpose: the eval is an independent judge
+# and must not share the citation code it checks.
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)\s*[\]】］]")
 _DOUBLE_END = re.compile(r"([。！？])((?:\[\d{1,3}\])+)\1")
 _MARKERS_AFTER = re.compile(r"(?:[ \t]*\[\d{1,3}\])+")
