@@ -1,6 +1,6 @@
 """Command line: ``advisor ingest | search | ask | plan | checkin | progress | forget | card | feedback |
-serve``. Every expected failure
-prints ``错误：…`` and exits non-zero; the evals are a developer tool of their own (``python -m evals``)."""
+serve``. Every expected failure prints ``错误：…`` and exits non-zero; the evals are a developer tool of
+their own (``python -m evals``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from advisor.config import Settings, load_settings, quiet_network
 from advisor.console import console_progress, say
 from advisor.errors import AdvisorError, FeedbackError, InputError
 from advisor.text.hygiene import clean_text
+from advisor.text.output import write_output
 
 MAX_K = 100  # passages ``advisor search -k`` may ask for (the same limit as the search itself)
 
@@ -34,32 +35,6 @@ def clean_args(args: argparse.Namespace) -> argparse.Namespace:
         if isinstance(value, str):
             setattr(args, key, clean_text(value))
     return args
-
-
-def write_output(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it, renamed over it at the end: a
-    failure never empties an existing file. Any path problem is an ``InputError`` (exit 2)."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    if path.is_dir():
-        msg = f"输出路径 {path} 是一个文件夹，请给出文件名"
-        raise InputError(msg)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        msg = f"无法写入 {path}：{exc.strerror or exc}"
-        raise InputError(msg) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(clean_text(text))
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        msg = f"无法写入 {path}：{exc.strerror or exc}"
-        raise InputError(msg) from None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -151,7 +126,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _plan_file(path: Path | None) -> dict | None:
-    """A plan handed to ``ask``: the JSON ``advisor plan --json`` printed, or just its inputs."""
+    """A plan handed to ``ask``: the JSON ``advisor plan --json`` printed, or just its inputs (read like
+    ``kb.facts._read_yaml`` reads YAML: deliberately apart, another format and error)."""
     if path is None:
         return None
     try:
@@ -167,6 +143,7 @@ def _plan_file(path: Path | None) -> dict | None:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from advisor.planning.timeline import svg_data_uri, timeline_svg
+    from advisor.progress.follow import named_numbers
     from advisor.service import Advisor
 
     adv = Advisor.load(_settings(args))
@@ -181,7 +158,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     }
     plan = adv.plan(inputs)
     if args.save:
-        token = adv.follow(inputs, _pairs(args.target, "--target"), args.monthly_pay)
+        token = adv.follow(inputs, named_numbers(args.target, "--target "), args.monthly_pay)
         say(f"已保存并开始跟进这个计划。你的私人口令（只显示这一次，请保存好）：\n{token}")
         say(f"每周打卡：advisor checkin {token} --metric 指标=数字 --hours 6 --spent 200")
     if args.json:
@@ -199,24 +176,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
-    """``名称=数字`` options as a mapping (the numbers are checked where they are used)."""
-    out = {}
-    for item in items or ():
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            msg = f"{option} 请写成 名称=数字（收到「{item}」）"
-            raise InputError(msg)
-        out[name.strip()] = value.strip()
-    return out
-
-
 def cmd_checkin(args: argparse.Namespace) -> int:
+    from advisor.progress.follow import named_numbers
     from advisor.service import Advisor
 
     adv = Advisor.load(_settings(args))
     raw = {
-        "values": _pairs(args.metric, "--metric"),
+        "values": named_numbers(args.metric, "--metric "),
         "hours": args.hours,
         "spent": args.spent,
         "savings_months": args.savings_months,
@@ -310,13 +276,23 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+ROLE_HELP = "技术 / 产品 / 运营 / 市场"
+LLM_HELP = "provider:model，例如 openai:deepseek-chat、extractive"
+TOKEN_HELP = "保存计划时拿到的私人口令"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description="转型顾问：互联网中年转型的检索增强问答")
     parser.add_argument("--data-dir", type=Path, help="索引目录（默认 ./data）")
     parser.add_argument("-v", "--verbose", action="store_true")
-    # One add_parser block per command: the repeated shape is deliberate (argparse's own style).
     sub = parser.add_subparsers(dest="command", required=True)
+    # One add_parser block per command: the repeated shape is deliberate (argparse's own style).
+    for add in (_add_index, _add_ask, _add_feedback, _add_plan, _add_follow, _add_browse):
+        add(sub)  # one function per group of commands, in the order ``--help`` lists them
+    return parser
 
+
+def _add_index(sub) -> None:
     p = sub.add_parser("ingest", help="建立或更新索引")
     p.add_argument("paths", nargs="*", help="额外的 .md/.txt 文件或文件夹")
     p.add_argument("--no-corpus", action="store_true", help="不包含默认知识库（corpus/）")
@@ -326,15 +302,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="检索相关段落")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5)
-    p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
+    p.add_argument("--role", help=ROLE_HELP)
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
+
+def _add_ask(sub) -> None:
     p = sub.add_parser("ask", help="提问并获得带引用的回答")
     p.add_argument("question")
-    p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
-    p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
+    p.add_argument("--role", help=ROLE_HELP)
+    p.add_argument("--llm", help=LLM_HELP)
     p.add_argument("--plan", type=Path, help="带上 advisor plan --json 保存的计划，可以问“这个计划的第二步…”")
     p.add_argument(
         "--progress", metavar="TOKEN", help="跟进中的计划的口令：可以问“我这周该干嘛”“是不是该放弃了”"
@@ -342,14 +320,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
+
+def _add_feedback(sub) -> None:
     p = sub.add_parser("feedback", help="用户反馈：导出 👎 为待审评测用例，或按岗位/回答模式统计")
     p.add_argument("action", choices=["export", "stats"], help="export：导出待审用例；stats：统计 👍/👎")
     p.add_argument("--since", help="只看这天（YYYY-MM-DD）或这一时刻之后的反馈")
     p.add_argument("--out", type=Path, help="export 写入的文件（默认输出到屏幕），格式同 evals/golden.jsonl")
     p.set_defaults(func=cmd_feedback)
 
+
+def _add_plan(sub) -> None:
     p = sub.add_parser("plan", help="生成个人转型规划（每一行都摘自文章并带引用）")
-    p.add_argument("--role", help="技术 / 产品 / 运营 / 市场")
+    p.add_argument("--role", help=ROLE_HELP)
     p.add_argument("--years", help="工作年限")
     p.add_argument("--level", help="骨干 / 经理 / 总监")
     p.add_argument("--goal", help="升职 / 跨界 / 做专家 / 还没想好")
@@ -367,8 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--monthly-pay", help="月薪（元，选填）：用来核对 MVP 的花费上限")
     p.set_defaults(func=cmd_plan)
 
+
+def _add_follow(sub) -> None:
     p = sub.add_parser("checkin", help="转型跟进：记一周的指标、投入和存款")
-    p.add_argument("token", help="保存计划时拿到的私人口令")
+    p.add_argument("token", help=TOKEN_HELP)
     p.add_argument("--metric", action="append", metavar="指标=数字", help="例如 服务客户数=3（可写多次）")
     p.add_argument("--hours", help="本周投入了几小时")
     p.add_argument("--spent", help="本周花了多少钱（元）")
@@ -378,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_checkin)
 
     p = sub.add_parser("progress", help="转型跟进：数据看板和文章的规则（带引用）")
-    p.add_argument("token", help="保存计划时拿到的私人口令")
+    p.add_argument("token", help=TOKEN_HELP)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true")
     out.add_argument(
@@ -387,9 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_progress)
 
     p = sub.add_parser("forget", help="删除我的跟进计划和全部打卡记录")
-    p.add_argument("token", help="保存计划时拿到的私人口令")
+    p.add_argument("token", help=TOKEN_HELP)
     p.set_defaults(func=cmd_forget)
 
+
+def _add_browse(sub) -> None:
     p = sub.add_parser("card", help="岗位速览：一个岗位是做什么的、典型工作、职业阶段、和相邻岗位的区别")
     p.add_argument("name", nargs="?", help="例如 用户运营、产品经理、运营中层")
     p.add_argument("--list", action="store_true", help="列出所有岗位速览")
@@ -397,9 +383,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_card)
 
     p = sub.add_parser("serve", help="启动网页版（默认 http://127.0.0.1:7860，首次启动会先建索引）")
-    p.add_argument("--llm", help="provider:model，例如 openai:deepseek-chat、extractive")
+    p.add_argument("--llm", help=LLM_HELP)
     p.set_defaults(func=cmd_serve)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
     temperature: float = 0.2
     max_tokens: int = 800
+    # (mirrored field by field by ``llm.llamacpp.LlamaCppChatModel`` on purpose: see there)
     # Local model (``local:``): llama.cpp window, answer cap and the prompt's token budget (what keeps the
     # first token within ~8 s on 2 CPU cores), and where named models are assembled (default: data dir).
     local_context_tokens: int = 2048

@@ -13,21 +13,21 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from advisor.answering.answer import Answer
+from advisor.answering.answer import Answer, final_answer
 from advisor.answering.answerer import Answerer
 from advisor.answering.derived import Derived
+from advisor.answering.handed import Handed
 from advisor.answering.messages import checked_question
 from advisor.answering.scope import ScopeGate
 from advisor.config import Settings
-from advisor.errors import AdvisorError
 from advisor.index.chroma import ChromaCollection, make_client, read_live
 from advisor.index.embeddings import embedder_id, make_embedder
-from advisor.index.search import CrossEncoderReranker, Passage, Retriever
+from advisor.index.search import INFER, CrossEncoderReranker, Passage, Retriever
 from advisor.index.snapshot import IndexSnapshot, check_embedder, load_generation
 from advisor.llm.backends import EXTRACTIVE, backend_label, make_chat_model
 
@@ -70,8 +70,12 @@ class PinnedGeneration:
     def scope(self) -> ScopeGate:
         return self._live.derived.scope
 
-    def search(self, query: str, k: int = 5, role: str | None = None, mode: str | None = None):
-        return self._live.retriever.search(self._adv.checked_query(query), k=k, role=role, mode=mode)
+    def search(
+        self, query: str, k: int = 5, role: str | None = None, mode: str | None = None, hint=INFER
+    ) -> list[Passage]:
+        """The pinned retriever's search; ``hint`` is the role answering read the question to be about."""
+        checked = self._adv.checked_query(query)
+        return self._live.retriever.search(checked, k=k, role=role, mode=mode, hint=hint)
 
 
 class Advisor:
@@ -226,46 +230,27 @@ class Advisor:
         followed plan's token: "我这周该干嘛", "是不是该放弃了", "进展怎么样" are answered from it."""
         if progress is None and isinstance(plan, dict):  # the app hands a followed plan's token with it
             progress = plan.get("progress")
-        if progress:
-            reply = self._progress_reply(progress, question or "", view)
-            if reply is not None:
-                return iter([reply.text, reply])
-        if plan is not None:
-            from advisor.planning.in_chat import answer_about, plan_role
-
-            reply = answer_about((view or self.view()).derived, self._plan_of(plan), question or "")
-            if reply is not None:
-                return iter([reply.text, reply])
-            role = role or plan_role(plan)
+        handed = self._handed(plan, progress)
         return self.answerer.stream(
-            question, history=history, role=role, state=state, index=view or self.view()
+            question, index=view or self.view(), handed=handed, history=history, role=role, state=state
         )
 
-    # ``stream`` and ``ask`` take the same arguments on purpose (the facade mirrors the answerer's API,
-    # plus ``view`` and ``plan``).
-    def ask(
-        self,
-        question: str,
-        history: list | None = None,
-        role: str | None = None,
-        state: dict | None = None,
-        view: PinnedGeneration | None = None,
-        plan=None,
-        progress: str | None = None,
-    ) -> Answer:
-        if plan is None and not progress:
-            return self.answerer.ask(
-                question, history=history, role=role, state=state, index=view or self.view()
-            )
-        final = None
-        items = self.stream(question, history, role, state, view, plan=plan, progress=progress)
-        for item in items:
-            if isinstance(item, Answer):
-                final = item
-        if final is None:
-            msg = "没有得到回答，请再问一次"
-            raise AdvisorError(msg)
-        return final
+    def ask(self, question: str, **options: Any) -> Answer:
+        """:meth:`stream` read to its final ``Answer`` (the same options)."""
+        return final_answer(self.stream(question, **options))
+
+    def _handed(self, plan, progress: str | None) -> list[Handed]:
+        """What the chat was handed, in the order it is asked: the followed plan, then the plan."""
+        handed: list[Handed] = []
+        if progress:
+            from advisor.progress.in_chat import FollowedInChat
+
+            handed.append(FollowedInChat(progress, self.progress_store))
+        if plan is not None:
+            from advisor.planning.in_chat import PlanInChat
+
+            handed.append(PlanInChat(plan, lambda inputs: self.plan(inputs, use_llm=False)))
+        return handed
 
     # -- the transition plan and the role cards --------------------------------------------------
     def plan(self, inputs, use_llm: bool = True) -> TransitionPlan:
@@ -276,12 +261,6 @@ class Advisor:
         self.refresh()
         chat_model = self.answerer.chat_model if use_llm else None
         return build_plan(self.derived, inputs, chat_model, self.settings, self.backend)
-
-    def _plan_of(self, plan) -> TransitionPlan:
-        from advisor.planning.in_chat import plan_inputs
-        from advisor.planning.model import TransitionPlan
-
-        return plan if isinstance(plan, TransitionPlan) else self.plan(plan_inputs(plan), use_llm=False)
 
     def card_names(self) -> list[str]:
         from advisor.cards import card_names
@@ -330,13 +309,3 @@ class Advisor:
     def forget(self, token: str) -> int:
         """Delete the followed plan and all its check-ins; how many rows went."""
         return self.progress_store.delete(token)
-
-    def _progress_reply(self, token: str, question: str, view: PinnedGeneration | None) -> Answer | None:
-        from advisor.errors import InputError
-        from advisor.progress.in_chat import answer_progress
-
-        try:
-            followed = self.progress_store.load(token)
-        except InputError:  # deleted meanwhile: the chat answers as if no plan were followed
-            return None
-        return answer_progress((view or self.view()).derived, followed, question)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from advisor import Advisor
@@ -28,6 +29,17 @@ def clear_query_cache() -> None:
 Systems = dict[int, tuple[Advisor, PlainRAG]]
 
 
+def interleaved(systems: Systems, rng: random.Random) -> Iterator[tuple[int, str, Advisor, PlainRAG]]:
+    """One question's (size, pipeline) jobs in shuffled order, each with a cold query cache: load from
+    other processes falls on every size and pipeline alike."""
+    jobs = [(s, name) for s in systems for name in ("ours", "base")]
+    rng.shuffle(jobs)
+    for s, name in jobs:
+        adv, rag = systems[s]
+        clear_query_cache()
+        yield s, name, adv, rag
+
+
 def search_bench(systems: Systems, cases, k: int = 5, seed: int = 11) -> dict[int, dict]:
     """Timed top-k search per question and size, ours and baseline, in shuffled interleaved order
     (so load from other processes falls on every size and pipeline alike); the query vector is never
@@ -40,11 +52,7 @@ def search_bench(systems: Systems, cases, k: int = 5, seed: int = 11) -> dict[in
     keys = ("ours_t", "base_t", "ours_f", "dense_f", "base_f", "ours_chars", "base_chars", "n_rel")
     acc = {s: {key: [] for key in keys} for s in systems}
     for c in cases:
-        jobs = [(s, name) for s in systems for name in ("ours", "base")]
-        rng.shuffle(jobs)
-        for s, name in jobs:
-            adv, rag = systems[s]
-            clear_query_cache()
+        for s, name, adv, rag in interleaved(systems, rng):
             t0 = time.perf_counter()
             hits = adv.search(c.question, k=k, role=c.role) if name == "ours" else rag.search(c.question, k=k)
             acc[s][f"{name}_t"].append(time.perf_counter() - t0)
@@ -81,11 +89,7 @@ def answer_bench(systems: Systems, cases, seed: int = 12) -> dict[str, dict]:
         adv.ask(cases[0].question, role=cases[0].role)  # builds the scope gate (embeds its examples)
     acc = {s: {"ours": [], "base": [], "refused": 0} for s in systems}
     for c in cases:
-        jobs = [(s, name) for s in systems for name in ("ours", "base")]
-        rng.shuffle(jobs)
-        for s, name in jobs:
-            adv, rag = systems[s]
-            clear_query_cache()
+        for s, name, adv, rag in interleaved(systems, rng):
             t0 = time.perf_counter()
             if name == "ours":
                 acc[s]["refused"] += adv.ask(c.question, role=c.role).refused
@@ -113,6 +117,35 @@ def first_token(stream, t0: float) -> float:
     return time.perf_counter() - t0
 
 
+def answered(adv: Advisor, cases, n: int) -> list[tuple]:
+    """Up to ``n`` cases the extractive advisor answers with citations, each with the reply the scripted
+    model will stream (its first three quotes, cited)."""
+    picked = []
+    for c in cases:
+        a = adv.ask(c.question, role=c.role)
+        if not a.refused and a.citations:
+            picked.append((c, "".join(f"{cit.quote}[{cit.n}]" for cit in a.citations[:3])))
+        if len(picked) >= n:
+            break
+    return picked
+
+
+def timed_stream(adv: Advisor, question: str, role: str | None) -> tuple[float, float, float, bool]:
+    """(first piece, whole stream, after the last piece) in seconds, and whether it ended with a notice."""
+    clear_query_cache()
+    t0 = time.perf_counter()
+    first = last = None
+    final = None
+    for item in adv.stream(question, role=role):
+        if isinstance(item, str):
+            first = first or time.perf_counter()
+            last = time.perf_counter()
+        else:
+            final = item
+    done = time.perf_counter()
+    return first - t0, done - t0, done - last, final is not None and final.notice is not None
+
+
 def ttft_bench(data_dir: Path, embedder, rag: PlainRAG, cases, n: int) -> dict:
     """TTFT through the scripted OpenAI-compatible server at a fixed token rate.
 
@@ -124,17 +157,8 @@ def ttft_bench(data_dir: Path, embedder, rag: PlainRAG, cases, n: int) -> dict:
     from langchain_core.messages import HumanMessage
     from langchain_openai import ChatOpenAI
 
-    extractive = Advisor.load(isolated_settings(data_dir), embedder=embedder)
-    picked = []
-    for c in cases:
-        a = extractive.ask(c.question, role=c.role)
-        if not a.refused and a.citations:
-            reply = "".join(f"{cit.quote}[{cit.n}]" for cit in a.citations[:3])
-            picked.append((c, reply))
-        if len(picked) >= n:
-            break
-    ours_first, ours_total, ours_post, raw_first, base_first = [], [], [], [], []
-    notices = 0
+    picked = answered(Advisor.load(isolated_settings(data_dir), embedder=embedder), cases, n)
+    ours, raw_first, base_first = [], [], []
     with FakeOpenAI() as srv:
         settings = isolated_settings(
             data_dir,
@@ -157,35 +181,20 @@ def ttft_bench(data_dir: Path, embedder, rag: PlainRAG, cases, n: int) -> dict:
         def script(text: str) -> Script:
             return Script(kind="hang", hang=FIRST_TOKEN_DELAY, text=text, token_delay=TOKEN_DELAY)
 
+        def scripted(text: str) -> None:
+            srv.scripts.clear()
+            srv.push(script(text))
+
         # warm-up: HTTP connection pool, scope gate
         srv.push(script(picked[0][1]))
         list(adv.stream(picked[0][0].question, role=picked[0][0].role))
         for c, reply in picked:
-            srv.scripts.clear()
-            srv.push(script(reply))
-            clear_query_cache()
-            t0 = time.perf_counter()
-            first = last = None
-            final = None
-            for item in adv.stream(c.question, role=c.role):
-                if isinstance(item, str):
-                    first = first or time.perf_counter()
-                    last = time.perf_counter()
-                else:
-                    final = item
-            done = time.perf_counter()
-            ours_first.append(first - t0)
-            ours_total.append(done - t0)
-            ours_post.append(done - last)
-            notices += final is not None and final.notice is not None
-            # bare client against the same server: its own first-token time
-            srv.scripts.clear()
-            srv.push(script(reply))
+            scripted(reply)
+            ours.append(timed_stream(adv, c.question, c.role))
+            scripted(reply)  # bare client against the same server: its own first-token time
             t0 = time.perf_counter()
             raw_first.append(first_token(raw.stream([HumanMessage(content=c.question)]), t0))
-            # baseline: similarity_search + stuffed prompt + stream
-            srv.scripts.clear()
-            srv.push(script(reply))
+            scripted(reply)  # baseline: similarity_search + stuffed prompt + stream
             clear_query_cache()
             t0 = time.perf_counter()
             ctx = "\n\n".join(p.text for p in rag.search(c.question, k=5))
@@ -193,18 +202,22 @@ def ttft_bench(data_dir: Path, embedder, rag: PlainRAG, cases, n: int) -> dict:
                 first_token(raw.stream([HumanMessage(content=f"{ctx}\n\n问题：{c.question}")]), t0)
             )
         srv.scripts.clear()
-    ours = summary_ms(ours_first)
-    rawm = summary_ms(raw_first)
+    return ttft_summary(ours, raw_first, base_first)
+
+
+def ttft_summary(ours: list[tuple], raw_first: list[float], base_first: list[float]) -> dict:
+    first, total, post, notices = zip(*ours, strict=True) if ours else ((), (), (), ())
+    ours_ms, raw_ms = summary_ms(list(first)), summary_ms(raw_first)
     return {
         "server_first_token_delay_ms": FIRST_TOKEN_DELAY * 1000,
         "token_delay_ms": TOKEN_DELAY * 1000,
-        "questions": len(picked),
-        "ours_ttft": ours,
-        "raw_client_ttft": rawm,
+        "questions": len(ours),
+        "ours_ttft": ours_ms,
+        "raw_client_ttft": raw_ms,
         "baseline_ttft": summary_ms(base_first),
-        "ours_overhead_p50_ms": ours["p50_ms"] - rawm["p50_ms"],
-        "ours_overhead_p95_ms": ours["p95_ms"] - rawm["p95_ms"],
-        "ours_full_stream": summary_ms(ours_total),
-        "ours_after_last_token": summary_ms(ours_post),
-        "fallback_notices": notices,
+        "ours_overhead_p50_ms": ours_ms["p50_ms"] - raw_ms["p50_ms"],
+        "ours_overhead_p95_ms": ours_ms["p95_ms"] - raw_ms["p95_ms"],
+        "ours_full_stream": summary_ms(list(total)),
+        "ours_after_last_token": summary_ms(list(post)),
+        "fallback_notices": sum(notices),
     }

@@ -221,6 +221,7 @@ def summary(results: dict) -> list[str]:
             )
             + " (ours vs baseline; one question at a time, query vector not cached)."
         )
+    # Two ingest sentences (measured, reused vectors) alike in shape on purpose: different figures.
     ing_o = {r["scale"]: r for r in results["ingest"]["ours"]}
     ing_b = {r["scale"]: r for r in results["ingest"]["baseline"]}
     measured = [s for s in ing_o if ing_o[s]["measured"] and ing_b.get(s, {}).get("measured")]

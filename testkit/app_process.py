@@ -72,21 +72,17 @@ class AppProcess(ServerProcess):
             )
         if self.on_spawn:
             self.on_spawn(self.proc.pid)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                msg = f"app exited with {self.proc.returncode}:\n{self.log_tail()}"
-                raise RuntimeError(msg)
-            try:
-                with urllib.request.urlopen(self.url + "config", timeout=2) as r:
-                    if r.status == 200:
-                        self.ready_s = time.perf_counter() - t0
-                        return self
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        msg = f"app did not answer within {timeout:.0f} s:\n{self.log_tail()}"
-        raise RuntimeError(msg)
+        self.wait_ready(self.answers, timeout, "app", lambda: f":\n{self.log_tail()}", pause=0.5)
+        self.ready_s = time.perf_counter() - t0
+        return self
+
+    def answers(self) -> bool:
+        """Whether the page answers (its Gradio config)."""
+        try:
+            with urllib.request.urlopen(self.url + "config", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
 
     def log_tail(self, n: int = 1500) -> str:
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,16 +50,12 @@ class ChromaServer(ServerProcess):
             self.proc = subprocess.Popen(
                 cmd, stdout=log, stderr=log, env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"}
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                msg = f"chroma run exited with {self.proc.returncode}"
-                raise RuntimeError(msg)
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        msg = f"chroma run did not answer within {timeout:.0f} s"
-        raise RuntimeError(msg)
+        self.wait_ready(self.answers, timeout, "chroma run", str, pause=0.2)
+        return self
+
+    def answers(self) -> bool:
+        """Whether the server's heartbeat answers."""
+        try:
+            return httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False

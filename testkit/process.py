@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
+from collections.abc import Callable
 from typing import Self
 
 
@@ -15,6 +17,23 @@ class ServerProcess:
 
     def start(self) -> Self:
         raise NotImplementedError
+
+    def wait_ready(
+        self, answers: Callable[[], bool], timeout: float, name: str, tail: Callable[[], str], pause: float
+    ) -> None:
+        """Poll ``answers()`` every ``pause`` s until it is true; the process ending first, or the
+        timeout (then it is stopped), raise ``RuntimeError`` naming ``name``, with ``tail()`` after."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                msg = f"{name} exited with {self.proc.returncode}{tail()}"
+                raise RuntimeError(msg)
+            if answers():
+                return
+            time.sleep(pause)
+        self.stop()
+        msg = f"{name} did not answer within {timeout:.0f} s{tail()}"
+        raise RuntimeError(msg)
 
     def stop(self) -> None:
         """The stop signal, then kill if the process has not ended within 20 s."""

@@ -57,23 +57,10 @@ P2 = passage("老张回到襄阳开了一家书店，每小时收入约二十块
 P3 = passage("产品经理负责需求分析和产品规划。")
 
 
-# Built field by field like ``grounding.citations.resolve`` on purpose: tests need citations with
-# chosen (also wrong) spans.
 def cite(n: int, p: Passage, quote: str | None = None, start: int | None = None) -> Citation:
+    """Citation ``n`` of ``quote`` (default: the whole passage), also at a chosen (wrong) ``start``."""
     quote = quote or p.text
-    start = BODY.index(quote) if start is None else start
-    return Citation(
-        n=n,
-        chunk_id=p.chunk_id,
-        doc_id=p.doc_id,
-        title=p.title,
-        section=p.section,
-        quote=quote,
-        start=start,
-        end=start + len(quote),
-        passage_start=p.start,
-        passage_end=p.end,
-    )
+    return Citation.of(n, p, quote, BODY.index(quote) if start is None else start)
 
 
 # -- key-point coverage -------------------------------------------------------------------------

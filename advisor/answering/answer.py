@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from advisor.errors import AdvisorError
 from advisor.grounding.citations import Citation
+from advisor.grounding.quotes import Line, finish
 from advisor.index.search import Passage
+
+if TYPE_CHECKING:
+    from advisor.answering.derived import Derived
 
 
 @dataclass
@@ -41,3 +48,31 @@ class Answer:
             "coverage": self.coverage,
             "retrieved": [p.chunk_id for p in self.retrieved],
         }
+
+
+def final_answer(items: Iterable[str | Answer]) -> Answer:
+    """The ``Answer`` that ends a stream: ``ask`` is ``stream`` read to its end."""
+    final = None
+    for item in items:
+        if isinstance(item, Answer):
+            final = item
+    if final is None:
+        msg = "没有得到回答，请再问一次"
+        raise AdvisorError(msg)
+    return final
+
+
+def quoted_answer(lines: list[Line], derived: Derived, question: str, intent: str, state: dict) -> Answer:
+    """An answer built from label lines and verbatim quotes (a plan's section, a followed plan's week),
+    numbered and verified like the chat's own."""
+    text, citations, passages, unsupported = finish(lines, derived.bodies, derived.chunks)
+    return Answer(
+        text=text,
+        citations=citations,
+        passages=passages,
+        unsupported=unsupported,
+        backend="extractive",
+        query=question,
+        intent=intent,
+        state=state,
+    )

@@ -8,19 +8,21 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from advisor.answering.answer import Answer
+from advisor.answering.answer import Answer, final_answer
 from advisor.answering.compose import AnswerPlan, Piece, compose
 from advisor.answering.conversation import advance
 from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
-from advisor.answering.intent import analyze
+from advisor.answering.fitting import fit_prompt
+from advisor.answering.handed import Handed, handed_reply, handed_role
+from advisor.answering.intent import analyze, named_role
 from advisor.answering.messages import (
     QuestionTooLong,
     chat_messages,
@@ -44,7 +46,6 @@ from advisor.grounding.format import (
 )
 from advisor.index.search import Passage
 from advisor.llm.backends import describe_error, stream_with_retries
-from advisor.llm.prompts import build_messages, prompt_passages
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,9 @@ class Index(Protocol):
     @property
     def derived(self) -> Derived: ...
 
-    def search(self, query: str, k: int = 5, role: str | None = None) -> list[Passage]: ...
+    def search(
+        self, query: str, k: int = 5, role: str | None = None, hint: str | None = None
+    ) -> list[Passage]: ...
 
 
 @dataclass
@@ -161,7 +164,9 @@ class Answerer:
             if n.lower() not in question.lower() and _supplied(n, intent, prior, kb, question)
         ]
         query = " ".join([question, *names]).strip()[: self.settings.max_question_chars]
-        passages = index.search(query, k=self.settings.top_k, role=role) if query else []
+        # The role the search prefers is read here, once, from the words searched for.
+        hint = named_role(query, kb)
+        passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
         return settle(intent, *index.derived.units.leader(passages), question, kb), query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:
@@ -212,14 +217,23 @@ class Answerer:
     def stream(
         self,
         question: str,
+        *,
+        index: Index | None = None,
+        handed: Sequence[Handed] = (),
         history: list | None = None,
         role: str | None = None,
         state: dict | None = None,
-        index: Index | None = None,
     ) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final ``Answer``. ``index`` is the
-        generation to read for the whole answer (default: the answerer's own)."""
+        generation to read for the whole answer (default: the answerer's own); ``handed`` are what the
+        app handed the chat (a plan, a followed plan), tried first (see ``answering.handed``)."""
         index = index or self.index
+        reply = handed_reply(handed, question or "", index.derived) if handed else None
+        if reply is not None:
+            yield reply.text
+            yield reply
+            return
+        role = handed_role(handed, role)
         derived = index.derived  # built once per index generation (embeds examples): not the answer's time
         _ = (derived.kmap, derived.scope, derived.answerability)
         # The model must be done by then, leaving a moment for the excerpt answer if it is not.
@@ -243,20 +257,9 @@ class Answerer:
             return
         yield from self._generated(turn, prefix, deadline)
 
-    def ask(
-        self,
-        question: str,
-        history: list | None = None,
-        role: str | None = None,
-        state: dict | None = None,
-        index: Index | None = None,
-    ) -> Answer:
-        final = None
-        for item in self.stream(question, history, role, state, index):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+    def ask(self, question: str, **options: Any) -> Answer:
+        """:meth:`stream` read to its final ``Answer`` (the same options)."""
+        return final_answer(self.stream(question, **options))
 
     # -- the ways an answer ends -----------------------------------------------------------------
     def _refuse(self, turn: Turn) -> Iterator[str | Answer]:
@@ -295,31 +298,8 @@ class Answerer:
     def fit(
         self, question: str, passages: list[Passage], history: list[dict], state: str = "", missing: str = ""
     ) -> tuple[list[BaseMessage], list[Passage]]:
-        """Drop history, then the weakest passages, until the prompt fits the model's window (a small
-        local model asks for the compact prompt style, which also shows the passages compacted)."""
-        style = getattr(self.chat_model, "prompt_style", "full")
-        passages = prompt_passages(question, passages, style)
-
-        def build(ps: list[Passage], hist: list[dict]) -> list[BaseMessage]:
-            return build_messages(question, ps, hist, None, style=style, state=state, missing=missing)
-
-        counter = getattr(self.chat_model, "count_tokens", None)
-        budget = getattr(self.chat_model, "prompt_budget", None)
-        msgs = build(passages, history)
-        if counter is None or not budget:
-            return msgs, passages
-
-        def tokens(m: list[BaseMessage]) -> int:
-            return counter("\n".join(str(x.content) for x in m)) + 8 * len(m)
-
-        while tokens(msgs) > budget and (history or len(passages) > 1):
-            history, passages = (history[2:], passages) if history else (history, passages[:-1])
-            msgs = build(passages, history)
-        while tokens(msgs) > budget and len(passages[0].text) > 40:
-            # One passage is still too long: keep its opening sentences (still an exact document span).
-            passages = [shorten(passages[0], int(len(passages[0].text) * 0.8))]
-            msgs = build(passages, history)
-        return msgs, passages
+        """The prompt for this answerer's chat model, fitted into its window (``answering.fitting``)."""
+        return fit_prompt(self.chat_model, question, passages, history, state, missing)
 
     def _generated(self, turn: Turn, prefix: str, deadline: float) -> Iterator[str | Answer]:
         """The chat model's answer, if a model slot is free at once: answers that need no model (and
@@ -405,9 +385,3 @@ def _supplied(name: str, intent: Intent, prior: State, kb, question: str) -> boo
     remembered = {prior.role, prior.person, prior.path, *prior.subjects}
     ordinal = kb.pattern("ordinal")
     return intent.follow_up or name in remembered or bool(ordinal and ordinal.search(question))
-
-
-def shorten(p: Passage, limit: int) -> Passage:
-    """The passage cut to at most ``limit`` characters at a sentence end, offsets adjusted."""
-    cut = max((m.end() for m in re.finditer(r"[。！？!?；;\n]", p.text[:limit])), default=limit)
-    return replace(p, text=p.text[:cut], end=p.start + cut)

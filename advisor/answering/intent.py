@@ -89,6 +89,13 @@ def _roles(q: str, kb: Knowledge) -> list[str]:
     return [r for at, r in found if at >= 0]
 
 
+def named_role(text: str, kb: Knowledge) -> str | None:
+    """The one role ``text`` names by its hint words (none when it names several): retrieval's soft
+    preference for that role's passages (``Retriever.search(hint=...)``)."""
+    roles = _roles(text.lower(), kb)
+    return roles[0] if len(roles) == 1 else None
+
+
 def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[str | None, str | None]:
     """(path, role it belongs to) named, numbered ("第二条"), pointed to by a target role, or cued."""
     sq = squash(q)

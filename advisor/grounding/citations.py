@@ -10,6 +10,8 @@ from advisor.grounding.format import LABEL_PREFIXES, UNSUPPORTED_MARK, is_label_
 from advisor.index.search import Passage
 from advisor.text.markdown import split_sentences
 
+# evals/support.py has its own marker and sentence patterns on purpose: the eval is an independent judge
+# and must not share the citation code it checks.
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)\s*[\]】］]")
 _DOUBLE_END = re.compile(r"([。！？])((?:\[\d{1,3}\])+)\1")
 _MARKERS_AFTER = re.compile(r"(?:[ \t]*\[\d{1,3}\])+")
@@ -37,6 +39,25 @@ class Citation:
     source: str | None = None
     passage_start: int = 0
     passage_end: int = 0
+
+    @classmethod
+    def of(cls, n: int, passage: Passage, quote: str, start: int) -> Citation:
+        """Citation ``n`` of ``quote`` at ``start`` in the passage's document, as given (``resolve``
+        checks the span; tests build wrong ones on purpose)."""
+        # Field by field like ``index.chunking``'s ``Chunk(...)``: deliberate (a record built from another).
+        return cls(
+            n=n,
+            chunk_id=passage.chunk_id,
+            doc_id=passage.doc_id,
+            title=passage.title,
+            section=passage.section,
+            quote=quote,
+            start=start,
+            end=start + len(quote),
+            source=passage.source,
+            passage_start=passage.start,
+            passage_end=passage.end,
+        )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -185,21 +206,7 @@ def resolve(n: int, claims: list[str], passage: Passage, bodies: dict[str, str])
     if body[start:end] != quote:  # pragma: no cover - guards the invariant the UI relies on
         msg = f"citation [{n}] does not match its document"
         raise AssertionError(msg)
-    # Field by field like ``index.chunking``'s ``Chunk(...)`` and the tests' ``cite``: deliberate (keyword
-    # construction of a record).
-    return Citation(
-        n=n,
-        chunk_id=passage.chunk_id,
-        doc_id=passage.doc_id,
-        title=passage.title,
-        section=passage.section,
-        quote=quote,
-        start=start,
-        end=end,
-        source=passage.source,
-        passage_start=passage.start,
-        passage_end=passage.end,
-    )
+    return Citation.of(n, passage, quote, start)
 
 
 def about_uncovered(unit: str, uncovered: tuple[str, ...], cited: list[Passage]) -> bool:

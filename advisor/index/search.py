@@ -24,6 +24,7 @@ from advisor.kb.facts import Knowledge
 log = logging.getLogger(__name__)
 MAX_K = 100  # passages one search may return
 DENSE_DOWN = "dense"  # ``Hits.degraded``: the vector store did not answer, BM25 alone ranked these
+INFER = "(infer)"  # ``Retriever.search(hint=...)`` default: read the role hint from the query
 # Vector-store queries run here so an answer waits at most ``chroma_timeout`` for them; a query stuck
 # on a hung server keeps its thread until the client's own request timeout (index/chroma.py).
 _QUERIES = ThreadPoolExecutor(max_workers=16, thread_name_prefix="chroma-query")
@@ -216,8 +217,10 @@ class Retriever:
         return mask
 
     def search(
-        self, query: str, k: int | None = None, role: str | None = None, mode: str | None = None
+        self, query: str, k: int | None = None, role: str | None = None, mode: str | None = None, hint=INFER
     ) -> Hits:
+        """``hint``: the role the caller read the question to be about (a soft boost); by default it is
+        inferred from ``query`` here (callers without their own reading: the CLI, bench, evals)."""
         k = self.settings.top_k if k is None else k
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             msg = f"k（返回段落数）需为 1 到 {MAX_K} 之间的整数，收到 {k!r}"
@@ -226,7 +229,7 @@ class Retriever:
         role = check_role(role, kb)
         mode = mode or self.settings.retrieval_mode
         n = max(self.settings.candidates, k)
-        hint = role or infer_role(query, kb)
+        hint = role or (infer_role(query, kb) if hint == INFER else hint)
         query = retrieval_query(query, hint, kb)
         dense = self.dense(query, n, role) if mode in ("hybrid", "dense") else []
         hits = Hits()

@@ -10,11 +10,13 @@ as usual, with the plan's role as the asker's role.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from advisor.answering.answer import quoted_answer
 from advisor.grounding.format import NOT_COVERED_LINE
-from advisor.grounding.quotes import Line, finish
+from advisor.grounding.quotes import Line
 from advisor.planning.model import PlanData, PlanInput, PlanSection, TransitionPlan, spaced
 from advisor.planning.timeline import dated_line, first_steps
 
@@ -75,8 +77,6 @@ def first_step_lines(plan: TransitionPlan, section: PlanSection) -> list[Line]:
 def answer_about(derived: Derived, plan: TransitionPlan, question: str) -> Answer | None:
     """The plan's section the question asks about, as a cited answer; ``None`` if it asks none. A
     question about what to do first gets the first step(s) and their time, not the whole section."""
-    from advisor.answering.answer import Answer
-
     data = PlanData.from_kb(derived.knowledge)
     section = asked_section(question, plan, data)
     if section is None:
@@ -87,15 +87,23 @@ def answer_about(derived: Derived, plan: TransitionPlan, question: str) -> Answe
     head = f"**关于你的转型计划（{plan.inputs.role}{plan.inputs.level}）· {title}" + (
         " · 先做什么**" if now else "**"
     )
-    lines = spaced([[head], *body])
-    text, citations, passages, unsupported = finish(lines, derived.bodies, derived.chunks)
-    return Answer(
-        text=text,
-        citations=citations,
-        passages=passages,
-        unsupported=unsupported,
-        backend="extractive",
-        query=question,
-        intent="plan",
-        state={"role": plan.inputs.role, "topic": "plan", "plan_section": section.key},
-    )
+    state = {"role": plan.inputs.role, "topic": "plan", "plan_section": section.key}
+    return quoted_answer(spaced([[head], *body]), derived, question, "plan", state)
+
+
+@dataclass
+class PlanInChat:
+    """A plan handed to the chat (``answering.handed.Handed``): it answers the questions about its
+    sections, and lends its role to the others. Handed as inputs, it is built only when asked about."""
+
+    plan: Mapping | PlanInput | TransitionPlan
+    build: Callable[[Mapping | PlanInput], TransitionPlan]
+
+    @property
+    def role(self) -> str | None:
+        return plan_role(self.plan)
+
+    def answer(self, question: str, derived: Derived) -> Answer | None:
+        plan = self.plan
+        built = plan if isinstance(plan, TransitionPlan) else self.build(plan_inputs(plan))
+        return answer_about(derived, built, question)

@@ -11,9 +11,9 @@ the passages it cites, or it is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from advisor.errors import CorpusError, InputError
 from advisor.grounding.citations import Citation
@@ -27,6 +27,23 @@ if TYPE_CHECKING:
 NOTE_LIMIT = 200
 WINDOW = 90 / 7  # weeks: the first 90 days of the timeline
 _NOTE_DROP = re.compile(r"[\[\]【】［］〔〕|#*`<>\r\n\t]+")
+
+
+T = TypeVar("T")
+
+
+def kb_part(kb: Knowledge, key: str, purpose: str, read: Callable[[dict], T], also: type[Exception]) -> T:
+    """``read`` of the ``key`` part of ``knowledge.yaml`` (what ``purpose`` needs); a missing or
+    malformed part is a ``CorpusError`` saying which (``also``: one more error a malformed part raises)."""
+    raw = kb.raw.get(key)
+    if not isinstance(raw, dict):
+        msg = f"knowledge.yaml 缺少 {key} 部分：{purpose}需要它"
+        raise CorpusError(msg)
+    try:
+        return read(raw)
+    except (KeyError, TypeError, ValueError, also) as exc:
+        msg = f"knowledge.yaml 的 {key} 部分格式不对：{exc}"
+        raise CorpusError(msg) from exc
 
 
 @dataclass(frozen=True)
@@ -53,32 +70,28 @@ class PlanData:
 
     @classmethod
     def from_kb(cls, kb: Knowledge) -> PlanData:
-        raw = kb.raw.get("plan")
-        if not isinstance(raw, dict):
-            msg = "knowledge.yaml 缺少 plan 部分：转型规划需要它"
-            raise CorpusError(msg)
-        try:
-            return cls(
-                levels=tuple(raw["levels"]),
-                goals=dict(raw["goals"]),
-                sections={str(k): dict(v) for k, v in raw["sections"].items()},
-                refer=tuple(raw.get("refer", ())),
-                rules={str(k): (str(v[0]), str(v[1])) for k, v in raw["rules"].items()},
-                mvp_examples=tuple(raw.get("mvp_examples", ())),
-                trial_words=tuple(raw.get("trial_words", ())),
-                indicators={
-                    r: {p: tuple(v) for p, v in (paths or {}).items()}
-                    for r, paths in (raw.get("indicators") or {}).items()
-                },
-                stoploss=tuple(tuple(row) for row in raw.get("stoploss", ())),
-                resource_words=tuple(raw.get("resource_words", ())),
-                stories=dict(raw.get("stories") or {}),
-                situations={str(k): tuple(v) for k, v in (raw.get("situations") or {}).items()},
-                now_words=tuple(raw.get("now_words", ())),
-            )
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            msg = f"knowledge.yaml 的 plan 部分格式不对：{exc}"
-            raise CorpusError(msg) from exc
+        return kb_part(kb, "plan", "转型规划", cls._read, IndexError)
+
+    @classmethod
+    def _read(cls, raw: dict) -> PlanData:
+        return cls(
+            levels=tuple(raw["levels"]),
+            goals=dict(raw["goals"]),
+            sections={str(k): dict(v) for k, v in raw["sections"].items()},
+            refer=tuple(raw.get("refer", ())),
+            rules={str(k): (str(v[0]), str(v[1])) for k, v in raw["rules"].items()},
+            mvp_examples=tuple(raw.get("mvp_examples", ())),
+            trial_words=tuple(raw.get("trial_words", ())),
+            indicators={
+                r: {p: tuple(v) for p, v in (paths or {}).items()}
+                for r, paths in (raw.get("indicators") or {}).items()
+            },
+            stoploss=tuple(tuple(row) for row in raw.get("stoploss", ())),
+            resource_words=tuple(raw.get("resource_words", ())),
+            stories=dict(raw.get("stories") or {}),
+            situations={str(k): tuple(v) for k, v in (raw.get("situations") or {}).items()},
+            now_words=tuple(raw.get("now_words", ())),
+        )
 
     def title(self, key: str) -> str:
         return str(self.sections.get(key, {}).get("title", key))

@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 PAY_LIMIT = 10_000_000
 
 
+def named_numbers(items, what: str) -> dict[str, str]:
+    """``名称=数字`` items (``--metric``, a line of the 「我的进展」 form) as a mapping; ``what`` leads
+    the message. The numbers are checked where they are used (against the plan's metrics)."""
+    out = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            msg = f"{what}请写成 名称=数字（收到「{item}」）"
+            raise InputError(msg)
+        out[name.strip()] = value.strip()
+    return out
+
+
 def monthly_pay(value: Any) -> float | None:
     """The person's monthly pay (what the MVP's budget is a share of), or ``None`` when not given."""
     if value is None or str(value).strip() == "":

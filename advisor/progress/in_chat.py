@@ -7,10 +7,13 @@ progress page (label lines and verbatim quotes, numbered and verified), so every
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from advisor.grounding.quotes import Line, Quote, finish
+from advisor.answering.answer import quoted_answer
+from advisor.errors import InputError
+from advisor.grounding.quotes import Line, Quote
 from advisor.planning.model import fmt, spaced
 from advisor.planning.timeline import timeline_items
 from advisor.progress.model import FollowedPlan, ProgressData
@@ -20,6 +23,7 @@ from advisor.progress.rules import GuideRules, fired
 if TYPE_CHECKING:
     from advisor.answering.answer import Answer
     from advisor.answering.derived import Derived
+    from advisor.progress.store import ProgressStore
 
 
 def asked(question: str, data: ProgressData) -> str | None:
@@ -62,8 +66,6 @@ def answer_progress(
     derived: Derived, plan: FollowedPlan, question: str, today: date | None = None
 ) -> Answer | None:
     """The cited answer to a question about the followed plan; ``None`` when it asks something else."""
-    from advisor.answering.answer import Answer
-
     data = ProgressData.from_kb(derived.knowledge)
     kind = asked(question or "", data)
     if kind is None:
@@ -91,14 +93,22 @@ def answer_progress(
             ["你的数据还没碰到它；复盘规则："],
             ["- ", Quote(rules.review)],
         ]
-    text, citations, passages, unsupported = finish(spaced(lines), derived.bodies, derived.chunks)
-    return Answer(
-        text=text,
-        citations=citations,
-        passages=passages,
-        unsupported=unsupported,
-        backend="extractive",
-        query=question,
-        intent="progress",
-        state={"role": ctx.inputs.role, "topic": "progress", "progress": kind},
-    )
+    state = {"role": ctx.inputs.role, "topic": "progress", "progress": kind}
+    return quoted_answer(spaced(lines), derived, question, "progress", state)
+
+
+@dataclass
+class FollowedInChat:
+    """A followed plan's token handed to the chat (``answering.handed.Handed``): it answers "我这周该干嘛",
+    "是不是该放弃了", "进展怎么样"; it lends no role."""
+
+    token: str
+    store: ProgressStore
+    role: str | None = None
+
+    def answer(self, question: str, derived: Derived) -> Answer | None:
+        try:
+            followed = self.store.load(self.token)
+        except InputError:  # deleted meanwhile: the chat answers as if no plan were followed
+            return None
+        return answer_progress(derived, followed, question)

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from advisor.errors import CorpusError, InputError
+from advisor.errors import InputError
 from advisor.kb.facts import Knowledge
-from advisor.planning.model import clean_note, fmt
+from advisor.planning.model import clean_note, fmt, kb_part
 
 NOTE_LIMIT = 200
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -53,23 +53,19 @@ class ProgressData:
 
     @classmethod
     def from_kb(cls, kb: Knowledge) -> ProgressData:
-        raw = kb.raw.get("progress")
-        if not isinstance(raw, dict):
-            msg = "knowledge.yaml 缺少 progress 部分：转型跟进需要它"
-            raise CorpusError(msg)
-        try:
-            return cls(
-                metrics={
-                    str(role): {str(p): tuple(dict(m) for m in ms) for p, ms in (paths or {}).items()}
-                    for role, paths in raw["metrics"].items()
-                },
-                rules={str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw["rules"].items()},
-                colours=str(raw["colours"]),
-                chat={str(k): tuple(str(w) for w in v) for k, v in raw["chat"].items()},
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            msg = f"knowledge.yaml 的 progress 部分格式不对：{exc}"
-            raise CorpusError(msg) from exc
+        return kb_part(kb, "progress", "转型跟进", cls._read, AttributeError)
+
+    @classmethod
+    def _read(cls, raw: dict) -> ProgressData:
+        return cls(
+            metrics={
+                str(role): {str(p): tuple(dict(m) for m in ms) for p, ms in (paths or {}).items()}
+                for role, paths in raw["metrics"].items()
+            },
+            rules={str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw["rules"].items()},
+            colours=str(raw["colours"]),
+            chat={str(k): tuple(str(w) for w in v) for k, v in raw["chat"].items()},
+        )
 
     def metrics_for(self, role: str, path: str, targets: Mapping[str, Any] | None = None) -> list[Metric]:
         """The path's metrics with their targets: the guide's number, or the person's (``targets``)."""

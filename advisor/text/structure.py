@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from advisor.text.markdown import split_sections, split_sentences
 
+# Patterns, then a frozen record: the same shape as ``kb.documents`` by convention, not shared logic.
 _BULLET = re.compile(r"[-•·*]\s+")
 _STEP = re.compile(r"(\d{1,2})[.、]\s*(?!\d)")
 # "优势:…", "目标:…", "锚定公司技术战略:…": a short label before the first colon of a line.

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from advisor.errors import AdvisorError, InputError
+from advisor.errors import AdvisorError
 from advisor.planning.timeline import svg_data_uri
+from advisor.progress.follow import named_numbers
 from advisor.web.render import SOURCES_IDLE, display_text, render_sources
 
 log = logging.getLogger(__name__)
@@ -27,16 +28,8 @@ DELETED = "🗑️ 已删除这个计划和它的全部打卡记录（{rows} 条
 
 def _pairs(text: str | None) -> dict[str, str]:
     """ "服务客户数=3" lines (or ones separated by ，/,/；) as a mapping; the numbers are checked later."""
-    out = {}
-    for item in (text or "").replace("，", "\n").replace(",", "\n").replace("；", "\n").splitlines():
-        if not item.strip():
-            continue
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            msg = f"指标请写成 名称=数字（收到「{item.strip()}」）"
-            raise InputError(msg)
-        out[name.strip()] = value.strip()
-    return out
+    lines = (text or "").replace("，", "\n").replace(",", "\n").replace("；", "\n").splitlines()
+    return named_numbers([item.strip() for item in lines if item.strip()], "指标")
 
 
 def _download(report) -> str:
