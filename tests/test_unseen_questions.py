@@ -91,7 +91,10 @@ def test_a_real_example_for_a_path_without_a_case_is_the_closest_story(adv):
 @pytest.mark.parametrize(
     ("turns", "expected"),
     [
-        (("流量运营说白了是不是就是花钱买量",), "获客成本"),  # a narrower role named: what it is, not 运营's paths
+        (
+            ("流量运营说白了是不是就是花钱买量",),
+            "获客成本",
+        ),  # a narrower role named: what it is, not 运营's paths
         (("数据运营平时做什么", "有没有实际点的例子"), "新手引导流程过长"),  # and its case next
     ],
 )
