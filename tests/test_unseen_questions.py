@@ -34,6 +34,8 @@ def ask_turns(adv: Advisor, *turns: str):
         ("有没有啥保底的技能，万一转不成也饿不死", "基础技能"),  # 保底 modifies 技能, which the guide has
         ("社群运营咋用AI工具把效率提上去", "AI"),
         ("刚被裁员，要提前备点什么", "6-12 个月生活费"),  # the situation the guide's reserve rule speaks to
+        ("做了十年运营，总担心被工具替代，学点什么能给自己建条护城河", "斜向突破"),  # a metaphor, not a topic
+        ("转型的时候万一被裁，有啥能保底吃饭的办法", "基础技能"),
     ],
 )
 def test_an_everyday_word_is_never_the_reason_to_refuse(adv, question, expected):
@@ -61,6 +63,8 @@ def test_a_question_alike_the_answered_ones_is_answered_in_its_own_words(adv, qu
         "离职证明找谁开",
         "面试被问年龄该怎么回答",
         "想考个心理咨询师证转行行不行",
+        "程序员客栈上接私活靠谱吗",  # a platform's name split into words of the language
+        "做技术的读个非全日制硕士，对转型有用吗",
     ],
 )
 def test_what_the_articles_lack_is_still_said_plainly(adv, question):

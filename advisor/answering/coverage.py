@@ -23,7 +23,7 @@ from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Span, sentences
-from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer, is_everyday, tokenize
+from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer, is_everyday, is_general, tokenize
 
 log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
@@ -141,6 +141,7 @@ class Answerability:
         self.main_share = float(self.data.get("main_share", 0.5))
         self.common = int(self.data.get("common_count", 10))
         self.likeness_floor = float(self.data.get("likeness_floor", math.inf))
+        self.general_floor = float(self.data.get("general_likeness_floor", math.inf))
 
     def _focusable(self, word: str, flag: str) -> str | None:
         """The word as a focus candidate, or None (framing, known, too short, not a noun)."""
@@ -306,9 +307,14 @@ class Answerability:
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
 
     def _alike_answered(self, likeness: float | None, missing: list[Phrase]) -> bool:
-        if likeness is None or likeness < self.likeness_floor:
+        """The missing words read as the asker's own words for what the articles cover: the question is
+        clearly alike the answered ones (``likeness_floor``), or somewhat alike (``general_likeness_floor``)
+        and every missing word is one of the general language (护城河, 招人), not a name (NPDP, 客栈's 私活)."""
+        if likeness is None or likeness < min(self.likeness_floor, self.general_floor):
             return False
-        return not any(w.isascii() and w.isalpha() and _as_name(w, p.text) for p in missing for w in p.words)
+        if any(w.isascii() and w.isalpha() and _as_name(w, p.text) for p in missing for w in p.words):
+            return False
+        return likeness >= self.likeness_floor or all(_general_phrase(p, self.focus_words) for p in missing)
 
     def spoken_to(self, question: str, missing: list[Phrase], passages: list[Passage]) -> bool:
         """Evidence that the best passages speak to the question although one of its words is unknown
@@ -350,6 +356,15 @@ class Answerability:
                     if len(found) >= MAX_MENTIONS:
                         return tuple(found)
         return tuple(found)
+
+
+def _general_phrase(p: Phrase, named: set[str]) -> bool:
+    """Every word of the phrase is of the general language and none a named topic; a short modifier
+    jieba glued together ("建条护城河": 建条) does not count against it, a long one (非全日制硕士) does."""
+    return all(
+        w not in named and (is_general(w) or (w != p.head and len(w) <= 2 and not w.isascii()))
+        for w in p.words
+    )
 
 
 def _as_name(word: str, text: str) -> bool:

@@ -31,6 +31,9 @@ def _tokenizer() -> jieba.Tokenizer:
 
 # Below this IDF (jieba's general Chinese table) a word is everyday: 东西 4.8, 需求 5.2; 县城 7.0 is not.
 EVERYDAY_IDF = 6.5
+# The commoner half of jieba's general IDF table (its median is ~12): words any Chinese speaker uses, not
+# names of things (程序员客栈's 私活 is 12.5; 护城河 9.5, 保底 10.9, 不值钱 9.7 are below).
+GENERAL_IDF = 12.0
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +47,12 @@ def is_everyday(word: str) -> bool:
     """A word too common in Chinese at large to identify anything ("东西", "现在"), whatever the corpus
     says; words jieba's table lacks (码农, 社区团购) are rare by definition."""
     return _general_idf().get(word, math.inf) < EVERYDAY_IDF
+
+
+def is_general(word: str) -> bool:
+    """A word of the general language ("护城河", "招人"), as opposed to a name or a term jieba's table
+    lacks ("NPDP", "非全日制硕士") or one only specialists use."""
+    return _general_idf().get(word, math.inf) < GENERAL_IDF
 
 
 def tokenize(text: str, search: bool = True) -> list[str]:
