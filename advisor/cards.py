@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from advisor.errors import CorpusError, InputError
-from advisor.grounding.citations import Citation
+from advisor.grounding.citations import Citation, cited_dict
 from advisor.grounding.format import NOT_COVERED, NOT_COVERED_LINE
 from advisor.grounding.quotes import Line, Quote, finish
 from advisor.index.search import Passage
@@ -77,9 +77,7 @@ class RoleCard:
     def to_dict(self) -> dict:
         return {
             "name": self.name,
-            "text": self.text,
-            "citations": [c.to_dict() for c in self.citations],
-            "passages": [p.to_dict() for p in self.passages],
+            **cited_dict(self.text, self.citations, self.passages),
         }
 
     def as_answer(self) -> Answer:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from advisor.config import Settings, load_settings, quiet_network
 from advisor.console import console_progress, say
-from advisor.errors import AdvisorError, FeedbackError, InputError
+from advisor.errors import AdvisorError, FeedbackError, InputError, read_mapping
 from advisor.text.hygiene import clean_text
 from advisor.text.output import write_output
 
@@ -126,19 +126,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _plan_file(path: Path | None) -> dict | None:
-    """A plan handed to ``ask``: the JSON ``advisor plan --json`` printed, or just its inputs (read like
-    ``kb.facts._read_yaml`` reads YAML: deliberately apart, another format and error)."""
+    """A plan handed to ``ask``: the JSON ``advisor plan --json`` printed, or just its inputs."""
     if path is None:
         return None
-    try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        msg = f"读不了计划文件 {path}：{exc}"
-        raise InputError(msg) from exc
-    if not isinstance(data, dict):
-        msg = f"计划文件 {path} 应该是 advisor plan --json 的输出"
-        raise InputError(msg)
-    return data
+    return read_mapping(
+        path,
+        json.loads,
+        ValueError,
+        InputError,
+        "读不了计划文件 {path}：{exc}",
+        "计划文件 {path} 应该是 advisor plan --json 的输出",
+    )
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

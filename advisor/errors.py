@@ -2,10 +2,14 @@
 
 The message of each is a Chinese sentence meant for the person at the keyboard: the CLI prints
 ``错误：<message>``, the app shows it in the chat, the eval runner reports it. Anything that is not an
-``AdvisorError`` is a bug and keeps its traceback.
+``AdvisorError`` is a bug and keeps its traceback. ``read_mapping`` reads a data file that must hold a
+mapping (``knowledge.yaml``, a plan's JSON) and turns its trouble into the caller's error.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 
 class AdvisorError(Exception):
@@ -46,3 +50,23 @@ class ModelMissingError(ConfigError):
 
 class FeedbackError(AdvisorError):
     """A vote could not be stored (the database is down); it is kept locally and retried."""
+
+
+def read_mapping(
+    path: Path,
+    parse: Callable[[str], object],
+    bad: type[Exception],
+    error: type[AdvisorError],
+    unreadable: str,
+    not_mapping: str,
+) -> dict:
+    """The mapping a data file holds (``parse`` of its UTF-8 text, raising ``bad`` on a malformed one).
+    Failing that, ``error`` with the caller's own words: ``unreadable`` (``{path}``, ``{exc}``) when the
+    file cannot be read or parsed, ``not_mapping`` (``{path}``) when it holds something else."""
+    try:
+        data = parse(Path(path).read_text("utf-8"))
+    except (OSError, bad) as exc:
+        raise error(unreadable.format(path=path, exc=exc)) from exc
+    if not isinstance(data, dict):
+        raise error(not_mapping.format(path=path))
+    return data

@@ -52,11 +52,11 @@ class Live:
         return self.retriever.snapshot.manifest.generation
 
 
-class PinnedGeneration:
-    """One generation pinned for the length of an answer: search, snapshot and derived agree."""
+class OnGeneration:
+    """What answering reads from a loaded generation (``_live``): the ``Advisor``'s live one, or the one
+    a ``PinnedGeneration`` holds."""
 
-    def __init__(self, adv: Advisor, live: Live) -> None:
-        self._adv, self._live = adv, live
+    _live: Live
 
     @property
     def snapshot(self) -> IndexSnapshot:
@@ -64,11 +64,20 @@ class PinnedGeneration:
 
     @property
     def derived(self) -> Derived:
+        """The generation's knowledge map, scope gate and answerability check (built on first use,
+        and ahead of time for each new generation once answering uses them)."""
         return self._live.derived
 
     @property
     def scope(self) -> ScopeGate:
         return self._live.derived.scope
+
+
+class PinnedGeneration(OnGeneration):
+    """One generation pinned for the length of an answer: search, snapshot and derived agree."""
+
+    def __init__(self, adv: Advisor, live: Live) -> None:
+        self._adv, self._live = adv, live
 
     def search(
         self, query: str, k: int = 5, role: str | None = None, mode: str | None = None, hint=INFER
@@ -78,7 +87,7 @@ class PinnedGeneration:
         return self._live.retriever.search(checked, k=k, role=role, mode=mode, hint=hint)
 
 
-class Advisor:
+class Advisor(OnGeneration):
     """Search and ask over the persistent index.
 
     Dependencies can be handed in (``embedder``, ``client``, ``reranker``, ``chat_model``) so tests and
@@ -164,10 +173,6 @@ class Advisor:
     def retriever(self) -> Retriever:
         return self._live.retriever
 
-    @property
-    def snapshot(self) -> IndexSnapshot:
-        return self._live.retriever.snapshot
-
     def view(self) -> PinnedGeneration:
         """The live generation, pinned (see :class:`PinnedGeneration`)."""
         self.refresh()
@@ -182,17 +187,7 @@ class Advisor:
         """Top-k passages for ``query``; ``role`` limits to that role's and general passages."""
         return self.view().search(query, k=k, role=role, mode=mode)
 
-    # -- answering -------------------------------------------------------------------------------
-    @property
-    def derived(self) -> Derived:
-        """The live generation's knowledge map, scope gate and answerability check (built on first use,
-        and ahead of time for each new generation once answering uses them)."""
-        return self._live.derived
-
-    @property
-    def scope(self) -> ScopeGate:
-        return self.derived.scope
-
+    # -- answering (``derived`` and ``scope``: see ``OnGeneration``) ------------------------------
     @property
     def answerer(self) -> Answerer:
         if self._answerer is None:

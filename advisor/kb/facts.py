@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from advisor.config import packaged_corpus
-from advisor.errors import CorpusError
+from advisor.errors import CorpusError, read_mapping
 
 KNOWLEDGE_FILE = "knowledge.yaml"
 SCOPE_FILE = "scope.yaml"
@@ -203,18 +203,10 @@ class Knowledge:
         return [item for items in self.examples.values() for item in items]
 
 
-# Same shape as the CLI's plan-file reader on purpose: each says what is wrong in its own words and
-# raises its own error type (CorpusError here, InputError there).
 def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        msg = f"无法读取 {path}：{exc}"
-        raise CorpusError(msg) from exc
-    if not isinstance(data, dict):
-        msg = f"{path} 必须是键值对"
-        raise CorpusError(msg)
-    return data
+    return read_mapping(
+        path, yaml.safe_load, yaml.YAMLError, CorpusError, "无法读取 {path}：{exc}", "{path} 必须是键值对"
+    )
 
 
 def merge(base: dict, extra: dict) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -54,7 +55,19 @@ def format_context(passages: list[Passage]) -> str:
     return "\n\n".join(blocks)
 
 
-# style id -> (question, passages, history, role, **extra) -> messages
+@dataclass(frozen=True)
+class PromptInput:
+    """What every style builds its messages from (see ``build_messages``)."""
+
+    question: str
+    passages: list[Passage]
+    history: list[dict]
+    role: str | None
+    state: str = ""
+    missing: str = ""
+
+
+# style id -> (PromptInput, **extra) -> messages
 STYLES: Registry[Callable[..., list[BaseMessage]]] = Registry()
 # style id -> (question, passages) -> the passages the prompt shows (and citations number)
 PASSAGE_VIEWS: dict[str, Callable[[str, list[Passage]], list[Passage]]] = {"compact": compact_passages}
@@ -74,7 +87,7 @@ def build_messages(
     """The messages for ``style``. ``state`` says what the conversation has established (the asker's
     role, the person or path talked about); ``missing`` what the articles do not cover, so the model
     says so instead of guessing; other ``extra`` keyword arguments go to the style's builder."""
-    return STYLES[style](question, passages, history, role, state=state, missing=missing, **extra)
+    return STYLES[style](PromptInput(question, passages, history, role, state, missing), **extra)
 
 
 def prompt_passages(question: str, passages: list[Passage], style: str = "full") -> list[Passage]:
@@ -84,28 +97,20 @@ def prompt_passages(question: str, passages: list[Passage], style: str = "full")
 
 
 @STYLES.register("full")
-def full_messages(
-    question: str,
-    passages: list[Passage],
-    history: list[dict],
-    role: str | None,
-    state: str = "",
-    missing: str = "",
-    **extra,
-) -> list[BaseMessage]:
-    system = SYSTEM_PROMPT.format(k=len(passages))
+def full_messages(p: PromptInput, **extra) -> list[BaseMessage]:
+    system = SYSTEM_PROMPT.format(k=len(p.passages))
     msgs: list[BaseMessage] = [SystemMessage(content=system)]
-    for m in history:
+    for m in p.history:
         cls = HumanMessage if m["role"] == "user" else AIMessage
         msgs.append(cls(content=strip_for_history(m["content"])))
-    focus = f"提问者的岗位：{role}。请优先给出适合{role}岗位的路径和建议。\n" if role else ""
-    if state:
-        focus += f"对话中已知：{state}。\n"
-    if missing:
-        focus += f"资料没有讲到：{missing}。请直接说明这一点，只回答资料中有的部分。\n"
+    focus = f"提问者的岗位：{p.role}。请优先给出适合{p.role}岗位的路径和建议。\n" if p.role else ""
+    if p.state:
+        focus += f"对话中已知：{p.state}。\n"
+    if p.missing:
+        focus += f"资料没有讲到：{p.missing}。请直接说明这一点，只回答资料中有的部分。\n"
     msgs.append(
         HumanMessage(
-            content=f"<资料>\n{format_context(passages)}\n</资料>\n\n{focus}<问题>\n{question}\n</问题>\n\n"
+            content=f"<资料>\n{format_context(p.passages)}\n</资料>\n\n{focus}<问题>\n{p.question}\n</问题>\n\n"
             "请只依据资料作答，并在每个事实性句子后标注来源编号。"
         )
     )
@@ -148,25 +153,16 @@ def compact_context(passages: list[Passage]) -> str:
     return "\n".join(f"[{n}] {' '.join(p.text.split())}" for n, p in enumerate(passages, 1))
 
 
-# Same signature as ``full_messages`` on purpose: every registered style is called the same way.
 @STYLES.register("compact")
-def compact_messages(
-    question: str,
-    passages: list[Passage],
-    history: list[dict],
-    role: str | None,
-    state: str = "",
-    missing: str = "",
-    **extra,
-) -> list[BaseMessage]:
+def compact_messages(p: PromptInput, **extra) -> list[BaseMessage]:
     msgs: list[BaseMessage] = [SystemMessage(content=COMPACT_SYSTEM)]
     for asked, answered in COMPACT_EXAMPLES:
         msgs += [HumanMessage(content=asked), AIMessage(content=answered)]
-    notes = [f"提问者的岗位：{role}"] if role else []
-    notes += [f"对话中已知：{state}"] if state else []
-    notes += [f"资料没有讲到：{missing}，先说明这一点"] if missing else []
+    notes = [f"提问者的岗位：{p.role}"] if p.role else []
+    notes += [f"对话中已知：{p.state}"] if p.state else []
+    notes += [f"资料没有讲到：{p.missing}，先说明这一点"] if p.missing else []
     said = "".join(f"\n（{n}）" for n in notes)
-    msgs.append(HumanMessage(content=f"资料：\n{compact_context(passages)}\n问题：{question}{said}"))
+    msgs.append(HumanMessage(content=f"资料：\n{compact_context(p.passages)}\n问题：{p.question}{said}"))
     return msgs
 
 

@@ -11,12 +11,12 @@ the passages it cites, or it is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from advisor.errors import CorpusError, InputError
-from advisor.grounding.citations import Citation
+from advisor.grounding.citations import Citation, cited_dict
 from advisor.grounding.quotes import Line, Quote
 from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
@@ -29,25 +29,33 @@ WINDOW = 90 / 7  # weeks: the first 90 days of the timeline
 _NOTE_DROP = re.compile(r"[\[\]【】［］〔〕|#*`<>\r\n\t]+")
 
 
-T = TypeVar("T")
+class KbPart:
+    """A record read from one part of ``knowledge.yaml``: ``PART`` is its key, what needs it, and one
+    more error a malformed part raises; ``_read`` builds the record from the part's mapping."""
 
+    PART: ClassVar[tuple[str, str, type[Exception]]]
 
-def kb_part(kb: Knowledge, key: str, purpose: str, read: Callable[[dict], T], also: type[Exception]) -> T:
-    """``read`` of the ``key`` part of ``knowledge.yaml`` (what ``purpose`` needs); a missing or
-    malformed part is a ``CorpusError`` saying which (``also``: one more error a malformed part raises)."""
-    raw = kb.raw.get(key)
-    if not isinstance(raw, dict):
-        msg = f"knowledge.yaml 缺少 {key} 部分：{purpose}需要它"
-        raise CorpusError(msg)
-    try:
-        return read(raw)
-    except (KeyError, TypeError, ValueError, also) as exc:
-        msg = f"knowledge.yaml 的 {key} 部分格式不对：{exc}"
-        raise CorpusError(msg) from exc
+    @classmethod
+    def _read(cls, raw: dict) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def from_kb(cls, kb: Knowledge) -> Self:
+        """The record; a missing or malformed part is a ``CorpusError`` saying which."""
+        key, purpose, also = cls.PART
+        raw = kb.raw.get(key)
+        if not isinstance(raw, dict):
+            msg = f"knowledge.yaml 缺少 {key} 部分：{purpose}需要它"
+            raise CorpusError(msg)
+        try:
+            return cls._read(raw)
+        except (KeyError, TypeError, ValueError, also) as exc:
+            msg = f"knowledge.yaml 的 {key} 部分格式不对：{exc}"
+            raise CorpusError(msg) from exc
 
 
 @dataclass(frozen=True)
-class PlanData:
+class PlanData(KbPart):
     """The ``plan:`` part of ``knowledge.yaml`` (see the comments there)."""
 
     levels: tuple[str, ...]
@@ -63,14 +71,11 @@ class PlanData:
     stories: dict[str, dict]
     situations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section key -> note words
     now_words: tuple[str, ...] = ()  # "这周先做什么": the plan's first step(s), not a whole section
+    PART: ClassVar = ("plan", "转型规划", IndexError)
 
     def situation(self, note: str, key: str) -> str | None:
         """The word of the person's note that makes section ``key`` lead ("刚被裁" -> reserve)."""
         return next((w for w in self.situations.get(key, ()) if w in (note or "")), None)
-
-    @classmethod
-    def from_kb(cls, kb: Knowledge) -> PlanData:
-        return kb_part(kb, "plan", "转型规划", cls._read, IndexError)
 
     @classmethod
     def _read(cls, raw: dict) -> PlanData:
@@ -224,9 +229,7 @@ class TransitionPlan:
                 {"key": s.key, "title": s.title, "number": s.number, "text": s.text} for s in self.sections
             ],
             "timeline": [t.to_dict() for t in self.timeline],
-            "text": self.text,
-            "citations": [c.to_dict() for c in self.citations],
-            "passages": [p.to_dict() for p in self.passages],
+            **cited_dict(self.text, self.citations, self.passages),
             "unsupported": self.unsupported,
             "backend": self.backend,
             "notice": self.notice,

@@ -11,11 +11,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from advisor.errors import InputError
-from advisor.kb.facts import Knowledge
-from advisor.planning.model import clean_note, fmt, kb_part
+from advisor.planning.model import KbPart, clean_note, fmt
 
 NOTE_LIMIT = 200
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -43,17 +42,14 @@ class Metric:
 
 
 @dataclass(frozen=True)
-class ProgressData:
+class ProgressData(KbPart):
     """The ``progress:`` part of ``knowledge.yaml``."""
 
     metrics: dict[str, dict[str, tuple[dict, ...]]]
     rules: dict[str, dict[str, str]]
     colours: str
     chat: dict[str, tuple[str, ...]]
-
-    @classmethod
-    def from_kb(cls, kb: Knowledge) -> ProgressData:
-        return kb_part(kb, "progress", "转型跟进", cls._read, AttributeError)
+    PART: ClassVar = ("progress", "转型跟进", AttributeError)
 
     @classmethod
     def _read(cls, raw: dict) -> ProgressData:

@@ -9,13 +9,6 @@ from dataclasses import dataclass, field
 
 from advisor.text.markdown import split_sections, split_sentences
 
-# Patterns, then a frozen record: the same shape as ``kb.documents`` by convention, not shared logic.
-_BULLET = re.compile(r"[-•·*]\s+")
-_STEP = re.compile(r"(\d{1,2})[.、]\s*(?!\d)")
-# "优势:…", "目标:…", "锚定公司技术战略:…": a short label before the first colon of a line.
-_LABEL = re.compile(r"([^:：，,。；;（()）|]{1,20})[:：]")
-CLAUSE_END = re.compile(r"[，,、；;：:]")
-
 
 @dataclass(frozen=True)
 class Span:
@@ -63,6 +56,13 @@ class Section:
         return self.doc_id == other.doc_id and self.path[: other.level] == other.path and self is not other
 
 
+# What a line starts with: a list item, a numbered step, or ("优势:…", "目标:…", "锚定公司技术战略:…") a
+# short label before the first colon of the line.
+_BULLET = re.compile(r"[-•·*]\s+")
+_STEP = re.compile(r"(\d{1,2})[.、]\s*(?!\d)")
+_LABEL = re.compile(r"([^:：，,。；;（()）|]{1,20})[:：]")
+
+
 def _block(doc_id: str, body: str, start: int, end: int) -> Block | None:
     line = body[start:end]
     if not line.strip() or re.fullmatch(r"\|[-|\s]*\|?", line.strip()):
@@ -107,6 +107,9 @@ def outline(doc_id: str, body: str) -> list[Section]:
 def sentences(span: Span, body: str) -> list[Span]:
     """The sentences of a span, trimmed."""
     return [Span(span.doc_id, s, e) for s, e in split_sentences(body, span.start, span.end)]
+
+
+CLAUSE_END = re.compile(r"[，,、；;：:]")
 
 
 def clip(span: Span, body: str, limit: int) -> Span:
