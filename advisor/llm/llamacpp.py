@@ -25,6 +25,39 @@ from advisor.errors import LLMUnavailableError
 from advisor.llm.model_files import require_llama_cpp
 
 ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+_LOADING = threading.Lock()  # model loads that adjust llama.cpp's default model parameters
+
+
+def _uses_amx(llama_cpp: Any) -> bool:
+    """Whether this llama.cpp build runs AMX kernels: a build made with ``-march=native`` on a CPU with
+    AMX (Sapphire Rapids and later) crashes in its first decode when weights are repacked for AMX
+    (llama-cpp-python 0.3.36, measured: a segmentation fault in ``Llama.eval``)."""
+    try:
+        return b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info()
+    except (AttributeError, OSError):  # an older binding without the call: assume none
+        return False
+
+
+def _open_llama(llama_cpp: Any, **kw) -> Any:
+    """``llama_cpp.Llama(**kw)``, without the repacked ("extra") weight buffers where AMX would run:
+    the binding builds its model parameters from ``llama_model_default_params`` and offers no argument
+    for this one, so the default is adjusted for the length of the load only."""
+    if not _uses_amx(llama_cpp):
+        return llama_cpp.Llama(**kw)
+    low = llama_cpp.llama_cpp
+    with _LOADING:
+        default = low.llama_model_default_params
+
+        def without_extra_buffers():
+            params = default()
+            params.use_extra_bufts = False
+            return params
+
+        low.llama_model_default_params = without_extra_buffers
+        try:
+            return llama_cpp.Llama(**kw)
+        finally:
+            low.llama_model_default_params = default
 
 
 class LlamaCppChatModel(BaseChatModel):
@@ -57,7 +90,8 @@ class LlamaCppChatModel(BaseChatModel):
         llama_cpp = require_llama_cpp()
         obj = cls(model_name=name, model_path=str(path), **kw)
         threads = obj.n_threads or max(1, (os.cpu_count() or 2) // 2)
-        obj._llm = llama_cpp.Llama(
+        obj._llm = _open_llama(
+            llama_cpp,
             model_path=str(path),
             n_ctx=obj.context_tokens,
             n_threads=threads,
