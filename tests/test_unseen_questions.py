@@ -86,6 +86,11 @@ def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")
 
 
+def test_others_in_a_layoff_are_not_answered_with_the_askers_safety_net(adv):
+    text = adv.ask("被大厂优化掉的那些中年人，后来都干啥去了").text
+    assert "真实出路" in text and "6-12 个月生活费" not in text, text
+
+
 def test_a_real_example_for_a_path_without_a_case_is_the_closest_story(adv):
     answer = ask_turns(adv, "我是做运营的，35了怎么办", "第二条路呢", "有没有真实的例子？")
     assert "最接近的真实故事" in answer.text and "王姐" in answer.text

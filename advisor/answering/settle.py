@@ -39,11 +39,17 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
     """The intent once retrieval has had its say (see the module's docstring)."""
     if intent.follow_up:
         return intent
+    q = question.lower()
     if unit.kind == "general" or lead < CLEAR_LEAD:
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.
-        return replace(intent, kind="risk") if intent.kind == "general" and intent.risk else intent
-    q = question.lower()
+        # Not so for a question about others in that situation ("被优化的那些中年人，真有去送外卖的吗").
+        about_others = any(w in q for w in kb.cues("third_person"))
+        return (
+            replace(intent, kind="risk")
+            if intent.kind == "general" and intent.risk and not about_others
+            else intent
+        )
     if intent.kind in ("path", "paths") and intent.role is None and unit.kind in ("path", "paths"):
         # "想找个细分、不好替代的方向" from someone in 产品; "做数据这行的…" in a role the data files
         # do not list: the role whose section retrieval ranks first
