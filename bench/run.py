@@ -339,7 +339,8 @@ def serve_and_load(
 def notes(args: argparse.Namespace) -> list[str]:
     """How to read the figures: the standing notes in ``bench/NOTES.md`` (one paragraph each), plus
     the vector-reuse note when sizes above ×10 reuse vectors."""
-    paras = [" ".join(p.split()) for p in NOTES.read_text("utf-8").split("\n\n") if p.strip()]
+    standing_part = NOTES.read_text("utf-8").split("\n## ")[0]  # later sections are one-off measurements
+    paras = [" ".join(p.split()) for p in standing_part.split("\n\n") if p.strip()]
     standing = [p.removeprefix("- ") for p in paras if p.startswith("- ")]
     reuse = [p.removeprefix("+ ") for p in paras if p.startswith("+ ")]
     return standing + (reuse if not args.no_reuse and max(args.sizes) > 10 else [])
