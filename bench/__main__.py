@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "replicas": ("bench.replicas", "two app replicas on one chroma run and one feedback database"),
     "local_llm": ("bench.local_llm", "the local model: time to first token, tokens/s, memory"),
     "faults": ("bench.faults", "the app while Chroma, the model and PostgreSQL hang in turn"),
+    "page_load": ("bench.page_load", "the chat page's load in Chromium, now vs before the UI rework"),
 }
 DEFAULT = "run"
 

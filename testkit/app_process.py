@@ -30,6 +30,7 @@ class AppProcess(ServerProcess):
 
     workdir: Path
     data_dir: Path | None = None
+    app: Path = APP  # another checkout's app.py (``bench page_load`` compares with an earlier revision)
     env: dict[str, str] = field(default_factory=dict)
     port: int = 0
     on_spawn: Callable[[int], None] | None = None  # called with the pid as soon as the process exists
@@ -68,7 +69,11 @@ class AppProcess(ServerProcess):
         t0 = time.perf_counter()
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, str(APP)], cwd=self.workdir, env=self.environment(), stdout=log, stderr=log
+                [sys.executable, str(self.app)],
+                cwd=self.workdir,
+                env=self.environment(),
+                stdout=log,
+                stderr=log,
             )
         if self.on_spawn:
             self.on_spawn(self.proc.pid)

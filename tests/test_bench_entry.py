@@ -19,7 +19,7 @@ def bench(*args: str) -> subprocess.CompletedProcess:
 def test_one_entry_point_lists_and_dispatches_every_benchmark():
     listed = bench("--help")
     assert listed.returncode == 0
-    for name in ("run", "profile", "chat_load", "replicas", "local_llm"):
+    for name in ("run", "profile", "chat_load", "replicas", "local_llm", "faults", "page_load"):
         assert name in SUBCOMMANDS and f"  {name} " in listed.stdout
     sub = bench("profile", "--help")
     assert sub.returncode == 0 and "python -m bench profile" in sub.stdout
