@@ -27,8 +27,8 @@ DETAIL_DIR = Path(__file__).with_name("reports") / "fresh"
 ANSWERABLE_KINDS = ("路径", "岗位解读", "风险防控", "工具包", "故事", "痛点")
 KINDS = (*ANSWERABLE_KINDS, "近域", "域外")
 MULTI = "multi"
-# Writers' own spellings: a shorter name for a kind, or ``multi`` for a conversation of several kinds.
-KIND_ALIASES = {"风险": "风险防控", MULTI: MULTI}
+# Writers' own spellings of a kind (``multi``, a conversation of several kinds, is accepted as it is).
+KIND_ALIASES = {"风险": "风险防控"}
 # Issue 19's floors. Not part of ``--ci`` yet: ``python -m evals --fresh`` is the explicit check.
 FRESH_GATES: tuple[Gate, ...] = (
     Gate("coverage", 0.85),

@@ -294,14 +294,11 @@ def _names_narrow_role(f: _Found, kb: Knowledge) -> bool:
     工作"), whatever its wording, unless the asker says who they are or asks about a move."""
     if _SELF.search(f.q) or f.path or has(f.q, kb.cues("transition")):
         return False  # the asker says who they are, or asks about a move
-    for s in f.subjects:
-        e = kb.explainer(s)
-        narrower = (
-            e is not None and e.parent and kb.explained_role(e.parent) != e.name
-        )  # not 产品经理 for 产品
-        if narrower and not _stated_as_own(f.q, e.aliases):
-            return True
-    return False
+    explained = [e for e in map(kb.explainer, f.subjects) if e and e.parent]
+    # narrower: not the role's own explainer (产品经理 stands for 产品)
+    return any(
+        kb.explained_role(e.parent) != e.name and not _stated_as_own(f.q, e.aliases) for e in explained
+    )
 
 
 def _asked_subject(f: _Found, kb: Knowledge) -> str | None:

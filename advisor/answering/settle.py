@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from advisor.answering.intent import has
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
 from advisor.kb.facts import Knowledge
@@ -44,7 +45,7 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.
         # Not so for a question about others in that situation ("被优化的那些中年人，真有去送外卖的吗").
-        about_others = any(w in q for w in kb.cues("third_person"))
+        about_others = has(q, kb.cues("third_person"))
         return (
             replace(intent, kind="risk")
             if intent.kind == "general" and intent.risk and not about_others
@@ -61,7 +62,7 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
     if unit.kind == "story" and intent.kind == "paths":
         return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
-        asks_story = any(w in q for w in (*kb.cues("story"), *kb.cues("third_person")))
+        asks_story = has(q, (*kb.cues("story"), *kb.cues("third_person")))
         return _from_unit(intent, unit) if asks_story and not _SELF.search(q) else intent
     if intent.kind in _GUESSED:
         if unit.kind in ("paths", "section") and intent.kind != "general":
