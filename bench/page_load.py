@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import tarfile
 import tempfile
@@ -19,7 +18,9 @@ import time
 from io import BytesIO
 from pathlib import Path
 
+from bench.run import git_rev
 from testkit.app_process import AppProcess
+from testkit.stats import summary_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -63,12 +64,6 @@ def one_load(browser, url: str, width: int) -> tuple[float, float]:
         context.close()
 
 
-def summary(values: list[float]) -> dict:
-    ms = sorted(v * 1000 for v in values)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return {"n": len(ms), "p50_ms": round(statistics.median(ms)), "p95_ms": round(p95)}
-
-
 def measure(apps: dict[str, AppProcess], n: int, width: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -85,15 +80,15 @@ def measure(apps: dict[str, AppProcess], n: int, width: int) -> dict:
         finally:
             browser.close()
     return {
-        name: {"load_event": summary([t[0] for t in ts]), "usable": summary([t[1] for t in ts])}
+        name: {"load_event": summary_ms([t[0] for t in ts]), "usable": summary_ms([t[1] for t in ts])}
         for name, ts in times.items()
     }
 
 
 def report(result: dict, rev: str, width: int) -> str:
     rows = [
-        f"| {name} | {r['usable']['p50_ms']} / {r['usable']['p95_ms']} | "
-        f"{r['load_event']['p50_ms']} / {r['load_event']['p95_ms']} |"
+        f"| {name} | {r['usable']['p50_ms']:.0f} / {r['usable']['p95_ms']:.0f} | "
+        f"{r['load_event']['p50_ms']:.0f} / {r['load_event']['p95_ms']:.0f} |"
         for name, r in result["apps"].items()
     ]
     return "\n".join(
@@ -113,7 +108,6 @@ def report(result: dict, rev: str, width: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     with tempfile.TemporaryDirectory(prefix="advisor-pageload-") as tmp:
         work = Path(tmp)
         old_app = export_revision(args.rev, work / "before")
@@ -131,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "meta": {
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "commit": head.stdout.strip(),
+            "commit": git_rev(),
             "rev": args.rev,
             "n": args.n,
             "width": args.width,
