@@ -91,6 +91,11 @@ def test_others_in_a_layoff_are_not_answered_with_the_askers_safety_net(adv):
     assert "真实出路" in text and "6-12 个月生活费" not in text, text
 
 
+def test_an_example_asked_for_by_what_someone_did_is_their_story(adv):
+    text = adv.ask("有没有真实的例子啊，就是大厂做运营的被裁了以后自己干出点名堂的那种").text
+    assert "王姐" in text and "6-12 个月生活费" not in text, text
+
+
 def test_a_real_example_for_a_path_without_a_case_is_the_closest_story(adv):
     answer = ask_turns(adv, "我是做运营的，35了怎么办", "第二条路呢", "有没有真实的例子？")
     assert "最接近的真实故事" in answer.text and "王姐" in answer.text

@@ -45,7 +45,12 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.
         # Not so for a question about others in that situation ("被优化的那些中年人，真有去送外卖的吗").
+        # And a question with no subject of its own that asks for an example ("有没有…被裁了以后干出点名堂
+        # 的例子") is about the story retrieval leads with, however narrowly.
         about_others = has(q, kb.cues("third_person"))
+        asks_case = has(q, ("案例", *kb.synonyms.get("案例", ())))
+        if intent.kind == "general" and unit.kind == "story" and asks_case:
+            return _from_unit(intent, unit)
         return (
             replace(intent, kind="risk")
             if intent.kind == "general" and intent.risk and not about_others
