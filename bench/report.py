@@ -47,6 +47,14 @@ def headline(results: dict) -> str:
         "ours dense-only hit@5 / MRR (ablation)",
         [f"{search[s]['ours_dense']['hit@5']:.3f} / {search[s]['ours_dense']['mrr']:.3f}" for s in sizes],
     )
+    if all("baseline_once" in search[s] for s in sizes):  # runs before it was measured lack it
+        row(
+            "baseline with each repeated passage shown once, hit@5 / MRR (ablation)",
+            [
+                f"{search[s]['baseline_once']['hit@5']:.3f} / {search[s]['baseline_once']['mrr']:.3f}"
+                for s in sizes
+            ],
+        )
     row(
         "characters returned (top 5)",
         [

@@ -78,18 +78,23 @@ def test_overlap_and_size_on_a_long_section():
         assert len(a.text) <= 200
 
 
-def test_each_sentence_is_embedded_once_and_the_overlap_still_counts_for_bm25():
-    """Embedding is nearly all of an ingest: a sentence carried into the next chunk is not embedded
-    again, but that chunk still matches it by keyword and shows it to the reader."""
+def test_the_overlap_is_embedded_by_default_and_can_be_embedded_once():
+    """A sentence carried into the next chunk is embedded with it by default (better ranking among
+    near-duplicate passages); with ``embed_overlap=False`` it is embedded once (a cheaper ingest). Either
+    way that chunk still matches it by keyword and shows it to the reader."""
     body = "## 一、长段\n" + "".join(f"第{i}句话讲一件具体的事情，内容不短。" for i in range(60))
     doc = parse_document(body, Path("long.md"))
+    once = chunk_document(doc, size=200, overlap=40, embed_overlap=False)
     chunks = chunk_document(doc, size=200, overlap=40)
-    embedded = "".join(c.embed_text.split("\n", 1)[1] for c in chunks)
+    assert [(c.start, c.end) for c in once] == [(c.start, c.end) for c in chunks]
+    embedded = "".join(c.embed_text.split("\n", 1)[1] for c in once)
     for i in range(60):
         assert embedded.count(f"第{i}句话") == 1, i
-    for a, b in itertools.pairwise(chunks):
+    for (a, b), b_full in zip(itertools.pairwise(once), chunks[1:], strict=True):
         carried = doc.body[b.start : a.end]
         assert carried in b.text and carried in b.index_text
         assert carried not in b.embed_text
+        assert carried in b_full.embed_text and b_full.embed_text == b_full.index_text
         assert b.embed_text.startswith(b.section_path + "\n")
-    assert chunks[0].embed_text == chunks[0].index_text
+        assert b.chunk_id != b_full.chunk_id  # a changed setting re-embeds, never reuses the other vector
+    assert once[0].embed_text == once[0].index_text == chunks[0].embed_text

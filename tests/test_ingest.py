@@ -103,9 +103,10 @@ def test_changing_how_passages_are_cut_or_embedded_reindexes(settings, embedder,
     src = tmp_path / "src"
     body = "".join(f"第{i}条经验讲私域社群怎么沉淀老用户，内容不短。" for i in range(30))
     write(src / "a.md", f"---\nid: doc-a\ntitle: 私域笔记\nroles: [运营]\n---\n## 一、私域\n{body}\n")
-    first = ingest(settings, embedder, [src])
+    once = settings.model_copy(update={"embed_overlap": False})
+    first = ingest(once, embedder, [src])
     assert first.chunks >= 3
-    overlap = settings.model_copy(update={"embed_overlap": True})
+    overlap = once.model_copy(update={"embed_overlap": True})
     second = ingest(overlap, embedder, [src])
     assert second.changed and second.chunks == first.chunks
     assert second.reused_chunks == 1  # the section's first passage carries nothing over: same text

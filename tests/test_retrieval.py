@@ -47,6 +47,23 @@ def test_role_filter_keeps_role_and_general_passages(adv):
         adv.search("转型" * 5000)
 
 
+def test_a_reposted_article_shows_each_passage_once(settings, embedder, tmp_path):
+    """A knowledge base grows by reposts: the same story saved under three names. A search shows each
+    passage once, so the five places go to five different passages, not five copies of one."""
+    story = (CORPUS / "bigtech-stories.md").read_text("utf-8")
+    src = tmp_path / "src"
+    write(src / "bigtech-stories.md", story)
+    for n in (2, 3):
+        write(src / f"repost-{n}.md", story.replace("id: bigtech-stories", f"id: repost-{n}", 1))
+    ingest(settings, embedder, [src])
+    adv = Advisor.load(settings, embedder=embedder)
+    assert len(adv.snapshot.chunks) == 3 * len({c.text for c in adv.snapshot.chunks})
+    passages = adv.search("老张被裁以后回老家做了什么", k=5)
+    assert len(passages) == 5
+    assert len({p.text for p in passages}) == 5
+    assert any("老张" in p.text for p in passages[:2])
+
+
 def test_bm25_scores_chinese_queries():
     docs = ["私域运营要降低获客成本", "技术中层学习云原生和大模型", "老张回到襄阳做收银系统"]
     bm25 = BM25([tokenize(d) for d in docs])

@@ -92,7 +92,7 @@ def chunk_document(
     overlap: int = 80,
     max_len: int = 600,
     roles: tuple[str, ...] = (),
-    embed_overlap: bool = False,
+    embed_overlap: bool = True,
 ) -> list[Chunk]:
     """Split by heading first, then pack whole sentences; a sentence is only cut when it alone
     exceeds ``max_len`` (the embedder would truncate it anyway). Unless ``embed_overlap``, a chunk's

@@ -152,6 +152,21 @@ def convex(
     return {i: (w_dense * d.get(i, 0.0) + w_lexical * b.get(i, 0.0)) / total for i in set(d) | set(b)}
 
 
+def distinct(scored: list[tuple[int, float]], same_as: dict[int, int]) -> list[tuple[int, float]]:
+    """Each text once, at its best-ranked copy: five copies of one reposted passage would push out
+    four others that could answer, and show the reader the same quote five times."""
+    if not same_as:
+        return scored
+    seen: set[int] = set()
+    out = []
+    for i, score in scored:
+        key = same_as.get(i, i)
+        if key not in seen:
+            seen.add(key)
+            out.append((i, score))
+    return out
+
+
 class Retriever:
     """Searches one index snapshot; the embedder, vector store and reranker are handed in."""
 
@@ -263,6 +278,7 @@ class Retriever:
                     if hint in self.snapshot.chunks[i].roles:
                         fused[i] += bonus
             scored = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        scored = distinct(scored, self.snapshot.same_as)
         passages = [self._passage(i, s, dense_map, bm25_map) for i, s in scored]
         if self.reranker is not None and passages:
             passages = self.reranker.rerank(query, passages)

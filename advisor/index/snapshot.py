@@ -47,9 +47,14 @@ class IndexSnapshot:
     knowledge: Knowledge
     scope: dict = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
+    same_as: dict[int, int] = field(default_factory=dict)  # a passage -> the first one with its text
 
     def __post_init__(self) -> None:
         self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        # Knowledge bases grow by reposts: the same passage in several documents. Found once per
+        # generation, so that a search shows each text once (``search.distinct``).
+        first: dict[str, int] = {}
+        self.same_as = {i: j for i, c in enumerate(self.chunks) if (j := first.setdefault(c.text, i)) != i}
 
     def idf(self, token: str) -> float:
         """BM25 idf of a token; an unseen token counts as rarer than any seen one."""
