@@ -14,7 +14,7 @@ from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.tokens import tokenize
 
 _PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
-_SELF = re.compile(r"我|本人|咱|自己")
+SELF = re.compile(r"我|本人|咱|自己")  # the asker speaks of themselves
 # "我在做用户运营" / "我是干活动运营的": the role named right after is the asker's own, not what is asked.
 _OWN_BEFORE = re.compile(
     r"(?:我|本人)(?:现在|目前|一直)?(?:在|是)?(?:做|干|搞)(?:了)?(?:[\d一二三四五六七八九十几]+年)?$"
@@ -138,7 +138,7 @@ def _own_role(f: _Found, kb: Knowledge, about_subjects: bool) -> str | None:
     if len(f.roles) != 1:
         return None
     role = f.roles[0]
-    if about_subjects and not _SELF.search(f.q):
+    if about_subjects and not SELF.search(f.q):
         parents = {kb.explainer(s).parent for s in f.subjects}
         if role in parents:
             return None
@@ -292,7 +292,7 @@ def _names_narrow_role(f: _Found, kb: Knowledge) -> bool:
     """The question names, not as the asker's own, a role an article explains that is narrower than a
     role (数据运营 under 运营): then it asks what that role is ("数据运营平时做什么", "流量运营主要负责哪些
     工作"), whatever its wording, unless the asker says who they are or asks about a move."""
-    if _SELF.search(f.q) or f.path or has(f.q, kb.cues("transition")):
+    if SELF.search(f.q) or f.path or has(f.q, kb.cues("transition")):
         return False  # the asker says who they are, or asks about a move
     explained = [e for e in map(kb.explainer, f.subjects) if e and e.parent]
     # narrower: not the role's own explainer (产品经理 stands for 产品)
@@ -321,7 +321,7 @@ def _about_someone(
     person, resolved = _person(r.f, kb, state)
     if person:
         kind = "story" if kb.person(person).heading else "case"
-        if not _SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
+        if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
             base = replace(base, role=role or state.role, stated_role=bool(role))
         found = replace(base, kind=kind, person=person, follow_up=resolved, topic=r.topic)
         return replace(found, described=r.f.described)
@@ -368,7 +368,7 @@ def analyze(
     if follow is not None:
         return follow
     broad = kb.broad_re is not None and kb.broad_re.search(q)
-    bare_statement = bool(_SELF.search(q)) and base.stated_role and len(q) <= 16  # "我是做运营的"
+    bare_statement = bool(SELF.search(q)) and base.stated_role and len(q) <= 16  # "我是做运营的"
     if base.role and (broad or bare_statement or has(q, kb.cues("detail"))):
         return replace(base, kind="paths")
     return base

@@ -5,10 +5,9 @@ A follow-up keeps what the conversation supplied."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from advisor.answering.intent import has
+from advisor.answering.intent import SELF, has
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
 from advisor.kb.facts import Knowledge
@@ -16,7 +15,6 @@ from advisor.kb.facts import Knowledge
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
 # another kind outranks them. A person, a path or a comparison was named and stays.
 _GUESSED = ("general", "explain", "transition", "pains", "risk", "toolkit")
-_SELF = re.compile(r"我|本人|咱|自己")
 
 
 def _from_unit(intent: Intent, unit: Unit) -> Intent:
@@ -68,7 +66,7 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
         asks_story = has(q, (*kb.cues("story"), *kb.cues("third_person")))
-        return _from_unit(intent, unit) if asks_story and not _SELF.search(q) else intent
+        return _from_unit(intent, unit) if asks_story and not SELF.search(q) else intent
     if intent.kind in _GUESSED:
         if unit.kind in ("paths", "section") and intent.kind != "general":
             return intent

@@ -23,7 +23,7 @@ from advisor.answering.plans.shared import (
 from advisor.answering.units import SECTION_KEY
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.knowledge_map import PathInfo, heading_label
-from advisor.text.structure import sentences
+from advisor.text.structure import Section, sentences
 from advisor.text.tokens import is_everyday, tokenize
 
 
@@ -189,14 +189,42 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
 
 
 def pains_plan(ctx: AnswerContext) -> AnswerPlan:
+    """Each pain's key line ("核心矛盾:…"); the pain retrieval ranks first for the question leads, with
+    its examples, and the asker's own role speaks first: its one-line summary and its examples."""
+    section = ctx.kmap.guide_section("pains")
+    pains = ctx.kmap.children(section) if section else []
+    asked = _first_retrieved(ctx, pains)
+    role = ctx.intent.role
     plan = AnswerPlan("pains", min_pieces=2)
-    for k, sec in enumerate(ctx.kmap.children(ctx.kmap.guide_section("pains"))):
-        for block in sec.blocks:
-            if block.kind == "text" and block.label:  # "核心矛盾:…", "关键问题:…"
-                plan.pieces.append(
-                    Piece(block.span, short_label(sec.heading), 1.0, LIMIT_LINE, context=sec.heading, order=k)
-                )
+    intro = ctx.kmap.role_section(role) if role else None
+    first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
+    if first is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
+        plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=-1))
+    for block in section.blocks if section else []:  # "与传统行业中层相比…": the pains as a whole
+        plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
+    for k, sec in enumerate(pains):
+        group, leads = short_label(sec.heading), asked is None or sec is asked
+        for b, block in enumerate(sec.blocks):
+            text = ctx.text(block.span)
+            if block.kind == "text" and block.label:
+                base = 1.0 if leads else 0.8
+            elif block.kind == "item":
+                mine = bool(role) and f"{role}中层" in text
+                base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
+            else:
+                continue
+            order = (k + 1) * 100 + (50 if block.kind == "text" else b)
+            plan.pieces.append(Piece(block.span, group, base, LIMIT_LINE, context=sec.heading, order=order))
     return plan if plan.pieces else general_plan(ctx)
+
+
+def _first_retrieved(ctx: AnswerContext, sections: list[Section]) -> Section | None:
+    """The section that holds the best-ranked of the retrieved passages any of them holds."""
+    for passage in ctx.retrieved:
+        for sec in sections:
+            if sec.doc_id == passage.doc_id and sec.start <= passage.start < sec.end:
+                return sec
+    return None
 
 
 def story_plan(ctx: AnswerContext) -> AnswerPlan:
