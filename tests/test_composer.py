@@ -217,3 +217,28 @@ def test_what_is_asked_past_a_long_sentence_cut_is_shown(adv):
     """The clause naming the course comes late in its sentence: the cut keeps it, marked with "…"."""
     a = adv.ask("零技术背景想学产品，有推荐的网课不？")
     assert "Coursera" in a.text and "…" in a.text
+
+
+def test_meaning_breaks_ties_the_question_words_leave(adv):
+    """A worried asker's own words ("怕被机器人抢了饭碗") share none with the sentence that answers
+    ("避免被工具替代"): between pieces the words cannot tell apart, the one in the passage the dense
+    search found closer is said first; the search hands over every candidate's similarity, not only
+    the top k's."""
+    from advisor.answering.compose import AnswerPlan, Closeness, Piece, Relevance, select
+    from advisor.text.structure import Span
+
+    hits = adv.search("做运营的，最怕哪天被机器人抢了饭碗", k=3)
+    assert len(hits.similar) > len(hits)
+    chunks = adv.snapshot.chunks
+    long = [i for i, c in enumerate(chunks) if c.doc_id == "transition-guide" and c.end - c.start > 80]
+    a, b = long[0], long[10]  # far apart: no chunk holds the start of both
+
+    def piece(i: int) -> Piece:
+        c = chunks[i]
+        return Piece(Span(c.doc_id, c.start, c.start + 60), "", 0.5, 0, order=i)
+
+    rel = Relevance("嗯嗯", adv.snapshot.knowledge, adv.snapshot.idf, set())
+    bodies = adv.snapshot.bodies
+    for near, first in (({a: 0.9, b: 0.5, long[5]: 0.1}, a), ({a: 0.5, b: 0.9, long[5]: 0.1}, b)):
+        chosen = select(AnswerPlan("general", [piece(a), piece(b)]), bodies, rel, 70, Closeness(near, chunks))
+        assert [p.order for p, _ in chosen] == [first]

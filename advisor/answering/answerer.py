@@ -211,6 +211,7 @@ class Answerer:
             self.settings.answer_chars,
             ignore_words(derived.knowledge),
             derived.answerability.present,
+            getattr(turn.passages, "similar", None),
         )
 
     # -- public API ------------------------------------------------------------------------------

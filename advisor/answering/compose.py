@@ -30,6 +30,7 @@ BROAD_BOOST = 0.6
 FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
 FIT_ROOM = 60  # room left from which a long sentence is cut to its first clauses rather than skipped
 FILL = 0.5  # share of the budget a specific question's answer may fill with context around what it asks
+NEAR_WEIGHT = 0.3  # how much closeness in meaning (the dense search) counts next to the question's words
 
 
 @dataclass
@@ -98,15 +99,40 @@ class Relevance:
         return sum(w for alts, w in self.terms if any(a in low for a in alts)) / self.total
 
 
+class Closeness:
+    """How close the question is in meaning to the passage a piece lies in: the dense similarity of
+    the search's candidates, scaled to 0..1 among them (0: not a candidate). Words miss what a worried
+    asker says in their own words ("怕被机器人抢了饭碗" for "避免被工具替代"); the vectors do not."""
+
+    def __init__(self, similar: dict[int, float], chunks: list[Chunk]) -> None:
+        low, high = min(similar.values(), default=0.0), max(similar.values(), default=0.0)
+        spread = high - low
+        self.spans = [
+            (chunks[i].doc_id, chunks[i].start, chunks[i].end, (s - low) / spread if spread else 0.0)
+            for i, s in similar.items()
+            if i < len(chunks)
+        ]
+
+    def __call__(self, span: Span) -> float:
+        return max((s for d, a, b, s in self.spans if d == span.doc_id and a <= span.start < b), default=0.0)
+
+
 def _length(text: str) -> int:
     """Characters a reader reads: spaces do not count (the corpus puts them around every quote)."""
     return len("".join(text.split()))
 
 
-def select(plan: AnswerPlan, bodies: dict[str, str], rel: Relevance, budget: int) -> list[tuple[Piece, Span]]:
+def select(
+    plan: AnswerPlan,
+    bodies: dict[str, str],
+    rel: Relevance,
+    budget: int,
+    near: Callable[[Span], float] = lambda span: 0.0,
+) -> list[tuple[Piece, Span]]:
     """The pieces that fit ``budget`` characters (labels included), most valuable first; each with
     the span it is shown with (clipped at a clause boundary where the piece has a limit)."""
     scored = [(p, rel(p.context + bodies[p.span.doc_id][p.span.start : p.span.end])) for p in plan.pieces]
+    closeness = {id(p): NEAR_WEIGHT * near(p.span) for p in plan.pieces}  # what words miss, meaning finds
     scored = _with_neighbours(scored)
     focused = (
         not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
@@ -118,7 +144,7 @@ def select(plan: AnswerPlan, bodies: dict[str, str], rel: Relevance, budget: int
         scored,
         key=lambda pr: (
             pr[0].only_if_relevant or pr[0].base < 1.0,
-            -(pr[0].base + boost * pr[1]),
+            -(pr[0].base + boost * pr[1] + closeness[id(pr[0])]),
             pr[0].order,
         ),
     )
@@ -270,8 +296,10 @@ def compose(
     budget: int,
     ignore: set[str] = frozenset(),
     present: Callable[[str], bool] = lambda w: True,
+    similar: dict[int, float] | None = None,
 ) -> tuple[str, list[Passage]]:
-    """Choose within ``budget`` and write out: the answer text and its passages."""
+    """Choose within ``budget`` and write out: the answer text and its passages. ``similar``: the dense
+    search's candidates and their similarity to the question, by chunk position."""
     rel = Relevance(question, kb, idf, set(ignore), present)
-    chosen = select(plan, bodies, rel, budget)
+    chosen = select(plan, bodies, rel, budget, Closeness(similar or {}, chunks))
     return render(plan, chosen, bodies, chunks)

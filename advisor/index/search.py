@@ -35,6 +35,9 @@ class Hits(list):
     tell the user in one line instead of silently answering from BM25 alone."""
 
     degraded: str | None = None
+    # The dense similarity of every candidate the vector search returned, by chunk position: how close
+    # in meaning the question is to passages beyond the top k (the composer weighs sentences by it).
+    similar: dict[int, float] = {}  # noqa: RUF012 (a class-level default, replaced per search)
 
 
 class Breaker:
@@ -254,6 +257,7 @@ class Retriever:
                 mode = "bm25"
         lexical = self.lexical(query, n, role) if mode in ("hybrid", "bm25") else []
         dense_map, bm25_map = dict(dense), dict(lexical)
+        hits.similar = dense_map
         if mode == "dense":
             scored = dense
         elif mode == "bm25":

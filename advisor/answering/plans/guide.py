@@ -210,6 +210,8 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
                 base = 1.0 if leads else 0.8
             elif block.kind == "item":
                 mine = bool(role) and f"{role}中层" in text
+                if role and not mine and sec is not asked:
+                    continue  # another role's example of a pain not asked about says nothing to this asker
                 base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
             else:
                 continue
