@@ -81,6 +81,15 @@ def test_a_role_said_in_passing_keeps_the_path_retrieval_ranks_first(adv):
     assert "垂直" in answer.text and "技术 + 数据" not in answer.text  # 产品's 斜向突破 only
 
 
+def test_a_cue_word_guesses_a_kind_only_when_retrieval_finds_its_section(adv):
+    """ "表格" guesses the toolkit, but the question is about doing community work by hand: no passage of
+    the toolkit is found, so the answer is what retrieval found (the pain of 社群运营's manual work and
+    the AI tools that replace it), not the template list."""
+    answer = adv.ask("做社群的，天天手动发券、拿表格统计数据，有啥AI办法能省点事")
+    assert answer.intent != "toolkit" and "实用工具包" not in answer.text
+    assert "AI 自动化运营工具" in answer.text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

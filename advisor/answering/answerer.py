@@ -167,7 +167,9 @@ class Answerer:
         # The role the search prefers is read here, once, from the words searched for.
         hint = named_role(query, kb)
         passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
-        return settle(intent, *index.derived.units.leader(passages), question, kb), query, passages
+        units = index.derived.units
+        found = frozenset(units.of(p).kind for p in passages)
+        return settle(intent, *units.leader(passages), question, kb, found), query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:
         """The state after the user's earlier questions; the last few are settled by retrieval as

@@ -41,6 +41,16 @@ def has(q: str, words) -> bool:
     return any(w and w in q for w in words)
 
 
+def situation(q: str, kb: Knowledge) -> str | None:
+    """The risk-control strategy whose cue words describe the asker's state (被裁, 失业…: words of the
+    shared frame), not a question about it."""
+    frame = set(kb.cues("frame"))
+    for strategy, cues in kb.risk_cues.items():
+        if any(c in frame and c in q for c in cues):
+            return strategy
+    return None
+
+
 def first_at(q: str, words) -> int:
     hits = [q.find(w) for w in words if w and w in q]
     return min(hits) if hits else -1

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan, Piece
+from advisor.answering.intent import situation
 from advisor.answering.plans.shared import (
     INFO,
     LIMIT_FIT,
@@ -66,18 +67,9 @@ def situation_first(ctx: AnswerContext) -> list[Piece]:
     """The asker's situation in one line where the guide speaks to it: someone just laid off ("刚被裁")
     reads the reserve rule (资源储备) before the paths."""
     reserve = next((s for s in ctx.kb.risk_principles if s in (ctx.intent.risk or "")), None)
-    if reserve is None or reserve != _situation(ctx):
+    if reserve is None or reserve != situation(ctx.question, ctx.kb):
         return []
     return _risk_rule(ctx, reserve, 1, 1.2)  # after the role's one-line summary, before the paths
-
-
-def _situation(ctx: AnswerContext) -> str | None:
-    """The strategy whose cue words describe the asker's state (被裁, 失业…), not a question about it."""
-    frame = set(ctx.kb.cues("frame"))
-    for strategy, cues in ctx.kb.risk_cues.items():
-        if any(c in frame and c in ctx.question for c in cues):
-            return strategy
-    return None
 
 
 def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.answering.compose import AnswerPlan, Piece
-from advisor.answering.intent import SELF
 from advisor.answering.state import Intent
 from advisor.index.chunking import Chunk
 from advisor.index.search import Passage
@@ -138,27 +137,12 @@ def _mentioning(ctx: AnswerContext) -> list[Passage]:
     return [Passage.from_chunk(c) for c in best[:4]]
 
 
-def own_situation(ctx: AnswerContext) -> bool:
-    """The asker speaks of their own situation ("我是不是想多了") and asks for nobody's story or example:
-    an emotional question reads much like the stories, yet what speaks to it is the guide."""
-    q = ctx.question.lower()
-    others = (*ctx.kb.cues("third_person"), "案例", *ctx.kb.synonyms.get("案例", ()))
-    return bool(SELF.search(q)) and ctx.intent.person is None and not has_any(q, others)
-
-
 def general_plan(ctx: AnswerContext) -> AnswerPlan:
     """Sentences of the retrieved passages (and of chunks naming the question's words), ranked by the
     question; at most two per section."""
     plan, seen = AnswerPlan("general", min_pieces=1), set()
     names = _names_asked(ctx)
-    passages = [*ctx.retrieved, *_mentioning(ctx)]
-    if own_situation(ctx):  # the guide speaks to the asker; the stories tell of other people
-        stories = [s for s in map(ctx.kmap.person_section, (p.name for p in ctx.kb.persons)) if s]
-        told = [any(s.doc_id == p.doc_id and s.start <= p.start < s.end for s in stories) for p in passages]
-        passages = [p for p, t in zip(passages, told, strict=True) if not t] + [
-            p for p, t in zip(passages, told, strict=True) if t
-        ]
-    for n, p in enumerate(passages):
+    for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
         group = p.section.split(" › ")[-1] if p.section else p.title
         body = ctx.kmap.bodies[p.doc_id]
         for k, s in enumerate(sentences(Span(p.doc_id, p.start, p.end), body)):
