@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from advisor.answering.compose import AnswerPlan, Closeness, Piece, Relevance, select
 from advisor.grounding.format import answer_body, is_label_line, strip_markers
-from advisor.text.structure import clip, outline
+from advisor.text.structure import Span, clip, outline
 
 Turns = list[tuple[str, str]]
 
@@ -224,9 +225,6 @@ def test_meaning_breaks_ties_the_question_words_leave(adv):
     ("避免被工具替代"): between pieces the words cannot tell apart, the one in the passage the dense
     search found closer is said first; the search hands over every candidate's similarity, not only
     the top k's."""
-    from advisor.answering.compose import AnswerPlan, Closeness, Piece, Relevance, select
-    from advisor.text.structure import Span
-
     hits = adv.search("做运营的，最怕哪天被机器人抢了饭碗", k=3)
     assert len(hits.similar) > len(hits)
     chunks = adv.snapshot.chunks

@@ -12,7 +12,7 @@ written out. Nothing in the answer is the composer's own claim: a lead line is b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from advisor.grounding.numbering import ELLIPSIS, Numbering
@@ -104,7 +104,7 @@ class Closeness:
     the search's candidates, scaled to 0..1 among them (0: not a candidate). Words miss what a worried
     asker says in their own words ("怕被机器人抢了饭碗" for "避免被工具替代"); the vectors do not."""
 
-    def __init__(self, similar: dict[int, float], chunks: list[Chunk]) -> None:
+    def __init__(self, similar: Mapping[int, float], chunks: list[Chunk]) -> None:
         low, high = min(similar.values(), default=0.0), max(similar.values(), default=0.0)
         spread = high - low
         self.spans = [
@@ -122,6 +122,31 @@ def _length(text: str) -> int:
     return len("".join(text.split()))
 
 
+def _ranked(
+    plan: AnswerPlan, bodies: dict[str, str], rel: Relevance, near: Callable[[Span], float]
+) -> tuple[list[tuple[Piece, float]], bool]:
+    """The plan's pieces with their relevance, most valuable first, and whether the question is
+    specific (some piece speaks to what it asks)."""
+    scored = [(p, rel(p.context + bodies[p.span.doc_id][p.span.start : p.span.end])) for p in plan.pieces]
+    scored = _with_neighbours(scored)
+    focused = (
+        not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
+    )
+    boost = FOCUS_BOOST if focused else BROAD_BOOST
+    # What the plan must say (base ≥ 1: a role's three paths, a path's key sentence) comes before any
+    # search extra, however many of the question's words an extra shares ("项目被砍" is the asker's news).
+    # Closeness in meaning counts beside the words: what words miss, meaning finds.
+    ranked = sorted(
+        scored,
+        key=lambda pr: (
+            pr[0].only_if_relevant or pr[0].base < 1.0,
+            -(pr[0].base + boost * pr[1] + NEAR_WEIGHT * near(pr[0].span)),
+            pr[0].order,
+        ),
+    )
+    return ranked, focused
+
+
 def select(
     plan: AnswerPlan,
     bodies: dict[str, str],
@@ -131,23 +156,7 @@ def select(
 ) -> list[tuple[Piece, Span]]:
     """The pieces that fit ``budget`` characters (labels included), most valuable first; each with
     the span it is shown with (clipped at a clause boundary where the piece has a limit)."""
-    scored = [(p, rel(p.context + bodies[p.span.doc_id][p.span.start : p.span.end])) for p in plan.pieces]
-    closeness = {id(p): NEAR_WEIGHT * near(p.span) for p in plan.pieces}  # what words miss, meaning finds
-    scored = _with_neighbours(scored)
-    focused = (
-        not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
-    )
-    boost = FOCUS_BOOST if focused else BROAD_BOOST
-    # What the plan must say (base ≥ 1: a role's three paths, a path's key sentence) comes before any
-    # search extra, however many of the question's words an extra shares ("项目被砍" is the asker's news).
-    ranked = sorted(
-        scored,
-        key=lambda pr: (
-            pr[0].only_if_relevant or pr[0].base < 1.0,
-            -(pr[0].base + boost * pr[1] + closeness[id(pr[0])]),
-            pr[0].order,
-        ),
-    )
+    ranked, focused = _ranked(plan, bodies, rel, near)
     used = _length(plan.lead) + sum(_length(n) for n in plan.notes)
     groups: dict[str, int] = {}
     chosen: list[tuple[Piece, Span]] = []
@@ -296,7 +305,7 @@ def compose(
     budget: int,
     ignore: set[str] = frozenset(),
     present: Callable[[str], bool] = lambda w: True,
-    similar: dict[int, float] | None = None,
+    similar: Mapping[int, float] | None = None,
 ) -> tuple[str, list[Passage]]:
     """Choose within ``budget`` and write out: the answer text and its passages. ``similar``: the dense
     search's candidates and their similarity to the question, by chunk position."""

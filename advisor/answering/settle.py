@@ -43,11 +43,11 @@ def settle(
     unit among the retrieved passages."""
     if intent.follow_up:
         return intent
-    if intent.kind in _SECTION_KINDS and intent.kind not in found and not situation(question.lower(), kb):
+    q = question.lower()
+    if intent.kind in _SECTION_KINDS and intent.kind not in found and not situation(q, kb):
         # "做社群的…拿表格统计数据": a cue word (表格) guessed the toolkit, but no passage of it was found.
         # The asker's own situation (刚被裁) is another matter: the guide speaks to it (see below).
         intent = replace(intent, kind="general")
-    q = question.lower()
     if unit.kind == "general" or lead < CLEAR_LEAD:
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.

@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -37,7 +39,7 @@ class Hits(list):
     degraded: str | None = None
     # The dense similarity of every candidate the vector search returned, by chunk position: how close
     # in meaning the question is to passages beyond the top k (the composer weighs sentences by it).
-    similar: dict[int, float] = {}  # noqa: RUF012 (a class-level default, replaced per search)
+    similar: Mapping[int, float] = MappingProxyType({})  # replaced by each search
 
 
 class Breaker:

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from advisor.text.markdown import split_sections, split_sentences
+
+
+class Placed(Protocol):
+    """Anything with a place in a document: a ``Span``, a search ``Passage``."""
+
+    doc_id: str
+    start: int
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,10 @@ class Section:
 
     def is_under(self, other: Section) -> bool:
         return self.doc_id == other.doc_id and self.path[: other.level] == other.path and self is not other
+
+    def holds(self, place: Placed) -> bool:
+        """Whether a span or a passage begins inside this section."""
+        return place.doc_id == self.doc_id and self.start <= place.start < self.end
 
 
 # What a line starts with: a list item, a numbered step, or ("优势:…", "目标:…", "锚定公司技术战略:…") a

@@ -32,7 +32,7 @@ from advisor.answering.plans.guide import (
 )
 from advisor.answering.plans.roles import compare_plan, explain_plan, family_plan, transition_plan
 from advisor.answering.plans.shared import AnswerContext, general_plan, ignore_words
-from advisor.text.structure import Section, Span
+from advisor.text.structure import Section
 
 __all__ = ["PLANS", "AnswerContext", "ignore_words", "plan_for"]
 
@@ -72,10 +72,6 @@ def _elsewhere(ctx: AnswerContext, kind: str) -> list[Section]:
     return []
 
 
-def _inside(span: Span, section: Section) -> bool:
-    return span.doc_id == section.doc_id and section.start <= span.start < section.end
-
-
 def plan_for(ctx: AnswerContext) -> AnswerPlan:
     """The kind's plan, plus the best search results' sentences in case the question asks something
     the plan's sections do not say (they are shown only if they speak to it)."""
@@ -88,7 +84,7 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
             p
             for p in general_plan(replace(ctx, retrieved=ctx.retrieved[:3])).pieces
             if (p.span.doc_id, p.span.start) not in taken
-            and not any(_inside(p.span, s) for s in foreign)
+            and not any(s.holds(p.span) for s in foreign)
             and (plan.kind != "story" or p.span.doc_id in own)
         ]
         groups = {p.group for p in plan.pieces}

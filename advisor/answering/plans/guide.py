@@ -197,11 +197,10 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     for k, sec in enumerate(pains):
         group, leads = short_label(sec.heading), asked is None or sec is asked
         for b, block in enumerate(sec.blocks):
-            text = ctx.text(block.span)
             if block.kind == "text" and block.label:
                 base = 1.0 if leads else 0.8
             elif block.kind == "item":
-                mine = bool(role) and f"{role}中层" in text
+                mine = bool(role) and f"{role}中层" in ctx.text(block.span)
                 if role and not mine and sec is not asked:
                     continue  # another role's example of a pain not asked about says nothing to this asker
                 base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
@@ -214,11 +213,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
 
 def _first_retrieved(ctx: AnswerContext, sections: list[Section]) -> Section | None:
     """The section that holds the best-ranked of the retrieved passages any of them holds."""
-    for passage in ctx.retrieved:
-        for sec in sections:
-            if sec.doc_id == passage.doc_id and sec.start <= passage.start < sec.end:
-                return sec
-    return None
+    return next((sec for passage in ctx.retrieved for sec in sections if sec.holds(passage)), None)
 
 
 def story_plan(ctx: AnswerContext) -> AnswerPlan:
@@ -270,10 +265,9 @@ def closest_story(ctx: AnswerContext, info: PathInfo) -> str | None:
     """The person whose story shares the most of the path's rarer words (私域, 社群, 顾问…): the real
     story nearest to a path the guide gives no case for."""
     sections = {p.name: ctx.kmap.person_section(p.name) for p in ctx.kb.persons}
-    for passage in ctx.retrieved:  # the story retrieval ranks first for the question and its path
-        for person, section in sections.items():
-            if section and section.doc_id == passage.doc_id and section.start <= passage.start < section.end:
-                return person
+    told = _first_retrieved(ctx, [s for s in sections.values() if s])  # the story retrieval ranks first
+    if told is not None:
+        return next(person for person, section in sections.items() if section is told)
     path_words = set(tokenize(" ".join(ctx.text(b.span) for b in info.section.blocks)))
     best, name = 0.0, None
     for person in ctx.kb.persons:
