@@ -81,13 +81,12 @@ def test_a_role_said_in_passing_keeps_the_path_retrieval_ranks_first(adv):
     assert "垂直" in answer.text and "技术 + 数据" not in answer.text  # 产品's 斜向突破 only
 
 
-def test_a_cue_word_guesses_a_kind_only_when_retrieval_finds_its_section(adv):
-    """ "表格" guesses the toolkit, but the question is about doing community work by hand: no passage of
-    the toolkit is found, so the answer is what retrieval found (the pain of 社群运营's manual work and
-    the AI tools that replace it), not the template list."""
-    answer = adv.ask("做社群的，天天手动发券、拿表格统计数据，有啥AI办法能省点事")
-    assert answer.intent != "toolkit" and "实用工具包" not in answer.text
-    assert "AI 自动化运营工具" in answer.text
+def test_a_template_asked_for_in_ones_own_words_is_the_toolkits_row(adv):
+    """Found by a new user: "那个帮人理清该往哪转的表格，要填哪几栏" is the guide's 评估表, even when
+    retrieval ranks other passages that mention tables first."""
+    answer = adv.ask("听说有个帮人理清自己该往哪个方向转的表格，我想自己填填看，都要填哪几栏")
+    assert answer.intent == "toolkit"
+    assert "互联网中层转型方向评估表" in answer.text and "个人优势" in answer.text
 
 
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):

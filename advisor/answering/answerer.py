@@ -167,9 +167,7 @@ class Answerer:
         # The role the search prefers is read here, once, from the words searched for.
         hint = named_role(query, kb)
         passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
-        units = index.derived.units
-        found = frozenset(units.of(p).kind for p in passages)
-        return settle(intent, *units.leader(passages), question, kb, found), query, passages
+        return settle(intent, *index.derived.units.leader(passages), question, kb), query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:
         """The state after the user's earlier questions; the last few are settled by retrieval as

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from advisor.answering.intent import SELF, has, situation
+from advisor.answering.intent import SELF, has
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
 from advisor.kb.facts import Knowledge
@@ -15,8 +15,6 @@ from advisor.kb.facts import Knowledge
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
 # another kind outranks them. A person, a path or a comparison was named and stays.
 _GUESSED = ("general", "explain", "transition", "pains", "risk", "toolkit")
-# Kinds that are one section of the guide: a cue word's guess stands only if retrieval found that section.
-_SECTION_KINDS = ("pains", "risk", "toolkit")
 
 
 def _from_unit(intent: Intent, unit: Unit) -> Intent:
@@ -36,18 +34,11 @@ def _from_unit(intent: Intent, unit: Unit) -> Intent:
     return replace(intent, kind=unit.kind, subjects=(), topic=None)
 
 
-def settle(
-    intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge, found: frozenset[str] = frozenset()
-) -> Intent:
-    """The intent once retrieval has had its say (see the module's docstring). ``found``: the kinds of
-    unit among the retrieved passages."""
+def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge) -> Intent:
+    """The intent once retrieval has had its say (see the module's docstring)."""
     if intent.follow_up:
         return intent
     q = question.lower()
-    if intent.kind in _SECTION_KINDS and intent.kind not in found and not situation(q, kb):
-        # "做社群的…拿表格统计数据": a cue word (表格) guessed the toolkit, but no passage of it was found.
-        # The asker's own situation (刚被裁) is another matter: the guide speaks to it (see below).
-        intent = replace(intent, kind="general")
     if unit.kind == "general" or lead < CLEAR_LEAD:
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.
