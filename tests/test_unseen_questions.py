@@ -89,6 +89,32 @@ def test_a_template_asked_for_in_ones_own_words_is_the_toolkits_row(adv):
     assert "互联网中层转型方向评估表" in answer.text and "个人优势" in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "这几年看着组里年轻人越来越能干，我一个老员工慢慢没人找了，心里挺难受",
+        "干了九年运营，现在感觉以前会的那些都不吃香了，这是我一个人的问题吗",
+    ],
+)
+def test_a_worry_in_everyday_words_is_answered_with_the_pains(adv, question):
+    """No cue word says "pain" here (a story used to answer them); the meaning sits by the labelled
+    pains (``kinds:`` in scope.yaml), so the guide's pains answer."""
+    answer = adv.ask(question)
+    assert answer.intent == "pains" and "痛点一" in answer.text, answer.text
+    assert not answer.text.startswith("**破茧"), answer.text
+
+
+def test_why_the_industry_feels_urgent_is_the_guides_own_lead(adv):
+    """The guide's opening paragraph is its answer to "why are we so anxious": it comes with the pains."""
+    text = adv.ask("同事都说互联网人比别的行业更容易焦虑，为啥会这样").text
+    assert "半年一迭代" in text and "边缘角色" in text, text
+
+
+def test_a_worry_that_asks_which_way_to_go_is_not_answered_with_the_pains(adv):
+    answer = adv.ask("运营干久了总怕哪天被工具替了，学点啥能让自己有点护城河")
+    assert answer.intent != "pains" and "斜向突破" in answer.text, answer.text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

@@ -23,6 +23,7 @@ from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
 from advisor.answering.intent import analyze, named_role
+from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
     chat_messages,
@@ -167,6 +168,10 @@ class Answerer:
         # The role the search prefers is read here, once, from the words searched for.
         hint = named_role(query, kb)
         passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
+        # What the cue words left general, its meaning may name (``answering/kinds.py``).
+        intent = by_meaning(
+            intent, index.derived.kinds.read(question), question, passages, index.derived.units
+        )
         return settle(intent, *index.derived.units.leader(passages), question, kb), query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:

@@ -11,6 +11,7 @@ from functools import cached_property
 from langchain_core.embeddings import Embeddings
 
 from advisor.answering.coverage import Answerability
+from advisor.answering.kinds import KindReader
 from advisor.answering.plans.shared import ChunkTexts
 from advisor.answering.scope import ScopeGate
 from advisor.answering.units import Units
@@ -56,6 +57,10 @@ class Derived:
         return ScopeGate(self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold)
 
     @cached_property
+    def kinds(self) -> KindReader:
+        return KindReader(self.embedder, self.snapshot.scope.get("kinds") or {})
+
+    @cached_property
     def answerability(self) -> Answerability:
         return Answerability(self.kmap, self.snapshot.scope.get("focus") or {})
 
@@ -71,3 +76,4 @@ class Derived:
         self.chunk_texts.words  # noqa: B018
         self.chunk_texts.named  # noqa: B018
         self.scope  # noqa: B018
+        self.kinds  # noqa: B018

@@ -39,6 +39,21 @@ def evidence(query: str, passages: list[Passage], idf: Callable[[str], float]) -
     return max(p.dense for p in passages) + COVERAGE_WEIGHT * coverage
 
 
+def embed_all(embedder: Embeddings, texts: list[str]) -> np.ndarray:
+    """Example questions as one matrix, with the ``query:`` prefix (in batches where the embedder can)."""
+    batch = getattr(embedder, "embed_queries", None)
+    vectors = batch(texts) if batch else [embedder.embed_query(t) for t in texts]
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def top_mean(matrix: np.ndarray, vec: np.ndarray) -> float:
+    """The mean similarity of the ``TOP_EXAMPLES`` examples nearest ``vec``: one near example is luck."""
+    if not len(matrix):
+        return 0.0
+    sims = np.sort(matrix @ vec)[::-1]
+    return float(sims[:TOP_EXAMPLES].mean())
+
+
 @dataclass(frozen=True)
 class ScopeDecision:
     in_scope: bool
@@ -68,21 +83,12 @@ class ScopeGate:
         self.unanswered = self._embed(labelled.get("not_covered") or [])
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        batch = getattr(self.embedder, "embed_queries", None)
-        vectors = batch(texts) if batch else [self.embedder.embed_query(t) for t in texts]
-        return np.asarray(vectors, dtype=np.float32)
-
-    @staticmethod
-    def _top_mean(matrix: np.ndarray, vec: np.ndarray) -> float:
-        if not len(matrix):
-            return 0.0
-        sims = np.sort(matrix @ vec)[::-1]
-        return float(sims[:TOP_EXAMPLES].mean())
+        return embed_all(self.embedder, texts)
 
     def margin(self, question: str) -> float:
         """Positive when the question looks like the in-scope examples."""
         vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-        return self._top_mean(self.inside, vec) - self._top_mean(self.outside, vec)
+        return top_mean(self.inside, vec) - top_mean(self.outside, vec)
 
     def covered_margin(self, question: str) -> float | None:
         """Positive when the question looks like the questions the articles answer rather than the
@@ -92,7 +98,7 @@ class ScopeGate:
         if not len(self.answered) or not len(self.unanswered):
             return None
         vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-        return self._top_mean(self.answered, vec) - self._top_mean(self.unanswered, vec)
+        return top_mean(self.answered, vec) - top_mean(self.unanswered, vec)
 
     def decide(self, query: str, passages: list[Passage]) -> ScopeDecision:
         if not query or not passages:

@@ -77,6 +77,11 @@ class KnowledgeMap:
         doc, heading = self.kb.guide.get("doc"), self.kb.guide.get(key)
         return self.section(SectionRef(doc, heading)) if doc and heading else None
 
+    def preamble(self, doc_id: str) -> Section | None:
+        """What an article says before its first heading: its lead."""
+        first = next(iter(self.outlines.get(doc_id, [])), None)
+        return first if first is not None and not first.path else None
+
     def role_section(self, role: str) -> Section | None:
         """The role's section in the guide, else in any article written the guide's way."""
         heading = self.kb.guide.get("role_heading", "{role}").format(role=role)

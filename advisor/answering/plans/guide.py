@@ -180,6 +180,9 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
     return plan
 
 
+LEAD_BASE = 0.9  # the article's lead, beside a pain's key line (1.0)
+
+
 def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     """Each pain's key line ("核心矛盾:…"); the pain retrieval ranks first for the question leads, with
     its examples, and the asker's own role speaks first: its one-line summary and its examples."""
@@ -194,6 +197,12 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=-1))
     for block in section.blocks if section else []:  # "与传统行业中层相比…": the pains as a whole
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
+    # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
+    # sentences compete for the question like the pains' own lines.
+    lead = ctx.kmap.preamble(section.doc_id) if section else None
+    for block in lead.blocks if lead else []:
+        if block.kind == "text":
+            plan.pieces += sentence_pieces(ctx, block, "", LEAD_BASE, -50)
     for k, sec in enumerate(pains):
         group, leads = short_label(sec.heading), asked is None or sec is asked
         for b, block in enumerate(sec.blocks):

@@ -1,0 +1,76 @@
+"""The kind of a question by meaning: the nearest labelled example questions (``kinds:`` in
+``corpus/scope.yaml``, many per kind) say whether a question voices a pain, asks how to contain the
+risk, wants a template, asks about people's stories, a role's paths or what a role does.
+
+Cue words read "我就只精通一块，是不是没戏了" as nothing in particular; its meaning sits by the
+labelled pains. The reading only counts when one kind leads the runner-up by ``KIND_LEAD``: e5's
+similarities are compressed, so a narrow lead is noise."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from advisor.answering.scope import embed_all, top_mean
+from advisor.answering.state import Intent
+from advisor.answering.units import Units
+from advisor.index.search import Passage
+
+KIND_LEAD = 0.006  # the mean similarity of the nearest examples must lead the next kind's by this
+
+
+@dataclass(frozen=True)
+class KindReading:
+    kind: str | None  # None: no labelled examples, or no kind leads clearly
+    lead: float = 0.0
+
+
+class KindReader:
+    """Labelled example questions per kind, embedded once per index generation; the embedder is handed in."""
+
+    def __init__(self, embedder: Embeddings, examples: dict[str, list[str]], lead: float = KIND_LEAD) -> None:
+        self.embedder = embedder
+        self.lead = lead
+        self.examples = {k: embed_all(embedder, list(v)) for k, v in (examples or {}).items() if v}
+
+    def read(self, question: str) -> KindReading:
+        if len(self.examples) < 2 or not question.strip():
+            return KindReading(None)
+        vec = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+        ranked = sorted(((top_mean(m, vec), k) for k, m in self.examples.items()), reverse=True)
+        (best, kind), (second, _) = ranked[0], ranked[1]
+        lead = best - second
+        return KindReading(kind if lead >= self.lead else None, lead)
+
+
+# A question that asks how or where to go is not voicing a pain, whatever its words of worry.
+_ASKS_WAY = re.compile(
+    r"怎么|如何|咋(?!回事|办)|方向|路子|从哪|哪些|步骤|办法|学(?:点|些)?(?:啥|什么)|换(?:个)?(?:啥|什么)"
+)
+
+
+def by_meaning(
+    intent: Intent, reading: KindReading, question: str, passages: list[Passage], units: Units
+) -> Intent:
+    """A question the cue words read as nothing in particular, given the kind its meaning leads to
+    where the kind's plan can answer it: a pain unless the question asks which way to go; a template
+    only when retrieval found the toolkit; an explained role only when retrieval leads with one (it
+    names the role) and the question compares none. Stories and paths need no reading here: a clear retrieval lead settles them
+    (``settle.py``), and a risk question read by meaning alone measured no better (README)."""
+    if intent.kind != "general" or intent.follow_up or reading.kind is None:
+        return intent
+    found = [units.of(p) for p in passages]
+    if reading.kind == "pains" and not _ASKS_WAY.search(question):
+        return replace(intent, kind="pains")
+    if reading.kind == "toolkit" and any(u.kind == "toolkit" for u in found):
+        return replace(intent, kind="toolkit")
+    compares = any(c in question.lower() for c in units.kmap.kb.cues("compare"))  # 分工, 区别: two roles
+    if reading.kind == "explain" and found and found[0].kind == "explain" and not compares:
+        top = found[0]
+        return replace(
+            intent, kind="explain", subjects=(top.subject,) if top.subject else (), topic=top.topic
+        )
+    return intent
