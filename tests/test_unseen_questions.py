@@ -115,6 +115,13 @@ def test_a_worry_that_asks_which_way_to_go_is_not_answered_with_the_pains(adv):
     assert answer.intent != "pains" and "斜向突破" in answer.text, answer.text
 
 
+def test_a_spouses_role_asked_about_is_explained_not_a_story(adv):
+    """Found by a new user: one word the stories use ("天天") and a "他" made 老张 the subject, though
+    the question names 产品经理 and asks what the job is."""
+    answer = adv.ask("我老公在大厂当产品经理，天天开会对排期，他具体是干啥的")
+    assert answer.intent == "explain" and "老张" not in answer.text, answer.text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

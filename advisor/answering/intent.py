@@ -329,6 +329,8 @@ def _about_someone(
     """A person, a group of roles, two roles compared, a move to another role, or a role explained."""
     q, base = r.f.q, r.base
     person, resolved = _person(r.f, kb, state)
+    if person and r.f.faint and not resolved and r.subject and r.asks_subject:
+        person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
     if person:
         kind = "story" if kb.person(person).heading else "case"
         if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
