@@ -122,6 +122,12 @@ def test_a_spouses_role_asked_about_is_explained_not_a_story(adv):
     assert answer.intent == "explain" and "老张" not in answer.text, answer.text
 
 
+def test_someone_of_ones_own_role_who_made_it_is_the_paths_cases(adv):
+    """Found by a new user: "有没有做产品出身转型成功的" got the three paths without their cases."""
+    text = adv.ask("我是做市场的，想看看有没有同样市场出身、真转成功了的人，具体咋做的").text
+    assert "案例:某互联网公司数字营销经理小周" in text, text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

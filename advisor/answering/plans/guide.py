@@ -52,11 +52,17 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
     if first is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=0))
+    asks_case = has_any(ctx.question, ("案例", *ctx.kb.synonyms.get("案例", ())))
     for info in infos:
+        group = f"{info.index}. {info.label}"
         if info.fit:
-            group = f"{info.index}. {info.label}"
             piece = Piece(
                 info.fit, group, 1.0, LIMIT_FIT, context=info.section.heading, order=info.index * 100
+            )
+            plan.pieces.append(piece)
+        if asks_case and info.case:  # "有没有做产品出身转型成功的": each path's own case
+            piece = Piece(
+                info.case.span, group, 1.05, 130, context=info.section.heading, order=info.index * 100 + 50
             )
             plan.pieces.append(piece)
     plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
