@@ -29,4 +29,6 @@ def test_a_narrow_lead_is_no_reading(embedder):
 
 def test_without_examples_nothing_is_read(embedder):
     assert KindReader(embedder, {}).read("我该怎么转型").kind is None
-    assert KindReader(embedder, {"pains": ["好焦虑"]}).read("我该怎么转型").kind is None  # one kind: no contrast
+    assert (
+        KindReader(embedder, {"pains": ["好焦虑"]}).read("我该怎么转型").kind is None
+    )  # one kind: no contrast

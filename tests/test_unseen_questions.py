@@ -128,6 +128,13 @@ def test_someone_of_ones_own_role_who_made_it_is_the_paths_cases(adv):
     assert "案例:某互联网公司数字营销经理小周" in text, text
 
 
+def test_what_the_asker_will_not_do_is_not_what_they_ask_about(adv):
+    """Found by a new user: "先不辞职…到什么情况就该收手" was told the articles lack 辞职, then given a
+    path's steps; it asks when to stop, which the guide's data rule answers."""
+    text = adv.ask("我想先不辞职，下班后接点小店的私域咨询试试，到什么情况就该收手").text
+    assert NOT_COVERED not in text and "连续 2 周" in text, text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

@@ -35,6 +35,15 @@ _CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s{2,}")
 _ASKS = re.compile(
     r"吗|呢|啥|什么|怎么|怎样|如何|哪|几|多少|咋|么|能不能|要不要|是不是|有没有|可不可以|该不该"
 )
+_NOT_DOING = {
+    "不",
+    "别",
+    "不想",
+    "不要",
+    "不用",
+    "不打算",
+    "先不",
+}  # "先不辞职": not what is asked (没 takes nouns)
 _QUANTIFIED = re.compile(r"^.[点些下]$")  # "备点", "学些", "看下": a verb and a measure word, not a topic
 
 
@@ -190,6 +199,8 @@ class Answerability:
         anchors = 0
         for i, (word, tag) in enumerate([*toks, ("", "x")]):
             focus = self._focusable(word, tag)
+            if focus and _not_doing(toks, i):
+                focus = None  # "先不辞职": what the asker will not do is not what they ask about
             joiner = (
                 bool(run) and (word in _JOINERS or (word.isascii() and word.isdigit())) and i + 1 < len(toks)
             )
@@ -356,6 +367,15 @@ class Answerability:
                     if len(found) >= MAX_MENTIONS:
                         return tuple(found)
         return tuple(found)
+
+
+def _not_doing(toks: list[tuple[str, str]], i: int) -> bool:
+    """Word ``i`` follows a negation ("先不辞职") that is not a question's A-not-A ("要不要注册")."""
+    neg = toks[i - 1][0] if i else ""
+    if neg not in _NOT_DOING:
+        return False
+    before = toks[i - 2][0] if i >= 2 else ""
+    return not (len(neg) == 2 and before.endswith(neg[1]))
 
 
 def _general_phrase(p: Phrase, named: set[str]) -> bool:
