@@ -135,6 +135,13 @@ def test_what_the_asker_will_not_do_is_not_what_they_ask_about(adv):
     assert NOT_COVERED not in text and "连续 2 周" in text, text
 
 
+def test_a_topic_the_articles_lack_after_a_story_does_not_retell_the_story(adv):
+    """Found in the browser check: a short question after 王姐's story was read as continuing it, so
+    "社保断缴" was said to be missing and then her story was told again."""
+    answer = ask_turns(adv, "那个阿里出来的运营总监后来怎么样了", "被裁了社保断缴怎么补")
+    assert NOT_COVERED in answer.text and "望京妈妈" not in answer.text, answer.text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")
