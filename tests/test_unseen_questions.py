@@ -142,6 +142,15 @@ def test_a_topic_the_articles_lack_after_a_story_does_not_retell_the_story(adv):
     assert NOT_COVERED in answer.text and "望京妈妈" not in answer.text, answer.text
 
 
+def test_a_job_the_articles_never_mention_is_said_plainly(adv):
+    """The guide's paths are for 技术/产品/运营/市场: a 会计 is told the articles do not speak of that
+    job before reading what they say of transitions at large."""
+    answer = adv.ask("我是做会计的，干了十来年，想转型该往哪走")
+    assert not answer.refused and answer.text.startswith(f"{NOT_COVERED}「会计」"), answer.text
+    for question in ("做服务端的，感觉自己那点经验过时了", "当个好的产品经理得具备哪些能力？"):
+        assert NOT_COVERED not in adv.ask(question).text, question
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

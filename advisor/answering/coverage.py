@@ -44,6 +44,9 @@ _NOT_DOING = {
     "不打算",
     "先不",
 }  # "先不辞职": not what is asked (没 takes nouns)
+# "做财务的", "我是干行政的", "当会计的": the asker's own job, said before the question.
+_STATED_JOB = re.compile(r"(?:^|[我，,。\s])(?:是)?(?:做|干|搞|当)(?P<job>[\u4e00-\u9fffA-Za-z]{2,6}?)的")
+_COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做了十年的", "做到总监的": no job named
 _QUANTIFIED = re.compile(r"^.[点些下]$")  # "备点", "学些", "看下": a verb and a measure word, not a topic
 
 
@@ -268,6 +271,10 @@ class Answerability:
         labelled answered questions than the unanswered ones: at ``likeness_floor`` or above, a word
         the articles lack is read as the asker's own word for what they do cover, unless it names a
         product or a standard (PMP, GDPR)."""
+        unknown = self.unknown_role(question)
+        if unknown:  # "做财务的…怎么转型": say so, then answer what the articles say of transitions at large
+            reason = f"the asker's own job '{unknown}' is in none of the articles"
+            return Coverage(COVERED, (unknown,), (unknown,), reason=reason)
         phrases, anchors = self.read(self.ask_clause(question))
         # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
         named = [
@@ -316,6 +323,23 @@ class Answerability:
                 PARTIAL, names, tuple(p.text for p in passing), head, self.mentions(head, passages), reason
             )
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
+
+    def unknown_role(self, question: str) -> str | None:
+        """The job the asker says they do ("做财务的", "我是当会计的") when the articles never mention
+        it and it is none of the roles they cover: their paths are not this asker's."""
+        m = _STATED_JOB.search(question)
+        if m is None:
+            return None
+        job = squash(m.group("job"))
+        if (
+            len(job) < 2
+            or job[0] in "到了过完得成出个作着为"
+            or _COUNTED.search(job)
+            or self._known(job)
+            or any(k in job for k in self.anchors if len(k) >= 2)
+        ):
+            return None
+        return m.group("job") if not self.corpus.contains(job) and job not in STOPWORDS else None
 
     def _alike_answered(self, likeness: float | None, missing: list[Phrase]) -> bool:
         """The missing words read as the asker's own words for what the articles cover: the question is
