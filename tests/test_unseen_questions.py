@@ -151,6 +151,14 @@ def test_a_job_the_articles_never_mention_is_said_plainly(adv):
         assert NOT_COVERED not in adv.ask(question).text, question
 
 
+def test_a_salary_the_articles_never_give_is_said_plainly(adv):
+    """They give raises in percent and one hourly wage, never a company's pay: "到手多少" is told so;
+    the hourly wage and the raises are still answered."""
+    assert adv.ask("腾讯的产品总监一年到手能有多少").text.startswith(f"{NOT_COVERED}「到手多少」")
+    text = adv.ask("老张现在一个小时能挣多少").text
+    assert NOT_COVERED not in text and "二十块" in text, text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

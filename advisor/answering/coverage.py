@@ -47,6 +47,12 @@ _NOT_DOING = {
 # "做财务的", "我是干行政的", "当会计的": the asker's own job, said before the question.
 _STATED_JOB = re.compile(r"(?:^|[我，,。\s])(?:是)?(?:做|干|搞|当)(?P<job>[\u4e00-\u9fffA-Za-z]{2,6}?)的")
 _COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做了十年的", "做到总监的": no job named
+# Money asked for, and a sentence that states pay with a figure ("薪资涨幅可达 30%-50%", "时薪…二十块").
+_PAY = r"挣|赚|到手|工资|薪资|薪水|收入|年包|月薪|年薪|时薪|收费|价格|学费"  # pay and prices, not savings
+_MONEY_ASKED = re.compile(_PAY)
+_HOW_MUCH = re.compile(r"多少|几[千万百块]|多高|什么价|啥价|贵不贵")
+_FIGURE = r"(?:\d|[一二三四五六七八九十百千万两]+)\s*(?:%|元|块|万|倍|k|K)"
+_PAY_FIGURE = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_FIGURE}|{_FIGURE}[^\n]{{0,24}}?(?:{_PAY}|薪)")
 _QUANTIFIED = re.compile(r"^.[点些下]$")  # "备点", "学些", "看下": a verb and a measure word, not a topic
 
 
@@ -275,6 +281,10 @@ class Answerability:
         if unknown:  # "做财务的…怎么转型": say so, then answer what the articles say of transitions at large
             reason = f"the asker's own job '{unknown}' is in none of the articles"
             return Coverage(COVERED, (unknown,), (unknown,), reason=reason)
+        unpriced = self.unpriced(question, passages)
+        if unpriced:  # "字节P8年包多少": the articles give no such figure, whatever they say around it
+            reason = "an amount of money asked for that no retrieved passage gives"
+            return Coverage(COVERED, (unpriced,), (unpriced,), reason=reason)
         phrases, anchors = self.read(self.ask_clause(question))
         # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
         named = [
@@ -340,6 +350,19 @@ class Answerability:
         ):
             return None
         return m.group("job") if not self.corpus.contains(job) and job not in STOPWORDS else None
+
+    def unpriced(self, question: str, passages: list[Passage]) -> str | None:
+        """The question's words for an amount of pay or a price (一个月能挣多少, 年包多少) when none of the
+        best passages states pay with a figure: the articles give raises in percent and one hourly
+        wage, never salaries or prices at large. (Requiring the passage to share the question's words
+        as well misread follow-ups, "那转过去工资能涨多少", whose subject is the conversation's.)"""
+        m = _MONEY_ASKED.search(question)
+        if m is None or not _HOW_MUCH.search(question):
+            return None
+        if any(_PAY_FIGURE.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
+            return None
+        word = m.group(0)
+        return f"{word}多少" if len(word) == 1 or word == "到手" else f"{word}的具体数字"
 
     def _alike_answered(self, likeness: float | None, missing: list[Phrase]) -> bool:
         """The missing words read as the asker's own words for what the articles cover: the question is
