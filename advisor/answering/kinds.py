@@ -56,14 +56,17 @@ def by_meaning(
     intent: Intent, reading: KindReading, question: str, passages: list[Passage], units: Units
 ) -> Intent:
     """A question the cue words read as nothing in particular, given the kind its meaning leads to
-    where the kind's plan can answer it: a pain unless the question asks which way to go; a template
+    where the kind's plan can answer it: a pain unless the question asks which way to go or retrieval
+    leads with a section of its own (another article's pains); a template
     only when retrieval found the toolkit; an explained role only when retrieval leads with one (it
     names the role) and the question compares none. Stories and paths need no reading here: a clear retrieval lead settles them
     (``settle.py``), and a risk question read by meaning alone measured no better (README)."""
     if intent.kind != "general" or intent.follow_up or reading.kind is None:
         return intent
     found = [units.of(p) for p in passages]
-    if reading.kind == "pains" and not _ASKS_WAY.search(question):
+    # A section outside the guide's units that retrieval leads with (a new article's own 痛点) answers.
+    other_section = bool(found) and found[0].kind == "section"
+    if reading.kind == "pains" and not _ASKS_WAY.search(question) and not other_section:
         return replace(intent, kind="pains")
     if reading.kind == "toolkit" and any(u.kind == "toolkit" for u in found):
         return replace(intent, kind="toolkit")
