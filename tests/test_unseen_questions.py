@@ -159,6 +159,12 @@ def test_a_salary_the_articles_never_give_is_said_plainly(adv):
     assert NOT_COVERED not in text and "二十块" in text, text
 
 
+def test_examples_asked_after_the_pains_are_the_pains_examples(adv):
+    answer = ask_turns(adv, "转型要是搞砸了会怎么样", "有没有真实发生过的例子")
+    assert "点击率下降 15%" in answer.text or "库存积压" in answer.text, answer.text
+    assert "半年一迭代" not in answer.text, answer.text  # not the article's lead again
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

@@ -143,9 +143,13 @@ class Answerer:
             decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
         # Whether the question names a subject of the articles is read from its words: a unit that
         # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
-        about = asked.kind if asked.kind != "general" and not (asked.described or asked.follow_up) else None
+        about = asked.kind if asked.kind != "general" and not asked.described else None
         likeness = derived.scope.covered_margin(pointed) if query else None  # the vector scope just used
-        coverage = derived.answerability.assess(cleaned, passages, about, likeness) if query else Coverage()
+        coverage = (
+            derived.answerability.assess(cleaned, passages, about, likeness, asked.follow_up)
+            if query
+            else Coverage()
+        )
         state_after = advance(prior, intent)
         turn = Turn(
             pointed, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist

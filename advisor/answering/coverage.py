@@ -268,7 +268,12 @@ class Answerability:
         )
 
     def assess(
-        self, question: str, passages: list[Passage], about: str | None = None, likeness: float | None = None
+        self,
+        question: str,
+        passages: list[Passage],
+        about: str | None = None,
+        likeness: float | None = None,
+        continued: bool = False,
     ) -> Coverage:
         """The decision; ``about`` names what the question is about when it is about something the
         knowledge base is built around (a story, a path…): then only a question asking how something
@@ -276,7 +281,9 @@ class Answerability:
         ``likeness`` (the scope gate's ``covered_margin``) is how much more the question resembles the
         labelled answered questions than the unanswered ones: at ``likeness_floor`` or above, a word
         the articles lack is read as the asker's own word for what they do cover, unless it names a
-        product or a standard (PMP, GDPR)."""
+        product or a standard (PMP, GDPR). A ``continued`` question (a follow-up that names nothing of its
+        own) asking about a named topic the articles lack is not covered: the subject it continues does
+        not make that topic answerable."""
         unknown = self.unknown_role(question)
         if unknown:  # "做财务的…怎么转型": say so, then answer what the articles say of transitions at large
             reason = f"the asker's own job '{unknown}' is in none of the articles"
@@ -298,6 +305,9 @@ class Answerability:
         asks_how = any(c in question for c in self.method_cues)
         if about and not asks_how:
             lacking = tuple(p.text for p in phrases if self._named_missing(p))  # "打算裸辞…攒几个月的钱"
+            if lacking and continued:  # "被裁了社保断缴怎么补" after a story: not more of the story
+                reason = f"a named topic absent from the articles, in a follow-up about {about}"
+                return Coverage(ABSENT, tuple(p.text for p in phrases), lacking, reason=reason)
             reason = f"about {about}, a subject of the articles" + (
                 ", beside a named topic" if lacking else ""
             )

@@ -329,7 +329,8 @@ def _about_someone(
     """A person, a group of roles, two roles compared, a move to another role, or a role explained."""
     q, base = r.f.q, r.base
     person, resolved = _person(r.f, kb, state)
-    if person and r.f.faint and not resolved and r.subject and r.asks_subject:
+    pointed = has(q, [c for c in kb.cues("third_person") if not _PRONOUN.fullmatch(c)])  # 那个, 有位…
+    if person and r.f.faint and not resolved and not pointed and r.subject and r.asks_subject:
         person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
     if person:
         kind = "story" if kb.person(person).heading else "case"

@@ -205,10 +205,12 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
     # sentences compete for the question like the pains' own lines.
-    lead = ctx.kmap.preamble(section.doc_id) if section else None
+    examples = has_any(ctx.question, ("案例", *ctx.kb.synonyms.get("案例", ())))  # "有没有真实例子"
+    lead = ctx.kmap.preamble(section.doc_id) if section and not examples else None
     for block in lead.blocks if lead else []:
         if block.kind == "text":
-            plan.pieces += sentence_pieces(ctx, block, "", LEAD_BASE, -50)
+            lead_pieces = sentence_pieces(ctx, block, "", LEAD_BASE, -50)
+            plan.pieces += [p for p in lead_pieces if not shown_before(ctx, p.span)]  # a follow-up moves on
     for k, sec in enumerate(pains):
         group, leads = short_label(sec.heading), asked is None or sec is asked
         for b, block in enumerate(sec.blocks):
@@ -219,6 +221,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
                 if role and not mine and sec is not asked:
                     continue  # another role's example of a pain not asked about says nothing to this asker
                 base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
+                base += 0.4 if examples else 0.0  # the pains' examples are the articles' cases of them
             else:
                 continue
             order = (k + 1) * 100 + (50 if block.kind == "text" else b)
