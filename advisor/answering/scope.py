@@ -10,6 +10,7 @@ EVIDENCE_CENTER)`` falls below ``settings.refusal_threshold``.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,11 +40,26 @@ def evidence(query: str, passages: list[Passage], idf: Callable[[str], float]) -
     return max(p.dense for p in passages) + COVERAGE_WEIGHT * coverage
 
 
+# Example vectors per embedder: a new index generation (or another Advisor in the same process) with the
+# same examples does not embed them again (~6 s for the scope and kind examples on two cores).
+_EXAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def embed_all(embedder: Embeddings, texts: list[str]) -> np.ndarray:
-    """Example questions as one matrix, with the ``query:`` prefix (in batches where the embedder can)."""
-    batch = getattr(embedder, "embed_queries", None)
-    vectors = batch(texts) if batch else [embedder.embed_query(t) for t in texts]
-    return np.asarray(vectors, dtype=np.float32)
+    """Example questions as one read-only matrix, with the ``query:`` prefix (in batches where the
+    embedder can), embedded once per embedder."""
+    try:
+        cache = _EXAMPLES.setdefault(embedder, {})
+    except TypeError:  # an embedder that cannot be weakly referenced: no cache
+        cache = {}
+    key = tuple(texts)
+    if key not in cache:
+        batch = getattr(embedder, "embed_queries", None)
+        vectors = batch(texts) if batch else [embedder.embed_query(t) for t in texts]
+        matrix = np.asarray(vectors, dtype=np.float32)
+        matrix.setflags(write=False)
+        cache[key] = matrix
+    return cache[key]
 
 
 def top_mean(matrix: np.ndarray, vec: np.ndarray) -> float:
