@@ -165,6 +165,17 @@ def test_examples_asked_after_the_pains_are_the_pains_examples(adv):
     assert "半年一迭代" not in answer.text, answer.text  # not the article's lead again
 
 
+def test_a_new_worry_that_starts_with_a_time_word_is_not_a_follow_up(adv):
+    """Found in the browser check: "这几年…" after a question about 产品经理 was read as "这" pointing
+    back, and the PM's career stages were shown instead of the pains."""
+    answer = ask_turns(
+        adv,
+        "我老公在大厂当产品经理，他具体是干啥的",
+        "这几年看着组里年轻人越来越能干，我一个老员工慢慢没人找了，心里挺难受",
+    )
+    assert answer.intent == "pains" and "职业发展路径" not in answer.text, answer.text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

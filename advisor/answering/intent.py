@@ -14,6 +14,7 @@ from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.tokens import tokenize
 
 _PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
+_WHEN = re.compile(r"[这那][几两些]?(?:年|天|阵子|段时间|个月|会儿)")  # 这几年, 这阵子, 那两年: a time
 SELF = re.compile(r"我|本人|咱|自己")  # the asker speaks of themselves
 # "我在做用户运营" / "我是干活动运营的": the role named right after is the asker's own, not what is asked.
 _OWN_BEFORE = re.compile(
@@ -253,7 +254,8 @@ def _person(f: _Found, kb: Knowledge, state: State) -> tuple[str | None, bool]:
 
 def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent | None:
     """A follow-up that names nothing new continues the previous topic ("那具体呢？")."""
-    elliptic = f.q.startswith(("那", "这", "还")) or len(f.q) <= 14 or has(f.q, kb.cues("detail"))
+    pointing = f.q.startswith(("那", "这", "还")) and not _WHEN.match(f.q)  # "这几年…" says when, not what
+    elliptic = pointing or len(f.q) <= 14 or has(f.q, kb.cues("detail"))
     names_new = f.roles or f.subjects or f.persons or f.path or (kb.broad_re and kb.broad_re.search(f.q))
     if not (elliptic and state.topic) or names_new:
         return None
