@@ -176,6 +176,15 @@ def test_a_new_worry_that_starts_with_a_time_word_is_not_a_follow_up(adv):
     assert answer.intent == "pains" and "职业发展路径" not in answer.text, answer.text
 
 
+def test_a_worry_about_skills_saved_up_is_a_pain_not_the_reserve_rule(adv):
+    """Found by a new user: 攒 is a reserve cue, and the stories' epilogue narrowly led retrieval, so
+    "攒下来的本事不值钱了" got 资源储备; its meaning sits by the pains."""
+    answer = adv.ask(
+        "说实话 干了十几年攒下来的本事 感觉一两年就不值钱了 新人拿个AI工具就把我比下去了 是不是我老了"
+    )
+    assert answer.intent == "pains" and "6-12 个月生活费" not in answer.text, answer.text
+
+
 def test_a_layoff_leads_with_the_safety_net_then_the_paths(adv):
     text = ask_turns(adv, "我做运营的，上个月刚被裁，38了该往哪走").text
     assert text.index("6-12 个月生活费") < text.index("1. 纵向深耕")

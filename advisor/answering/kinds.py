@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from advisor.answering.scope import embed_all, top_mean
 from advisor.answering.state import Intent
-from advisor.answering.units import Units
+from advisor.answering.units import CLEAR_LEAD, Units
 from advisor.index.search import Passage
 
 KIND_LEAD = 0.006  # the mean similarity of the nearest examples must lead the next kind's by this
@@ -65,7 +65,7 @@ def by_meaning(
         return intent
     found = [units.of(p) for p in passages]
     # A section outside the guide's units that retrieval leads with (a new article's own 痛点) answers.
-    other_section = bool(found) and found[0].kind == "section"
+    other_section = bool(found) and found[0].kind == "section" and _lead(passages, units) >= CLEAR_LEAD
     if reading.kind == "pains" and not _ASKS_WAY.search(question) and not other_section:
         return replace(intent, kind="pains")
     if reading.kind == "toolkit" and any(u.kind == "toolkit" for u in found):
@@ -77,3 +77,9 @@ def by_meaning(
             intent, kind="explain", subjects=(top.subject,) if top.subject else (), topic=top.topic
         )
     return intent
+
+
+def _lead(passages: list[Passage], units: Units) -> float:
+    """How far the best passage's unit leads the next unit (``Units.leader``): a narrow lead of the
+    stories' epilogue over the guide's lead paragraph is no section of its own being asked about."""
+    return units.leader(passages)[1]
