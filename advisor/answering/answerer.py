@@ -172,11 +172,11 @@ class Answerer:
         # The role the search prefers is read here, once, from the words searched for.
         hint = named_role(query, kb)
         passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
+        units = index.derived.units
+        unit, lead = units.leader(passages)
         # What the cue words left general, its meaning may name (``answering/kinds.py``).
-        intent = by_meaning(
-            intent, index.derived.kinds.read(question), question, passages, index.derived.units
-        )
-        return settle(intent, *index.derived.units.leader(passages), question, kb), query, passages
+        intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
+        return settle(intent, unit, lead, question, kb), query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:
         """The state after the user's earlier questions; the last few are settled by retrieval as

@@ -35,15 +35,8 @@ _CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s{2,}")
 _ASKS = re.compile(
     r"吗|呢|啥|什么|怎么|怎样|如何|哪|几|多少|咋|么|能不能|要不要|是不是|有没有|可不可以|该不该"
 )
-_NOT_DOING = {
-    "不",
-    "别",
-    "不想",
-    "不要",
-    "不用",
-    "不打算",
-    "先不",
-}  # "先不辞职": not what is asked (没 takes nouns)
+# "先不辞职": what follows a negation is not what is asked (没 takes nouns: "没社保" asks about 社保).
+_NOT_DOING = frozenset({"不", "别", "不想", "不要", "不用", "不打算", "先不"})
 # "做财务的", "我是干行政的", "当会计的": the asker's own job, said before the question.
 _STATED_JOB = re.compile(r"(?:^|[我，,。\s])(?:是)?(?:做|干|搞|当)(?P<job>[\u4e00-\u9fffA-Za-z]{2,6}?)的")
 _COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做了十年的", "做到总监的": no job named
@@ -284,14 +277,9 @@ class Answerability:
         product or a standard (PMP, GDPR). A ``continued`` question (a follow-up that names nothing of its
         own) asking about a named topic the articles lack is not covered: the subject it continues does
         not make that topic answerable."""
-        unknown = self.unknown_role(question)
-        if unknown:  # "做财务的…怎么转型": say so, then answer what the articles say of transitions at large
-            reason = f"the asker's own job '{unknown}' is in none of the articles"
-            return Coverage(COVERED, (unknown,), (unknown,), reason=reason)
-        unpriced = self.unpriced(question, passages)
-        if unpriced:  # "字节P8年包多少": the articles give no such figure, whatever they say around it
-            reason = "an amount of money asked for that no retrieved passage gives"
-            return Coverage(COVERED, (unpriced,), (unpriced,), reason=reason)
+        aside = self.said_aside(question, passages)
+        if aside is not None:
+            return aside
         phrases, anchors = self.read(self.ask_clause(question))
         # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
         named = [
@@ -344,6 +332,19 @@ class Answerability:
             )
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
 
+    def said_aside(self, question: str, passages: list[Passage]) -> Coverage | None:
+        """What the articles never give, said before the rest is answered: the asker's own job
+        ("做财务的…怎么转型") or an amount of pay ("字节P8年包多少") none of the best passages states."""
+        unknown = self.unknown_role(question)
+        if unknown:
+            reason = f"the asker's own job '{unknown}' is in none of the articles"
+            return Coverage(COVERED, (unknown,), (unknown,), reason=reason)
+        pay = unstated_pay(question, passages)
+        if pay:
+            reason = "an amount of money asked for that no retrieved passage gives"
+            return Coverage(COVERED, (pay,), (pay,), reason=reason)
+        return None
+
     def unknown_role(self, question: str) -> str | None:
         """The job the asker says they do ("做财务的", "我是当会计的") when the articles never mention
         it and it is none of the roles they cover: their paths are not this asker's."""
@@ -360,19 +361,6 @@ class Answerability:
         ):
             return None
         return m.group("job") if not self.corpus.contains(job) and job not in STOPWORDS else None
-
-    def unpriced(self, question: str, passages: list[Passage]) -> str | None:
-        """The question's words for an amount of pay or a price (一个月能挣多少, 年包多少) when none of the
-        best passages states pay with a figure: the articles give raises in percent and one hourly
-        wage, never salaries or prices at large. (Requiring the passage to share the question's words
-        as well misread follow-ups, "那转过去工资能涨多少", whose subject is the conversation's.)"""
-        m = _MONEY_ASKED.search(question)
-        if m is None or not _HOW_MUCH.search(question):
-            return None
-        if any(_PAY_FIGURE.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
-            return None
-        word = m.group(0)
-        return f"{word}多少" if len(word) == 1 or word == "到手" else f"{word}的具体数字"
 
     def _alike_answered(self, likeness: float | None, missing: list[Phrase]) -> bool:
         """The missing words read as the asker's own words for what the articles cover: the question is
@@ -424,6 +412,20 @@ class Answerability:
                     if len(found) >= MAX_MENTIONS:
                         return tuple(found)
         return tuple(found)
+
+
+def unstated_pay(question: str, passages: list[Passage]) -> str | None:
+    """The question's words for an amount of pay or a price (一个月能挣多少, 年包多少) when none of the
+    best passages states pay with a figure: the articles give raises in percent and one hourly
+    wage, never salaries or prices at large. (Requiring the passage to share the question's words
+    as well misread follow-ups, "那转过去工资能涨多少", whose subject is the conversation's.)"""
+    m = _MONEY_ASKED.search(question)
+    if m is None or not _HOW_MUCH.search(question):
+        return None
+    if any(_PAY_FIGURE.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
+        return None
+    word = m.group(0)
+    return f"{word}多少" if len(word) == 1 or word == "到手" else f"{word}的具体数字"
 
 
 def _not_doing(toks: list[tuple[str, str]], i: int) -> bool:

@@ -42,6 +42,11 @@ def has(q: str, words) -> bool:
     return any(w and w in q for w in words)
 
 
+def asks_case(q: str, kb: Knowledge) -> bool:
+    """The question asks for a real example ("有没有真实例子", "有没有人干成了")."""
+    return has(q.lower(), ("案例", *kb.synonyms.get("案例", ())))
+
+
 def situation(q: str, kb: Knowledge) -> str | None:
     """The risk-control strategy whose cue words describe the asker's state (被裁, 失业…: words of the
     shared frame), not a question about it."""
@@ -325,14 +330,18 @@ def _stated_as_own(q: str, aliases) -> bool:
     return at > 0 and bool(_OWN_BEFORE.search(q[max(0, at - 10) : at]))
 
 
+def _pointed(q: str, kb: Knowledge) -> bool:
+    """A third-person word that points (那个, 有位…), not a pronoun (他, 她)."""
+    return has(q, [c for c in kb.cues("third_person") if not _PRONOUN.fullmatch(c)])
+
+
 def _about_someone(
     r: _Reading, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None
 ) -> Intent | None:
     """A person, a group of roles, two roles compared, a move to another role, or a role explained."""
     q, base = r.f.q, r.base
     person, resolved = _person(r.f, kb, state)
-    pointed = has(q, [c for c in kb.cues("third_person") if not _PRONOUN.fullmatch(c)])  # 那个, 有位…
-    if person and r.f.faint and not resolved and not pointed and r.subject and r.asks_subject:
+    if person and r.f.faint and not resolved and r.subject and r.asks_subject and not _pointed(q, kb):
         person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
     if person:
         kind = "story" if kb.person(person).heading else "case"

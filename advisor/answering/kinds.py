@@ -53,33 +53,37 @@ _ASKS_WAY = re.compile(
 
 
 def by_meaning(
-    intent: Intent, reading: KindReading, question: str, passages: list[Passage], units: Units
+    intent: Intent,
+    reader: KindReader,
+    question: str,
+    passages: list[Passage],
+    units: Units,
+    lead: float,
 ) -> Intent:
     """A question the cue words read as nothing in particular, given the kind its meaning leads to
     where the kind's plan can answer it: a pain unless the question asks which way to go or retrieval
-    leads with a section of its own (another article's pains); a template
-    only when retrieval found the toolkit; an explained role only when retrieval leads with one (it
-    names the role) and the question compares none. Stories and paths need no reading here: a clear retrieval lead settles them
-    (``settle.py``), and a risk question read by meaning alone measured no better (README)."""
-    if intent.kind != "general" or intent.follow_up or reading.kind is None:
+    clearly leads (``lead``, from ``Units.leader``) with a section of its own (another article's pains);
+    a template only when retrieval found the toolkit; an explained role only when retrieval leads with
+    one (it names the role) and the question compares none. Stories and paths need no reading here: a
+    clear retrieval lead settles them (``settle.py``), and a risk question read by meaning alone
+    measured no better (README). The question is read only when it can matter."""
+    if intent.kind != "general" or intent.follow_up:
+        return intent
+    kind = reader.read(question).kind
+    if kind is None:
         return intent
     found = [units.of(p) for p in passages]
-    # A section outside the guide's units that retrieval leads with (a new article's own 痛点) answers.
-    other_section = bool(found) and found[0].kind == "section" and _lead(passages, units) >= CLEAR_LEAD
-    if reading.kind == "pains" and not _ASKS_WAY.search(question) and not other_section:
+    # A section outside the guide's units that retrieval clearly leads with (a new article's own 痛点)
+    # answers; the stories' epilogue leading narrowly does not.
+    other_section = bool(found) and found[0].kind == "section" and lead >= CLEAR_LEAD
+    if kind == "pains" and not _ASKS_WAY.search(question) and not other_section:
         return replace(intent, kind="pains")
-    if reading.kind == "toolkit" and any(u.kind == "toolkit" for u in found):
+    if kind == "toolkit" and any(u.kind == "toolkit" for u in found):
         return replace(intent, kind="toolkit")
     compares = any(c in question.lower() for c in units.kmap.kb.cues("compare"))  # 分工, 区别: two roles
-    if reading.kind == "explain" and found and found[0].kind == "explain" and not compares:
+    if kind == "explain" and found and found[0].kind == "explain" and not compares:
         top = found[0]
         return replace(
             intent, kind="explain", subjects=(top.subject,) if top.subject else (), topic=top.topic
         )
     return intent
-
-
-def _lead(passages: list[Passage], units: Units) -> float:
-    """How far the best passage's unit leads the next unit (``Units.leader``): a narrow lead of the
-    stories' epilogue over the guide's lead paragraph is no section of its own being asked about."""
-    return units.leader(passages)[1]

@@ -87,19 +87,16 @@ class ScopeGate:
         self.embedder = embedder
         self.idf = idf
         self.threshold = threshold
-        self.inside = self._embed(examples.get("in_scope") or [])
-        self.outside = self._embed(examples.get("out_of_scope") or [])
+        self.inside = embed_all(self.embedder, examples.get("in_scope") or [])
+        self.outside = embed_all(self.embedder, examples.get("out_of_scope") or [])
         labelled = (examples.get("focus") or {}).get("examples") or {}
         answered = [
             *(examples.get("in_scope") or []),
             *labelled.get("covered", []),
             *labelled.get("partial", []),
         ]
-        self.answered = self._embed(answered)
-        self.unanswered = self._embed(labelled.get("not_covered") or [])
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        return embed_all(self.embedder, texts)
+        self.answered = embed_all(self.embedder, answered)
+        self.unanswered = embed_all(self.embedder, labelled.get("not_covered") or [])
 
     def margin(self, question: str) -> float:
         """Positive when the question looks like the in-scope examples."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from advisor.answering.intent import SELF, has
+from advisor.answering.intent import SELF, asks_case, has
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
 from advisor.kb.facts import Knowledge
@@ -46,8 +46,7 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         # And a question with no subject of its own that asks for an example ("有没有…被裁了以后干出点名堂
         # 的例子") is about the story retrieval leads with, however narrowly.
         about_others = has(q, kb.cues("third_person"))
-        asks_case = has(q, ("案例", *kb.synonyms.get("案例", ())))
-        if intent.kind == "general" and unit.kind == "story" and asks_case:
+        if intent.kind == "general" and unit.kind == "story" and asks_case(q, kb):
             return _from_unit(intent, unit)
         return (
             replace(intent, kind="risk")

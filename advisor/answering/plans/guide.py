@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan, Piece
-from advisor.answering.intent import situation
+from advisor.answering.intent import asks_case, situation
 from advisor.answering.plans.shared import (
     INFO,
     LIMIT_FIT,
@@ -52,7 +52,7 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
     if first is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=0))
-    asks_case = has_any(ctx.question, ("案例", *ctx.kb.synonyms.get("案例", ())))
+    cases = asks_case(ctx.question, ctx.kb)
     for info in infos:
         group = f"{info.index}. {info.label}"
         if info.fit:
@@ -60,7 +60,7 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
                 info.fit, group, 1.0, LIMIT_FIT, context=info.section.heading, order=info.index * 100
             )
             plan.pieces.append(piece)
-        if asks_case and info.case:  # "有没有做产品出身转型成功的": each path's own case
+        if cases and info.case:  # "有没有做产品出身转型成功的": each path's own case
             piece = Piece(
                 info.case.span, group, 1.05, 130, context=info.section.heading, order=info.index * 100 + 50
             )
@@ -205,7 +205,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
     # sentences compete for the question like the pains' own lines.
-    examples = has_any(ctx.question, ("案例", *ctx.kb.synonyms.get("案例", ())))  # "有没有真实例子"
+    examples = asks_case(ctx.question, ctx.kb)  # "有没有真实例子"
     lead = ctx.kmap.preamble(section.doc_id) if section and not examples else None
     for block in lead.blocks if lead else []:
         if block.kind == "text":
