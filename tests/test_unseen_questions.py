@@ -259,3 +259,48 @@ def test_a_new_articles_case_and_story_are_found(with_new_article):
     assert "老K" in answer.text, answer.text
     story = with_new_article.ask("有没有做取数的被AI查数工具裁掉的？他后来咋样了")
     assert "老沈" in story.text and not story.refused
+
+
+def test_a_new_articles_story_person_takes_the_role_their_story_speaks_of(with_new_article):
+    """No data entry names 老沈's role: his story's own words do, so a real example asked for by
+    someone of that role shows his story beside the role's cases."""
+    kb = with_new_article.derived.knowledge
+    assert kb.person("老沈").role == "数据分析"
+    assert {kb.person(n).role for n in ("老张", "老周")} == {"技术"} and kb.person("王姐").role == "运营"
+    answer = with_new_article.ask("有没有搞数据分析出身、后来真干成了的例子")
+    assert "老沈" in answer.text and "老K" in answer.text, answer.text
+
+
+def test_real_examples_for_a_role_are_its_cases_and_its_peoples_stories(adv):
+    """Found by a new user: "有没有做技术的人真转成功的例子" got the reserve rule."""
+    tech = adv.ask("有没有搞技术出身、真转型干成了的例子").text
+    assert "老林" in tech and ("老张" in tech or "老周" in tech) and "6-12 个月生活费" not in tech, tech
+    ops = ask_turns(adv, "有没有做运营的被裁了又翻身的真事", "她后来呢")
+    assert "五十万" in ops.text and not ops.refused, ops.text
+
+
+def test_a_spouses_role_and_layoff_get_that_roles_paths(adv):
+    text = adv.ask("我老公是大厂运营经理，上个月被毕业了，我该劝他往哪边转").text
+    assert "私域增长顾问" in text and "运营总监" in text and "县城" not in text, text
+
+
+def test_a_path_target_named_inside_a_longer_name_is_that_path_and_its_steps(adv):
+    """ "往AI产品经理那边靠": 产品经理 is part of 横向跨界's target, not a question about the role."""
+    first = ask_turns(adv, "想往AI产品经理那块靠，先从哪一步开始")
+    assert "学习增长方法论" in first.text, first.text
+    second = ask_turns(adv, "想往AI产品经理那块靠，先从哪一步开始", "第二步呢")
+    assert "内部小范围实践" in second.text, second.text
+
+
+def test_follow_ups_with_no_name_continue_the_topic(adv):
+    """ "那有啥办法…" is a how-to, not a new question about paths when no role is known; "…我这样的呢"
+    asks back about the paths just shown."""
+    tired = ask_turns(adv, "做PM是不是很累", "那有啥办法能轻松点")
+    assert "站会" in tired.text and not tired.refused, tired.text
+    paths = ask_turns(adv, "运营中层那几条路分别是啥", "我快45了，天天手动拉群发券，那我这样的呢")
+    assert not paths.refused and "运营" in paths.text, paths.text
+
+
+def test_what_a_role_does_is_its_overview(adv):
+    text = adv.ask("产品经理平时主要忙些啥，说大白话").text
+    assert "需求定义" in text, text

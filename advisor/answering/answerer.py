@@ -32,7 +32,7 @@ from advisor.answering.messages import (
     strip_injection,
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
-from advisor.answering.refer import pointed_item
+from advisor.answering.refer import person_shown, pointed_item
 from advisor.answering.scope import ScopeDecision
 from advisor.answering.settle import settle
 from advisor.answering.state import Intent, State
@@ -134,6 +134,9 @@ class Answerer:
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
+        if prior.person is None and item is None:
+            told = person_shown(cleaned, shown, kb.persons)
+            prior = replace(prior, person=told, topic="story") if told else prior
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
         intent, query, passages = self.retrieve(pointed, asked, prior, role, index)
         # Scope is judged on the question itself: names the conversation added to the search would make

@@ -260,8 +260,13 @@ def _person(f: _Found, kb: Knowledge, state: State) -> tuple[str | None, bool]:
 def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent | None:
     """A follow-up that names nothing new continues the previous topic ("那具体呢？")."""
     pointing = f.q.startswith(("那", "这", "还")) and not _WHEN.match(f.q)  # "这几年…" says when, not what
-    elliptic = pointing or len(f.q) <= 14 or has(f.q, kb.cues("detail"))
-    names_new = f.roles or f.subjects or f.persons or f.path or (kb.broad_re and kb.broad_re.search(f.q))
+    asks_back = f.q.rstrip("？?。！! ~").endswith("呢")  # "…那我这种情况呢": a question back to the topic
+    elliptic = pointing or asks_back or len(f.q) <= 14 or has(f.q, kb.cues("detail"))
+    # "有啥出路" asks a role's paths anew when a role is known; "那有啥办法…" (how to, not which way)
+    # still continues the topic
+    m = kb.broad_re.search(f.q) if kb.broad_re else None
+    broad = bool(m and state.role and m.group(2) != "办")
+    names_new = f.roles or f.subjects or f.persons or f.path or broad
     if not (elliptic and state.topic) or names_new:
         return None
     carry = {"subjects": state.subjects, "risk": state.risk, "path": state.path, "person": state.person}
@@ -270,7 +275,18 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent |
         kind = "story" if state.person and kb.person(state.person).heading else "case"
     if kind == "path" and has(f.q, kb.synonyms.get("案例", ())):
         return replace(base, kind="path", path=state.path, topic="case", follow_up=True)
-    if kind in ("story", "case", "explain", "compare", "risk", "path", "transition", "toolkit", "pains"):
+    if kind in (
+        "story",
+        "case",
+        "explain",
+        "compare",
+        "risk",
+        "path",
+        "paths",
+        "transition",
+        "toolkit",
+        "pains",
+    ):
         topic = _topic(f.q, kb, state.subjects[0] if state.subjects else None) or state.detail
         risk = base.risk or state.risk
         return replace(base, kind=kind, topic=topic, follow_up=True, **{**carry, "risk": risk})
@@ -360,9 +376,22 @@ def _about_someone(
     target = kb.explainer(r.target or "")
     if target and base.role and target.parent != base.role:  # "做了6年用户运营，想转产品经理"
         return replace(base, kind="transition", subjects=(target.name,))
-    if r.subject and (r.asks_subject or _SUBJECT_PRONOUN.search(q)):
+    if (
+        r.subject
+        and (r.asks_subject or _SUBJECT_PRONOUN.search(q))
+        and not _in_target(q, r.subject, kb, kmap)
+    ):
         return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)
     return None
+
+
+def _in_target(q: str, subject: str, kb: Knowledge, kmap: KnowledgeMap) -> bool:
+    """The explained role is named only inside a longer path target ("往AI产品经理那边靠": 产品经理 in
+    横向跨界's "AI 产品经理"): the question is about that path, not about the role in general."""
+    sq = squash(q)
+    targets = [t for info in kmap.all_paths() for t in map(squash, info.targets) if len(t) >= 3 and t in sq]
+    hits = [squash(a) for a in kb.explainer(subject).aliases if squash(a) and squash(a) in sq]
+    return bool(hits and targets) and all(any(a in t and len(t) > len(a) for t in targets) for a in hits)
 
 
 def analyze(
@@ -393,6 +422,7 @@ def analyze(
         return follow
     broad = kb.broad_re is not None and kb.broad_re.search(q)
     bare_statement = bool(SELF.search(q)) and base.stated_role and len(q) <= 16  # "我是做运营的"
-    if base.role and (broad or bare_statement or has(q, kb.cues("detail"))):
+    # "有没有做技术的人真转成功的例子": the role's paths with their cases, and its people's stories
+    if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or asks_case(q, kb)):
         return replace(base, kind="paths")
     return base

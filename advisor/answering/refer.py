@@ -72,3 +72,17 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     if not 0 <= index < len(items):
         return None
     return strip_markers(items[index]).strip()[:80]
+
+
+def person_shown(question: str, shown: str, persons) -> str | None:
+    """ "她后来呢" after an answer that told one person's story among other things (a role's paths with
+    王姐's story beside them): the one story shown whose pronoun the question uses."""
+    if not shown or len(question) > MAX_LENGTH:
+        return None
+    headings = _lists(shown)[0]
+    told = [
+        p.name
+        for p in persons
+        if p.heading and p.pronoun in question and any(p.heading in h for h in headings)
+    ]
+    return told[0] if len(told) == 1 else None

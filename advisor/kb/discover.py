@@ -19,6 +19,7 @@ _NAME = r"(?:[老小阿][\u4e00-\u9fffA-Z]|[\u4e00-\u9fff][姐哥叔姨])"
 _PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({_NAME})(?:的|\s*[:：])")
 _CASE = re.compile(rf"({_NAME})\s*[,，(（]")
 _SHE = re.compile(r"[姐姨妈]$")
+ROLE_MENTIONS = 2  # a role's hint words in a story, at the least, for the story to be of that role
 
 
 def _roles(kb: Knowledge, outlines: dict) -> dict[str, tuple[str, ...]]:
@@ -60,9 +61,38 @@ def _case_persons(kb: Knowledge, kmap: KnowledgeMap) -> list[Person]:
     return out
 
 
+def story_role(kb: Knowledge, text: str) -> str | None:
+    """The role a story's own words give its person (客户端开发, 主程 → 技术; 运营总监 → 运营): the role
+    whose hint words occur at least twice, twice as often as any other role's."""
+    low = text.lower()
+    counts = sorted(
+        ((sum(low.count(h) for h in hints), role) for role, hints in kb.roles.items()), reverse=True
+    )
+    if not counts or counts[0][0] < ROLE_MENTIONS:
+        return None
+    runner_up = counts[1][0] if len(counts) > 1 else 0
+    return counts[0][1] if counts[0][0] >= 2 * runner_up else None
+
+
+def _story_roles(kb: Knowledge, kmap: KnowledgeMap) -> tuple[Person, ...]:
+    """Each story person without a role, with the role of the article that tells the story when it is
+    about one role only (a new 数据分析 guide's 老沈), else the one their story speaks of (``story_role``)."""
+    out = []
+    for person in kb.persons:
+        section = kmap.person_section(person.name) if person.heading and person.role is None else None
+        if section is None:
+            out.append(person)
+            continue
+        own = [r for r in kb.role_names if getattr(kmap.role_section(r), "doc_id", None) == person.doc]
+        text = " ".join(kmap.text(b.span) for b in section.blocks)
+        out.append(replace(person, role=own[0] if len(own) == 1 else story_role(kb, text)))
+    return tuple(out)
+
+
 def discover(kb: Knowledge, bodies: dict[str, str]) -> Knowledge:
     """``kb`` with the roles, story persons and case persons the articles' structure names besides."""
     outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
     first = replace(kb, roles=_roles(kb, outlines), persons=(*kb.persons, *_story_persons(kb, outlines)))
-    cases = _case_persons(first, KnowledgeMap(bodies, first))
-    return replace(first, persons=(*first.persons, *cases)) if cases else first
+    kmap = KnowledgeMap(bodies, first)
+    cases = _case_persons(first, kmap)
+    return replace(first, persons=(*_story_roles(first, kmap), *cases))

@@ -65,8 +65,21 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
                 info.case.span, group, 1.05, 130, context=info.section.heading, order=info.index * 100 + 50
             )
             plan.pieces.append(piece)
+    if cases:  # "有没有运营出身被裁了又翻身的真事": the stories of people from that role, not a rule
+        plan.pieces += _role_stories(ctx, role)
+        return plan
     plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
     return plan
+
+
+def _role_stories(ctx: AnswerContext, role: str) -> list[Piece]:
+    """The best lines of each story whose person came from ``role`` (``kb.discover.story_role``)."""
+    out = []
+    for k, person in enumerate(p for p in ctx.kb.persons if p.role == role and p.heading):
+        story = story_plan(replace(ctx, intent=replace(ctx.intent, person=person.name)))
+        best = sorted(story.pieces, key=lambda p: -p.base)[:STORY_LINES]
+        out += [replace(p, base=1.02, order=400 + 100 * k + min(p.order, 99)) for p in best]
+    return out
 
 
 def situation_first(ctx: AnswerContext) -> list[Piece]:
@@ -76,6 +89,9 @@ def situation_first(ctx: AnswerContext) -> list[Piece]:
     if reserve is None or reserve != situation(ctx.question, ctx.kb):
         return []
     return _risk_rule(ctx, reserve, 1, 1.2)  # after the role's one-line summary, before the paths
+
+
+STORY_LINES = 2  # lines of a same-role story beside the paths' cases
 
 
 def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:

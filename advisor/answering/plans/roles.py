@@ -70,7 +70,9 @@ def explain_plan(ctx: AnswerContext) -> AnswerPlan:
     plan = AnswerPlan("explain", _subject_pieces(ctx, name, 1.0, 100), min_pieces=2)
     topic = _topic_pieces(ctx, ctx.intent.topic, 1.3, 0)
     plan.pieces += topic
-    plan.broad = bool(topic)  # the topic's section is what is asked: shown whole, not only matching lines
+    # The topic's section is what is asked: shown whole, not only matching lines. With no topic the
+    # question asks what the role is ("主要干啥的，说人话"): its overview, not the lines its words match.
+    plan.broad = bool(topic) or ctx.intent.topic is None
     return plan
 
 
