@@ -304,3 +304,12 @@ def test_follow_ups_with_no_name_continue_the_topic(adv):
 def test_what_a_role_does_is_its_overview(adv):
     text = adv.ask("产品经理平时主要忙些啥，说大白话").text
     assert "需求定义" in text, text
+
+
+def test_a_follow_up_whose_whole_focus_is_absent_is_not_answered_with_the_last_topic(adv):
+    """ "那现在该买哪只AI概念股" after a question about AI product jobs: the job does not make shares
+    answerable. The asker's word for themselves ("那我文科生能干不") is still answered."""
+    shares = ask_turns(adv, "想转AI产品经理，前景怎么样", "那现在该买哪只AI概念股")
+    assert shares.refused or NOT_COVERED in shares.text, shares.text
+    arts = ask_turns(adv, "做PM得会写代码吗", "那我文科生能干不")
+    assert not arts.refused and NOT_COVERED not in arts.text, arts.text

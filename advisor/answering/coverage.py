@@ -296,6 +296,12 @@ class Answerability:
             if lacking and continued:  # "被裁了社保断缴怎么补" after a story: not more of the story
                 reason = f"a named topic absent from the articles, in a follow-up about {about}"
                 return Coverage(ABSENT, tuple(p.text for p in phrases), lacking, reason=reason)
+            if continued and "我" not in question and self._all_absent(question, phrases, passages, likeness):
+                # "热干面正宗做法是啥" after 老张's story: all it asks is absent, the story only its cue.
+                # Not the asker's own word for themselves ("那我文科生能干不"): that asks about the subject.
+                reason = f"all the focus of a follow-up about {about} is absent from the articles"
+                names = tuple(p.text for p in phrases)
+                return Coverage(ABSENT, names, names, reason=reason)
             reason = f"about {about}, a subject of the articles" + (
                 ", beside a named topic" if lacking else ""
             )
@@ -331,6 +337,15 @@ class Answerability:
                 PARTIAL, names, tuple(p.text for p in passing), head, self.mentions(head, passages), reason
             )
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
+
+    def _all_absent(self, question: str, phrases, passages: list[Passage], likeness: float | None) -> bool:
+        """Every focus phrase is missing from the articles and no best passage speaks to it."""
+        missing = [p for p in phrases if self._kind(p, False) == "missing"]
+        return (
+            len(missing) == len(phrases)
+            and not self.spoken_to(question, missing, passages)
+            and not self._alike_answered(likeness, missing)
+        )
 
     def said_aside(self, question: str, passages: list[Passage]) -> Coverage | None:
         """What the articles never give, said before the rest is answered: the asker's own job

@@ -257,6 +257,21 @@ def _person(f: _Found, kb: Knowledge, state: State) -> tuple[str | None, bool]:
     return None, False
 
 
+# The topics a follow-up that names nothing new carries on ("那具体呢？", "那我这样的呢")
+_CONTINUED = (
+    "story",
+    "case",
+    "explain",
+    "compare",
+    "risk",
+    "path",
+    "paths",
+    "transition",
+    "toolkit",
+    "pains",
+)
+
+
 def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent | None:
     """A follow-up that names nothing new continues the previous topic ("那具体呢？")."""
     pointing = f.q.startswith(("那", "这", "还")) and not _WHEN.match(f.q)  # "这几年…" says when, not what
@@ -275,18 +290,7 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent |
         kind = "story" if state.person and kb.person(state.person).heading else "case"
     if kind == "path" and has(f.q, kb.synonyms.get("案例", ())):
         return replace(base, kind="path", path=state.path, topic="case", follow_up=True)
-    if kind in (
-        "story",
-        "case",
-        "explain",
-        "compare",
-        "risk",
-        "path",
-        "paths",
-        "transition",
-        "toolkit",
-        "pains",
-    ):
+    if kind in _CONTINUED:
         topic = _topic(f.q, kb, state.subjects[0] if state.subjects else None) or state.detail
         risk = base.risk or state.risk
         return replace(base, kind=kind, topic=topic, follow_up=True, **{**carry, "risk": risk})
