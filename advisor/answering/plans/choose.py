@@ -54,7 +54,7 @@ PLANS: dict[str, Callable[[AnswerContext], AnswerPlan]] = {
 }
 
 
-def _elsewhere(ctx: AnswerContext, kind: str) -> list[Section]:
+def _elsewhere(ctx: AnswerContext, kind: str, pieces: list) -> list[Section]:
     """Sections of what an answer is not about — other roles' paths for a path answer, other explained
     roles for an explanation or comparison, other persons' stories for a story: their sentences are
     never its extras."""
@@ -69,6 +69,11 @@ def _elsewhere(ctx: AnswerContext, kind: str) -> list[Section]:
         own = {e.parent for e in map(ctx.kb.explainer, ctx.intent.subjects) if e is not None and e.parent}
         roles = [r for r in ctx.kb.role_names if own and r not in own]  # 内容运营 vs 活动运营: no 产品 paths
         return found + [i.section for r in roles for i in ctx.kmap.paths(r)]
+    if kind == "pains":  # "第一个痛点具体是啥": the other pains are not its extras
+        pains = ctx.kmap.guide_section("pains")
+        return (
+            [s for s in ctx.kmap.children(pains) if not any(s.holds(p.span) for p in pieces)] if pains else []
+        )
     return []
 
 
@@ -79,7 +84,7 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
     if plan.kind != "general":
         taken = {(p.span.doc_id, p.span.start) for p in plan.pieces}
         own = {p.span.doc_id for p in plan.pieces}
-        foreign = _elsewhere(ctx, plan.kind)
+        foreign = _elsewhere(ctx, plan.kind, plan.pieces)
         extra = [
             p
             for p in general_plan(replace(ctx, retrieved=ctx.retrieved[:3])).pieces

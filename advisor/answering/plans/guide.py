@@ -210,25 +210,29 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     its examples, and the asker's own role speaks first: its one-line summary and its examples."""
     section = ctx.kmap.guide_section("pains")
     pains = ctx.kmap.children(section) if section else []
-    asked = _first_retrieved(ctx, pains)
+    pointed = _pointed_section(ctx.question, pains)  # "第一个痛点具体是啥", "那中间那个呢"
+    if pointed is not None:
+        pains = [pointed]
+    asked = pointed or _first_retrieved(ctx, pains)
     role = ctx.intent.role
     plan = AnswerPlan("pains", min_pieces=2)
     intro = ctx.kmap.role_section(role) if role else None
     first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
     if first is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=-1))
-    for block in section.blocks if section else []:  # "与传统行业中层相比…": the pains as a whole
+    for block in section.blocks if section and not pointed else []:  # "与传统行业中层相比…": the whole
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
     # sentences compete for the question like the pains' own lines.
     examples = asks_case(ctx.question, ctx.kb)  # "有没有真实例子"
-    lead = ctx.kmap.preamble(section.doc_id) if section and not examples else None
+    lead = ctx.kmap.preamble(section.doc_id) if section and not (examples or pointed) else None
     for block in lead.blocks if lead else []:
         if block.kind == "text":
             lead_pieces = sentence_pieces(ctx, block, "", LEAD_BASE, -50)
             plan.pieces += [p for p in lead_pieces if not shown_before(ctx, p.span)]  # a follow-up moves on
     for k, sec in enumerate(pains):
-        group, leads = short_label(sec.heading), asked is None or sec is asked
+        # the pain's whole heading: its name ("经验 “折旧速度快”…") is what the asker recognises
+        group, leads = heading_label(sec.heading), asked is None or sec is asked
         for b, block in enumerate(sec.blocks):
             if block.kind == "text" and block.label:
                 base = 1.0 if leads else 0.8
@@ -243,6 +247,14 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
             order = (k + 1) * 100 + (50 if block.kind == "text" else b)
             plan.pieces.append(Piece(block.span, group, base, LIMIT_LINE, context=sec.heading, order=order))
     return plan if plan.pieces else general_plan(ctx)
+
+
+def _pointed_section(question: str, sections: list[Section]) -> Section | None:
+    """The section a follow-up points to, as ``refer.pointed_item`` wrote its heading into the question
+    ("第一个痛点具体是啥（痛点一）")."""
+    m = re.search(r"（([^（）]+)）$", question)
+    pointer = m.group(1) if m else ""
+    return next((s for s in sections if pointer and short_label(s.heading) in pointer), None)
 
 
 def _first_retrieved(ctx: AnswerContext, sections: list[Section]) -> Section | None:
