@@ -313,3 +313,16 @@ def test_a_follow_up_whose_whole_focus_is_absent_is_not_answered_with_the_last_t
     assert shares.refused or NOT_COVERED in shares.text, shares.text
     arts = ask_turns(adv, "做PM得会写代码吗", "那我文科生能干不")
     assert not arts.refused and NOT_COVERED not in arts.text, arts.text
+
+
+def test_a_follow_up_pointing_at_one_pain_gets_that_pain_whole(adv):
+    answer = ask_turns(adv, "文中提到的三个痛点分别是啥", "中间那个展开说说")
+    assert "模糊化" in answer.text and "大模型选型" in answer.text, answer.text
+    assert "折旧速度快" not in answer.text and "试错成本高" not in answer.text, answer.text
+
+
+def test_a_described_person_of_the_other_pronoun_is_not_the_one_asked_about(adv):
+    """ "我老婆…她…": words of 老张's story do not make her 老张; her worry is a pain of her role."""
+    answer = adv.ask("我老婆做社群运营，一直手动发券、手动拉数据，组里年轻人都用AI了，她比人家慢一大截，咋办")
+    assert answer.intent != "story" and "县城" not in answer.text, answer.text
+    assert "AI 自动化运营工具" in answer.text or "ChatGPT" in answer.text, answer.text

@@ -350,6 +350,12 @@ def _stated_as_own(q: str, aliases) -> bool:
     return at > 0 and bool(_OWN_BEFORE.search(q[max(0, at - 10) : at]))
 
 
+def _other_pronoun(q: str, pronoun: str) -> bool:
+    """The question speaks of someone by 他 or 她, and never by the person's own pronoun."""
+    used = {p for p in "他她" if p in q}
+    return bool(used) and pronoun not in used
+
+
 def _pointed(q: str, kb: Knowledge) -> bool:
     """A third-person word that points (那个, 有位…), not a pronoun (他, 她)."""
     return has(q, [c for c in kb.cues("third_person") if not _PRONOUN.fullmatch(c)])
@@ -363,6 +369,8 @@ def _about_someone(
     person, resolved = _person(r.f, kb, state)
     if person and r.f.faint and not resolved and r.subject and r.asks_subject and not _pointed(q, kb):
         person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
+    if person and r.f.described and not resolved and _other_pronoun(q, kb.person(person).pronoun):
+        person = None  # "我老婆…手动发券…她干活比人家慢": a described 他 is not the 她 asked about
     if person:
         kind = "story" if kb.person(person).heading else "case"
         if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker

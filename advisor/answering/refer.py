@@ -27,6 +27,7 @@ _POINTER = re.compile(
 )
 _HEADING = re.compile(r"^\*\*(.+?)\*\*\s*$")
 _ITEM = re.compile(r"^-\s+(?:(\d{1,2})[.、]\s*)?(.+)$")
+_COUNTED = re.compile(r"^\d{1,2}[.、]|^\S{1,6}?[一二三四五六七八九十]\s*[:：]")
 MAX_LENGTH = 24  # longer questions say what they want in their own words
 
 
@@ -62,6 +63,8 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
         return None
     unit = m.group(2) or m.group(4)
     headings, numbered = _lists(shown)
+    counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
+    headings = counted if len(counted) >= 2 else headings  # not the stories shown beside it
     items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
     if len(items) < 2:
         return None
