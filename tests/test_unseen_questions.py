@@ -326,3 +326,16 @@ def test_a_described_person_of_the_other_pronoun_is_not_the_one_asked_about(adv)
     answer = adv.ask("我老婆做社群运营，一直手动发券、手动拉数据，组里年轻人都用AI了，她比人家慢一大截，咋办")
     assert answer.intent != "story" and "县城" not in answer.text, answer.text
     assert "AI 自动化运营工具" in answer.text or "ChatGPT" in answer.text, answer.text
+
+
+def test_a_worry_worded_like_a_story_gets_the_risk_control_its_words_point_to(adv):
+    """ "裁员风声紧…除了存钱还能准备啥…圈子里没人": the stories are worded alike, the asker needs 资源储备."""
+    text = adv.ask("公司裁员传得越来越凶，除了攒钱还能提前备点啥？这些年光加班，圈子里都没个能说上话的").text
+    assert "人脉储备" in text and "信息孤岛" in text, text
+    spouse = adv.ask("我老公想转行，家里得留多少钱兜底才敢让他折腾").text
+    assert "6-12 个月生活费" in spouse and "县城" not in spouse, spouse
+
+
+def test_stopping_in_time_asks_for_the_stop_loss_matrix(adv):
+    text = adv.ask("转到一半觉得不对劲，怎么及时刹住，别越陷越深").text
+    assert "转型风险止损矩阵" in text and "触发条件" in text, text

@@ -65,7 +65,11 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
         asks_story = has(q, (*kb.cues("story"), *kb.cues("third_person")))
-        return _from_unit(intent, unit) if asks_story and not SELF.search(q) else intent
+        if asks_story and not SELF.search(q):
+            return _from_unit(intent, unit)
+        # "裁员风声越来越紧，除了存钱还能准备点啥": a story worded alike is not what the asker's
+        # situation asks for; the risk control their words point to is
+        return replace(intent, kind="risk") if intent.kind == "general" and intent.risk else intent
     if intent.kind in _GUESSED:
         if unit.kind in ("paths", "section") and intent.kind != "general":
             return intent

@@ -64,6 +64,17 @@ def _word_map(raw: dict | None) -> dict[str, tuple[str, ...]]:
     return {str(k): _words(v) for k, v in (raw or {}).items()}
 
 
+def _with_synonyms(cues: dict[str, tuple[str, ...]], synonyms: dict[str, tuple[str, ...]]):
+    """Each cue list with the synonyms of the words it holds (止损 → 刹车, 越陷越深…): one list of words
+    for one meaning, kept in ``synonyms``."""
+    return {
+        k: tuple(
+            dict.fromkeys([*words, *(w for key, group in synonyms.items() if key in words for w in group)])
+        )
+        for k, words in cues.items()
+    }
+
+
 def _persons(raw: dict) -> tuple[Person, ...]:
     return tuple(Person(**{**p, "aliases": _words(p.get("aliases"))}) for p in raw.get("persons", []))
 
@@ -114,7 +125,7 @@ class Knowledge:
                 explainers=_explainers(raw),
                 questions={str(k): str(v) for k, v in (raw.get("questions") or {}).items()},
                 intents=_word_map(raw.get("intents")),
-                risk_cues=_word_map(raw.get("risk_cues")),
+                risk_cues=_with_synonyms(_word_map(raw.get("risk_cues")), _word_map(raw.get("synonyms"))),
                 path_cues=_word_map(raw.get("path_cues")),
                 synonyms=_word_map(raw.get("synonyms")),
                 target_aliases={str(k).lower(): str(v) for k, v in (raw.get("target_aliases") or {}).items()},

@@ -17,6 +17,7 @@ from advisor.answering.plans.shared import (
     general_plan,
     has_any,
     ignore_words,
+    label_words,
     sentence_pieces,
     short_label,
     shown_before,
@@ -155,7 +156,7 @@ def _matching_rows(ctx: AnswerContext, base: float, order: int) -> list[Piece]:
     for k, piece in enumerate(toolkit_plan(ctx).pieces):
         name = piece.label.split("（")[0].lower()
         pairs = {name[i : i + 2] for i in range(len(name) - 1)} - skip
-        if any(w in q for w in pairs):
+        if any(w in q for w in pairs | (label_words(ctx, name) - {name})):  # 刹车 asks for the 止损 matrix
             out.append(
                 Piece(piece.span, piece.group, base, piece.limit, piece.label, piece.context, order + k)
             )
@@ -235,7 +236,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         group, leads = heading_label(sec.heading), asked is None or sec is asked
         for b, block in enumerate(sec.blocks):
             if block.kind == "text" and block.label:
-                base = 1.0 if leads else 0.8
+                base = 1.0  # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
             elif block.kind == "item":
                 mine = bool(role) and f"{role}中层" in ctx.text(block.span)
                 if role and not mine and sec is not asked:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan, Piece
 from advisor.answering.plans.guide import path_pieces
-from advisor.answering.plans.shared import LIMIT_LINE, AnswerContext, has_any, sentence_pieces
+from advisor.answering.plans.shared import LIMIT_LINE, AnswerContext, has_any, label_words, sentence_pieces
 from advisor.kb.knowledge_map import heading_label
 from advisor.text.structure import Block, Section
 
@@ -85,21 +85,12 @@ def family_plan(ctx: AnswerContext) -> AnswerPlan:
         blocks = [b for sec in ctx.kmap.explainer_sections(name) for b in sec.blocks if b.label and b.content]
         if not blocks:
             continue
-        asked = [b for b in blocks if any(w in q for w in _label_words(ctx, b.label or ""))]
+        asked = [b for b in blocks if any(w in q for w in label_words(ctx, b.label or ""))]
         block = (asked or [b for b in blocks if b.label == "目标"] or blocks)[0]
         sec = next(s for s in ctx.kmap.explainer_sections(name) if block in s.blocks)
         label = f"{heading_label(sec.heading)}——{block.label}："
         plan.pieces.append(Piece(block.content, ctx.intent.topic or "", 1.0, 60, label, sec.heading, k))
     return plan
-
-
-def _label_words(ctx: AnswerContext, label: str) -> set[str]:
-    """A label and its synonyms ("关键指标" is asked for as KPI, 指标)."""
-    words = {label.lower()}
-    for key, group in ctx.kb.synonyms.items():
-        if key in label or any(w in label for w in group):
-            words |= {key, *group}
-    return words
 
 
 def _compare_paths(ctx: AnswerContext) -> AnswerPlan:

@@ -48,6 +48,15 @@ def short_label(heading: str) -> str:
     return re.split(r"[:：]", heading_label(heading), maxsplit=1)[0].strip()
 
 
+def label_words(ctx: AnswerContext, label: str) -> set[str]:
+    """A label and its synonyms ("关键指标" is asked for as KPI, 指标)."""
+    words = {label.lower()}
+    for key, group in ctx.kb.synonyms.items():
+        if key in label or any(w in label for w in group):
+            words |= {key, *group}
+    return words
+
+
 def ignore_words(kb: Knowledge) -> set[str]:
     """Words that name what a plan is already about; they say nothing about which of its pieces to pick."""
     words = kb.known_names()
