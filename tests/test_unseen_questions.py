@@ -339,3 +339,19 @@ def test_a_worry_worded_like_a_story_gets_the_risk_control_its_words_point_to(ad
 def test_stopping_in_time_asks_for_the_stop_loss_matrix(adv):
     text = adv.ask("转到一半觉得不对劲，怎么及时刹住，别越陷越深").text
     assert "转型风险止损矩阵" in text and "触发条件" in text, text
+
+
+def test_two_roles_compared_are_shown_under_the_articles_own_headings(adv):
+    """The headings say the difference in one line each (打造价值载体 / 激活并放大产品价值)."""
+    text = adv.ask("产品经理跟运营到底差在哪，家里人老搞混").text
+    assert "打造价值载体" in text and "激活并放大产品价值" in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("做个合格的PM得有哪些本事", "软技能+硬技能"), ("如今干产品经理难在哪", "同质化竞争")],
+)
+def test_a_roles_topic_asked_in_everyday_words_is_that_topic(adv, question, expected):
+    """A topic's cue words take the synonyms of its name (能力 → 本事, 挑战 → 难在哪)."""
+    text = adv.ask(question).text
+    assert expected in text, text

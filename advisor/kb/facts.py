@@ -75,6 +75,17 @@ def _with_synonyms(cues: dict[str, tuple[str, ...]], synonyms: dict[str, tuple[s
     }
 
 
+def _topics(raw: dict) -> dict[str, SectionRef]:
+    """The explained roles' topics; each topic's cue words with the synonyms of the topic's name and of
+    its cues (能力 → 本事, 挑战 → 难在哪)."""
+    synonyms = _word_map(raw.get("synonyms"))
+    out = {}
+    for k, v in (raw.get("explainer_topics") or {}).items():
+        cues = _with_synonyms({k: (str(k), *_words(v.get("cues")))}, synonyms)[k]
+        out[str(k)] = SectionRef(v["doc"], v.get("heading", ""), cues, v.get("subject"))
+    return out
+
+
 def _persons(raw: dict) -> tuple[Person, ...]:
     return tuple(Person(**{**p, "aliases": _words(p.get("aliases"))}) for p in raw.get("persons", []))
 
@@ -133,10 +144,7 @@ class Knowledge:
                 risk_templates={str(k): tuple(v) for k, v in (raw.get("risk_templates") or {}).items()},
                 guide={str(k): str(v) for k, v in (raw.get("guide") or {}).items()},
                 labels=dict(raw.get("labels") or {}),
-                explainer_topics={
-                    k: SectionRef(v["doc"], v.get("heading", ""), _words(v.get("cues")), v.get("subject"))
-                    for k, v in (raw.get("explainer_topics") or {}).items()
-                },
+                explainer_topics=_topics(raw),
                 families={
                     str(k): {
                         "words": _words(v.get("words")),

@@ -123,7 +123,7 @@ def compare_plan(ctx: AnswerContext) -> AnswerPlan:
         for sec in versus:
             plan.pieces += _section_pieces(ctx, sec, 1.4, 0)
         if not table:
-            plan.pieces += _subject_pieces(ctx, name, 0.8, 1000 * (k + 1), group=name)
+            plan.pieces += _subject_pieces(ctx, name, 0.8, 1000 * (k + 1))  # under its own headings
     return plan
 
 
