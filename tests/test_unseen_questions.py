@@ -355,3 +355,12 @@ def test_a_roles_topic_asked_in_everyday_words_is_that_topic(adv, question, expe
     """A topic's cue words take the synonyms of its name (能力 → 本事, 挑战 → 难在哪)."""
     text = adv.ask(question).text
     assert expected in text, text
+
+
+def test_what_an_article_concludes_is_its_closing_section(adv):
+    """ "作者最后想说啥" names no subject of the articles: the closing section (结语) of the article
+    retrieval ranks first is the answer, and "说简单点" stays on it."""
+    answer = ask_turns(adv, "讲那几个被裁大厂人的那篇，作者到底想说啥")
+    assert not answer.refused and "大厂光环" in answer.text, answer.text
+    again = ask_turns(adv, "讲那几个被裁大厂人的那篇，作者到底想说啥", "说简单点")
+    assert not again.refused and "风口赛道" in again.text, again.text

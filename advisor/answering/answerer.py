@@ -34,7 +34,7 @@ from advisor.answering.messages import (
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
 from advisor.answering.refer import person_shown, pointed_item
 from advisor.answering.scope import ScopeDecision
-from advisor.answering.settle import settle
+from advisor.answering.settle import concluding, settle
 from advisor.answering.state import Intent, State
 from advisor.config import Settings
 from advisor.grounding.citations import verify
@@ -178,6 +178,8 @@ class Answerer:
         units = index.derived.units
         unit, lead = units.leader(passages)
         # What the cue words left general, its meaning may name (``answering/kinds.py``).
+        if intent.kind == "conclusion":
+            intent = concluding(intent, passages, index.derived.kmap)
         intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
         return settle(intent, unit, lead, question, kb), query, passages
 

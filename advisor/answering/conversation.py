@@ -36,7 +36,7 @@ def advance(state: State, intent: Intent) -> State:
         subjects=subjects,
         topic=kind if kind != "general" else state.topic,
         risk=intent.risk if kind == "risk" else None,
-        detail=intent.topic if kind == "explain" else None,
+        detail=intent.topic if kind in ("explain", "section") else None,  # its topic, or which section
     )
 
 

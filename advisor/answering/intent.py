@@ -269,6 +269,7 @@ _CONTINUED = (
     "transition",
     "toolkit",
     "pains",
+    "section",
 )
 
 
@@ -425,6 +426,8 @@ def analyze(
         return replace(base, kind="transition", subjects=(r.target,))
     if r.subject and not base.role:
         return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)
+    if has(q, kb.cues("conclusion")):  # "那三个人的故事，作者最后到底想说啥": settled by retrieval
+        return replace(base, kind="conclusion")
     if has(q, kb.cues("pains")):
         return replace(base, kind="pains")
     if f.path:

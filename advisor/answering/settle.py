@@ -5,12 +5,16 @@ A follow-up keeps what the conversation supplied."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from advisor.answering.intent import SELF, asks_case, has
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
+from advisor.index.chunking import SECTION_SEP
 from advisor.kb.facts import Knowledge
+from advisor.kb.knowledge_map import KnowledgeMap
 
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
 # another kind outranks them. A person, a path or a comparison was named and stays.
@@ -91,3 +95,18 @@ def _unit_of(intent: Intent) -> Unit:
 def _broad(q: str, kb: Knowledge) -> bool:
     broad = kb.broad_re
     return bool(broad and broad.search(q))
+
+
+# What an article's closing section is called: its conclusion, whatever the article is about.
+_CLOSING = re.compile(r"结语|总结|结论|写在最后|尾声|最后的话")
+
+
+def concluding(intent: Intent, passages: Sequence, kmap: KnowledgeMap) -> Intent:
+    """A question about what an article concludes is about the closing section of the article retrieval
+    ranks first among those that have one; with none, a general question."""
+    for passage in passages:
+        closing = [s for s in kmap.outlines.get(passage.doc_id, []) if s.path and _CLOSING.search(s.heading)]
+        if closing:
+            topic = f"{passage.doc_id}{SECTION_KEY}{SECTION_SEP.join(closing[-1].path)}"
+            return replace(intent, kind="section", topic=topic)
+    return replace(intent, kind="general")
