@@ -364,3 +364,12 @@ def test_what_an_article_concludes_is_its_closing_section(adv):
     assert not answer.refused and "大厂光环" in answer.text, answer.text
     again = ask_turns(adv, "讲那几个被裁大厂人的那篇，作者到底想说啥", "说简单点")
     assert not again.refused and "风口赛道" in again.text, again.text
+
+
+def test_a_bare_ordinal_after_one_paths_steps_is_that_step(adv):
+    """ "第二条具体咋做" after one path's numbered steps is its second step; after the three paths it is
+    the second path."""
+    step = ask_turns(adv, "我做电商产品的，想往老年人这块转", "具体咋起步", "第二条具体咋做")
+    assert "主导垂直场景项目" in step.text and "增长黑客" not in step.text, step.text
+    path = ask_turns(adv, "我是做产品的，有哪几条路", "第二条具体咋做")
+    assert "增长黑客" in path.text, path.text

@@ -198,7 +198,11 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
     if not m:
         return None
     words = [w for w in re.split(r"[/、和与及 ]+", m.group(1).strip()) if len(w) >= 2 or w.isascii()]
-    words = [w for w in words if w and w not in kb.roles and w not in ("转型", "这个", "那个")]
+    hints = {h for hs in kb.roles.values() for h in hs}
+    words = [w.removesuffix("的") for w in words]  # "做产品的，…": the asker's own role, not a direction
+    words = [
+        w for w in words if w and w not in kb.roles and w not in hints and w not in ("转型", "这个", "那个")
+    ]
     if not words:
         return None
     counts = []

@@ -28,6 +28,7 @@ _POINTER = re.compile(
 _HEADING = re.compile(r"^\*\*(.+?)\*\*\s*$")
 _ITEM = re.compile(r"^-\s+(?:(\d{1,2})[.、]\s*)?(.+)$")
 _COUNTED = re.compile(r"^\d{1,2}[.、]|^\S{1,6}?[一二三四五六七八九十]\s*[:：]")
+_PATH_WORD = re.compile(r"路|方向|选择")
 MAX_LENGTH = 24  # longer questions say what they want in their own words
 
 
@@ -56,9 +57,7 @@ def _lists(shown: str) -> tuple[list[str], list[str]]:
 def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -> str | None:
     """The item of the previous answer the question points to, cleaned of citation markers; None when it
     points nowhere (or names a path by position, which the conversation state resolves)."""
-    if not shown or len(question) > MAX_LENGTH or (ordinal is not None and ordinal.search(question)):
-        return None
-    m = _POINTER.search(question)
+    m = _POINTER.search(question) if shown and len(question) <= MAX_LENGTH else None
     if m is None:
         return None
     unit = m.group(2) or m.group(4)
@@ -66,6 +65,12 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
     headings = counted if len(counted) >= 2 else headings  # not the stories shown beside it
     items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
+    if ordinal is not None and ordinal.search(question):
+        # "第二条" is a path by position (the conversation state resolves it) unless the answer showed
+        # one path's numbered steps and the question names no path word: then it is the second step
+        if len(counted) >= 2 or _PATH_WORD.search(question) or len(numbered) < 2:
+            return None
+        items = numbered
     if len(items) < 2:
         return None
     pos = _position(m)
