@@ -373,3 +373,22 @@ def test_a_bare_ordinal_after_one_paths_steps_is_that_step(adv):
     assert "主导垂直场景项目" in step.text and "增长黑客" not in step.text, step.text
     path = ask_turns(adv, "我是做产品的，有哪几条路", "第二条具体咋做")
     assert "增长黑客" in path.text, path.text
+
+
+def test_a_salary_asked_is_not_answered_by_a_raise_in_percent(adv):
+    """The guide gives raises in percent ("薪资普遍比传统产品岗高 20%-30%"), never what a job pays."""
+    answer = adv.ask("大厂高级产品经理现在一个月工资大概多少")
+    assert NOT_COVERED in answer.text or answer.refused, answer.text
+    raise_ = adv.ask("做产品的转增长岗，薪资能涨多少")
+    assert "20%-30%" in raise_.text and NOT_COVERED not in raise_.text, raise_.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["帮我写段Unity的shader，要卡通描边", "帮我把这几句周报润色一下：本周修了3个bug，上线了登录页"],
+)
+def test_a_job_to_do_is_refused_whatever_it_mentions(adv, question):
+    answer = adv.ask(question)
+    assert answer.refused, answer.text
+    plan = adv.ask("帮我看看我这种做运营的该往哪转")
+    assert not plan.refused, plan.text

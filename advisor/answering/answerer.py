@@ -33,7 +33,7 @@ from advisor.answering.messages import (
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
 from advisor.answering.refer import person_shown, pointed_item
-from advisor.answering.scope import ScopeDecision
+from advisor.answering.scope import ScopeDecision, asks_task
 from advisor.answering.settle import concluding, settle
 from advisor.answering.state import Intent, State
 from advisor.config import Settings
@@ -152,6 +152,8 @@ class Answerer:
         decision = derived.scope.decide(pointed, passages)
         if query and passages and asked.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
             decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
+        if asks_task(cleaned):
+            decision = replace(decision, in_scope=False)  # "帮我把这段PRD改成周报": a job, not a question
         # Whether the question names a subject of the articles is read from its words: a unit that
         # retrieval found does not excuse a topic the articles lack ("猪八戒网入驻要交多少钱").
         about = asked.kind if asked.kind != "general" and not asked.described else None

@@ -46,6 +46,12 @@ _MONEY_ASKED = re.compile(_PAY)
 _HOW_MUCH = re.compile(r"多少|几[千万百块]|多高|什么价|啥价|贵不贵")
 _FIGURE = r"(?:\d|[一二三四五六七八九十百千万两]+)\s*(?:%|元|块|万|倍|k|K)"
 _PAY_FIGURE = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_FIGURE}|{_FIGURE}[^\n]{{0,24}}?(?:{_PAY}|薪)")
+# An amount, not a share: a raise "高 20%-30%" says nothing of what a job pays ("月薪大概多少")
+_AMOUNT = r"(?:\d|[一二三四五六七八九十百千万两]+)\s*(?:元|块|万|k|K)"
+_PAY_AMOUNT = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_AMOUNT}|{_AMOUNT}[^\n]{{0,24}}?(?:{_PAY}|薪)")
+_RAISE = re.compile(
+    r"涨|提升|提高|高多少|多拿|翻倍|多挣|多赚|比\S{0,12}?[多高]"
+)  # compared: a percent answers
 _QUANTIFIED = re.compile(r"^.[点些下]$")  # "备点", "学些", "看下": a verb and a measure word, not a topic
 
 
@@ -437,7 +443,8 @@ def unstated_pay(question: str, passages: list[Passage]) -> str | None:
     m = _MONEY_ASKED.search(question)
     if m is None or not _HOW_MUCH.search(question):
         return None
-    if any(_PAY_FIGURE.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
+    stated = _PAY_FIGURE if _RAISE.search(question) else _PAY_AMOUNT  # a raise may be a percent
+    if any(stated.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
         return None
     word = m.group(0)
     return f"{word}多少" if len(word) == 1 or word == "到手" else f"{word}的具体数字"

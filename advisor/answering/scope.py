@@ -10,6 +10,7 @@ EVIDENCE_CENTER)`` falls below ``settings.refusal_threshold``.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,3 +121,16 @@ class ScopeGate:
         margin = self.margin(query)
         score = margin + EVIDENCE_WEIGHT * (ev - EVIDENCE_CENTER)
         return ScopeDecision(score >= self.threshold, score, margin, ev)
+
+
+# A job to do for the asker (write code, rewrite a text, translate, draw): the advisor answers from its
+# articles and does no such work, whatever the job mentions ("帮我写个Unity的shader" after 老周's story).
+_TASK = re.compile(
+    r"(?:帮我|给我|替我|帮忙)\S{0,8}?(?:写|改成|改写|润色|翻译|生成|画|编一|编个|做一?[个份张])"
+)
+_ADVICE = re.compile(r"计划|规划|评估|分析|判断|看看|选|方向|转型")  # a plan or a choice is advice
+
+
+def asks_task(question: str) -> bool:
+    """The question asks the advisor to do a job rather than to say what the articles say."""
+    return bool(_TASK.search(question)) and not _ADVICE.search(question)
