@@ -392,3 +392,29 @@ def test_a_job_to_do_is_refused_whatever_it_mentions(adv, question):
     assert answer.refused, answer.text
     plan = adv.ask("帮我看看我这种做运营的该往哪转")
     assert not plan.refused, plan.text
+
+
+def test_a_direction_said_loosely_is_the_path_whose_section_speaks_of_it(adv):
+    """ "转去做那种AI方案的活儿": no path is named, but 横向跨界's section is where ai and 方案 are."""
+    text = adv.ask("我是写代码的，能不能转去做那种AI方案的活儿？从哪下手").text
+    assert "AI 解决方案架构师" in text and "LangChain" in text, text
+
+
+def test_a_spouse_asking_for_her_husband_gets_his_roles_paths_and_then_the_one_pointed_to(adv):
+    """Found by a new user: "我老公…后端…他天天失眠…他这种情况" was refused for 老公、失眠 (a described
+    老张 took the question); the asker's family is who the question is about."""
+    first = ask_turns(
+        adv, "我老公在大厂写了十几年后端，最近在传裁员，他整宿睡不着也不跟我讲，他这样还有啥路能走"
+    )
+    assert not first.refused and "AI 解决方案架构师" in first.text and "县城" not in first.text, first.text
+    second = ask_turns(
+        adv,
+        "我老公在大厂写了十几年后端，最近在传裁员，他整宿睡不着也不跟我讲，他这样还有啥路能走",
+        "那第二个具体要怎么准备",
+    )
+    assert "极客时间" in second.text or "黑客马拉松" in second.text, second.text
+
+
+def test_a_comparison_with_a_detail_of_a_story_is_no_story(adv):
+    text = adv.ask("产品和运营到底差在哪？我每天搞的那些拉新活动算产品的活吗").text
+    assert "县城" not in text and "运营" in text, text

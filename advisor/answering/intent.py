@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from advisor.answering.state import Intent, State
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
-from advisor.text.tokens import tokenize
+from advisor.text.tokens import is_everyday, tokenize
 
 _PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
 _WHEN = re.compile(r"[这那][几两些]?(?:年|天|阵子|段时间|个月|会儿)")  # 这几年, 这阵子, 那两年: a time
@@ -203,6 +203,21 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
     words = [
         w for w in words if w and w not in kb.roles and w not in hints and w not in ("转型", "这个", "那个")
     ]
+    # the words as said ("银发经济"), else their rarer parts ("那种AI方案的活儿": ai, 方案)
+    parts = [
+        t for t in tokenize(m.group(1), search=False) if (len(t) >= 2 or t.isascii()) and not is_everyday(t)
+    ]
+    parts = [t for t in parts if t not in kb.roles and t not in hints]
+    for said, least in ((words, 1), (parts, 2)):
+        found = _most_said(said, kmap, role, least)
+        if found:
+            return found
+    return None
+
+
+def _most_said(words: list[str], kmap: KnowledgeMap, role: str, least: int) -> str | None:
+    """The path of ``role`` whose section says ``words`` at least ``least`` times, twice as often as
+    any other path's."""
     if not words:
         return None
     counts = []
@@ -210,7 +225,7 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
         text = " ".join(kmap.text(b.span) for b in info.section.blocks).lower() + info.section.heading.lower()
         counts.append((sum(text.count(w) for w in words), info.name))
     counts.sort(reverse=True)
-    if counts and counts[0][0] > 0 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
+    if counts and counts[0][0] >= least and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
         return counts[0][1]
     return None
 
@@ -376,6 +391,10 @@ def _about_someone(
         person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
     if person and r.f.described and not resolved and _other_pronoun(q, kb.person(person).pronoun):
         person = None  # "我老婆…手动发券…她干活比人家慢": a described 他 is not the 她 asked about
+    if person and r.f.described and not resolved and has(q, kb.cues("kin")) and not asks_case(q, kb):
+        person = None  # "我老公在大厂做后端十几年…他这种情况": the asker's own family, not a story
+    if person and r.f.described and not resolved and has(q, kb.cues("compare")):
+        person = None  # "产品跟运营到底差在哪？我天天做的拉新…": a comparison, not a story
     if person:
         kind = "story" if kb.person(person).heading else "case"
         if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker

@@ -5,6 +5,7 @@ is put into the question, so retrieval finds its passage and the composer leans 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from advisor.grounding.format import strip_markers
 
@@ -94,3 +95,14 @@ def person_shown(question: str, shown: str, persons) -> str | None:
         if p.heading and p.pronoun in question and any(p.heading in h for h in headings)
     ]
     return told[0] if len(told) == 1 else None
+
+
+def pointed_path(asked, prior, item: str, paths) -> object:
+    """The intent once the item a follow-up points to is known: "第二条具体咋做" after one path's steps
+    is a step of that path; "那第二个具体要怎么准备" after a role's three paths is the second path."""
+    if asked.kind == "path" and prior.topic == "path" and prior.path and asked.path != prior.path:
+        return replace(asked, path=prior.path, follow_up=True)
+    named = next((p for p in paths if p in item), None)
+    if named and prior.role and prior.topic == "paths" and asked.kind in ("general", "paths"):
+        return replace(asked, kind="path", path=named, role=asked.role or prior.role, follow_up=True)
+    return asked
