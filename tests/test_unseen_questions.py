@@ -418,3 +418,14 @@ def test_a_spouse_asking_for_her_husband_gets_his_roles_paths_and_then_the_one_p
 def test_a_comparison_with_a_detail_of_a_story_is_no_story(adv):
     text = adv.ask("产品和运营到底差在哪？我每天搞的那些拉新活动算产品的活吗").text
     assert "县城" not in text and "运营" in text, text
+
+
+def test_where_to_start_gets_each_paths_first_step(adv):
+    text = adv.ask("我做广告投放的，40了，老板要上AI投放，我该自己先学起来吗？从哪开始").text
+    assert "学习 AI 营销工具与方法论" in text, text
+
+
+def test_what_someone_does_is_not_where_they_want_to_go(adv):
+    """ "做社群运营的" says the son's job; the question is his worry, the pains of that role."""
+    answer = adv.ask("我儿子做社群运营的，说AI工具一出来他们这行要被替代了，真的假的？")
+    assert answer.intent != "path" and "人工执行" in answer.text, answer.text

@@ -195,8 +195,8 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
     靠"): the only one that mentions its words, or one mentioning them at least twice as often."""
     pattern = kb.pattern("direction")
     m = pattern.search(q) if pattern and role else None
-    if not m:
-        return None
+    if not m or (m.group(0).startswith("做") and m.group(1).strip().endswith("的")):
+        return None  # "做社群运营的，…": what the asker does, not where they want to go
     words = [w for w in re.split(r"[/、和与及 ]+", m.group(1).strip()) if len(w) >= 2 or w.isascii()]
     hints = {h for hs in kb.roles.values() for h in hs}
     words = [w.removesuffix("的") for w in words]  # "做产品的，…": the asker's own role, not a direction

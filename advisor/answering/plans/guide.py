@@ -54,11 +54,18 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     if first is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=0))
     cases = asks_case(ctx.question, ctx.kb)
+    starts = has_any(ctx.question, ctx.kb.cues("start"))
     for info in infos:
         group = f"{info.index}. {info.label}"
         if info.fit:
             piece = Piece(
                 info.fit, group, 1.0, LIMIT_FIT, context=info.section.heading, order=info.index * 100
+            )
+            plan.pieces.append(piece)
+        if starts and info.steps:  # "从哪开始": each path's first step
+            step = info.steps[0]
+            piece = Piece(
+                step.span, group, 1.02, LIMIT_STEP, context=info.section.heading, order=info.index * 100 + 20
             )
             plan.pieces.append(piece)
         if cases and info.case:  # "有没有做产品出身转型成功的": each path's own case
