@@ -429,3 +429,12 @@ def test_what_someone_does_is_not_where_they_want_to_go(adv):
     """ "做社群运营的" says the son's job; the question is his worry, the pains of that role."""
     answer = adv.ask("我儿子做社群运营的，说AI工具一出来他们这行要被替代了，真的假的？")
     assert answer.intent != "path" and "人工执行" in answer.text, answer.text
+
+
+def test_a_group_of_roles_asked_loosely_and_one_of_them_described(adv):
+    """ "运营都分哪几种岗位" names the group by its role and a word for jobs; "搞活动的那个" then points
+    into the list shown by what describes it."""
+    family = ask_turns(adv, "运营一般分哪几种岗位")
+    assert all(r in family.text for r in ("用户运营", "活动运营", "数据运营")), family.text
+    one = ask_turns(adv, "运营一般分哪几种岗位", "做活动的那个有例子吗")
+    assert "集五福" in one.text or "邀请3人得会员" in one.text, one.text

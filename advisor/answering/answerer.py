@@ -32,7 +32,7 @@ from advisor.answering.messages import (
     strip_injection,
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
-from advisor.answering.refer import person_shown, pointed_item, pointed_path
+from advisor.answering.refer import person_shown, pointed_intent, pointed_item
 from advisor.answering.scope import ScopeDecision, asks_task
 from advisor.answering.settle import concluding, settle
 from advisor.answering.state import Intent, State
@@ -138,7 +138,7 @@ class Answerer:
             told = person_shown(cleaned, shown, kb.persons)
             prior = replace(prior, person=told, topic="story") if told else prior
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
-        asked = pointed_path(asked, prior, item, kb.paths) if item else asked
+        asked = pointed_intent(asked, prior, item, kb) if item else asked
         intent, query, passages = self.retrieve(pointed, asked, prior, role, index)
         # Scope is judged on the question itself: names the conversation added to the search would make
         # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营.

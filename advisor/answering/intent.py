@@ -370,6 +370,16 @@ def _stated_as_own(q: str, aliases) -> bool:
     return at > 0 and bool(_OWN_BEFORE.search(q[max(0, at - 10) : at]))
 
 
+def _names_family(q: str, family: dict, kb: Knowledge) -> bool:
+    """The question names a group of roles: by its words ("运营岗位"), or by the role its members belong
+    to and a word for jobs ("运营都分哪几种岗位")."""
+    parents = {e.parent for e in map(kb.explainer, family["members"]) if e and e.parent}
+    return has(q, family["words"]) or (has(q, tuple(parents)) and has(q, _JOB_WORDS))
+
+
+_JOB_WORDS = ("岗位", "职位", "岗", "工种")
+
+
 def _other_pronoun(q: str, pronoun: str) -> bool:
     """The question speaks of someone by 他 or 她, and never by the person's own pronoun."""
     used = {p for p in "他她" if p in q}
@@ -401,7 +411,9 @@ def _about_someone(
             base = replace(base, role=role or state.role, stated_role=bool(role))
         found = replace(base, kind=kind, person=person, follow_up=resolved, topic=r.topic)
         return replace(found, described=r.f.described)
-    family = next((n for n, fam in kb.families.items() if has(q, fam["words"]) and has(q, fam["cues"])), None)
+    family = next(
+        (n for n, fam in kb.families.items() if _names_family(q, fam, kb) and has(q, fam["cues"])), None
+    )
     if family:
         return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)
     comparing = has(q, kb.cues("compare"))

@@ -55,12 +55,33 @@ def _lists(shown: str) -> tuple[list[str], list[str]]:
     return headings, numbered
 
 
+_DESCRIBED = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8})的那[个位条种项]")
+
+
+def _described(question: str, shown: str) -> str | None:
+    """ "搞活动的那个": the one line of the list shown whose label shares two characters with the words
+    that describe it."""
+    m = _DESCRIBED.search(question)
+    if m is None:
+        return None
+    words = m.group(1)
+    pairs = {words[i : i + 2] for i in range(len(words) - 1)}
+    lines = [ln.strip() for ln in shown.splitlines()]
+    labels = [
+        strip_markers(h.group(1) if (h := _HEADING.match(ln)) else ln[2:]).strip()
+        for ln in lines
+        if _HEADING.match(ln) or ln.startswith("- ")
+    ]
+    found = [lb for lb in labels if any(p in re.split(r"[:：—]", lb, maxsplit=1)[0] for p in pairs)]
+    return found[0][:80] if len(found) == 1 else None
+
+
 def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -> str | None:
     """The item of the previous answer the question points to, cleaned of citation markers; None when it
     points nowhere (or names a path by position, which the conversation state resolves)."""
     m = _POINTER.search(question) if shown and len(question) <= MAX_LENGTH else None
     if m is None:
-        return None
+        return _described(question, shown) if shown and len(question) <= MAX_LENGTH else None
     unit = m.group(2) or m.group(4)
     headings, numbered = _lists(shown)
     counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
@@ -97,12 +118,17 @@ def person_shown(question: str, shown: str, persons) -> str | None:
     return told[0] if len(told) == 1 else None
 
 
-def pointed_path(asked, prior, item: str, paths) -> object:
+def pointed_intent(asked, prior, item: str, kb) -> object:
     """The intent once the item a follow-up points to is known: "第二条具体咋做" after one path's steps
-    is a step of that path; "那第二个具体要怎么准备" after a role's three paths is the second path."""
+    is a step of that path; "那第二个具体要怎么准备" after a role's three paths is the second path; "搞活动
+    的那个" after the six operations roles is 活动运营."""
     if asked.kind == "path" and prior.topic == "path" and prior.path and asked.path != prior.path:
         return replace(asked, path=prior.path, follow_up=True)
-    named = next((p for p in paths if p in item), None)
+    named = next((p for p in kb.paths if p in item), None)
     if named and prior.role and prior.topic == "paths" and asked.kind in ("general", "paths"):
         return replace(asked, kind="path", path=named, role=asked.role or prior.role, follow_up=True)
+    label = re.split(r"[:：—]", item, maxsplit=1)[0]
+    subject = next((e.name for e in kb.explainers if any(a in label for a in e.aliases)), None)
+    if subject and prior.topic in ("family", "explain", "compare"):
+        return replace(asked, kind="explain", subjects=(subject,), follow_up=True)
     return asked
