@@ -42,9 +42,14 @@ def has(q: str, words) -> bool:
     return any(w and w in q for w in words)
 
 
-def asks_case(q: str, kb: Knowledge) -> bool:
-    """The question asks for a real example ("有没有真实例子", "有没有人干成了")."""
-    return has(q.lower(), ("案例", *kb.synonyms.get("案例", ())))
+def asks_case(q: str, kb: Knowledge, strict: bool = False) -> bool:
+    """The question asks for a real example ("有没有真实例子", "有没有人干成了"); ``strict``: not only
+    by a word that also says how things went ("转型成功")."""
+    words = ("案例", *kb.synonyms.get("案例", ()))
+    return has(q.lower(), [w for w in words if not (strict and w in _IN_PASSING)])
+
+
+_IN_PASSING = ("成功", "干成")
 
 
 def situation(q: str, kb: Knowledge) -> str | None:

@@ -73,7 +73,9 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
                 info.case.span, group, 1.05, 130, context=info.section.heading, order=info.index * 100 + 50
             )
             plan.pieces.append(piece)
-    if cases:  # "有没有运营出身被裁了又翻身的真事": the stories of people from that role, not a rule
+    if cases and asks_case(ctx.question, ctx.kb, strict=True):
+        # "有没有运营出身被裁了又翻身的真事": the stories of people from that role, not a rule ("转型成功"
+        # alone asks for no story)
         plan.pieces += _role_stories(ctx, role)
         return plan
     plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
