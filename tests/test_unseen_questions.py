@@ -413,6 +413,8 @@ def test_a_spouse_asking_for_her_husband_gets_his_roles_paths_and_then_the_one_p
         "那第二个具体要怎么准备",
     )
     assert "极客时间" in second.text or "黑客马拉松" in second.text, second.text
+    # the path pointed at by its heading ("2. 横向跨界…") is no step 2: its steps keep their order
+    assert second.text.find("2. 内部") > second.text.find("适合想跳出纯技术执行"), second.text
 
 
 def test_a_comparison_with_a_detail_of_a_story_is_no_story(adv):

@@ -101,7 +101,10 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     )
     if not 0 <= index < len(items):
         return None
-    return strip_markers(items[index]).strip()[:80]
+    chosen = strip_markers(items[index]).strip()
+    if items is not numbered:  # a heading ("2. 横向跨界:…") is named without its number: it is no step
+        chosen = re.sub(r"^\d{1,2}[.、]\s*", "", chosen)
+    return chosen[:80]
 
 
 def person_shown(question: str, shown: str, persons) -> str | None:
