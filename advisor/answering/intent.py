@@ -75,7 +75,7 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
     if named:
         return [n for _, n in named], False, False
     third = has(q, kb.cues("third_person"))
-    skip = set(kb.cues("frame")) | {h for hints in kb.roles.values() for h in hints}
+    skip = set(kb.cues("frame")) | kb.role_hints()
     skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
     words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]
     described = []
@@ -203,16 +203,14 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
     if not m or (m.group(0).startswith("做") and m.group(1).strip().endswith("的")):
         return None  # "做社群运营的，…": what the asker does, not where they want to go
     words = [w for w in re.split(r"[/、和与及 ]+", m.group(1).strip()) if len(w) >= 2 or w.isascii()]
-    hints = {h for hs in kb.roles.values() for h in hs}
+    role_words = {*kb.roles, *kb.role_hints()}
     words = [w.removesuffix("的") for w in words]  # "做产品的，…": the asker's own role, not a direction
-    words = [
-        w for w in words if w and w not in kb.roles and w not in hints and w not in ("转型", "这个", "那个")
-    ]
+    words = [w for w in words if w and w not in role_words and w not in ("转型", "这个", "那个")]
     # the words as said ("银发经济"), else their rarer parts ("那种AI方案的活儿": ai, 方案)
     parts = [
         t for t in tokenize(m.group(1), search=False) if (len(t) >= 2 or t.isascii()) and not is_everyday(t)
     ]
-    parts = [t for t in parts if t not in kb.roles and t not in hints]
+    parts = [t for t in parts if t not in role_words]
     for said, least in ((words, 1), (parts, 2)):
         found = _most_said(said, kmap, role, least)
         if found:
@@ -385,10 +383,14 @@ def _names_family(q: str, family: dict, kb: Knowledge) -> bool:
 _JOB_WORDS = ("岗位", "职位", "岗", "工种")
 
 
-def _other_pronoun(q: str, pronoun: str) -> bool:
-    """The question speaks of someone by 他 or 她, and never by the person's own pronoun."""
+def _gives_way(q: str, pronoun: str, kb: Knowledge) -> bool:
+    """A person the question only describes is not the one it is about when it speaks of someone by
+    the other pronoun ("我老婆…手动发券…她干活比人家慢"), of the asker's own family without asking for a
+    case ("我老公在大厂做后端十几年…他这种情况"), or compares ("产品跟运营到底差在哪？我天天做的拉新…")."""
     used = {p for p in "他她" if p in q}
-    return bool(used) and pronoun not in used
+    other_pronoun = bool(used) and pronoun not in used
+    kin = has(q, kb.cues("kin")) and not asks_case(q, kb)
+    return other_pronoun or kin or has(q, kb.cues("compare"))
 
 
 def _pointed(q: str, kb: Knowledge) -> bool:
@@ -404,12 +406,8 @@ def _about_someone(
     person, resolved = _person(r.f, kb, state)
     if person and r.f.faint and not resolved and r.subject and r.asks_subject and not _pointed(q, kb):
         person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
-    if person and r.f.described and not resolved and _other_pronoun(q, kb.person(person).pronoun):
-        person = None  # "我老婆…手动发券…她干活比人家慢": a described 他 is not the 她 asked about
-    if person and r.f.described and not resolved and has(q, kb.cues("kin")) and not asks_case(q, kb):
-        person = None  # "我老公在大厂做后端十几年…他这种情况": the asker's own family, not a story
-    if person and r.f.described and not resolved and has(q, kb.cues("compare")):
-        person = None  # "产品跟运营到底差在哪？我天天做的拉新…": a comparison, not a story
+    if person and r.f.described and not resolved and _gives_way(q, kb.person(person).pronoun, kb):
+        person = None
     if person:
         kind = "story" if kb.person(person).heading else "case"
         if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker

@@ -5,9 +5,13 @@ is put into the question, so retrieval finds its passage and the composer leans 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
+from advisor.answering.state import Intent, State
 from advisor.grounding.format import strip_markers
+from advisor.kb.facts import Knowledge, Person
 
 _NUMBERS = {
     "一": 1,
@@ -40,19 +44,34 @@ def _position(m: re.Match) -> str | int:
     return {"中间": "middle", "最后": "last", "最末": "last", "头": 1}[m.group(3)]
 
 
-def _lists(shown: str) -> tuple[list[str], list[str]]:
-    """The previous answer's group headings, and its numbered items (steps, stages)."""
-    headings, numbered = [], []
+class _Shown(NamedTuple):
+    """The lists of the previous answer: its group headings, its numbered items (steps, stages), and
+    every bullet line as shown."""
+
+    headings: list[str]
+    numbered: list[str]
+    bullets: list[str]
+
+
+def _lists(shown: str) -> _Shown:
+    lists = _Shown([], [], [])
     for line in shown.splitlines():
         line = line.strip()
         h = _HEADING.match(line)
         if h:
-            headings.append(h.group(1))
+            lists.headings.append(h.group(1))
             continue
+        if line.startswith("- "):
+            lists.bullets.append(line[2:])
         item = _ITEM.match(line)
         if item and item.group(1):
-            numbered.append(f"{item.group(1)}. {item.group(2)}")
-    return headings, numbered
+            lists.numbered.append(f"{item.group(1)}. {item.group(2)}")
+    return lists
+
+
+def _label(item: str) -> str:
+    """What a line of a list is called: the part before its first colon or dash ("活动运营:制造…")."""
+    return re.split(r"[:：—]", item, maxsplit=1)[0]
 
 
 _DESCRIBED = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8})的那[个位条种项]")
@@ -66,24 +85,22 @@ def _described(question: str, shown: str) -> str | None:
         return None
     words = m.group(1)
     pairs = {words[i : i + 2] for i in range(len(words) - 1)}
-    lines = [ln.strip() for ln in shown.splitlines()]
-    labels = [
-        strip_markers(h.group(1) if (h := _HEADING.match(ln)) else ln[2:]).strip()
-        for ln in lines
-        if _HEADING.match(ln) or ln.startswith("- ")
-    ]
-    found = [lb for lb in labels if any(p in re.split(r"[:：—]", lb, maxsplit=1)[0] for p in pairs)]
+    lists = _lists(shown)
+    lines = [strip_markers(line).strip() for line in (*lists.headings, *lists.bullets)]
+    found = [line for line in lines if any(p in _label(line) for p in pairs)]
     return found[0][:80] if len(found) == 1 else None
 
 
 def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -> str | None:
     """The item of the previous answer the question points to, cleaned of citation markers; None when it
     points nowhere (or names a path by position, which the conversation state resolves)."""
-    m = _POINTER.search(question) if shown and len(question) <= MAX_LENGTH else None
+    if not shown or len(question) > MAX_LENGTH:
+        return None
+    m = _POINTER.search(question)
     if m is None:
-        return _described(question, shown) if shown and len(question) <= MAX_LENGTH else None
+        return _described(question, shown)
     unit = m.group(2) or m.group(4)
-    headings, numbered = _lists(shown)
+    headings, numbered, _ = _lists(shown)
     counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
     headings = counted if len(counted) >= 2 else headings  # not the stories shown beside it
     items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
@@ -107,12 +124,12 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     return chosen[:80]
 
 
-def person_shown(question: str, shown: str, persons) -> str | None:
+def person_shown(question: str, shown: str, persons: Sequence[Person]) -> str | None:
     """ "她后来呢" after an answer that told one person's story among other things (a role's paths with
     王姐's story beside them): the one story shown whose pronoun the question uses."""
     if not shown or len(question) > MAX_LENGTH:
         return None
-    headings = _lists(shown)[0]
+    headings = _lists(shown).headings
     told = [
         p.name
         for p in persons
@@ -121,7 +138,7 @@ def person_shown(question: str, shown: str, persons) -> str | None:
     return told[0] if len(told) == 1 else None
 
 
-def pointed_intent(asked, prior, item: str, kb) -> object:
+def pointed_intent(asked: Intent, prior: State, item: str, kb: Knowledge) -> Intent:
     """The intent once the item a follow-up points to is known: "第二条具体咋做" after one path's steps
     is a step of that path; "那第二个具体要怎么准备" after a role's three paths is the second path; "搞活动
     的那个" after the six operations roles is 活动运营."""
@@ -130,7 +147,7 @@ def pointed_intent(asked, prior, item: str, kb) -> object:
     named = next((p for p in kb.paths if p in item), None)
     if named and prior.role and prior.topic == "paths" and asked.kind in ("general", "paths"):
         return replace(asked, kind="path", path=named, role=asked.role or prior.role, follow_up=True)
-    label = re.split(r"[:：—]", item, maxsplit=1)[0]
+    label = _label(item)
     subject = next((e.name for e in kb.explainers if any(a in label for a in e.aliases)), None)
     if subject and prior.topic in ("family", "explain", "compare"):
         return replace(asked, kind="explain", subjects=(subject,), follow_up=True)

@@ -75,10 +75,9 @@ def _with_synonyms(cues: dict[str, tuple[str, ...]], synonyms: dict[str, tuple[s
     }
 
 
-def _topics(raw: dict) -> dict[str, SectionRef]:
+def _topics(raw: dict, synonyms: dict[str, tuple[str, ...]]) -> dict[str, SectionRef]:
     """The explained roles' topics; each topic's cue words with the synonyms of the topic's name and of
     its cues (能力 → 本事, 挑战 → 难在哪)."""
-    synonyms = _word_map(raw.get("synonyms"))
     out = {}
     for k, v in (raw.get("explainer_topics") or {}).items():
         cues = _with_synonyms({k: (str(k), *_words(v.get("cues")))}, synonyms)[k]
@@ -129,6 +128,7 @@ class Knowledge:
     @classmethod
     def from_dict(cls, raw: dict) -> Knowledge:
         try:
+            synonyms = _word_map(raw.get("synonyms"))
             return cls(
                 roles={str(r): _words((v or {}).get("hints")) for r, v in raw["roles"].items()},
                 paths=tuple(raw.get("paths", ())),
@@ -136,15 +136,15 @@ class Knowledge:
                 explainers=_explainers(raw),
                 questions={str(k): str(v) for k, v in (raw.get("questions") or {}).items()},
                 intents=_word_map(raw.get("intents")),
-                risk_cues=_with_synonyms(_word_map(raw.get("risk_cues")), _word_map(raw.get("synonyms"))),
+                risk_cues=_with_synonyms(_word_map(raw.get("risk_cues")), synonyms),
                 path_cues=_word_map(raw.get("path_cues")),
-                synonyms=_word_map(raw.get("synonyms")),
+                synonyms=synonyms,
                 target_aliases={str(k).lower(): str(v) for k, v in (raw.get("target_aliases") or {}).items()},
                 risk_principles={str(k): str(v) for k, v in (raw.get("risk_principles") or {}).items()},
                 risk_templates={str(k): tuple(v) for k, v in (raw.get("risk_templates") or {}).items()},
                 guide={str(k): str(v) for k, v in (raw.get("guide") or {}).items()},
                 labels=dict(raw.get("labels") or {}),
-                explainer_topics=_topics(raw),
+                explainer_topics=_topics(raw, synonyms),
                 families={
                     str(k): {
                         "words": _words(v.get("words")),
@@ -206,12 +206,14 @@ class Knowledge:
         named = [e.name for e in self.explainers if e.parent == role]
         return next((n for n in named if role in n), named[0] if named else None)
 
+    def role_hints(self) -> set[str]:
+        """Every role's hint words ("程序员", "做产品"): words that say which role someone has."""
+        return {h for hints in self.roles.values() for h in hints}
+
     def known_names(self) -> set[str]:
         """Every name the knowledge base is built around: paths, roles and their hint words, persons and
         the words that describe them, explained roles and their aliases."""
-        words = {*self.paths, *self.roles}
-        for hints in self.roles.values():
-            words |= set(hints)
+        words = {*self.paths, *self.roles, *self.role_hints()}
         for p in self.persons:
             words |= {p.name, *p.aliases}
         for e in self.explainers:
