@@ -12,7 +12,7 @@ from pathlib import Path
 from . import fresh
 from .fresh import counting, fresh_sets, run_fresh, write_detail
 from .golden import load_cases, select
-from .newarticle import run_new_article
+from .newarticle import articles, run_new_article
 from .paraphrases import HEADERS, rows, run_paraphrases
 from .paraphrases import write_detail as write_paraphrase_detail
 from .report import print_datasets, print_run, text_table
@@ -58,13 +58,18 @@ def check_paraphrases(adv, ids: str | None, subset: int | None, quiet: bool) -> 
 
 
 def check_new_article(settings, embedder, quiet: bool) -> int:
-    """``--new-article``: the corpus plus the new article in a temporary index; coverage and refusals."""
+    """``--new-article``: the corpus plus each new article in a temporary index; coverage and refusals."""
     progress = None if quiet else (lambda s: print(s, file=sys.stderr, flush=True))
-    with tempfile.TemporaryDirectory(prefix="advisor-newarticle-") as tmp:
-        run = run_new_article(settings, embedder, Path(tmp), progress)
-    print_run(run, sys.stdout)
-    refused = sum(r.refused for r in run.cases)
-    print(f"\ncoverage {run.metrics.get('coverage')}, refused {refused} of {len(run.cases)}")
-    for f in run.failures:
-        print(f, file=sys.stderr)
-    return 1 if run.failures else 0
+    failed = False
+    for article in articles():
+        with tempfile.TemporaryDirectory(prefix="advisor-newarticle-") as tmp:
+            run = run_new_article(settings, embedder, Path(tmp), progress, article)
+        print_run(run, sys.stdout)
+        refused = sum(r.refused for r in run.cases)
+        print(
+            f"\n{article.stem}: coverage {run.metrics.get('coverage')}, refused {refused} of {len(run.cases)}"
+        )
+        for f in run.failures:
+            print(f, file=sys.stderr)
+        failed = failed or bool(run.failures)
+    return 1 if failed else 0

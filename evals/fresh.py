@@ -8,7 +8,7 @@ One JSON object a line: ``id``, ``kind``, ``turns`` (or ``question``), ``answera
 ``reference_answer``, ``notes``. Kinds: 路径, 岗位解读, 风险防控, 工具包, 故事, 痛点; 近域 (not
 answerable: refused or "文章没有讲到…") and 域外 (not answerable: refused); ``multi`` marks a
 conversation of several kinds (scored in the multi-turn group only), and 风险 is read as 风险防控. The new-article questions
-(``evals/newarticle/questions.jsonl``) use the same format.
+(``evals/newarticle/*.jsonl``) use the same format.
 """
 
 from __future__ import annotations

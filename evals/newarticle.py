@@ -1,10 +1,12 @@
 """The new-article check: does an article added to the knowledge base answer its own questions, with no
 code change and no edit to ``knowledge.yaml`` or ``scope.yaml``?
 
-``evals/newarticle/data-analyst-guide.md`` (数据分析, in the guide's style, written by a writer who never
-read the code) is added to a copy of the corpus, ingested into a fresh index, and its questions
-(``questions.jsonl``, the fresh sets' format, all answerable) are asked, replaying turns. Gated by
-``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints it).
+Each article in ``evals/newarticle/`` (``<name>.md``, in the guide's style, written by a writer who never
+read the code) comes with its questions (``<name>.jsonl``, the fresh sets' format, all answerable). The
+article is added to a copy of the corpus, ingested into a fresh index, and its questions are asked,
+replaying turns. ``data-analyst-guide`` (数据分析) has been looked at while tuning; ``qa-guide`` (测试,
+written on 2026-12-05 by another writer) has not and is reported beside it. Gated by
+``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 
 from __future__ import annotations
@@ -19,8 +21,15 @@ from .gates import Gate, check_gates
 from .runner import RunResult, evaluate
 
 NEW_ARTICLE_DIR = Path(__file__).with_name("newarticle")
-ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"
-QUESTIONS = NEW_ARTICLE_DIR / "questions.jsonl"
+ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"  # the one tuning has seen
+HELD_OUT = NEW_ARTICLE_DIR / "qa-guide.md"  # never looked at case by case
+
+
+def articles() -> list[Path]:
+    """Every new article that has its questions beside it."""
+    return sorted(p for p in NEW_ARTICLE_DIR.glob("*.md") if p.with_suffix(".jsonl").exists())
+
+
 NEW_ARTICLE_GATES: tuple[Gate, ...] = (
     Gate("coverage", 0.80),
     Gate("false_refusal_rate", 0.0, lower_is_better=True),  # nothing refused
@@ -29,32 +38,36 @@ NEW_ARTICLE_GATES: tuple[Gate, ...] = (
 )
 
 
-def corpus_with_article(corpus: Path, workdir: Path) -> Path:
+def corpus_with_article(corpus: Path, workdir: Path, article: Path = ARTICLE) -> Path:
     """A copy of ``corpus`` (its data files untouched) with the new article beside the others."""
     dest = workdir / "corpus"
     shutil.copytree(corpus, dest, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
-    shutil.copy2(ARTICLE, dest / ARTICLE.name)
+    shutil.copy2(article, dest / article.name)
     return dest
 
 
 def run_new_article(
-    settings, embedder, workdir: Path, progress: Callable[[str], None] | None = None
+    settings,
+    embedder,
+    workdir: Path,
+    progress: Callable[[str], None] | None = None,
+    article: Path = ARTICLE,
 ) -> RunResult:
-    """Index the corpus plus the article under ``workdir`` (embedded Chroma) and ask its questions."""
+    """Index the corpus plus ``article`` under ``workdir`` (embedded Chroma) and ask its questions."""
     from advisor import Advisor
     from advisor.index.ingest import ingest
 
-    corpus = corpus_with_article(settings.corpus_path, workdir)
+    corpus = corpus_with_article(settings.corpus_path, workdir, article)
     settings = settings.model_copy(
         update={"data_dir": workdir / "data", "corpus_dir": corpus, "chroma_host": None}
     )
     ingest(settings, embedder, [corpus])
     adv = Advisor.load(settings, embedder=embedder)
-    cases = load_written(QUESTIONS, split="new-article")
+    cases = load_written(article.with_suffix(".jsonl"), split="new-article")
     run = evaluate(
         adv,
         cases,
-        label="new-article",
+        label=f"new-article:{article.stem}",
         evaluators=(key_points, refusal, citation_validity),
         progress=progress,
     )

@@ -7,13 +7,14 @@ import filecmp
 
 import pytest
 
-from evals.newarticle import run_new_article
+from evals.newarticle import articles, run_new_article
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=False, reason="issue 19")
-def test_a_new_article_answers_its_own_questions(settings, embedder, tmp_path):
-    run = run_new_article(settings, embedder, tmp_path)
+@pytest.mark.parametrize("article", articles(), ids=lambda p: p.stem)
+def test_a_new_article_answers_its_own_questions(settings, embedder, tmp_path, article):
+    run = run_new_article(settings, embedder, tmp_path, article=article)
     copied = tmp_path / "corpus"
     for name in ("knowledge.yaml", "scope.yaml"):  # the data files are the packaged ones, untouched
         assert filecmp.cmp(copied / name, settings.corpus_path / name, shallow=False)

@@ -440,3 +440,78 @@ def test_a_group_of_roles_asked_loosely_and_one_of_them_described(adv):
     assert all(r in family.text for r in ("用户运营", "活动运营", "数据运营")), family.text
     one = ask_turns(adv, "运营一般分哪几种岗位", "做活动的那个有例子吗")
     assert "集五福" in one.text or "邀请3人得会员" in one.text, one.text
+
+
+def test_a_path_target_said_in_short_is_that_path(adv):
+    """ "AI方案架构师" is 技术's 横向跨界 (AI 解决方案架构师), not 纵向深耕 whose target merely ends the same;
+    and "通用产品经理" is no 技术产品经理."""
+    assert "AI 解决方案架构师" in adv.ask("我写了十年Java，想转个AI方案架构师").text
+    text = adv.ask("通用产品经理越来越卷了，想找个细分方向扎下去，推荐哪条").text
+    assert "垂直" in text and "技术→AI" not in text, text
+
+
+def test_a_step_the_asker_quotes_from_a_path_is_that_path_not_risk_control(adv):
+    answer = adv.ask("打算往AI架构师转，听说要在公司里先做小项目试错，这个怎么搞")
+    assert answer.intent == "path" and "非核心业务的 AI 试点项目" in answer.text, answer.text
+
+
+def test_a_path_named_without_a_role_takes_the_role_it_names_as_a_word(adv):
+    text = adv.ask("产品这条线纵向往上爬，要怎么做").text
+    assert "产品总监" in text and "技术总监" not in text, text
+
+
+def test_a_path_pointed_at_as_this_one_and_its_case_followed_up(adv):
+    """ "产品+垂直领域这条路" is 产品's 斜向突破; "有人真走通了吗" its case; "数据怎么样" stays on the case."""
+    first = ask_turns(adv, "产品加垂直行业这条路")
+    assert "垂直" in first.text, first.text
+    case = ask_turns(adv, "产品加垂直行业这条路", "真有人走通了吗")
+    assert "小徐" in case.text, case.text
+    numbers = ask_turns(adv, "运营往总监升", "有真实案例没", "效果数据咋样")
+    assert "从 10 万增至 30 万" in numbers.text, numbers.text
+
+
+def test_a_role_opening_the_question_is_the_role_explained(adv):
+    text = adv.ask("运营平时主要干哪几件事").text
+    assert "激活并放大产品价值" in text or "运营人员" in text, text
+
+
+def test_a_cue_word_the_current_topic_itself_uses_continues_it(adv):
+    """ "指标" is a cue of the guide's 数据验证, but after 活动运营 it is 活动运营's own 关键指标."""
+    text = ask_turns(adv, "活动运营主要做啥", "那指标看哪些").text
+    assert "活动参与人数" in text, text
+
+
+def test_the_kinds_of_path_asked_by_nobody_in_particular(adv):
+    text = adv.ask("总的来说，转型有哪几类路子").text
+    assert "纵向深耕、横向跨界、斜向突破" in text and "结语" not in text, text
+
+
+def test_a_remedy_asked_for_a_worry_is_the_remedy(adv):
+    answer = adv.ask("想转又怕掉坑里，先小范围试试水，有什么讲究")
+    assert answer.intent == "risk" and "1 个月内可落地" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (("想转增长黑客", "值不值 工资高不高"), "20%-30%"),  # A-not-A frames the question
+        (("做后端想转AI架构师", "不敢马上辞职，有没有低成本先试一下的法子"), "2 周"),  # not 辞职, not 试一下
+    ],
+)
+def test_a_question_frame_is_never_the_focus(adv, turns, expected):
+    answer = ask_turns(adv, *turns)
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert expected in answer.text, answer.text
+
+
+def test_the_first_step_pointed_at_after_a_path_is_step_one(adv):
+    """A step cut to the clause that matters keeps its number, so "第一步" points at it."""
+    first = ask_turns(adv, "想从技术转AI解决方案架构师")
+    assert "1. " in first.text, first.text
+    step = ask_turns(adv, "想从技术转AI解决方案架构师", "第一步要补的知识去哪学")
+    assert "极客时间" in step.text and "2. 内部" not in step.text, step.text
+
+
+def test_a_follow_up_with_no_name_is_searched_with_the_question_before_it(adv):
+    text = ask_turns(adv, "转型失败了代价能有多大", "举个例子").text
+    assert "点击率下降 15%" in text or "库存积压" in text, text

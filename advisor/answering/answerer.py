@@ -139,7 +139,8 @@ class Answerer:
             prior = replace(prior, person=told, topic="story") if told else prior
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
         asked = pointed_intent(asked, prior, item, kb) if item else asked
-        intent, query, passages = self.retrieve(pointed, asked, prior, role, index)
+        before = users[-1] if users and asked.follow_up else ""
+        intent, query, passages = self.retrieve(pointed, asked, prior, role, index, before)
         # Scope is judged on the question itself: names the conversation added to the search would make
         # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营.
         decision = derived.scope.decide(pointed, passages)
@@ -164,17 +165,19 @@ class Answerer:
         return turn
 
     def retrieve(
-        self, question: str, intent: Intent, prior: State, role: str | None, index: Index
+        self, question: str, intent: Intent, prior: State, role: str | None, index: Index, before: str = ""
     ) -> tuple[Intent, str, list[Passage]]:
         """Search for the question (with the names the conversation supplied), then let the unit
-        retrieval ranks first settle what is asked about."""
+        retrieval ranks first settle what is asked about. A follow-up that continues a topic with no
+        name to supply ("有例子吗" after the pains) is searched with the question ``before`` it."""
         kb = index.derived.knowledge
         names = [
             n
             for n in intent.names()
             if n.lower() not in question.lower() and _supplied(n, intent, prior, kb, question)
         ]
-        query = " ".join([question, *names]).strip()[: self.settings.max_question_chars]
+        said = [before] if before and not intent.names() else []  # the pains, the toolkit: no names
+        query = " ".join([question, *names, *said]).strip()[: self.settings.max_question_chars]
         # The role the search prefers is read here, once, from the words searched for.
         hint = named_role(query, kb)
         passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
@@ -184,7 +187,10 @@ class Answerer:
         if intent.kind == "conclusion":
             intent = concluding(intent, passages, index.derived.kmap)
         intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
-        return settle(intent, unit, lead, question, kb), query, passages
+        settled = settle(intent, unit, lead, question, kb)
+        if settled.kind in ("path", "paths", "pains") and settled.role is None:
+            settled = replace(settled, role=units.role(passages))  # the role its passages are about
+        return settled, query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:
         """The state after the user's earlier questions; the last few are settled by retrieval as

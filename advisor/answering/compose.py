@@ -176,8 +176,8 @@ def select(
             continue
         span = _unbulleted(piece.span, bodies[piece.span.doc_id])
         span = focused_clip(span, bodies[span.doc_id], piece.limit, rel) if piece.limit else span
-        if any(_overlap(span, s) for _, s in chosen):
-            continue  # the same sentence reached through two sections is shown once
+        if any(_overlap(span, s) or _overlap(span, p.span) for p, s in chosen):
+            continue  # the same sentence reached through two sections (or cut off a line shown) is shown once
         body = bodies[span.doc_id]
         heading = _length(piece.group) if piece.group not in groups else 0
         cost = _length(span.text(bodies)) + _length(piece.label) + heading
@@ -197,6 +197,7 @@ def select(
 
 
 _BULLET = re.compile(r"(?:\s*[-*•]\s+)+")
+_STEP_NUMBER = re.compile(r"(\d{1,2}[.、])\s*\S")
 
 
 def _unbulleted(span: Span, body: str) -> Span:
@@ -250,7 +251,9 @@ def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
     skipped = (
         _BULLET.sub("", body[piece.span.start : span.start]).strip() if span.start > piece.span.start else ""
     )
-    return f"{piece.label}{ELLIPSIS if skipped else ''}{text}{ELLIPSIS if clipped else ''}"
+    number = _STEP_NUMBER.match(skipped)  # a step cut to its clause that matters keeps its number
+    lead = f"{number.group(1)} {ELLIPSIS}" if number else (ELLIPSIS if skipped else "")
+    return f"{piece.label}{lead}{text}{ELLIPSIS if clipped else ''}"
 
 
 def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str], chunks: list[Chunk]):

@@ -36,7 +36,9 @@ _ASKS = re.compile(
     r"吗|呢|啥|什么|怎么|怎样|如何|哪|几|多少|咋|么|能不能|要不要|是不是|有没有|可不可以|该不该"
 )
 # "先不辞职": what follows a negation is not what is asked (没 takes nouns: "没社保" asks about 社保).
-_NOT_DOING = frozenset({"不", "别", "不想", "不要", "不用", "不打算", "先不"})
+_NOT_DOING = frozenset(
+    {"不", "别", "不想", "不要", "不用", "不打算", "先不", "不敢", "没敢", "不太敢", "不太想"}
+)
 # "做财务的", "我是干行政的", "当会计的": the asker's own job, said before the question.
 _STATED_JOB = re.compile(r"(?:^|[我，,。\s])(?:是)?(?:做|干|搞|当)(?P<job>[\u4e00-\u9fffA-Za-z]{2,6}?)的")
 _COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做了十年的", "做到总监的": no job named
@@ -52,7 +54,10 @@ _PAY_AMOUNT = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_AMOUNT}|{_AMOUNT}[^\n]
 _RAISE = re.compile(
     r"涨|提升|提高|高多少|多拿|翻倍|多挣|多赚|比\S{0,12}?[多高]"
 )  # compared: a percent answers
-_QUANTIFIED = re.compile(r"^.[点些下]$")  # "备点", "学些", "看下": a verb and a measure word, not a topic
+# "备点", "先学点", "看下", "试一下", "试一试": a verb and a measure word, not a topic
+_QUANTIFIED = re.compile(r"^[先再多还就]?.[点些下]$|^.{1,2}一[下点些]$|^(.)一\1$")
+# "多不多", "值不值得", "难不难": a yes-or-no question's frame (A-not-A), not what is asked about
+_A_NOT_A = re.compile(r"(.{1,2})不\1")
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ class Answerability:
             w = bare
         if w in self.focus_words:
             return w
-        if _QUANTIFIED.match(w):
+        if _QUANTIFIED.match(w) or _A_NOT_A.search(w):
             return None
         if flag not in self.tags or w in STOPWORDS or w in self.generic or self._known(w):
             return None
@@ -451,7 +456,10 @@ def unstated_pay(question: str, passages: list[Passage]) -> str | None:
 
 
 def _not_doing(toks: list[tuple[str, str]], i: int) -> bool:
-    """Word ``i`` follows a negation ("先不辞职") that is not a question's A-not-A ("要不要注册")."""
+    """Word ``i`` follows a negation ("先不辞职", "不敢直接辞职": an adverb may stand between) that is not
+    a question's A-not-A ("要不要注册")."""
+    if i >= 2 and toks[i - 1][1] in ("d", "ad") and toks[i - 2][0] in _NOT_DOING:
+        i -= 1
     neg = toks[i - 1][0] if i else ""
     if neg not in _NOT_DOING:
         return False

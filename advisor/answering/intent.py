@@ -123,11 +123,12 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
     for alias, target in kb.target_aliases.items():
         if squash(alias) in sq:
             sq += squash(target)
+    jobs = [squash(w) for w in (*kb.roles, *kb.role_hints(), *(a for e in kb.explainers for a in e.aliases))]
     hits = [
-        (len(squash(t)), info.name, info.role)
+        (said, info.name, info.role)
         for info in kmap.all_paths()
         for t in info.targets
-        if len(squash(t)) >= 3 and squash(t) in sq and role in (None, info.role)
+        if role in (None, info.role) and (said := _target_said(squash(t), sq, jobs))
     ]
     if hits:
         _, name, path_role = max(hits)
@@ -144,11 +145,43 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
     return None, None
 
 
+LOOSE_PAIRS = 3  # character pairs of a target said loosely ("AI方案架构师" for "AI 解决方案架构师")
+
+
+def _target_said(target: str, sq: str, jobs: list[str]) -> int:
+    """How much of a path's target the question says: its character pairs found in the question when
+    it says the whole target, or at least ``LOOSE_PAIRS`` of them with its last two characters (the
+    job's head: 架构师, 顾问) and one pair no job name has (not "产品经理" of "技术产品经理"), so a target
+    said in short beats a shorter one said whole; 0 when not said."""
+    if len(target) < 3:
+        return 0
+    found = [p for p in {target[i : i + 2] for i in range(len(target) - 1)} if p in sq]
+    if target in sq:
+        return len(found)
+    own = [p for p in found if not any(p in j for j in jobs)]
+    return len(found) if len(found) >= LOOSE_PAIRS and own and target[-2:] in sq else 0
+
+
+def _without_targets(q: str, kmap: KnowledgeMap) -> str:
+    """The question without the path targets it names whole: the role word inside one ("往技术产品经理
+    转": 产品) says where the asker goes, not who they are."""
+    sq = squash(q)
+    for t in sorted({squash(t) for info in kmap.all_paths() for t in info.targets}, key=len, reverse=True):
+        if len(t) >= 4 and t in sq:
+            sq = sq.replace(t, "／")
+    return sq if sq != squash(q) else q
+
+
 def find(question: str, kb: Knowledge, kmap: KnowledgeMap) -> _Found:
     q = question.lower()
     persons, described, faint = _persons(q, kb, kmap)
     f = _Found(
-        q, persons, _roles(q, kb), _subjects(q, kb), described=described and bool(persons), faint=faint
+        q,
+        persons,
+        _roles(_without_targets(q, kmap), kb),
+        _subjects(q, kb),
+        described=described and bool(persons),
+        faint=faint,
     )
     f.path, f.path_role = _path(q, kb, kmap, f.roles[0] if len(f.roles) == 1 else None)
     return f
@@ -225,7 +258,7 @@ def _most_said(words: list[str], kmap: KnowledgeMap, role: str, least: int) -> s
         return None
     counts = []
     for info in kmap.paths(role):
-        text = " ".join(kmap.text(b.span) for b in info.section.blocks).lower() + info.section.heading.lower()
+        text = kmap.section_text(info.section)
         counts.append((sum(text.count(w) for w in words), info.name))
     counts.sort(reverse=True)
     if counts and counts[0][0] >= least and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
@@ -311,13 +344,35 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent |
     kind = state.topic
     if kind == "case":
         kind = "story" if state.person and kb.person(state.person).heading else "case"
-    if kind == "path" and has(f.q, kb.synonyms.get("案例", ())):
+    if kind == "path" and asks_case(f.q, kb):
         return replace(base, kind="path", path=state.path, topic="case", follow_up=True)
     if kind in _CONTINUED:
         topic = _topic(f.q, kb, state.subjects[0] if state.subjects else None) or state.detail
         risk = base.risk or state.risk
         return replace(base, kind=kind, topic=topic, follow_up=True, **{**carry, "risk": risk})
     return None
+
+
+def _all_said(words: list[str], text: str) -> bool:
+    return bool(text) and all(w in text for w in words)
+
+
+def _path_text(kmap: KnowledgeMap, role: str, path: str) -> str:
+    info = kmap.path(role, path)
+    return kmap.section_text(info.section) if info else ""
+
+
+def current_text(state: State, kmap: KnowledgeMap) -> str:
+    """What the articles say about what the conversation is on: the path's section, the explained
+    role's sections, or the person's story (lower-cased); "" when it is on nothing in particular.
+    A cue word said there continues the topic rather than starting another one."""
+    if state.topic == "path" and state.role and state.path:
+        return _path_text(kmap, state.role, state.path)
+    if state.topic in ("explain", "compare", "transition") and state.subjects:
+        return " ".join(kmap.section_text(s) for s in kmap.explainer_sections(state.subjects[0]))
+    if state.topic in ("story", "case") and state.person:
+        return kmap.person_text(state.person).lower()
+    return ""
 
 
 @dataclass
@@ -335,6 +390,9 @@ class _Reading:
 def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> _Reading:
     f = find(question, kb, kmap)
     q = f.q
+    bare = _bare_role_asked(f, kb)
+    if bare:
+        f.subjects = [bare]
     topic = _topic(q, kb, f.subjects[0] if f.subjects else (state.subjects[0] if state.subjects else None))
     asks_subject = bool(f.subjects) and (
         has(q, kb.cues("explain")) or has(q, kb.cues("compare")) or bool(topic) or _names_narrow_role(f, kb)
@@ -346,6 +404,15 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     base = Intent(role=role or own or state.role, stated_role=bool(role or own), risk=_risk(q, kb))
     pointed = state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None
     return _Reading(f, base, topic, target, asks_subject, _asked_subject(f, kb) or pointed)
+
+
+def _bare_role_asked(f: _Found, kb: Knowledge) -> str | None:
+    """ "运营主要干哪几件事": a role named as what the question is about (it opens the question, nobody
+    says it is theirs) and asked what it does is the role an article explains for it."""
+    if f.subjects or f.path or len(f.roles) != 1 or SELF.search(f.q) or not has(f.q, kb.cues("explain")):
+        return None
+    role = f.roles[0]
+    return kb.explained_role(role) if f.q.lstrip().startswith(role.lower()) else None
 
 
 def _names_narrow_role(f: _Found, kb: Knowledge) -> bool:
@@ -455,8 +522,16 @@ def analyze(
     if found is not None:
         return found
     for kind in ("toolkit", "risk"):
-        if has(q, kb.cues(kind)):
-            return replace(base, kind=kind)
+        said = [c for c in kb.cues(kind) if c in q]
+        if not said:
+            continue
+        path_role = f.path_role or base.role
+        if f.path and path_role and _all_said(said, _path_text(kmap, path_role, f.path)):
+            break  # "想转AI架构师，你说要内部小项目试错": a step of the path named, not risk control
+        follow = _continued(base, f, kb, state) if _all_said(said, current_text(state, kmap)) else None
+        if follow is not None:
+            return follow  # "活动运营是干啥的" → "指标看啥": the 指标 of 活动运营, not the guide's 数据验证
+        return replace(base, kind=kind)
     direction = _direction(q, kb, kmap, base.role)
     if (f.path or direction) and (f.path_role or base.role):
         return replace(base, kind="path", path=f.path or direction, role=base.role or f.path_role)
@@ -478,4 +553,9 @@ def analyze(
     # "有没有做技术的人真转成功的例子": the role's paths with their cases, and its people's stories
     if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or asks_case(q, kb)):
         return replace(base, kind="paths")
+    if broad and not base.role and _TYPES.search(q):  # "转型总体上有哪几类路子": the guide's kinds of path
+        return replace(base, kind="paths")
     return base
+
+
+_TYPES = re.compile(r"[几哪三][类种]|哪几|分几|总体|整体|大方向")

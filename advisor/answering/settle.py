@@ -35,7 +35,7 @@ def _from_unit(intent: Intent, unit: Unit) -> Intent:
         return replace(
             intent, kind="explain", subjects=(unit.subject,) if unit.subject else (), topic=unit.topic
         )
-    return replace(intent, kind=unit.kind, subjects=(), topic=None)
+    return replace(intent, kind=unit.kind, role=unit.role or intent.role, subjects=(), topic=None)
 
 
 def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge) -> Intent:
@@ -43,6 +43,19 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
     if intent.follow_up:
         return intent
     q = question.lower()
+    if unit.kind == "path" and lead > 0:
+        # "产品纵向往上走": the path is named, the role only by its name, which also means a product; and
+        # "产品+垂直领域这条路": a path pointed at as one. However narrow its lead, the path retrieval
+        # ranks first is the one meant
+        if (
+            intent.kind == "path"
+            and intent.role is None
+            and intent.path == unit.path
+            and (unit.role or "") in q
+        ):
+            return replace(intent, role=unit.role)
+        if intent.kind == "general" and _THIS_PATH.search(q):
+            return _from_unit(intent, unit)
     if unit.kind == "general" or lead < CLEAR_LEAD:
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.
@@ -74,6 +87,10 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         # "裁员风声越来越紧，除了存钱还能准备点啥": a story worded alike is not what the asker's
         # situation asks for; the risk control their words point to is
         return replace(intent, kind="risk") if intent.kind == "general" and intent.risk else intent
+    if intent.kind == "risk" and unit.kind == "pains" and _REMEDY.search(q):
+        return intent  # "怕踩坑，先试试水有啥讲究": the guide's remedy, not the pain worded like the worry
+    if intent.kind == "explain" and intent.subjects and unit.kind == "explain":
+        return intent  # the role the question names, not the one retrieval's passages explain best
     if intent.kind in _GUESSED:
         if unit.kind in ("paths", "section") and intent.kind != "general":
             return intent
@@ -81,6 +98,10 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
             return intent  # another role's path: the asker's own role decides
         return _from_unit(intent, unit)
     return intent
+
+
+_REMEDY = re.compile(r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
+_THIS_PATH = re.compile(r"这条(?:路|路子|路径|线)|这个(?:方向|路子|路径)")
 
 
 def _unit_of(intent: Intent) -> Unit:

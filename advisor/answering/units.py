@@ -18,6 +18,7 @@ from advisor.text.structure import Section
 # How far the best passage must lead the best passage of any other unit (fused scores are min-max
 # normalised, the best is 1.0) before its unit decides what the question is about.
 CLEAR_LEAD = 0.3
+ROLE_TOP = 5  # the best passages whose roles may name the role a question leaves unsaid
 SECTION_KEY = "\x1f"  # between a section unit's document and heading path in ``Intent.topic``
 
 
@@ -52,6 +53,10 @@ class Units:
                 self._put(info.section, Unit("path", role=role, path=info.name))
         for key, kind in (("pains", "pains"), ("toolkit", "toolkit")):
             self._put(kmap.guide_section(key), Unit(kind))
+        for role in kb.role_names:  # an added article's own pains ("数据分析中层的转型痛点")
+            own = kmap.guide_section("pains", role)
+            if own is not None and own.doc_id != kb.guide.get("doc"):
+                self._put(own, Unit("pains", role=role))
         for strategy in kmap.risk_strategies():
             self._put(strategy, Unit("risk", topic=strategy.heading))
         for person in kb.persons:
@@ -77,6 +82,13 @@ class Units:
                 return unit
         # Any other section (an epilogue, an FAQ answer, a new article's 风险提示) is a unit of its own.
         return Unit("section", subject=passage.doc_id, topic=SECTION_SEP.join(path)) if path else GENERAL
+
+    def role(self, passages: list[Passage], top: int = ROLE_TOP) -> str | None:
+        """The role whose sections hold most of the ``top`` best passages, when that is a majority:
+        "带个五六人的分析小组，想往上走当总监" names no role, yet its passages are 数据分析's."""
+        roles = [u.role for u in map(self.of, passages[:top]) if u.kind in ("path", "paths", "pains")]
+        best = max(set(roles), key=roles.count, default=None) if roles else None
+        return best if best and 2 * roles.count(best) > top else None
 
     def leader(self, passages: list[Passage]) -> tuple[Unit, float]:
         """The unit of the best passage and by how much it leads the best passage of another unit."""

@@ -14,7 +14,7 @@ from advisor.kb.knowledge_map import KnowledgeMap
 from advisor.text.structure import outline
 
 _ROLE = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?\s*([\u4e00-\u9fffA-Za-z]{2,8}?)中层\s*[:：]")
-_NAME = r"(?:[老小阿][\u4e00-\u9fffA-Z]|[\u4e00-\u9fff][姐哥叔姨])"
+_NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])|[\u4e00-\u9fff][姐哥叔姨])"  # 老沈, 王姐, 阿May
 # "三、代码之外有青山——老周的二次元突围", "老沈:从大厂…": a name that opens the heading or its second part
 _PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({_NAME})(?:的|\s*[:：])")
 _CASE = re.compile(rf"({_NAME})\s*[,，(（]")
@@ -22,18 +22,29 @@ _SHE = re.compile(r"[姐姨妈]$")
 ROLE_MENTIONS = 2  # a role's hint words in a story, at the least, for the story to be of that role
 
 
-def _roles(kb: Knowledge, outlines: dict) -> dict[str, tuple[str, ...]]:
+def _roles(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
     found = dict(kb.roles)
-    for sections in outlines.values():
+    for doc_id, sections in outlines.items():
         for s in sections:
             m = _ROLE.match(s.heading)
             if m and m.group(1) not in found and any(p in c.heading for c in sections for p in kb.paths):
-                role = m.group(1)
-                found[role] = (role.lower(), f"做{role.lower()}", f"{role.lower()}岗")
+                found[m.group(1)] = role_hints(m.group(1), bodies.get(doc_id, ""))
     return found
 
 
-def _story_persons(kb: Knowledge, outlines: dict) -> list[Person]:
+def role_hints(role: str, body: str) -> tuple[str, ...]:
+    """The words a question may use for a role the article introduces: its name, "做" and "岗" around
+    its name and the name's last word ("做分析的" for 数据分析), and the kinds the article lists beside
+    it ("数据分析中层(业务分析、经营分析、用户分析等)")."""
+    name = role.lower()
+    tail = name[-2:] if len(name) >= 4 else name
+    hints = [name, f"做{name}", f"{name}岗", f"做{tail}", f"搞{tail}"]
+    for m in re.finditer(rf"{re.escape(role)}中层\s*[(（]([^)）]{{2,40}})[)）]", body):
+        hints += [k.strip().removesuffix("等").lower() for k in re.split(r"[、,，]", m.group(1))]
+    return tuple(dict.fromkeys(h for h in hints if len(h) >= 2))
+
+
+def _story_persons(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> list[Person]:
     known = set(kb.person_names)
     out = []
     for doc_id, sections in outlines.items():
@@ -42,10 +53,14 @@ def _story_persons(kb: Knowledge, outlines: dict) -> list[Person]:
             if m and m.group(1) not in known:
                 name = m.group(1)
                 known.add(name)
-                out.append(
-                    Person(name, doc_id, heading=s.heading, pronoun="她" if _SHE.search(name) else "他")
-                )
+                told = bodies.get(doc_id, "")[s.start : s.end]
+                out.append(Person(name, doc_id, heading=s.heading, pronoun=_pronoun(name, told)))
     return out
+
+
+def _pronoun(name: str, told: str) -> str:
+    """她 for 王姐, or for a person whose story says 她 more often than 他 (阿May)."""
+    return "她" if _SHE.search(name) or told.count("她") > told.count("他") else "他"
 
 
 def _case_persons(kb: Knowledge, kmap: KnowledgeMap) -> list[Person]:
@@ -92,7 +107,9 @@ def _story_roles(kb: Knowledge, kmap: KnowledgeMap) -> tuple[Person, ...]:
 def discover(kb: Knowledge, bodies: dict[str, str]) -> Knowledge:
     """``kb`` with the roles, story persons and case persons the articles' structure names besides."""
     outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
-    first = replace(kb, roles=_roles(kb, outlines), persons=(*kb.persons, *_story_persons(kb, outlines)))
+    first = replace(
+        kb, roles=_roles(kb, outlines, bodies), persons=(*kb.persons, *_story_persons(kb, outlines, bodies))
+    )
     kmap = KnowledgeMap(bodies, first)
     cases = _case_persons(first, kmap)
     return replace(first, persons=(*_story_roles(first, kmap), *cases))

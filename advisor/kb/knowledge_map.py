@@ -72,10 +72,23 @@ class KnowledgeMap:
     def text(self, span: Span) -> str:
         return span.text(self.bodies)
 
+    def section_text(self, section: Section) -> str:
+        """A section's heading and its lines, lower-cased: what is said there."""
+        return " ".join([section.heading, *(self.text(b.span) for b in section.blocks)]).lower()
+
     # -- the guide -------------------------------------------------------------------------------
-    def guide_section(self, key: str) -> Section | None:
+    def guide_section(self, key: str, role: str | None = None) -> Section | None:
+        """The guide's section for ``key`` (its pains, risk control…); for a ``role`` an added article
+        introduces, that article's own section of the same name ("数据分析中层的转型痛点") if it has one."""
         doc, heading = self.kb.guide.get("doc"), self.kb.guide.get(key)
-        return self.section(SectionRef(doc, heading)) if doc and heading else None
+        if not (doc and heading):
+            return None
+        home = self.role_section(role) if role else None
+        if home is not None and home.doc_id != doc:
+            own = next((s for s in self.outlines[home.doc_id] if heading in s.heading), None)
+            if own is not None:
+                return own
+        return self.section(SectionRef(doc, heading))
 
     def preamble(self, doc_id: str) -> Section | None:
         """What an article says before its first heading: its lead."""
@@ -93,6 +106,10 @@ class KnowledgeMap:
             s for s in named if any(p in c.heading for c in self.children(s) for p in self.kb.paths)
         ]
         return (with_paths or named or [None])[0]
+
+    def parent(self, section: Section) -> Section | None:
+        """The section ``section`` is directly under (the guide's "按岗位定制" above a role's section)."""
+        return next((s for s in self.outlines[section.doc_id] if s.path == section.path[:-1]), None)
 
     def children(self, section: Section | None) -> list[Section]:
         if section is None:

@@ -43,6 +43,8 @@ def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> li
 def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     role = ctx.intent.role
     infos = ctx.kmap.paths(role) if role else []
+    if role is None:
+        return _paths_overview(ctx)
     if not infos:
         return general_plan(ctx)
     names = "、".join(i.name for i in infos)
@@ -79,6 +81,32 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
         plan.pieces += _role_stories(ctx, role)
         return plan
     plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
+    return plan
+
+
+def _first_text(section: Section | None):
+    return next((b for b in section.blocks if b.kind == "text"), None) if section else None
+
+
+def _paths_overview(ctx: AnswerContext) -> AnswerPlan:
+    """ "转型总体上有哪几类路子", asked by no role in particular: what the guide says above the roles'
+    sections (its kinds of path), then each role's one line, under the guide's own headings."""
+    sections = [s for s in map(ctx.kmap.role_section, ctx.kb.role_names) if s is not None]
+    if not sections:
+        return general_plan(ctx)
+    plan = AnswerPlan("paths", min_pieces=len(sections) + 1)
+    above = _first_text(ctx.kmap.parent(sections[0]))
+    if above is not None:
+        plan.pieces.append(
+            Piece(above.span, "", 1.2, LIMIT_LINE, context=ctx.kmap.parent(sections[0]).heading)
+        )
+    for k, section in enumerate(sections):
+        first = _first_text(section)
+        if first is not None:
+            group = short_label(section.heading)
+            plan.pieces.append(
+                Piece(first.span, group, 1.0, LIMIT_FIT, context=section.heading, order=10 + k)
+            )
     return plan
 
 
@@ -218,7 +246,7 @@ LEAD_BASE = 0.9  # the article's lead, beside a pain's key line (1.0)
 def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     """Each pain's key line ("核心矛盾:…"); the pain retrieval ranks first for the question leads, with
     its examples, and the asker's own role speaks first: its one-line summary and its examples."""
-    section = ctx.kmap.guide_section("pains")
+    section = ctx.kmap.guide_section("pains", ctx.intent.role)
     pains = ctx.kmap.children(section) if section else []
     pointed = _pointed_section(ctx.question, pains)  # "第一个痛点具体是啥", "那中间那个呢"
     if pointed is not None:
