@@ -515,3 +515,10 @@ def test_the_first_step_pointed_at_after_a_path_is_step_one(adv):
 def test_a_follow_up_with_no_name_is_searched_with_the_question_before_it(adv):
     text = ask_turns(adv, "转型失败了代价能有多大", "举个例子").text
     assert "点击率下降 15%" in text or "库存积压" in text, text
+
+
+def test_an_asker_who_says_their_role_hears_what_the_guide_says_of_it(adv):
+    """A worry with no subject of its own, from someone who says their role: the guide's one line on that
+    role leads, whatever retrieval found beside it."""
+    text = adv.ask("做运营的，总担心哪天被AI取代了").text
+    assert text.startswith("- 互联网运营中层") and "被工具替代" in text, text

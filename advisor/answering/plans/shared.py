@@ -173,4 +173,22 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
     plan.per_group = 2
     if plan.pieces:  # the best passage's section may say more
         plan.caps = {plan.pieces[0].group: 4}
+    own = _own_role_line(ctx)
+    if own is not None:
+        plan.pieces.insert(0, own)
     return plan
+
+
+OWN_ROLE_BASE = 1.0  # the asker's role's one line: base ≥ 1, never crowded out by what retrieval found
+
+
+def _own_role_line(ctx: AnswerContext) -> Piece | None:
+    """ "做运营的，最怕哪天被机器人抢了饭碗": the asker who says their role hears first what the guide says
+    of that role as a whole ("核心是 …,避免被工具替代"), whatever else retrieval found."""
+    if ctx.intent.kind != "general" or not (ctx.intent.stated_role and ctx.intent.role):
+        return None
+    section = ctx.kmap.role_section(ctx.intent.role)
+    first = next((b for b in section.blocks if b.kind == "text"), None) if section else None
+    if first is None or shown_before(ctx, first.span):
+        return None
+    return Piece(first.span, "", OWN_ROLE_BASE, 150, context=section.heading, order=-1)
