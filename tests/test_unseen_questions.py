@@ -522,3 +522,24 @@ def test_an_asker_who_says_their_role_hears_what_the_guide_says_of_it(adv):
     role leads, whatever retrieval found beside it."""
     text = adv.ask("做运营的，总担心哪天被AI取代了").text
     assert text.startswith("- 互联网运营中层") and "被工具替代" in text, text
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (("想出去做私域顾问", "要不要先把工作辞了再试"), "私域"),  # whether to quit is the guide's call
+        (("想转增长黑客", "那具体先学啥"), "增长黑客"),  # 先学: an order and a verb, no topic
+        (("传了好几轮裁员，这几天整宿睡不着，该提前备点啥",), "6-12 个月生活费"),  # a worry, felt in the body
+        (("转型数据看板模板里有啥", "上面红黄绿代表什么"), "健康度"),  # a template asked in detail
+        (("那些被优化的大厂中年人，有人真去摆摊了吗",), "煎饼摊"),  # others did it: the stories tell it
+    ],
+)
+def test_everyday_and_bodily_words_do_not_refuse_what_the_articles_answer(adv, turns, expected):
+    answer = ask_turns(adv, *turns)
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert expected in answer.text, answer.text
+
+
+def test_advice_to_do_what_someone_in_a_story_did_is_still_not_covered(adv):
+    answer = adv.ask("失业了的话，能不能先去送外卖撑一阵")
+    assert answer.refused or NOT_COVERED in answer.text, answer.text

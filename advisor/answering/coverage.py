@@ -241,13 +241,13 @@ class Answerability:
     def phrases(self, question: str) -> list[Phrase]:
         return self.read(question)[0]
 
-    def _kind(self, p: Phrase, asks_how: bool) -> str:
+    def _kind(self, p: Phrase, asks_how: bool, others: bool = False) -> str:
         """present, passing (only its head, or only once and the question asks how) or missing. A
         named topic (``focus_words``: 简历, 社保…) the articles lack is missing whatever surrounds it,
         and so is a phrase whose only present word is a common one (工作, 行业)."""
         if self.corpus.contains(p.check):
             return "passing" if asks_how and self.corpus.count(p.check) <= 1 else "present"
-        if any(w in self.focus_words and not self.corpus.contains(w) for w in p.words):
+        if any(w in self.focus_words and not self._topic_present(w, others) for w in p.words):
             return "missing"
         if not self.corpus.contains(p.head):
             core = _present_suffix(p.head, self.corpus)  # "提高效率" asks about 效率, "讲道理" about 道理
@@ -262,12 +262,25 @@ class Answerability:
         # not make them silent on it, unless the question asks how that specific thing works.
         return "passing" if asks_how and any(not self.corpus.contains(w) for w in p.words) else "present"
 
-    def _named_missing(self, p: Phrase) -> bool:
+    def _topic_present(self, word: str, others: bool = False) -> bool:
+        """A named topic the articles have. For a question about other people (the stories' "那些被裁的
+        中年人，有去送外卖的吗"), also as a shorter named topic inside it (外卖骑手) or by a synonym
+        (``knowledge.yaml``: 摆摊 for 煎饼摊): that someone did it is told. Asked for oneself ("我能不能先去
+        送外卖过渡"), it is advice the articles do not give."""
+        if self.corpus.contains(word) or not others:
+            return self.corpus.contains(word)
+        synonyms = self.kmap.kb.synonyms
+        kin = [w for key, words in synonyms.items() if word == key or word in words for w in (key, *words)]
+        return any(map(self.corpus.contains, kin)) or any(
+            len(t) >= 2 and t != word and t in word and self.corpus.contains(t) for t in self.focus_words
+        )
+
+    def _named_missing(self, p: Phrase, others: bool = False) -> bool:
         """A topic asked by name (``focus_words``) or a product's name (Axure, PMP) the articles lack."""
         shown = p.text
         return any(
             (w in self.focus_words or (w.isascii() and w.isalpha() and len(w) >= 2 and _as_name(w, shown)))
-            and not self.corpus.contains(w)
+            and not self._topic_present(w, others)
             for w in p.words
         )
 
@@ -292,18 +305,19 @@ class Answerability:
         if aside is not None:
             return aside
         phrases, anchors = self.read(self.ask_clause(question))
+        others = "我" not in question and any(c in question for c in self.kmap.kb.cues("third_person"))
         # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
         named = [
             p
             for p in self.read(question)[0]
-            if self._named_missing(p) and p.text not in {x.text for x in phrases}
+            if self._named_missing(p, others) and p.text not in {x.text for x in phrases}
         ]
         phrases = [*named, *phrases]
         if not phrases:
             return Coverage(COVERED, reason="no focus beyond names the knowledge base knows")
         asks_how = any(c in question for c in self.method_cues)
         if about and not asks_how:
-            lacking = tuple(p.text for p in phrases if self._named_missing(p))  # "打算裸辞…攒几个月的钱"
+            lacking = tuple(p.text for p in phrases if self._named_missing(p, others))  # "打算裸辞…攒几个月的钱"
             if lacking and continued:  # "被裁了社保断缴怎么补" after a story: not more of the story
                 reason = f"a named topic absent from the articles, in a follow-up about {about}"
                 return Coverage(ABSENT, tuple(p.text for p in phrases), lacking, reason=reason)
@@ -317,13 +331,13 @@ class Answerability:
                 ", beside a named topic" if lacking else ""
             )
             return Coverage(COVERED, tuple(p.text for p in phrases), lacking, reason=reason)
-        kinds = {p: self._kind(p, asks_how) for p in phrases}
+        kinds = {p: self._kind(p, asks_how, others) for p in phrases}
         total = anchors + sum(len(p) for p in phrases)
         missing = [p for p in phrases if kinds[p] == "missing"]
         passing = [p for p in phrases if kinds[p] == "passing"]
         names = tuple(p.text for p in phrases)
         weight = sum(len(p) for p in missing) / total
-        named = [p for p in missing if self._named_missing(p)]  # 简历, 社保, Axure: asked by name
+        named = [p for p in missing if self._named_missing(p, others)]  # 简历, 社保, Axure: asked by name
         if missing and (weight >= self.main_share or (named and len(named) == len(phrases))):
             if not named and self.spoken_to(question, missing, passages):
                 reason = "an unknown word beside what the best passages speak to: answered on that evidence"
