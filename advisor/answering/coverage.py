@@ -317,7 +317,9 @@ class Answerability:
             return Coverage(COVERED, reason="no focus beyond names the knowledge base knows")
         asks_how = any(c in question for c in self.method_cues)
         if about and not asks_how:
-            lacking = tuple(p.text for p in phrases if self._named_missing(p, others))  # "打算裸辞…攒几个月的钱"
+            lacking = tuple(
+                p.text for p in phrases if self._named_missing(p, others)
+            )  # "打算裸辞…攒几个月的钱"
             if lacking and continued:  # "被裁了社保断缴怎么补" after a story: not more of the story
                 reason = f"a named topic absent from the articles, in a follow-up about {about}"
                 return Coverage(ABSENT, tuple(p.text for p in phrases), lacking, reason=reason)
