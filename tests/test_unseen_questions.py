@@ -543,3 +543,29 @@ def test_everyday_and_bodily_words_do_not_refuse_what_the_articles_answer(adv, t
 def test_advice_to_do_what_someone_in_a_story_did_is_still_not_covered(adv):
     answer = adv.ask("失业了的话，能不能先去送外卖撑一阵")
     assert answer.refused or NOT_COVERED in answer.text, answer.text
+
+
+def test_a_direction_named_after_a_question_word_is_read_where_it_is_named(adv):
+    """ "该往哪转？想往AI方向靠": 哪 names nothing, AI does (the 横向跨界 heading says it)."""
+    text = ask_turns(adv, "写后端的，觉得经验越来越不值钱", "那我该往哪转？想往AI方向靠点", "第一步干啥").text
+    assert "极客时间" in text or "AI 基础 + 行业场景" in text, text
+
+
+def test_the_direction_of_a_transition_is_no_direction_word(adv):
+    answer = ask_turns(adv, "我老婆做运营的，怕被AI工具替代", "那她这种运营岗转型的方向是啥，核心要变啥")
+    assert answer.intent != "path" and "纵向深耕:运营经理" not in answer.text[:40], answer.text
+
+
+def test_a_family_members_job_and_then_what_she_does(adv):
+    text = ask_turns(adv, "我女儿刚毕业，公司让她做用户运营", "她平时具体干啥？看什么指标？").text
+    assert "ARPU" in text or "分群管理" in text, text
+
+
+def test_an_example_asked_after_the_pains_is_a_pains_example_whatever_its_cue_words(adv):
+    text = ask_turns(adv, "我是做运营的，想知道转型的痛点都有哪些", "那有运营的实际例子吗？我怕翻车").text
+    assert "库存积压" in text or "选品" in text, text
+
+
+def test_a_story_person_as_a_model_for_the_askers_own_plan_is_the_askers_risk(adv):
+    answer = ask_turns(adv, "那个阿里出来做社区团购的王姐", "我也想学她出来单干，兜底的钱要备多少")
+    assert "6-12 个月生活费" in answer.text, answer.text

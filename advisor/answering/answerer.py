@@ -134,7 +134,7 @@ class Answerer:
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
-        if prior.person is None and item is None:
+        if prior.person is None and item is None and prior.topic != "explain":  # 她 = who does that job
             told = person_shown(cleaned, shown, kb.persons)
             prior = replace(prior, person=told, topic="story") if told else prior
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()

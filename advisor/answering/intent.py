@@ -230,15 +230,29 @@ def _topic(q: str, kb: Knowledge, subject: str | None = None) -> str | None:
 
 def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> str | None:
     """The path of ``role`` whose section speaks of the direction the question names ("往银发经济这块
-    靠"): the only one that mentions its words, or one mentioning them at least twice as often."""
+    靠"): the only one that mentions its words, or one mentioning them at least twice as often. Each
+    place the question names a direction is tried ("该往哪转？想往AI方向靠": not 哪, then AI)."""
     pattern = kb.pattern("direction")
-    m = pattern.search(q) if pattern and role else None
-    if not m or (m.group(0).startswith("做") and m.group(1).strip().endswith("的")):
+    for m in pattern.finditer(q) if pattern and role else ():
+        found = _direction_named(m, kb, kmap, role)
+        if found:
+            return found
+    return None
+
+
+def _direction_named(m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str) -> str | None:
+    if m.group(0).startswith("做") and m.group(1).strip().endswith("的"):
         return None  # "做社群运营的，…": what the asker does, not where they want to go
+    if m.group(0).startswith("转型"):
+        return None  # "转型的方向": 转型 is no move to somewhere
     words = [w for w in re.split(r"[/、和与及 ]+", m.group(1).strip()) if len(w) >= 2 or w.isascii()]
     role_words = {*kb.roles, *kb.role_hints()}
     words = [w.removesuffix("的") for w in words]  # "做产品的，…": the asker's own role, not a direction
-    words = [w for w in words if w and w not in role_words and w not in ("转型", "这个", "那个")]
+    words = [
+        w
+        for w in words
+        if (len(w) >= 2 or w.isascii()) and w not in role_words and w not in ("转型", "这个", "那个")
+    ]
     # the words as said ("银发经济"), else their rarer parts ("那种AI方案的活儿": ai, 方案)
     parts = [
         t for t in tokenize(m.group(1), search=False) if (len(t) >= 2 or t.isascii()) and not is_everyday(t)
@@ -251,6 +265,9 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
     return None
 
 
+HEADING_WEIGHT = 3  # a word in a path's heading (its target, its trend) says more than one in its lines
+
+
 def _most_said(words: list[str], kmap: KnowledgeMap, role: str, least: int) -> str | None:
     """The path of ``role`` whose section says ``words`` at least ``least`` times, twice as often as
     any other path's."""
@@ -258,8 +275,9 @@ def _most_said(words: list[str], kmap: KnowledgeMap, role: str, least: int) -> s
         return None
     counts = []
     for info in kmap.paths(role):
-        text = kmap.section_text(info.section)
-        counts.append((sum(text.count(w) for w in words), info.name))
+        text, heading = kmap.section_text(info.section), info.section.heading.lower()
+        said = sum(text.count(w) + (HEADING_WEIGHT - 1) * heading.count(w) for w in words)
+        counts.append((said, info.name))
     counts.sort(reverse=True)
     if counts and counts[0][0] >= least and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
         return counts[0][1]
@@ -312,6 +330,8 @@ def _person(f: _Found, kb: Knowledge, state: State) -> tuple[str | None, bool]:
     return None, False
 
 
+# Topics whose own lines hold examples: "有例子吗" after them asks for those, whatever cue words it has
+_EXAMPLED = ("pains", "path", "explain", "risk", "toolkit")
 # The topics a follow-up that names nothing new carries on ("那具体呢？", "那我这样的呢")
 _CONTINUED = (
     "story",
@@ -330,14 +350,20 @@ _CONTINUED = (
 
 def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent | None:
     """A follow-up that names nothing new continues the previous topic ("那具体呢？")."""
-    pointing = f.q.startswith(("那", "这", "还")) and not _WHEN.match(f.q)  # "这几年…" says when, not what
+    # "那…", "这…" point back ("这几年…" says when, not what); so does "她每天…" about a person or a job
+    # just explained (not about a move just asked: "他自己说懂需求拆解，那还难在哪")
+    about_one = state.topic in ("explain", "story", "case")
+    pointing = f.q.startswith(("那", "这", "还", *(("她", "他") if about_one else ()))) and not _WHEN.match(
+        f.q
+    )
     asks_back = f.q.rstrip("？?。！! ~").endswith("呢")  # "…那我这种情况呢": a question back to the topic
     elliptic = pointing or asks_back or len(f.q) <= 14 or has(f.q, kb.cues("detail"))
     # "有啥出路" asks a role's paths anew when a role is known; "那有啥办法…" (how to, not which way)
     # still continues the topic
     m = kb.broad_re.search(f.q) if kb.broad_re else None
     broad = bool(m and state.role and m.group(2) != "办")
-    names_new = f.roles or f.subjects or f.persons or f.path or broad
+    roles_new = [r for r in f.roles if r != state.role]  # "那有没有运营的例子" when 运营 is already known
+    names_new = roles_new or f.subjects or f.persons or f.path or broad
     if not (elliptic and state.topic) or names_new:
         return None
     carry = {"subjects": state.subjects, "risk": state.risk, "path": state.path, "person": state.person}
@@ -419,7 +445,8 @@ def _names_narrow_role(f: _Found, kb: Knowledge) -> bool:
     """The question names, not as the asker's own, a role an article explains that is narrower than a
     role (数据运营 under 运营): then it asks what that role is ("数据运营平时做什么", "流量运营主要负责哪些
     工作"), whatever its wording, unless the asker says who they are or asks about a move."""
-    if SELF.search(f.q) or f.path or has(f.q, kb.cues("transition")):
+    speaks_of_kin = has(f.q, kb.cues("kin"))  # "我闺女…说是做用户运营": her job, not the asker's
+    if (SELF.search(f.q) and not speaks_of_kin) or f.path or has(f.q, kb.cues("transition")):
         return False  # the asker says who they are, or asks about a move
     explained = [e for e in map(kb.explainer, f.subjects) if e and e.parent]
     # narrower: not the role's own explainer (产品经理 stands for 产品)
@@ -475,6 +502,8 @@ def _about_someone(
         person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
     if person and r.f.described and not resolved and _gives_way(q, kb.person(person).pronoun, kb):
         person = None
+    if person and resolved and SELF.search(q) and has(q, kb.cues("risk")):
+        person = None  # "我也想像她那样出来干，兜底的钱得备多少": the asker's own safety net
     if person:
         kind = "story" if kb.person(person).heading else "case"
         if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
@@ -521,6 +550,10 @@ def analyze(
     found = _about_someone(r, state, kb, kmap, role)
     if found is not None:
         return found
+    if asks_case(q, kb) and state.topic in _EXAMPLED:  # "有具体例子吗…我怕他翻车": the topic's examples
+        follow = _continued(base, f, kb, state)
+        if follow is not None:
+            return follow
     for kind in ("toolkit", "risk"):
         said = [c for c in kb.cues(kind) if c in q]
         if not said:
