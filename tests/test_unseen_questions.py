@@ -569,3 +569,10 @@ def test_an_example_asked_after_the_pains_is_a_pains_example_whatever_its_cue_wo
 def test_a_story_person_as_a_model_for_the_askers_own_plan_is_the_askers_risk(adv):
     answer = ask_turns(adv, "那个阿里出来做社区团购的王姐", "我也想学她出来单干，兜底的钱要备多少")
     assert "6-12 个月生活费" in answer.text, answer.text
+
+
+def test_a_new_roles_path_asked_in_its_own_words_gets_that_roles_path(with_new_article):
+    """No role named, yet retrieval's best passages are one role's paths and its people's story: "带着
+    几个人的分析小组，想往上当总监" is 数据分析's 纵向深耕 in an article added with no data entry."""
+    text = with_new_article.ask("我带着五六个人的分析小组，想往上当总监，平时该干点啥").text
+    assert "数据总监" in text and "技术总监" not in text, text

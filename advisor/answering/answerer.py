@@ -22,7 +22,7 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import analyze, named_role
+from advisor.answering.intent import KINDS_OF_PATH, analyze, named_role
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -188,7 +188,7 @@ class Answerer:
             intent = concluding(intent, passages, index.derived.kmap)
         intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
         settled = settle(intent, unit, lead, question, kb)
-        if settled.kind in ("path", "paths", "pains") and settled.role is None:
+        if settled.kind in ("path", "paths") and settled.role is None and settled.topic != KINDS_OF_PATH:
             settled = replace(settled, role=units.role(passages))  # the role its passages are about
         return settled, query, passages
 

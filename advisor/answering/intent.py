@@ -586,9 +586,12 @@ def analyze(
     # "有没有做技术的人真转成功的例子": the role's paths with their cases, and its people's stories
     if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or asks_case(q, kb)):
         return replace(base, kind="paths")
-    if broad and not base.role and _TYPES.search(q):  # "转型总体上有哪几类路子": the guide's kinds of path
-        return replace(base, kind="paths")
+    if broad and not base.role and _WHICH.search(q):  # "有哪几条路": whose, retrieval may find ("做数据这行
+        # 的…"); "转型总体上有哪几类路子" asks for the guide's kinds of path, whoever asks
+        return replace(base, kind="paths", topic=KINDS_OF_PATH if _TYPES.search(q) else None)
     return base
 
 
-_TYPES = re.compile(r"[几哪三][类种]|哪几|分几|总体|整体|大方向")
+KINDS_OF_PATH = "kinds"  # the topic of a question about the kinds of path, asked for no role
+_WHICH = re.compile(r"哪几|[几哪三][类种条]|分几|总体|整体|大方向")
+_TYPES = re.compile(r"[几哪三][类种]|分几|总体|整体|大方向")

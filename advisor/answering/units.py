@@ -84,11 +84,22 @@ class Units:
         return Unit("section", subject=passage.doc_id, topic=SECTION_SEP.join(path)) if path else GENERAL
 
     def role(self, passages: list[Passage], top: int = ROLE_TOP) -> str | None:
-        """The role whose sections hold most of the ``top`` best passages, when that is a majority:
-        "带个五六人的分析小组，想往上走当总监" names no role, yet its passages are 数据分析's."""
-        roles = [u.role for u in map(self.of, passages[:top]) if u.kind in ("path", "paths", "pains")]
-        best = max(set(roles), key=roles.count, default=None) if roles else None
-        return best if best and 2 * roles.count(best) > top else None
+        """The role the ``top`` best passages are about (its paths, its pains, the story of someone from
+        it), when at least two are and no other role comes close: "带个五六人的分析小组，想往上走当总监"
+        names no role, yet its passages are 数据分析's."""
+        roles = [r for r in map(self._role_of, passages[:top]) if r]
+        ranked = sorted(set(roles), key=roles.count, reverse=True)
+        if not ranked or roles.count(ranked[0]) < 2:
+            return None
+        second = roles.count(ranked[1]) if len(ranked) > 1 else 0
+        return ranked[0] if roles.count(ranked[0]) >= 2 * second else None
+
+    def _role_of(self, passage: Passage) -> str | None:
+        unit = self.of(passage)
+        if unit.kind == "story":
+            person = self.kmap.kb.person(unit.person)
+            return person.role if person else None
+        return unit.role if unit.kind in ("path", "paths", "pains") else None
 
     def leader(self, passages: list[Passage]) -> tuple[Unit, float]:
         """The unit of the best passage and by how much it leads the best passage of another unit."""
