@@ -27,3 +27,24 @@ def test_every_explained_role_and_topic_points_to_a_section(adv):
         assert kmap.explainer_sections(explainer.name), explainer.name
     for topic, ref in kmap.kb.explainer_topics.items():
         assert kmap.section(ref) is not None, topic
+
+
+def test_an_added_articles_paths_fit_line_may_open_the_list_of_its_steps(adv):
+    """Writers of the guide's style put "适合…,关键是 …" either as a paragraph or as the first item of the
+    list its steps continue; both are the path's fit sentence."""
+    from advisor.kb.discover import discover
+    from advisor.kb.knowledge_map import KnowledgeMap
+
+    body = (
+        "# 测试中层转型\n\n## 二、测试中层的转型路径\n\n### (一)测试中层:适配 “AI 测试” 趋势的转型方案\n\n"
+        "互联网测试中层(功能测试、自动化测试等)的转型,核心是 “对质量结果负责”。\n\n"
+        "#### 1. 纵向深耕:测试经理→质量保障负责人\n\n"
+        "- 适合想在质量领域继续晋升的中层,关键是 “从管执行升级为管质量体系”。\n"
+        "- 1. 建立质量度量体系:每月汇报 4 个核心指标;\n"
+        "- 2. 推动测试左移:在需求评审阶段介入;\n"
+    )
+    bodies = {**adv.derived.kmap.bodies, "qa": body}
+    kmap = KnowledgeMap(bodies, discover(adv.derived.knowledge, bodies))
+    info = kmap.path("测试", "纵向深耕")
+    assert info is not None and len(info.steps) == 2
+    assert info.fit is not None and "管质量体系" in kmap.text(info.key)

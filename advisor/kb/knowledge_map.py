@@ -144,7 +144,8 @@ class KnowledgeMap:
         for block in section.blocks:
             text = self.text(block.span)
             label = block.label or ""
-            if info.fit is None and block.kind == "text" and key_word in text:
+            # "适合…,关键是 “…”": a paragraph, or the first item of a list whose steps follow it directly
+            if info.fit is None and block.kind in ("text", "item") and key_word in text:
                 info.fit = block.span
                 at = block.span.start + text.index(key_word)
                 info.key = Span(block.span.doc_id, at, block.span.end)
