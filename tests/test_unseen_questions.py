@@ -576,3 +576,9 @@ def test_a_new_roles_path_asked_in_its_own_words_gets_that_roles_path(with_new_a
     几个人的分析小组，想往上当总监" is 数据分析's 纵向深耕 in an article added with no data entry."""
     text = with_new_article.ask("我带着五六个人的分析小组，想往上当总监，平时该干点啥").text
     assert "数据总监" in text and "技术总监" not in text, text
+
+
+def test_a_figure_in_a_headings_parenthesis_is_kept(adv):
+    """ "初级PM(0-2年)": the years are what "几年能升" asks; a parenthesis without a figure is dropped."""
+    text = adv.ask("当产品经理一般要熬几年才能到总监").text
+    assert "初级PM(0-2年)" in text and "产品总监/VP(5年以上)" in text, text

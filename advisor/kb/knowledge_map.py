@@ -15,12 +15,16 @@ from advisor.text.structure import Block, Section, Span, find_section, outline, 
 from advisor.text.tokens import is_everyday
 
 _PAREN = re.compile(r"[(（].*$")
+_FIGURE = re.compile(r"\d")
 _NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
 
 
 def heading_label(heading: str) -> str:
-    """A heading without its number and trailing parenthesis: "2. 横向跨界:运营→私域增长顾问 / 内容电商操盘手"."""
-    return _PAREN.sub("", _NUMBER.sub("", heading)).strip()
+    """A heading without its number and trailing parenthesis: "2. 横向跨界:运营→私域增长顾问 / 内容电商操盘手";
+    a parenthesis that holds a figure is a fact and stays ("初级PM(0-2年)")."""
+    text = _NUMBER.sub("", heading)
+    paren = _PAREN.search(text)
+    return (text if paren and _FIGURE.search(paren.group(0)) else _PAREN.sub("", text)).strip()
 
 
 def squash(text: str) -> str:
