@@ -582,3 +582,9 @@ def test_a_figure_in_a_headings_parenthesis_is_kept(adv):
     """ "初级PM(0-2年)": the years are what "几年能升" asks; a parenthesis without a figure is dropped."""
     text = adv.ask("当产品经理一般要熬几年才能到总监").text
     assert "初级PM(0-2年)" in text and "产品总监/VP(5年以上)" in text, text
+
+
+def test_two_role_names_joined_are_compared_though_one_alone_is_a_product(adv):
+    answer = adv.ask("我是做运营的，总被人说只会执行，产品和运营到底差在哪")
+    assert answer.intent == "compare", answer.intent
+    assert "打造价值载体" in answer.text and "激活并放大产品价值" in answer.text, answer.text

@@ -311,6 +311,10 @@ def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
         subs = [state.subjects[0], subs[0]]
     if len(subs) < 2 and len(f.roles) >= 2:
         subs = [kb.explained_role(r) for r in f.roles[:2]]
+    if len(subs) < 2:  # "产品跟运营到底差在哪": role names joined are roles, though 产品 alone is a product
+        names = "|".join(map(re.escape, kb.role_names))
+        m = re.search(rf"({names})\s*(?:跟|和|与|同|还是|vs|比)\s*({names})", f.q) if names else None
+        subs = [kb.explained_role(m.group(1)), kb.explained_role(m.group(2))] if m else subs
     subs = [s for s in dict.fromkeys(subs) if s]
     if len(subs) > 2:  # "研发想转岗，项目经理和产品经理哪个…": 研发 says who asks, not what is compared
         hints = set(kb.roles.get(f.roles[0], ())) if f.roles else set()  # the asker's, named first
