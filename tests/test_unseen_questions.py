@@ -588,3 +588,14 @@ def test_two_role_names_joined_are_compared_though_one_alone_is_a_product(adv):
     answer = adv.ask("我是做运营的，总被人说只会执行，产品和运营到底差在哪")
     assert answer.intent == "compare", answer.intent
     assert "打造价值载体" in answer.text and "激活并放大产品价值" in answer.text, answer.text
+
+
+def test_a_headings_quoted_term_names_its_section_and_its_examples_follow(adv):
+    """ "试错成本高" is the quoted term of 痛点三's heading: that pain, though 试错 cues risk control; and
+    "有例子吗…我们组长搞算法的" then asks for that pain's examples, the 组长's role saying whose."""
+    first = ask_turns(adv, "文章说转型试错成本高，这话啥意思")
+    assert first.intent == "pains", first.intent
+    text = ask_turns(
+        adv, "文章说转型试错成本高，这话啥意思", "有实际例子吗？我领导是做推荐算法的，怕他栽了"
+    ).text
+    assert "点击率下降 15%" in text, text

@@ -183,6 +183,9 @@ class Answerer:
         passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
         units = index.derived.units
         unit, lead = units.leader(passages)
+        quoted = units.quoted(question)
+        if quoted is not None:  # "试错成本高，是啥意思": the section whose heading says it, clearly
+            unit, lead = quoted, 1.0
         # What the cue words left general, its meaning may name (``answering/kinds.py``).
         if intent.kind == "conclusion":
             intent = concluding(intent, passages, index.derived.kmap)

@@ -352,7 +352,7 @@ _CONTINUED = (
 )
 
 
-def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent | None:
+def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bool = False) -> Intent | None:
     """A follow-up that names nothing new continues the previous topic ("那具体呢？")."""
     # "那…", "这…" point back ("这几年…" says when, not what); so does "她每天…" about a person or a job
     # just explained (not about a move just asked: "他自己说懂需求拆解，那还难在哪")
@@ -366,7 +366,10 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State) -> Intent |
     # still continues the topic
     m = kb.broad_re.search(f.q) if kb.broad_re else None
     broad = bool(m and state.role and m.group(2) != "办")
-    roles_new = [r for r in f.roles if r != state.role]  # "那有没有运营的例子" when 运营 is already known
+    # "那有没有运营的例子" when 运营 is already known; asking for an ``example`` of the topic, a role says
+    # whose example and the question needs no pointing word
+    roles_new = [] if example else [r for r in f.roles if r != state.role]
+    elliptic = elliptic or example
     names_new = roles_new or f.subjects or f.persons or f.path or broad
     if not (elliptic and state.topic) or names_new:
         return None
@@ -555,7 +558,7 @@ def analyze(
     if found is not None:
         return found
     if asks_case(q, kb) and state.topic in _EXAMPLED:  # "有具体例子吗…我怕他翻车": the topic's examples
-        follow = _continued(base, f, kb, state)
+        follow = _continued(base, f, kb, state, example=True)
         if follow is not None:
             return follow
     for kind in ("toolkit", "risk"):

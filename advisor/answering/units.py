@@ -8,6 +8,7 @@ written in the same shape brings its own units with no data entry."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from advisor.index.chunking import SECTION_SEP
@@ -18,6 +19,8 @@ from advisor.text.structure import Section
 # How far the best passage must lead the best passage of any other unit (fused scores are min-max
 # normalised, the best is 1.0) before its unit decides what the question is about.
 CLEAR_LEAD = 0.3
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
+QUOTED_CHARS = 4  # a heading's quoted term this long, said in a question, names its section
 ROLE_TOP = 5  # the best passages whose roles may name the role a question leaves unsaid
 SECTION_KEY = "\x1f"  # between a section unit's document and heading path in ``Intent.topic``
 
@@ -76,12 +79,29 @@ class Units:
 
     def of(self, passage: Passage) -> Unit:
         path = tuple(passage.section.split(SECTION_SEP)) if passage.section else ()
+        return self._unit_at(passage.doc_id, path)
+
+    def _unit_at(self, doc_id: str, path: tuple[str, ...]) -> Unit:
         for n in range(len(path), 0, -1):
-            unit = self.by_path.get((passage.doc_id, path[:n]))
+            unit = self.by_path.get((doc_id, path[:n]))
             if unit is not None:
                 return unit
         # Any other section (an epilogue, an FAQ answer, a new article's 风险提示) is a unit of its own.
-        return Unit("section", subject=passage.doc_id, topic=SECTION_SEP.join(path)) if path else GENERAL
+        return Unit("section", subject=doc_id, topic=SECTION_SEP.join(path)) if path else GENERAL
+
+    def quoted(self, question: str) -> Unit | None:
+        """The one unit whose heading's quoted term the question says ("试错成本高" of "业务 “试错成本高”,
+        转型失败代价大"): a heading's own term is as good as a name."""
+        q = "".join(question.lower().split())
+        found = {
+            self._unit_at(doc_id, section.path).coarse
+            for doc_id, sections in self.kmap.outlines.items()
+            for section in sections
+            if section.path
+            for term in _QUOTED.findall(section.heading)
+            if len(term) >= QUOTED_CHARS and "".join(term.lower().split()) in q
+        }
+        return found.pop() if len(found) == 1 else None
 
     def role(self, passages: list[Passage], top: int = ROLE_TOP) -> str | None:
         """The role the ``top`` best passages are about (its paths, its pains, the story of someone from
