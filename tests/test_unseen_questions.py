@@ -599,3 +599,13 @@ def test_a_headings_quoted_term_names_its_section_and_its_examples_follow(adv):
         adv, "文章说转型试错成本高，这话啥意思", "有实际例子吗？我领导是做推荐算法的，怕他栽了"
     ).text
     assert "点击率下降 15%" in text, text
+
+
+def test_how_a_narrower_role_works_with_the_others_is_its_parents_topic(adv):
+    text = ask_turns(adv, "活动运营平时都干啥", "那它和用户运营、内容运营这些咋配合").text
+    assert "像齿轮一样配合" in text or "协同" in text, text
+
+
+def test_a_word_for_a_template_and_a_muddled_head_do_not_refuse(adv):
+    answer = adv.ask("想先做个小项目试试，有没有能照着填的计划书，我现在脑子一团浆糊")
+    assert not answer.refused and "MVP 转型项目计划表" in answer.text, answer.text

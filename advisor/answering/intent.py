@@ -221,9 +221,12 @@ def _risk(q: str, kb: Knowledge) -> str | None:
 
 def _topic(q: str, kb: Knowledge, subject: str | None = None) -> str | None:
     """An explained role's topic the question asks about (能力, 职业发展…), by the topic's cue words;
-    with ``subject``, only a topic about that role."""
+    with ``subject``, only a topic about that role or the role it is part of (how 流量运营 works with the
+    other operations roles is 运营's 协同)."""
+    explainer = kb.explainer(subject) if subject else None
+    parent = explainer.parent if explainer else None
     for t, ref in kb.explainer_topics.items():
-        if (t in q or has(q, ref.cues)) and (subject is None or ref.subject in (None, subject)):
+        if (t in q or has(q, ref.cues)) and (subject is None or ref.subject in (None, subject, parent)):
             return t
     return None
 
