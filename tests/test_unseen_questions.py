@@ -609,3 +609,21 @@ def test_how_a_narrower_role_works_with_the_others_is_its_parents_topic(adv):
 def test_a_word_for_a_template_and_a_muddled_head_do_not_refuse(adv):
     answer = adv.ask("想先做个小项目试试，有没有能照着填的计划书，我现在脑子一团浆糊")
     assert not answer.refused and "MVP 转型项目计划表" in answer.text, answer.text
+
+
+def test_what_to_charge_is_said_to_be_missing_before_the_rest(adv):
+    answer = ask_turns(
+        adv, "干了好多年社群运营，想辞职自己出来接私域的单子，行不行", "刚起步接单一般收多少钱"
+    )
+    assert answer.text.startswith("文章没有讲到「收费标准」"), answer.text
+
+
+def test_a_general_question_from_someone_who_says_their_role_takes_that_roles_path_retrieval_leads_with(adv):
+    """Held where retrieval's lead is at least ``OWN_PATH_LEAD`` (a weaker lead leaves the question general)."""
+    text = adv.ask("社群运营干了8年，想辞职出来自己接私域的活，可行吗").text
+    assert "私域增长顾问" in text and "猪八戒网" in text, text
+
+
+def test_an_example_of_what_happened_to_someone_is_the_best_ranked_story(adv):
+    answer = adv.ask("有没有那种被裁了以后回老家发展的例子")
+    assert answer.intent == "story" and "老张" in answer.text, answer.text

@@ -22,7 +22,7 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import KINDS_OF_PATH, analyze, named_role
+from advisor.answering.intent import KINDS_OF_PATH, analyze, asks_case, named_role
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -186,6 +186,11 @@ class Answerer:
         quoted = units.quoted(question)
         if quoted is not None:  # "试错成本高，是啥意思": the section whose heading says it, clearly
             unit, lead = quoted, 1.0
+        elif intent.kind == "general" and intent.role is None and asks_case(question, kb):
+            # "有没有被裁之后回老家的例子": an example of what happened to someone is the best-ranked story
+            story = next((u for u in map(units.of, passages) if u.kind == "story"), None)
+            if story is not None:
+                return replace(intent, kind="story", person=story.person), query, passages
         # What the cue words left general, its meaning may name (``answering/kinds.py``).
         if intent.kind == "conclusion":
             intent = concluding(intent, passages, index.derived.kmap)

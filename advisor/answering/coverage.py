@@ -43,7 +43,8 @@ _NOT_DOING = frozenset(
 _STATED_JOB = re.compile(r"(?:^|[我，,。\s])(?:是)?(?:做|干|搞|当)(?P<job>[\u4e00-\u9fffA-Za-z]{2,6}?)的")
 _COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做了十年的", "做到总监的": no job named
 # Money asked for, and a sentence that states pay with a figure ("薪资涨幅可达 30%-50%", "时薪…二十块").
-_PAY = r"挣|赚|到手|工资|薪资|薪水|收入|年包|月薪|年薪|时薪|收费|价格|学费"  # pay and prices, not savings
+# pay and prices, not savings ("收多少钱合适", "怎么定价")
+_PAY = r"挣|赚|到手|工资|薪资|薪水|收入|年包|月薪|年薪|时薪|收费|价格|学费|收多少|要价|定价|报价"
 _MONEY_ASKED = re.compile(_PAY)
 _HOW_MUCH = re.compile(r"多少|几[千万百块]|多高|什么价|啥价|贵不贵")
 _FIGURE = r"(?:\d|[一二三四五六七八九十百千万两]+)\s*(?:%|元|块|万|倍|k|K)"
@@ -468,7 +469,12 @@ def unstated_pay(question: str, passages: list[Passage]) -> str | None:
     if any(stated.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
         return None
     word = m.group(0)
+    if word in _PRICE_WORDS:  # "收多少钱合适", "怎么定价": what to charge
+        return "收费标准"
     return f"{word}多少" if len(word) == 1 or word == "到手" else f"{word}的具体数字"
+
+
+_PRICE_WORDS = ("收多少", "要价", "定价", "报价")
 
 
 def _not_doing(toks: list[tuple[str, str]], i: int) -> bool:

@@ -56,6 +56,11 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
             return replace(intent, role=unit.role)
         if intent.kind == "general" and _THIS_PATH.search(q):
             return _from_unit(intent, unit)
+        # "做了8年社群运营，想辞职自己接私域的活": the path of the asker's own role retrieval leads with
+        # (not of someone the question tells about: "有个短视频PM…")
+        own = intent.stated_role and unit.role == intent.role and not has(q, kb.cues("third_person"))
+        if intent.kind == "general" and own and lead >= OWN_PATH_LEAD:
+            return _from_unit(intent, unit)
     if unit.kind == "general" or lead < CLEAR_LEAD:
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.
@@ -100,6 +105,7 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
     return intent
 
 
+OWN_PATH_LEAD = 0.1  # how far one path of the asker's own role must lead to be what a general question asks
 _REMEDY = re.compile(r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
 _THIS_PATH = re.compile(r"这条(?:路|路子|路径|线)|这个(?:方向|路子|路径)")
 

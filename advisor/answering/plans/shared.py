@@ -187,6 +187,8 @@ def _own_role_line(ctx: AnswerContext) -> Piece | None:
     of that role as a whole ("核心是 …,避免被工具替代"), whatever else retrieval found."""
     if ctx.intent.kind != "general" or not (ctx.intent.stated_role and ctx.intent.role):
         return None
+    if has_any(ctx.question, ctx.kb.cues("third_person")):  # "有个短视频PM…": someone else's role
+        return None
     section = ctx.kmap.role_section(ctx.intent.role)
     first = next((b for b in section.blocks if b.kind == "text"), None) if section else None
     if first is None or shown_before(ctx, first.span):
