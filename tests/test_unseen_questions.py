@@ -592,7 +592,6 @@ def test_a_figure_in_a_headings_parenthesis_is_kept(adv):
     assert "初级PM(0-2年)" in text and "产品总监/VP(5年以上)" in text, text
 
 
-
 def test_a_headings_quoted_term_names_its_section_and_its_examples_follow(adv):
     """ "试错成本高" is the quoted term of 痛点三's heading: that pain, though 试错 cues risk control; and
     "有例子吗…我们组长搞算法的" then asks for that pain's examples, the 组长's role saying whose."""

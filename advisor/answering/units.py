@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from advisor.index.chunking import SECTION_SEP
 from advisor.index.search import Passage
@@ -93,15 +94,20 @@ class Units:
         """The one unit whose heading's quoted term the question says ("试错成本高" of "业务 “试错成本高”,
         转型失败代价大"): a heading's own term is as good as a name."""
         q = "".join(question.lower().split())
-        found = {
-            self._unit_at(doc_id, section.path).coarse
+        found = {unit for term, unit in self._quoted_terms if term in q}
+        return found.pop() if len(found) == 1 else None
+
+    @cached_property
+    def _quoted_terms(self) -> list[tuple[str, Unit]]:
+        """Every heading's quoted terms with their section's unit, found once per index generation."""
+        return [
+            ("".join(term.lower().split()), self._unit_at(doc_id, section.path).coarse)
             for doc_id, sections in self.kmap.outlines.items()
             for section in sections
             if section.path
             for term in _QUOTED.findall(section.heading)
-            if len(term) >= QUOTED_CHARS and "".join(term.lower().split()) in q
-        }
-        return found.pop() if len(found) == 1 else None
+            if len(term) >= QUOTED_CHARS
+        ]
 
     def role(self, passages: list[Passage], top: int = ROLE_TOP) -> str | None:
         """The role the ``top`` best passages are about (its paths, its pains, the story of someone from
