@@ -151,7 +151,7 @@ class CardBuilder:
             section = self.kmap.section(SectionRef(ref["doc"], ref.get("heading", "")))
             if section is not None and name in ref.get("subjects", ()):
                 lines.append([f"**{heading_label(section.heading)}**"])
-                first = next((b for b in section.blocks if b.kind == "text"), None)
+                first = section.first_text()
                 lines += [["- ", self.first_sentence(first)]] if first is not None else []
         return lines + self.cooperation(name)
 
@@ -197,7 +197,7 @@ class CardBuilder:
         head = next((p for p in parent if found[0].is_under(p) and p.level == found[0].level - 1), None)
         lines: list[Line] = [[f"**{heading_label(head.heading)}**"]] if head else []
         for s in found:
-            first = next((b for b in s.blocks if b.kind == "text"), None)
+            first = s.first_text()
             if first is not None:
                 lines.append([f"- {s.heading}：", Quote(first.span, LIMIT + 40)])
         return lines
@@ -223,7 +223,7 @@ class CardBuilder:
         subject = self.kmap.kb.explained_role(role)
         out = self.explained(subject) if subject else {p: [] for p in self.parts}
         intro = self.kmap.role_section(role)
-        first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
+        first = intro.first_text() if intro else None
         if first is not None:
             out[self.what].append(["- ", Quote(first.span, LIMIT)])
         pains = [["- ", Quote(b.span, LIMIT)] for b in role_pains(self.kmap, role)]

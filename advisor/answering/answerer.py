@@ -22,7 +22,7 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import KINDS_OF_PATH, analyze, asks_case, named_role
+from advisor.answering.intent import analyze, named_role
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -34,7 +34,7 @@ from advisor.answering.messages import (
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
 from advisor.answering.refer import person_shown, pointed_intent, pointed_item
 from advisor.answering.scope import ScopeDecision, asks_task
-from advisor.answering.settle import concluding, settle
+from advisor.answering.settle import concluding, example_story, settle, with_passages_role
 from advisor.answering.state import Intent, State
 from advisor.config import Settings
 from advisor.grounding.citations import verify
@@ -186,19 +186,13 @@ class Answerer:
         quoted = units.quoted(question)
         if quoted is not None:  # "试错成本高，是啥意思": the section whose heading says it, clearly
             unit, lead = quoted, 1.0
-        elif intent.kind == "general" and intent.role is None and asks_case(question, kb):
-            # "有没有被裁之后回老家的例子": an example of what happened to someone is the best-ranked story
-            story = next((u for u in map(units.of, passages) if u.kind == "story"), None)
-            if story is not None:
-                return replace(intent, kind="story", person=story.person), query, passages
+        elif (story := example_story(intent, passages, units, question, kb)) is not None:
+            return story, query, passages
         # What the cue words left general, its meaning may name (``answering/kinds.py``).
         if intent.kind == "conclusion":
             intent = concluding(intent, passages, index.derived.kmap)
         intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
-        settled = settle(intent, unit, lead, question, kb)
-        if settled.kind in ("path", "paths") and settled.role is None and settled.topic != KINDS_OF_PATH:
-            settled = replace(settled, role=units.role(passages))  # the role its passages are about
-        return settled, query, passages
+        return with_passages_role(settle(intent, unit, lead, question, kb), passages, units), query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:
         """The state after the user's earlier questions; the last few are settled by retrieval as

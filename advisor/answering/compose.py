@@ -83,10 +83,7 @@ class Relevance:
         for token in dict.fromkeys(tokenize(q, search=False)):
             if token in ignore or (len(token) < 2 and not token.isdigit()):
                 continue
-            alts = {token}
-            for key, words in kb.synonyms.items():
-                if token in words or token == key:
-                    alts |= {key, *words}
+            alts = {token, *kb.synonyms_of(token)}
             if any(present(a) for a in alts):  # a word no article uses cannot tell pieces apart
                 self.terms.append((alts, idf(token)))
         for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")

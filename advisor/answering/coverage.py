@@ -270,9 +270,7 @@ class Answerability:
         送外卖过渡"), it is advice the articles do not give."""
         if self.corpus.contains(word) or not others:
             return self.corpus.contains(word)
-        synonyms = self.kmap.kb.synonyms
-        kin = [w for key, words in synonyms.items() if word == key or word in words for w in (key, *words)]
-        return any(map(self.corpus.contains, kin)) or any(
+        return any(map(self.corpus.contains, self.kmap.kb.synonyms_of(word))) or any(
             len(t) >= 2 and t != word and t in word and self.corpus.contains(t) for t in self.focus_words
         )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from advisor.answering.state import Intent, State
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
-from advisor.text.tokens import is_everyday, tokenize
+from advisor.text.tokens import char_pairs, is_everyday, tokenize
 
 _PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
 _WHEN = re.compile(r"[这那][几两些]?(?:年|天|阵子|段时间|个月|会儿)")  # 这几年, 这阵子, 那两年: a time
@@ -155,7 +155,7 @@ def _target_said(target: str, sq: str, jobs: list[str]) -> int:
     said in short beats a shorter one said whole; 0 when not said."""
     if len(target) < 3:
         return 0
-    found = [p for p in {target[i : i + 2] for i in range(len(target) - 1)} if p in sq]
+    found = [p for p in char_pairs(target) if p in sq]
     if target in sq:
         return len(found)
     own = [p for p in found if not any(p in j for j in jobs)]
@@ -248,13 +248,13 @@ def _direction_named(m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str) 
         return None  # "做社群运营的，…": what the asker does, not where they want to go
     if m.group(0).startswith("转型"):
         return None  # "转型的方向": 转型 is no move to somewhere
-    words = [w for w in re.split(r"[/、和与及 ]+", m.group(1).strip()) if len(w) >= 2 or w.isascii()]
     role_words = {*kb.roles, *kb.role_hints()}
-    words = [w.removesuffix("的") for w in words]  # "做产品的，…": the asker's own role, not a direction
+    # "做产品的，…": the asker's own role, not a direction
+    words = [w.removesuffix("的") for w in re.split(r"[/、和与及 ]+", m.group(1).strip())]
     words = [
         w
         for w in words
-        if (len(w) >= 2 or w.isascii()) and w not in role_words and w not in ("转型", "这个", "那个")
+        if w and (len(w) >= 2 or w.isascii()) and w not in role_words and w not in ("转型", "这个", "那个")
     ]
     # the words as said ("银发经济"), else their rarer parts ("那种AI方案的活儿": ai, 方案)
     parts = [

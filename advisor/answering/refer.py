@@ -12,6 +12,7 @@ from typing import NamedTuple
 from advisor.answering.state import Intent, State
 from advisor.grounding.format import strip_markers
 from advisor.kb.facts import Knowledge, Person
+from advisor.text.tokens import char_pairs
 
 _NUMBERS = {
     "一": 1,
@@ -84,7 +85,7 @@ def _described(question: str, shown: str) -> str | None:
     if m is None:
         return None
     words = m.group(1)
-    pairs = {words[i : i + 2] for i in range(len(words) - 1)}
+    pairs = char_pairs(words)
     lists = _lists(shown)
     lines = [strip_markers(line).strip() for line in (*lists.headings, *lists.bullets)]
     found = [line for line in lines if any(p in _label(line) for p in pairs)]

@@ -9,9 +9,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from advisor.answering.intent import SELF, asks_case, has
+from advisor.answering.intent import KINDS_OF_PATH, SELF, asks_case, has
 from advisor.answering.state import Intent
-from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit
+from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap
@@ -108,6 +108,25 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
 OWN_PATH_LEAD = 0.1  # how far one path of the asker's own role must lead to be what a general question asks
 _REMEDY = re.compile(r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
 _THIS_PATH = re.compile(r"这条(?:路|路子|路径|线)|这个(?:方向|路子|路径)")
+
+
+def example_story(
+    intent: Intent, passages: Sequence, units: Units, question: str, kb: Knowledge
+) -> Intent | None:
+    """ "有没有被裁之后回老家的例子", asked with no subject or role of its own: an example of what happened
+    to someone is the story retrieval ranks best, however narrowly."""
+    if intent.kind != "general" or intent.role is not None or not asks_case(question, kb):
+        return None
+    story = next((u for u in map(units.of, passages) if u.kind == "story"), None)
+    return replace(intent, kind="story", person=story.person) if story is not None else None
+
+
+def with_passages_role(intent: Intent, passages: Sequence, units: Units) -> Intent:
+    """A path question that names no role takes the role its best passages are about (``Units.role``),
+    unless it asks for the kinds of path, whoever asks."""
+    if intent.kind in ("path", "paths") and intent.role is None and intent.topic != KINDS_OF_PATH:
+        return replace(intent, role=units.role(passages))
+    return intent
 
 
 def _unit_of(intent: Intent) -> Unit:

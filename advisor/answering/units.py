@@ -14,7 +14,7 @@ from functools import cached_property
 
 from advisor.index.chunking import SECTION_SEP
 from advisor.index.search import Passage
-from advisor.kb.knowledge_map import KnowledgeMap
+from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.structure import Section
 
 # How far the best passage must lead the best passage of any other unit (fused scores are min-max
@@ -93,7 +93,7 @@ class Units:
     def quoted(self, question: str) -> Unit | None:
         """The one unit whose heading's quoted term the question says ("试错成本高" of "业务 “试错成本高”,
         转型失败代价大"): a heading's own term is as good as a name."""
-        q = "".join(question.lower().split())
+        q = squash(question)
         found = {unit for term, unit in self._quoted_terms if term in q}
         return found.pop() if len(found) == 1 else None
 
@@ -101,7 +101,7 @@ class Units:
     def _quoted_terms(self) -> list[tuple[str, Unit]]:
         """Every heading's quoted terms with their section's unit, found once per index generation."""
         return [
-            ("".join(term.lower().split()), self._unit_at(doc_id, section.path).coarse)
+            (squash(term), self._unit_at(doc_id, section.path).coarse)
             for doc_id, sections in self.kmap.outlines.items()
             for section in sections
             if section.path

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from advisor.grounding.format import LABEL_PREFIXES, UNSUPPORTED_MARK, is_label_line
 from advisor.index.search import Passage
 from advisor.text.markdown import split_sentences
+from advisor.text.tokens import char_pairs
 
 # evals/support.py has its own marker and sentence patterns on purpose: the eval is an independent judge
 # and must not share the citation code it checks.
@@ -108,7 +109,7 @@ def split_units(text: str) -> list[str]:
 
 def bigrams(text: str) -> set[str]:
     chars = "".join(_WORD.findall(text.lower()))
-    return {chars[i : i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set())
+    return char_pairs(chars) or ({chars} if chars else set())
 
 
 def support(claim: str, evidence: str, heading: str = "") -> float:

@@ -206,6 +206,12 @@ class Knowledge:
         named = [e.name for e in self.explainers if e.parent == role]
         return next((n for n in named if role in n), named[0] if named else None)
 
+    def synonyms_of(self, word: str) -> set[str]:
+        """Every word of the synonym groups ``word`` belongs to (as their key or a member); empty if none."""
+        return {
+            w for key, group in self.synonyms.items() if word == key or word in group for w in (key, *group)
+        }
+
     def role_hints(self) -> set[str]:
         """Every role's hint words ("程序员", "做产品"): words that say which role someone has."""
         return {h for hints in self.roles.values() for h in hints}

@@ -71,7 +71,7 @@ def reserve_section(ctx: PlanContext) -> list[Line]:
 def paths_section(ctx: PlanContext) -> list[Line]:
     inputs, lines = ctx.inputs, []
     intro = ctx.kmap.role_section(inputs.role)
-    first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
+    first = intro.first_text() if intro else None
     if first is not None:
         lines.append(quote_line(first.span))
     goal_path = ctx.data.goals.get(inputs.goal)

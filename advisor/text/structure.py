@@ -67,6 +67,10 @@ class Section:
         """Whether a span or a passage begins inside this section."""
         return place.doc_id == self.doc_id and self.start <= place.start < self.end
 
+    def first_text(self) -> Block | None:
+        """The section's first paragraph: what it says as a whole ("…的转型,核心是 “…”")."""
+        return next((b for b in self.blocks if b.kind == "text"), None)
+
 
 # What a line starts with: a list item, a numbered step, or ("优势:…", "目标:…", "锚定公司技术战略:…") a
 # short label before the first colon of the line.

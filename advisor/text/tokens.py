@@ -55,6 +55,12 @@ def is_general(word: str) -> bool:
     return _general_idf().get(word, math.inf) < GENERAL_IDF
 
 
+def char_pairs(text: str) -> set[str]:
+    """The text's adjacent character pairs: how names said loosely are matched ("AI方案架构师" shares
+    ai, 方案, 架构, 构师 with "AI解决方案架构师"), whatever the tokenizer makes of them."""
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
 def tokenize(text: str, search: bool = True) -> list[str]:
     """jieba tokens (search mode: compounds and their parts), lower-cased, without punctuation or
     stopwords."""

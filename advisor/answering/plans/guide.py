@@ -26,7 +26,7 @@ from advisor.answering.units import SECTION_KEY
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.knowledge_map import PathInfo, heading_label
 from advisor.text.structure import Section, sentences
-from advisor.text.tokens import is_everyday, tokenize
+from advisor.text.tokens import char_pairs, is_everyday, tokenize
 
 
 def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> list[Piece]:
@@ -52,7 +52,7 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
         "paths", lead=f"按文章的划分，{role}中层有{len(infos)}条路（{names}）：", min_pieces=len(infos) + 1
     )
     intro = ctx.kmap.role_section(role)
-    first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
+    first = intro.first_text() if intro else None
     if first is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=0))
     cases = asks_case(ctx.question, ctx.kb)
@@ -84,10 +84,6 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     return plan
 
 
-def _first_text(section: Section | None):
-    return next((b for b in section.blocks if b.kind == "text"), None) if section else None
-
-
 def _paths_overview(ctx: AnswerContext) -> AnswerPlan:
     """ "转型总体上有哪几类路子", asked by no role in particular: what the guide says above the roles'
     sections (its kinds of path), then each role's one line, under the guide's own headings."""
@@ -95,13 +91,12 @@ def _paths_overview(ctx: AnswerContext) -> AnswerPlan:
     if not sections:
         return general_plan(ctx)
     plan = AnswerPlan("paths", min_pieces=len(sections) + 1)
-    above = _first_text(ctx.kmap.parent(sections[0]))
+    parent = ctx.kmap.parent(sections[0])
+    above = parent.first_text() if parent else None
     if above is not None:
-        plan.pieces.append(
-            Piece(above.span, "", 1.2, LIMIT_LINE, context=ctx.kmap.parent(sections[0]).heading)
-        )
+        plan.pieces.append(Piece(above.span, "", 1.2, LIMIT_LINE, context=parent.heading))
     for k, section in enumerate(sections):
-        first = _first_text(section)
+        first = section.first_text()
         if first is not None:
             group = short_label(section.heading)
             plan.pieces.append(
@@ -192,7 +187,7 @@ def _matching_rows(ctx: AnswerContext, base: float, order: int) -> list[Piece]:
     out = []
     for k, piece in enumerate(toolkit_plan(ctx).pieces):
         name = piece.label.split("（")[0].lower()
-        pairs = {name[i : i + 2] for i in range(len(name) - 1)} - skip
+        pairs = char_pairs(name) - skip
         if any(w in q for w in pairs | (label_words(ctx, name) - {name})):  # 刹车 asks for the 止损 matrix
             out.append(
                 Piece(piece.span, piece.group, base, piece.limit, piece.label, piece.context, order + k)
@@ -255,7 +250,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     role = ctx.intent.role
     plan = AnswerPlan("pains", min_pieces=2)
     intro = ctx.kmap.role_section(role) if role else None
-    first = next((b for b in intro.blocks if b.kind == "text"), None) if intro else None
+    first = intro.first_text() if intro else None
     if first is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=-1))
     for block in section.blocks if section and not pointed else []:  # "与传统行业中层相比…": the whole

@@ -190,7 +190,7 @@ def _own_role_line(ctx: AnswerContext) -> Piece | None:
     if has_any(ctx.question, ctx.kb.cues("third_person")):  # "有个短视频PM…": someone else's role
         return None
     section = ctx.kmap.role_section(ctx.intent.role)
-    first = next((b for b in section.blocks if b.kind == "text"), None) if section else None
+    first = section.first_text() if section else None
     if first is None or shown_before(ctx, first.span):
         return None
     return Piece(first.span, "", OWN_ROLE_BASE, 150, context=section.heading, order=-1)
