@@ -5,7 +5,6 @@ fresh sets live in evals/fresh/ and are never tuned on; these are the patterns, 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,10 @@ import pytest
 from advisor import Advisor
 from advisor.grounding.format import NOT_COVERED
 from advisor.index.ingest import ingest
+from evals.newarticle import NEW_ARTICLE_DIR, corpus_with_article
 from testkit.settings import isolated_settings
 
-NEW_ARTICLE = Path(__file__).resolve().parents[1] / "evals" / "newarticle" / "data-analyst-guide.md"
+NEW_ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"
 # Benefits, certificates, paperwork, interviews: near the guide's subject, not in its articles.
 NOT_IN_THE_GUIDE = (
     "失业金一般怎么领",
@@ -232,20 +232,23 @@ def test_an_out_of_scope_request_after_an_answer_is_refused(adv):
     assert not ask_turns(adv, "老周后来怎么样了", "他现在靠什么赚钱").refused
 
 
-@pytest.fixture(scope="module")
-def with_new_article(tmp_path_factory, embedder):
-    """The packaged corpus plus an article about a role the data files do not list (数据分析), data
-    files untouched."""
-    corpus = tmp_path_factory.mktemp("corpus")
-    source = Path(__file__).resolve().parents[1] / "corpus"
-    for f in source.glob("*.md"):
-        shutil.copy(f, corpus / f.name)
-    for f in source.glob("*.yaml"):
-        shutil.copy(f, corpus / f.name)
-    shutil.copy(NEW_ARTICLE, corpus / NEW_ARTICLE.name)
+def _with_article(tmp_path_factory, embedder, article: Path) -> Advisor:
+    """The packaged corpus plus ``article`` (a role the data files do not list), data files untouched."""
     settings = isolated_settings(tmp_path_factory.mktemp("data"))
+    corpus = corpus_with_article(settings.corpus_path, tmp_path_factory.mktemp("work"), article)
     ingest(settings, embedder, [corpus])
     return Advisor.load(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def with_new_article(tmp_path_factory, embedder):
+    return _with_article(tmp_path_factory, embedder, NEW_ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def with_design_article(tmp_path_factory, embedder):
+    """A third role's article (设计), written after the other two."""
+    return _with_article(tmp_path_factory, embedder, NEW_ARTICLE_DIR / "design-guide.md")
 
 
 def test_a_new_role_is_understood_from_the_articles_structure(with_new_article):
@@ -629,3 +632,41 @@ def test_a_general_question_from_someone_who_says_their_role_takes_that_roles_pa
 def test_an_example_of_what_happened_to_someone_is_the_best_ranked_story(adv):
     answer = adv.ask("有没有那种被裁了以后回老家发展的例子")
     assert answer.intent == "story" and "老张" in answer.text, answer.text
+
+
+def test_a_role_articles_own_overview_of_its_paths_says_what_they_are(with_design_article):
+    """Found on the third new article: "这几条路到底有啥区别" got one path (a cue word for 纵向深耕); the
+    article's own line above its role's paths says what each one means."""
+    answer = with_design_article.ask("我家那位做视觉的，升职、转岗、单干这几条路差别在哪")
+    assert answer.intent == "paths"
+    assert "分别对应" in answer.text and "走向独立接单" in answer.text, answer.text
+
+
+def test_the_kinds_of_path_compared_are_all_of_them(adv):
+    answer = adv.ask("往上升、换行当、多加一门手艺，这几种路子到底差在哪")
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_an_added_articles_headings_are_in_scope(with_design_article):
+    """No example question in scope.yaml is about a portfolio; the article's heading is."""
+    answer = with_design_article.ask("作品集平时要怎么弄才不吃亏")
+    assert not answer.refused
+    assert "每半年至少更新一次" in answer.text, answer.text
+
+
+def test_a_way_out_asked_by_a_new_role_is_its_paths(with_design_article):
+    answer = with_design_article.ask("搞UI的过了35岁还有出路吗")
+    assert answer.intent == "paths"
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_someone_told_of_is_the_story_retrieval_leads_with(with_design_article):
+    """ "有个做UI的…" names that person's role, not the asker's: their story, not the role's paths."""
+    answer = with_design_article.ask("听说有个做UI的被裁了自己接活，他开头是咋弄的")
+    assert answer.intent == "story" and "老秦" in answer.text, answer.text
+
+
+def test_a_latin_name_inside_a_longer_one_is_not_that_name(adv):
+    """ "PMP证" holds "PM" (产品经理's short name) but asks about a certificate the articles lack."""
+    answer = adv.ask("我做产品的，要不要考个PMP证")
+    assert answer.refused or NOT_COVERED in answer.text, answer.text

@@ -176,6 +176,9 @@ class Answerability:
             w = bare
         if w in self.focus_words:
             return w
+        latin = _LATIN_HEAD.match(w)  # "PMP证", one token: the certificate named
+        if latin and latin.group(0) != w and latin.group(0) in self.focus_words:
+            return latin.group(0)
         if _QUANTIFIED.match(w) or _A_NOT_A.search(w):
             return None
         if flag not in self.tags or w in STOPWORDS or w in self.generic or self._known(w):
@@ -189,7 +192,7 @@ class Answerability:
     def _known(self, w: str) -> bool:
         """A known name, or a word made mostly of one ("岗能涨薪" holds 涨薪)."""
         return w in self.known or (
-            len(w) >= 4 and any(len(k) >= 2 and k in w and 2 * len(k) >= len(w) for k in self.known)
+            len(w) >= 4 and any(len(k) >= 2 and 2 * len(k) >= len(w) and _holds(w, k) for k in self.known)
         )
 
     def _tokens(self, question: str) -> list[tuple[str, str]]:
@@ -485,6 +488,24 @@ def _not_doing(toks: list[tuple[str, str]], i: int) -> bool:
         return False
     before = toks[i - 2][0] if i >= 2 else ""
     return not (len(neg) == 2 and before.endswith(neg[1]))
+
+
+_LATIN_HEAD = re.compile(r"[a-z][a-z0-9+#]+")
+
+
+def _holds(word: str, name: str) -> bool:
+    """``name`` is in ``word`` as a word of its own: a Latin name not inside a longer one ("pm" is not in
+    "pmp证")."""
+    at = word.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if not name.isascii() or not (
+            (at and word[at - 1].isascii() and word[at - 1].isalpha())
+            or (end < len(word) and word[end].isascii() and word[end].isalpha())
+        ):
+            return True
+        at = word.find(name, at + 1)
+    return False
 
 
 def _general_phrase(p: Phrase, named: set[str]) -> bool:

@@ -54,7 +54,9 @@ class Derived:
 
     @cached_property
     def scope(self) -> ScopeGate:
-        return ScopeGate(self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold)
+        return ScopeGate(
+            self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold, self.kmap.heading_labels
+        )
 
     @cached_property
     def kinds(self) -> KindReader:

@@ -530,6 +530,8 @@ def _about_someone(
     paths = _paths_named(q, kb, kmap, base.role) if comparing and not pair else []
     if pair or (len(paths) >= 2 and base.role):
         return replace(base, kind="compare", subjects=pair or tuple(paths[:2]))
+    if comparing and _WHICH.search(q):  # "这几条路到底有啥区别": every path, side by side
+        return replace(base, kind="paths", topic=None if base.role else KINDS_OF_PATH)
     target = kb.explainer(r.target or "")
     if target and base.role and target.parent != base.role:  # "做了6年用户运营，想转产品经理"
         return replace(base, kind="transition", subjects=(target.name,))

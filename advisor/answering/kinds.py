@@ -48,7 +48,7 @@ class KindReader:
 
 # A question that asks how or where to go is not voicing a pain, whatever its words of worry.
 _ASKS_WAY = re.compile(
-    r"怎么|如何|咋(?!回事|办)|方向|路子|从哪|哪些|步骤|办法|学(?:点|些)?(?:啥|什么)|换(?:个)?(?:啥|什么)"
+    r"怎么|如何|咋(?!回事|办)|方向|路子|出路|从哪|哪些|步骤|办法|学(?:点|些)?(?:啥|什么)|换(?:个)?(?:啥|什么)"
 )
 
 

@@ -66,9 +66,14 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
         # 备点啥") is what a question with no subject of its own is about.
         # Not so for a question about others in that situation ("被优化的那些中年人，真有去送外卖的吗").
         # And a question with no subject of its own that asks for an example ("有没有…被裁了以后干出点名堂
-        # 的例子") is about the story retrieval leads with, however narrowly.
+        # 的例子") or tells of someone ("听说有个大厂UI被裁后自己接活的，他…") is about the story retrieval
+        # leads with, however narrowly.
         about_others = has(q, kb.cues("third_person"))
-        if intent.kind == "general" and unit.kind == "story" and asks_case(q, kb):
+        tells = has(q, [c for c in kb.cues("third_person") if len(c) >= 2 and not c.isascii()])  # not 他
+        if intent.kind == "general" and unit.kind == "story" and (asks_case(q, kb) or tells):
+            return _from_unit(intent, unit)
+        if intent.kind == "paths" and unit.kind == "story" and tells and "我" not in q:
+            # "听说有个做UI的被裁了自己接活": the role said is that person's, not the asker's
             return _from_unit(intent, unit)
         return (
             replace(intent, kind="risk")
@@ -97,7 +102,9 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
     if intent.kind == "explain" and intent.subjects and unit.kind == "explain":
         return intent  # the role the question names, not the one retrieval's passages explain best
     if intent.kind in _GUESSED:
-        if unit.kind in ("paths", "section") and intent.kind != "general":
+        # A role's paths do not answer a guessed pain or risk; a section of its own that retrieval clearly
+        # leads with does ("想直接裸辞出去试试做顾问，靠谱吗" → a new article's 风险提示)
+        if unit.kind == "paths" and intent.kind != "general":
             return intent
         if unit.kind == "path" and intent.role and unit.role != intent.role:
             return intent  # another role's path: the asker's own role decides

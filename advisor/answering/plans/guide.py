@@ -55,6 +55,10 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     first = intro.first_text() if intro else None
     if first is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
         plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=0))
+    parent = _own_parent(ctx, intro)
+    above = parent.first_text() if parent else None
+    if above is not None:  # "以下提供…三类路径,分别对应…": the role's own article says what its paths are
+        plan.pieces.append(Piece(above.span, "", 1.15, LIMIT_LINE, context=parent.heading, order=-1))
     cases = asks_case(ctx.question, ctx.kb)
     starts = has_any(ctx.question, ctx.kb.cues("start"))
     for info in infos:
@@ -82,6 +86,17 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
         return plan
     plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
     return plan
+
+
+def _own_parent(ctx: AnswerContext, section: Section | None) -> Section | None:
+    """The section above a role's section when it holds no other role's (an added article's "转型路径"
+    over its one role): what it says first is about this role's paths. The guide's "按岗位定制" is
+    about every role."""
+    parent = ctx.kmap.parent(section) if section is not None else None
+    if parent is None:
+        return None
+    others = [ctx.kmap.role_section(r) for r in ctx.kb.role_names]
+    return None if any(o is not None and o != section and o.is_under(parent) for o in others) else parent
 
 
 def _paths_overview(ctx: AnswerContext) -> AnswerPlan:
