@@ -670,3 +670,11 @@ def test_a_latin_name_inside_a_longer_one_is_not_that_name(adv):
     """ "PMP证" holds "PM" (产品经理's short name) but asks about a certificate the articles lack."""
     answer = adv.ask("我做产品的，要不要考个PMP证")
     assert answer.refused or NOT_COVERED in answer.text, answer.text
+
+
+def test_a_new_roles_risk_control_is_its_own_articles(with_design_article):
+    """The guide's 小步试错/数据验证/资源储备 are written for its four roles; an added article's own
+    风险防控 rules are what its role's asker gets."""
+    answer = with_design_article.ask("我做UI的想出去单干，风险怎么控制")
+    assert answer.intent == "risk"
+    assert "先验证再离职" in answer.text and "小步试错" not in answer.text, answer.text

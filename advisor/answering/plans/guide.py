@@ -211,6 +211,9 @@ def _matching_rows(ctx: AnswerContext, base: float, order: int) -> list[Piece]:
 
 
 def risk_plan(ctx: AnswerContext) -> AnswerPlan:
+    own = ctx.kmap.guide_section("risk", ctx.intent.role) if ctx.intent.role else None
+    if own is not None and own.doc_id != ctx.kb.guide.get("doc"):
+        return _own_risk_plan(ctx, own)
     strategies = ctx.kmap.risk_strategies()
     chosen = next((s for s in strategies if ctx.intent.risk and ctx.intent.risk in s.heading), None)
     if chosen is None:
@@ -231,6 +234,20 @@ def risk_plan(ctx: AnswerContext) -> AnswerPlan:
     for k, row in enumerate(toolkit_plan(ctx).pieces):
         if any(t in row.label for t in templates) and (row.span.doc_id, row.span.start) not in taken:
             plan.pieces.append(replace(row, base=0.65, order=600 + k))
+    return plan
+
+
+def _own_risk_plan(ctx: AnswerContext, section: Section) -> AnswerPlan:
+    """An added article's own risk control, for the role it is about: each rule's first lines, the rule
+    retrieval ranks first with the rest of its lines."""
+    rules = ctx.kmap.children(section) or [section]
+    asked = _first_retrieved(ctx, rules)
+    plan = AnswerPlan("risk", min_pieces=2)
+    for k, rule in enumerate(rules):
+        group = heading_label(rule.heading)
+        for j, block in enumerate(rule.blocks):
+            base = (1.0 if j == 0 else 0.8) if rule is asked else (0.7 if j == 0 else 0.4)
+            plan.pieces += sentence_pieces(ctx, block, group, base, k * 100 + j * 10)
     return plan
 
 
