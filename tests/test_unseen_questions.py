@@ -678,3 +678,16 @@ def test_a_new_roles_risk_control_is_its_own_articles(with_design_article):
     answer = with_design_article.ask("我做UI的想出去单干，风险怎么控制")
     assert answer.intent == "risk"
     assert "先验证再离职" in answer.text and "小步试错" not in answer.text, answer.text
+
+
+def test_a_follow_up_naming_what_another_path_says_moves_there(adv):
+    """Found by a new user: "医疗那个方向靠谱吗" after 产品's 斜向突破 repeated it; only 市场's 斜向突破
+    names 医疗健康, and retrieval leads with it."""
+    answer = ask_turns(adv, "我是做产品的，想找个细分赛道深耕", "那医疗这个方向呢，行不行")
+    assert "医疗健康" in answer.text, answer.text
+
+
+def test_what_to_learn_after_asking_about_becoming_a_pm_is_its_skills(adv):
+    """Found by a new user: "那我要先学点啥" after "文科生能转PM吗" repeated the FAQ's answer."""
+    answer = ask_turns(adv, "学中文出身的能去当产品经理吗", "那我得先学点啥")
+    assert "数据分析" in answer.text and "商业敏感度" in answer.text, answer.text

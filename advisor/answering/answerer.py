@@ -192,7 +192,8 @@ class Answerer:
         if intent.kind == "conclusion":
             intent = concluding(intent, passages, index.derived.kmap)
         intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
-        return with_passages_role(settle(intent, unit, lead, question, kb), passages, units), query, passages
+        settled = settle(intent, unit, lead, question, kb, index.derived.kmap)
+        return with_passages_role(settled, passages, units), query, passages
 
     def replay(self, questions: list[str], role: str | None, index: Index) -> State:
         """The state after the user's earlier questions; the last few are settled by retrieval as

@@ -15,6 +15,7 @@ from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap
+from advisor.text.tokens import is_everyday, tokenize
 
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
 # another kind outranks them. A person, a path or a comparison was named and stays.
@@ -38,9 +39,13 @@ def _from_unit(intent: Intent, unit: Unit) -> Intent:
     return replace(intent, kind=unit.kind, role=unit.role or intent.role, subjects=(), topic=None)
 
 
-def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge) -> Intent:
+def settle(
+    intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge, kmap: KnowledgeMap | None = None
+) -> Intent:
     """The intent once retrieval has had its say (see the module's docstring)."""
     if intent.follow_up:
+        if kmap is not None and lead > 0 and _said_only_there(intent, unit, question, kmap):
+            return _from_unit(intent, unit)
         return intent
     q = question.lower()
     if unit.kind == "path" and lead > 0:
@@ -110,6 +115,20 @@ def settle(intent: Intent, unit: Unit, lead: float, question: str, kb: Knowledge
             return intent  # another role's path: the asker's own role decides
         return _from_unit(intent, unit)
     return intent
+
+
+def _said_only_there(intent: Intent, unit: Unit, question: str, kmap: KnowledgeMap) -> bool:
+    """ "医疗那个方向靠谱吗" after 产品's 斜向突破: a follow-up naming what the path it continues never says
+    and the path retrieval leads with does (市场's 斜向突破 names 医疗健康) is about that path."""
+    if unit.kind != "path" or intent.kind != "path" or (unit.role, unit.path) == (intent.role, intent.path):
+        return False
+    here = kmap.path(intent.role or "", intent.path or "")
+    there = kmap.path(unit.role or "", unit.path or "")
+    if here is None or there is None:
+        return False
+    here_text, there_text = kmap.section_text(here.section), kmap.section_text(there.section)
+    words = [t for t in tokenize(question.lower(), search=False) if len(t) >= 2 and not is_everyday(t)]
+    return any(w in there_text and w not in here_text for w in words)
 
 
 OWN_PATH_LEAD = 0.1  # how far one path of the asker's own role must lead to be what a general question asks
