@@ -691,3 +691,12 @@ def test_what_to_learn_after_asking_about_becoming_a_pm_is_its_skills(adv):
     """Found by a new user: "那我要先学点啥" after "文科生能转PM吗" repeated the FAQ's answer."""
     answer = ask_turns(adv, "学中文出身的能去当产品经理吗", "那我得先学点啥")
     assert "数据分析" in answer.text and "商业敏感度" in answer.text, answer.text
+
+
+def test_a_job_one_cannot_do_or_moves_to_is_not_ones_own(adv):
+    """Found by a new user: "做市场的，不会写代码" read no role (写代码 is a 技术 word), and "能转PM吗"
+    then read 产品 as the asker's own role and opened with 文章没有专门写."""
+    answer = ask_turns(adv, "我在公司做市场，代码一行都不会写", "那我这种能转去当产品经理不")
+    assert answer.intent == "transition"
+    first = answer.text.split("\n\n")[0]
+    assert "专门回答了能不能转" in first and "完全可以" in answer.text.split("\n\n")[1], answer.text

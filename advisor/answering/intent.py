@@ -105,9 +105,19 @@ def _subjects(q: str, kb: Knowledge) -> list[str]:
 
 
 def _roles(q: str, kb: Knowledge) -> list[str]:
-    """Roles the question names by their hint words ("做产品", "后端"); a bare "产品" is a product."""
+    """Roles the question names by their hint words ("做产品", "后端"); a bare "产品" is a product, and a
+    job the asker says they cannot do ("做市场的，不会写代码") or moves to ("这样能转产品经理吗") is not theirs."""
+    q = _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", q))
     found = sorted((first_at(q, hints), r) for r, hints in kb.roles.items())
     return [r for at, r in found if at >= 0]
+
+
+_TO_A_JOB = re.compile(
+    r"(?:转|转行|转岗|改行)(?:做|当|成|到|去)?(?=[^型])[^，,。？?！!\s]{0,5}"
+)  # where one goes
+_NOT_A_JOB = re.compile(
+    r"(?:不会|不懂|没做过|没干过|没学过|不擅长|不是)\s*(?:写|做|搞|干|学)?[^，,。？?！!\s]{0,4}"
+)
 
 
 def named_role(text: str, kb: Knowledge) -> str | None:

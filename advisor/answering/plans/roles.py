@@ -4,6 +4,7 @@ another — what the articles say carries over and what to add."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan, Piece
@@ -148,6 +149,22 @@ def _table(ctx: AnswerContext, a: str, b: str) -> list[list[Piece | str]]:
     return rows
 
 
+_CAN_BECOME = re.compile(r"能(?:否)?(?:成为|转|做|当)|可以(?:成为|转|做|当)")
+_ASKED = re.compile(r"^Q\d+\s*[:：]")
+
+
+def _can_become(ctx: AnswerContext, docs: set[str]) -> list[Piece]:
+    """The answer of an FAQ in the target role's article that asks whether one can become it ("Q1:非技术
+    背景的人能成为互联网PM吗?"), first."""
+    return [
+        Piece(first.span, heading_label(sec.heading), 1.2, LIMIT_LINE, context=sec.heading, order=-1)
+        for doc in sorted(docs)
+        for sec in ctx.kmap.outlines.get(doc, [])
+        if _ASKED.match(heading_label(sec.heading)) and _CAN_BECOME.search(sec.heading)
+        if (first := sec.first_text()) is not None
+    ]
+
+
 def transition_plan(ctx: AnswerContext) -> AnswerPlan:
     frm, to = ctx.intent.role, ctx.intent.subjects[0]
     for info in ctx.kmap.paths(frm) if frm else []:
@@ -160,9 +177,12 @@ def transition_plan(ctx: AnswerContext) -> AnswerPlan:
                     extra = _section_pieces(ctx, section, 0.5, 1000 + 100 * len(topic))
                     plan.pieces += [replace(p, only_if_relevant=True) for p in extra]
             return plan
-    lead = f"文章没有专门写「{frm or '你的岗位'}→{to}」这条路；相关的内容有：" if frm else ""
-    plan = AnswerPlan("transition", lead=lead, min_pieces=2)
     target_docs = {s.doc_id for s in ctx.kmap.explainer_sections(to)}
+    answered = _can_become(ctx, target_docs)
+    # With no path there, an article's own answer to "can one become it" comes first ("完全可以…")
+    tail = "但专门回答了能不能转：" if answered else "相关的内容有："
+    lead = f"文章没有专门写「{frm or '你的岗位'}→{to}」这条路，{tail}" if frm else ""
+    plan = AnswerPlan("transition", answered, lead=lead, min_pieces=2)
     for e in ctx.kb.explainers:  # how the two differ: a "vs" section in the target's article
         if frm and e.parent == frm:
             for sec in ctx.kmap.explainer_sections(e.name):
