@@ -700,3 +700,10 @@ def test_a_job_one_cannot_do_or_moves_to_is_not_ones_own(adv):
     assert answer.intent == "transition"
     first = answer.text.split("\n\n")[0]
     assert "专门回答了能不能转" in first and "完全可以" in answer.text.split("\n\n")[1], answer.text
+
+
+def test_words_that_frame_the_situation_still_pick_the_line_that_says_them(adv):
+    """ "被大厂优化的…中年人…干嘛了" shares only framing words (大厂, 优化) with the line that answers it
+    ("…外卖骑手…煎饼摊…脐橙园"); they count, faintly."""
+    answer = adv.ask("那些被大厂优化掉的中年人，后来都干嘛去了")
+    assert "外卖骑手" in answer.text and "煎饼摊" in answer.text, answer.text

@@ -30,6 +30,9 @@ BROAD_BOOST = 0.6
 FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
 FIT_ROOM = 60  # room left from which a long sentence is cut to its first clauses rather than skipped
 FILL = 0.5  # share of the budget a specific question's answer may fill with context around what it asks
+# A word that frames the asker's situation (大厂, 被优化, 毕业) says little about which piece is meant, but
+# not nothing: "被大厂优化的那些中年人最后都去干嘛了" is the line about 被大厂”优化”的中年人.
+FRAME_WEIGHT = 0.3
 NEAR_WEIGHT = 0.3  # how much closeness in meaning (the dense search) counts next to the question's words
 
 
@@ -80,12 +83,13 @@ class Relevance:
         self.terms: list[tuple[set[str], float]] = []
         q = _EXCEPT.sub("", question.lower())  # "除了钱还得备点啥": 钱 is what is not asked
         q = _OWN_FACTS.sub(" ", q)
+        frame = {w.lower() for w in kb.cues("frame")}
         for token in dict.fromkeys(tokenize(q, search=False)):
-            if token in ignore or (len(token) < 2 and not token.isdigit()):
+            if (token in ignore and token not in frame) or (len(token) < 2 and not token.isdigit()):
                 continue
             alts = {token, *kb.synonyms_of(token)}
             if any(present(a) for a in alts):  # a word no article uses cannot tell pieces apart
-                self.terms.append((alts, idf(token)))
+                self.terms.append((alts, idf(token) * (FRAME_WEIGHT if token in frame else 1.0)))
         for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")
             if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
                 self.terms.append(({key, *words}, max(idf(key), 1.0)))
