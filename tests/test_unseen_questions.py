@@ -707,3 +707,31 @@ def test_words_that_frame_the_situation_still_pick_the_line_that_says_them(adv):
     ("…外卖骑手…煎饼摊…脐橙园"); they count, faintly."""
     answer = adv.ask("那些被大厂优化掉的中年人，后来都干嘛去了")
     assert "外卖骑手" in answer.text and "煎饼摊" in answer.text, answer.text
+
+
+def test_a_kin_word_glued_to_a_verb_is_who_asks(adv):
+    """Found by a new user: "帮我老公问下…感觉没前途" was refused as 文章没有讲到「老公问、没前途」."""
+    answer = adv.ask("替我老婆问问 她做运营的 快40了 觉得没啥前途")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_someone_just_laid_off_reads_the_safety_net_before_the_path(adv):
+    answer = adv.ask("上周刚被裁 之前在公司做投放的市场经理")
+    assert "6-12 个月生活费" in answer.text.split("\n\n")[0], answer.text
+
+
+def test_what_now_after_the_pains_is_the_ways_out(adv):
+    """Found by a new user: "那咋办" after the pains repeated them."""
+    first = adv.ask("干运营的，老经验跟不上新业务了，为啥会这样")
+    assert first.intent == "pains"
+    answer = ask_turns(adv, "干运营的，老经验跟不上新业务了，为啥会这样", "那可咋办")
+    assert answer.intent == "paths" and answer.text != first.text
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_a_person_named_again_after_their_story_goes_on_from_it(adv):
+    """Found by a new user: "老张后来呢" after his story retold it from the start."""
+    answer = ask_turns(adv, "有没有被裁以后回老家混得还行的例子", "老张后来咋样了")
+    assert "带着妻儿回了湖北襄阳" not in answer.text, answer.text
+    assert "老张" in answer.text

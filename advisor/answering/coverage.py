@@ -161,6 +161,7 @@ class Answerability:
         self.tags = set(self.data.get("focus_tags", []))
         self.method_cues = tuple(self.data.get("method_cues", []))
         self.focus_words = {squash(w) for w in self.data.get("focus_words", [])}
+        self.kin = tuple(squash(w) for w in self.kmap.kb.cues("kin"))
         self.main_share = float(self.data.get("main_share", 0.5))
         self.common = int(self.data.get("common_count", 10))
         self.likeness_floor = float(self.data.get("likeness_floor", math.inf))
@@ -176,6 +177,8 @@ class Answerability:
             w = bare
         if w in self.focus_words:
             return w
+        if any(w.startswith(k) for k in self.kin):  # "帮我老公问下": who asks, not what about
+            return None
         latin = _LATIN_HEAD.match(w)  # "PMP证", one token: the certificate named
         if latin and latin.group(0) != w and latin.group(0) in self.focus_words:
             return latin.group(0)

@@ -392,6 +392,9 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
         kind = "story" if state.person and kb.person(state.person).heading else "case"
     if kind == "path" and asks_case(f.q, kb):
         return replace(base, kind="path", path=state.path, topic="case", follow_up=True)
+    if kind == "pains" and _WHAT_NOW.search(f.q):  # "那咋办" after the pains: the ways out, not them again
+        role = base.role or state.role
+        return replace(base, kind="paths", role=role, topic=None if role else KINDS_OF_PATH, follow_up=True)
     if kind in _CONTINUED:
         topic = _topic(f.q, kb, state.subjects[0] if state.subjects else None) or state.detail
         risk = base.risk or state.risk
@@ -528,7 +531,9 @@ def _about_someone(
         kind = "story" if kb.person(person).heading else "case"
         if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
             base = replace(base, role=role or state.role, stated_role=bool(role))
-        found = replace(base, kind=kind, person=person, follow_up=resolved, topic=r.topic)
+        # "老张后来呢" right after his story: named again, it still goes on from what was told
+        again = person == state.person and state.topic in ("story", "case") and bool(_LATER.search(q))
+        found = replace(base, kind=kind, person=person, follow_up=resolved or again, topic=r.topic)
         return replace(found, described=r.f.described)
     family = next(
         (n for n, fam in kb.families.items() if _names_family(q, fam, kb) and has(q, fam["cues"])), None
@@ -614,6 +619,8 @@ def analyze(
     return base
 
 
+_LATER = re.compile(r"后来|然后|之后|接着|现在|如今|最后")
+_WHAT_NOW = re.compile(r"咋办|怎么办|如何是好|咋整|怎么破|出路|咋弄|怎么做")
 KINDS_OF_PATH = "kinds"  # the topic of a question about the kinds of path, asked for no role
 _WHICH = re.compile(r"哪几|[几哪三][类种条]|分几|总体|整体|大方向")
 _TYPES = re.compile(r"[几哪三][类种]|分几|总体|整体|大方向")

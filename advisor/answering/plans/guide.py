@@ -139,6 +139,7 @@ def situation_first(ctx: AnswerContext) -> list[Piece]:
     return _risk_rule(ctx, reserve, 1, 1.2)  # after the role's one-line summary, before the paths
 
 
+SITUATION_FIRST = 100  # orders a path plan's situation line before the path's own lines
 STORY_LINES = 2  # lines of a same-role story beside the paths' cases
 
 
@@ -183,7 +184,9 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
     if step is not None and 0 < step <= len(info.steps):  # "第二步再细说说": that step in full
         block = info.steps[step - 1]
         return AnswerPlan("path", [Piece(block.span, info.label, 2.0, 400, context=info.section.heading)])
-    pieces = situation_first(ctx) + path_pieces(info, intent.topic == "case")
+    # someone just laid off reads the safety net first, then the path
+    lead = [replace(p, order=p.order - SITUATION_FIRST) for p in situation_first(ctx)]
+    pieces = lead + path_pieces(info, intent.topic == "case")
     return AnswerPlan("path", pieces, min_pieces=2, broad=detail)
 
 
