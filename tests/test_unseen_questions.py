@@ -647,13 +647,6 @@ def test_the_kinds_of_path_compared_are_all_of_them(adv):
     assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
 
 
-def test_an_added_articles_headings_are_in_scope(with_design_article):
-    """No example question in scope.yaml is about a portfolio; the article's heading is."""
-    answer = with_design_article.ask("作品集平时要怎么弄才不吃亏")
-    assert not answer.refused
-    assert "每半年至少更新一次" in answer.text, answer.text
-
-
 def test_a_way_out_asked_by_a_new_role_is_its_paths(with_design_article):
     answer = with_design_article.ask("搞UI的过了35岁还有出路吗")
     assert answer.intent == "paths"
@@ -735,3 +728,11 @@ def test_a_person_named_again_after_their_story_goes_on_from_it(adv):
     answer = ask_turns(adv, "有没有被裁以后回老家混得还行的例子", "老张后来咋样了")
     assert "带着妻儿回了湖北襄阳" not in answer.text, answer.text
     assert "老张" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["做产品的想趁年假去泰国旅行，有啥攻略", "搞技术的给媳妇挑个生日礼物，送啥好"]
+)
+def test_daily_life_beside_a_job_word_is_still_not_what_the_articles_are_about(adv, question):
+    answer = adv.ask(question)
+    assert answer.refused or NOT_COVERED in answer.text, answer.text

@@ -349,7 +349,7 @@ class Answerability:
             if not named and self.spoken_to(question, missing, passages):
                 reason = "an unknown word beside what the best passages speak to: answered on that evidence"
                 return Coverage(COVERED, names, reason=reason)
-            if self._alike_answered(likeness, missing):
+            if not named and self._alike_answered(likeness, missing):  # 礼物, 简历: asked by name
                 reason = f"worded unlike the articles, but alike the questions they answer ({likeness:.3f})"
                 return Coverage(COVERED, names, reason=reason)
             reason = f"focus absent from the articles ({weight:.0%} of the question)"

@@ -54,9 +54,7 @@ class Derived:
 
     @cached_property
     def scope(self) -> ScopeGate:
-        return ScopeGate(
-            self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold, self.kmap.heading_labels
-        )
+        return ScopeGate(self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold)
 
     @cached_property
     def kinds(self) -> KindReader:

@@ -2,9 +2,9 @@
 
 Dense similarities from e5 are compressed (unrelated questions still score ~0.85), so a plain
 threshold on retrieval scores cannot separate "老张后来怎么样了" from "明天会下雨吗". Comparing the
-question with labelled example questions (``scope.yaml`` beside the corpus, and the articles' own
-headings on the in-scope side) gives a *margin* that can; retrieval *evidence* (best dense
-similarity plus idf-weighted term coverage of the top passages) nudges it. A question is refused when ``margin + EVIDENCE_WEIGHT · (evidence −
+question with labelled example questions (``scope.yaml`` beside the corpus) gives a *margin* that
+can; retrieval *evidence* (best dense similarity plus idf-weighted term coverage of the top
+passages) nudges it. A question is refused when ``margin + EVIDENCE_WEIGHT · (evidence −
 EVIDENCE_CENTER)`` falls below ``settings.refusal_threshold``.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,19 +83,12 @@ class ScopeGate:
     """The refusal decision; the embedder, labelled examples and idf are handed in."""
 
     def __init__(
-        self,
-        embedder: Embeddings,
-        examples: dict,
-        idf: Callable[[str], float],
-        threshold: float,
-        headings: Sequence[str] = (),
+        self, embedder: Embeddings, examples: dict, idf: Callable[[str], float], threshold: float
     ) -> None:
         self.embedder = embedder
         self.idf = idf
         self.threshold = threshold
-        # The articles' own headings are in scope by definition: an added article widens the scope with
-        # no example written for it ("作品集方面有啥要注意的" beside its "作品集每半年更新一次").
-        self.inside = embed_all(self.embedder, [*(examples.get("in_scope") or []), *headings])
+        self.inside = embed_all(self.embedder, examples.get("in_scope") or [])
         self.outside = embed_all(self.embedder, examples.get("out_of_scope") or [])
         labelled = (examples.get("focus") or {}).get("examples") or {}
         answered = [

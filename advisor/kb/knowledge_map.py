@@ -16,7 +16,6 @@ from advisor.text.tokens import is_everyday
 
 _PAREN = re.compile(r"[(（].*$")
 _FIGURE = re.compile(r"\d")
-HEADING_LABEL_CHARS = 4  # a heading label this long says what its section is about ("结语" does not)
 _NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
 
 
@@ -111,12 +110,6 @@ class KnowledgeMap:
             s for s in named if any(p in c.heading for c in self.children(s) for p in self.kb.paths)
         ]
         return (with_paths or named or [None])[0]
-
-    @cached_property
-    def heading_labels(self) -> list[str]:
-        """Every article's headings as labels, once each: what the articles are about, in their words."""
-        labels = {heading_label(s.heading) for sections in self.outlines.values() for s in sections if s.path}
-        return sorted(label for label in labels if len(label) >= HEADING_LABEL_CHARS)
 
     def parent(self, section: Section) -> Section | None:
         """The section ``section`` is directly under (the guide's "按岗位定制" above a role's section)."""
