@@ -736,3 +736,9 @@ def test_a_person_named_again_after_their_story_goes_on_from_it(adv):
 def test_daily_life_beside_a_job_word_is_still_not_what_the_articles_are_about(adv, question):
     answer = adv.ask(question)
     assert answer.refused or NOT_COVERED in answer.text, answer.text
+
+
+def test_a_move_to_a_role_named_short_is_the_role_its_articles_explain(adv):
+    """Found by a new user: "做了10年测试 能转产品吗" (产品, not 产品经理) got A/B-testing lines."""
+    answer = adv.ask("干了十年测试的 能不能转去做产品")
+    assert answer.intent == "transition" and "完全可以" in answer.text, answer.text

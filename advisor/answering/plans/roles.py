@@ -177,6 +177,8 @@ def transition_plan(ctx: AnswerContext) -> AnswerPlan:
                     extra = _section_pieces(ctx, section, 0.5, 1000 + 100 * len(topic))
                     plan.pieces += [replace(p, only_if_relevant=True) for p in extra]
             return plan
+    if to in ctx.kb.roles:  # "能转产品吗": the role as its articles explain it (产品经理)
+        to = ctx.kb.explained_role(to) or to
     target_docs = {s.doc_id for s in ctx.kmap.explainer_sections(to)}
     answered = _can_become(ctx, target_docs)
     # With no path there, an article's own answer to "can one become it" comes first ("完全可以…")
