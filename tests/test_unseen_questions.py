@@ -742,3 +742,11 @@ def test_a_move_to_a_role_named_short_is_the_role_its_articles_explain(adv):
     """Found by a new user: "做了10年测试 能转产品吗" (产品, not 产品经理) got A/B-testing lines."""
     answer = adv.ask("干了十年测试的 能不能转去做产品")
     assert answer.intent == "transition" and "完全可以" in answer.text, answer.text
+
+
+def test_he_is_the_husband_the_asker_spoke_of_not_a_person_just_shown(adv):
+    """Found on the second new-user check's conversation: "他能转啥方向" after "帮我老公问下…" and an
+    answer that quoted 老周 got 老周's story."""
+    answer = ask_turns(adv, "替我老公问一句 他干运营的 今年38 天天加班", "他还能往哪转")
+    assert answer.intent == "paths", answer.text
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text

@@ -134,7 +134,9 @@ class Answerer:
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
-        if prior.person is None and item is None and prior.topic != "explain":  # 她 = who does that job
+        # 她 = who does that job; but "他" is the husband when the asker spoke of one ("帮我老公问下…")
+        kin = any(k in u for u in [*users, cleaned] for k in kb.cues("kin"))
+        if prior.person is None and item is None and prior.topic != "explain" and not kin:
             told = person_shown(cleaned, shown, kb.persons)
             prior = replace(prior, person=told, topic="story") if told else prior
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
