@@ -22,7 +22,7 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import analyze, named_role
+from advisor.answering.intent import analyze, has, named_role
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -135,7 +135,7 @@ class Answerer:
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
         # 她 = who does that job; but "他" is the husband when the asker spoke of one ("帮我老公问下…")
-        kin = any(k in u for u in [*users, cleaned] for k in kb.cues("kin"))
+        kin = any(has(u, kb.cues("kin")) for u in [*users, cleaned])
         if prior.person is None and item is None and prior.topic != "explain" and not kin:
             told = person_shown(cleaned, shown, kb.persons)
             prior = replace(prior, person=told, topic="story") if told else prior

@@ -130,13 +130,14 @@ def _role_stories(ctx: AnswerContext, role: str) -> list[Piece]:
     return out
 
 
-def situation_first(ctx: AnswerContext) -> list[Piece]:
+def situation_first(ctx: AnswerContext, order: int = 1) -> list[Piece]:
     """The asker's situation in one line where the guide speaks to it: someone just laid off ("刚被裁")
     reads the reserve rule (资源储备) before the paths."""
     reserve = next((s for s in ctx.kb.risk_principles if s in (ctx.intent.risk or "")), None)
     if reserve is None or reserve != situation(ctx.question, ctx.kb):
         return []
-    return _risk_rule(ctx, reserve, 1, 1.2)  # after the role's one-line summary, before the paths
+    # by default after the role's one-line summary, before the paths
+    return _risk_rule(ctx, reserve, order, 1.2)
 
 
 SITUATION_FIRST = 100  # orders a path plan's situation line before the path's own lines
@@ -185,8 +186,7 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
         block = info.steps[step - 1]
         return AnswerPlan("path", [Piece(block.span, info.label, 2.0, 400, context=info.section.heading)])
     # someone just laid off reads the safety net first, then the path
-    lead = [replace(p, order=p.order - SITUATION_FIRST) for p in situation_first(ctx)]
-    pieces = lead + path_pieces(info, intent.topic == "case")
+    pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(info, intent.topic == "case")
     return AnswerPlan("path", pieces, min_pieces=2, broad=detail)
 
 
