@@ -750,3 +750,34 @@ def test_he_is_the_husband_the_asker_spoke_of_not_a_person_just_shown(adv):
     answer = ask_turns(adv, "替我老公问一句 他干运营的 今年38 天天加班", "他还能往哪转")
     assert answer.intent == "paths", answer.text
     assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_how_long_is_answered_by_the_lines_that_hold_a_duration(adv):
+    """ "这个要多久" after a path's first steps showed its pay and its fit, never how long it takes."""
+    answer = ask_turns(adv, "干了十二年运营，想出来当私域顾问，咋起步", "那这条路大概得花多长时间")
+    assert "3 个月内服务 5-8 家客户" in answer.text, answer.text
+
+
+def test_how_much_money_is_answered_by_the_lines_that_hold_an_amount(adv):
+    answer = ask_turns(adv, "想先试试新方向又怕赔进去，有稳当点的法子吗", "那前期投多少钱进去比较合适")
+    assert "月薪 10%" in answer.text, answer.text
+
+
+def test_a_question_standing_on_the_one_before_is_not_refused(adv):
+    """ "指南里对这种做法怎么说" after the husband's plan was refused: "这种做法" is what was said."""
+    answer = ask_turns(adv, "我老公冲动了想裸辞去搞AI创业，说要破釜沉舟", "文章对这样的做法怎么看")
+    assert not answer.refused, answer.text
+    off = ask_turns(adv, "做运营的35了想转型", "这种天气适合去钓鱼吗")
+    assert off.refused, off.text
+
+
+def test_wanting_to_move_on_from_a_role_asks_for_its_paths(adv):
+    answer = adv.ask("干市场的，38了，打算转型")
+    assert answer.intent == "paths", answer.text
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_what_first_after_the_pains_is_the_safety_net_for_someone_laid_off(adv):
+    """ "那先干点啥能稳住" after "我是被裁的运营…" and the pains repeated the pains."""
+    answer = ask_turns(adv, "刚被裁的运营，有点慌", "你说的那几个痛点我全中", "那我先做点啥能稳住")
+    assert "6-12 个月生活费" in answer.text.split("\n\n")[0], answer.text

@@ -32,7 +32,7 @@ from advisor.answering.messages import (
     strip_injection,
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
-from advisor.answering.refer import person_shown, pointed_intent, pointed_item
+from advisor.answering.refer import person_shown, pointed_intent, pointed_item, points_back
 from advisor.answering.scope import ScopeDecision, asks_task
 from advisor.answering.settle import concluding, example_story, settle, with_passages_role
 from advisor.answering.state import Intent, State
@@ -141,11 +141,19 @@ class Answerer:
             prior = replace(prior, person=told, topic="story") if told else prior
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
         asked = pointed_intent(asked, prior, item, kb) if item else asked
-        before = users[-1] if users and asked.follow_up else ""
+        # "指南里对这种做法怎么说": the earlier question says what "这种做法" is
+        back = (
+            bool(users)
+            and not asked.follow_up
+            and not any(n.lower() in cleaned.lower() for n in asked.names())  # it names nothing itself
+            and points_back(cleaned)
+        )
+        before = users[-1] if users and (asked.follow_up or back) else ""
         intent, query, passages = self.retrieve(pointed, asked, prior, role, index, before)
         # Scope is judged on the question itself: names the conversation added to the search would make
-        # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营.
-        decision = derived.scope.decide(pointed, passages)
+        # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营. A question that
+        # stands on the one before it is judged with it.
+        decision = derived.scope.decide(f"{before} {pointed}" if back else pointed, passages)
         if query and passages and asked.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
             decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
         if asks_task(cleaned):
@@ -178,7 +186,8 @@ class Answerer:
             for n in intent.names()
             if n.lower() not in question.lower() and _supplied(n, intent, prior, kb, question)
         ]
-        said = [before] if before and not intent.names() else []  # the pains, the toolkit: no names
+        # the pains, the toolkit (no names); or what "这种做法" stands for (not a continued topic)
+        said = [before] if before and (not intent.names() or not intent.follow_up) else []
         query = " ".join([question, *names, *said]).strip()[: self.settings.max_question_chars]
         # The role the search prefers is read here, once, from the words searched for.
         hint = named_role(query, kb)

@@ -33,6 +33,9 @@ FILL = 0.5  # share of the budget a specific question's answer may fill with con
 # A word that frames the asker's situation (大厂, 被优化, 毕业) says little about which piece is meant, but
 # not nothing: "被大厂优化的那些中年人最后都去干嘛了" is the line about 被大厂”优化”的中年人.
 FRAME_WEIGHT = 0.3
+# A question asking for a duration or an amount ("这个要多久"): a sentence holding one ("3 个月内") speaks
+# to it as much as a fairly specific word would.
+SHAPE_WEIGHT = 2.5
 NEAR_WEIGHT = 0.3  # how much closeness in meaning (the dense search) counts next to the question's words
 
 
@@ -81,6 +84,7 @@ class Relevance:
         present: Callable[[str], bool] = lambda w: True,
     ) -> None:
         self.terms: list[tuple[set[str], float]] = []
+        self.shapes: list[re.Pattern] = []
         q = _EXCEPT.sub("", question.lower())  # "除了钱还得备点啥": 钱 is what is not asked
         q = _OWN_FACTS.sub(" ", q)
         frame = {w.lower() for w in kb.cues("frame")}
@@ -93,11 +97,13 @@ class Relevance:
         for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")
             if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
                 self.terms.append(({key, *words}, max(idf(key), 1.0)))
-        self.total = sum(w for _, w in self.terms) or 1.0
+        self.shapes = [s.looks_like for s in kb.shapes if any(a in q for a in s.asks)]
+        self.total = sum(w for _, w in self.terms) + SHAPE_WEIGHT * len(self.shapes) or 1.0
 
     def __call__(self, text: str) -> float:
         low = text.lower()
-        return sum(w for alts, w in self.terms if any(a in low for a in alts)) / self.total
+        said = sum(w for alts, w in self.terms if any(a in low for a in alts))
+        return (said + SHAPE_WEIGHT * sum(1 for s in self.shapes if s.search(text))) / self.total
 
 
 class Closeness:

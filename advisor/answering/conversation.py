@@ -36,6 +36,7 @@ def advance(state: State, intent: Intent) -> State:
         subjects=subjects,
         topic=kind if kind != "general" else state.topic,
         risk=intent.risk if kind == "risk" else None,
+        situation=intent.situation or state.situation,
         # its topic, which section, or a path's case ("有没有真实例子" → "数据咋样": still the case)
         detail=intent.topic
         if kind in ("explain", "section") or (kind, intent.topic) == ("path", "case")

@@ -107,11 +107,12 @@ def _subjects(q: str, kb: Knowledge) -> list[str]:
 def _roles(q: str, kb: Knowledge) -> list[str]:
     """Roles the question names by their hint words ("做产品", "后端"); a bare "产品" is a product, and a
     job the asker says they cannot do ("做市场的，不会写代码") or moves to ("这样能转产品经理吗") is not theirs."""
-    q = _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", q))
+    q = _SAID_DO.sub("做", _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", q)))
     found = sorted((first_at(q, hints), r) for r, hints in kb.roles.items())
     return [r for at, r in found if at >= 0]
 
 
+_SAID_DO = re.compile(r"[干搞弄](?=[^，,。？?！!\s]{1,4}的)")  # "干市场的", "搞产品的": as said with 做
 _TO_A_JOB = re.compile(
     r"(?:转|转行|转岗|改行)(?:做|当|成|到|去)?(?=[^型])[^，,。？?！!\s]{0,5}"
 )  # where one goes
@@ -393,6 +394,10 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
     if kind == "path" and asks_case(f.q, kb):
         return replace(base, kind="path", path=state.path, topic="case", follow_up=True)
     if kind == "pains" and _WHAT_NOW.search(f.q):  # "那咋办" after the pains: the ways out, not them again
+        if state.situation:  # "我是被裁的运营…" earlier: the safety net comes before any path
+            return replace(
+                base, kind="risk", risk=state.situation, role=base.role or state.role, follow_up=True
+            )
         role = base.role or state.role
         return replace(base, kind="paths", role=role, topic=None if role else KINDS_OF_PATH, follow_up=True)
     if kind in _CONTINUED:
@@ -450,7 +455,12 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     target = _transition_target(f, kb)
     if target and own is None:
         own = _transition_from(f, kb, None)
-    base = Intent(role=role or own or state.role, stated_role=bool(role or own), risk=_risk(q, kb))
+    base = Intent(
+        role=role or own or state.role,
+        stated_role=bool(role or own),
+        risk=_risk(q, kb),
+        situation=situation(q, kb) or state.situation,
+    )
     pointed = state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None
     return _Reading(f, base, topic, target, asks_subject, _asked_subject(f, kb) or pointed)
 
@@ -620,7 +630,7 @@ def analyze(
 
 
 _LATER = re.compile(r"后来|然后|之后|接着|现在|如今|最后")
-_WHAT_NOW = re.compile(r"咋办|怎么办|如何是好|咋整|怎么破|出路|咋弄|怎么做")
+_WHAT_NOW = re.compile(r"咋办|怎么办|如何是好|咋整|怎么破|出路|咋弄|怎么做|稳住|先干点?啥|先做点?啥|先做什么")
 KINDS_OF_PATH = "kinds"  # the topic of a question about the kinds of path, asked for no role
 _WHICH = re.compile(r"哪几|[几哪三][类种条]|分几|总体|整体|大方向")
 _TYPES = re.compile(r"[几哪三][类种]|分几|总体|整体|大方向")

@@ -153,3 +153,13 @@ def pointed_intent(asked: Intent, prior: State, item: str, kb: Knowledge) -> Int
     if subject and prior.topic in ("family", "explain", "compare"):
         return replace(asked, kind="explain", subjects=(subject,), follow_up=True)
     return asked
+
+
+# "指南里对这种做法怎么说", "这样靠谱吗", "你刚说的那个呢": words that stand for what was said before.
+_BACK = re.compile(r"这种|这样|这么|这个|这些|这事|那种|那样|那么做|那个做法|上面|刚才|刚刚|你说的|前面说")
+
+
+def points_back(question: str) -> bool:
+    """The question stands on the one before it: a word in it stands for what was said ("这种做法"),
+    so the words of the earlier question are what it is about."""
+    return len(question) <= MAX_LENGTH and bool(_BACK.search(question))

@@ -20,6 +20,7 @@ class Intent:
     topic: str | None = None  # an explainer topic (能力, 职业发展…) or "case" for a path's case
     follow_up: bool = False  # continues the previous topic without naming it
     described: bool = False  # the person is only described: a guess the answerability check must confirm
+    situation: str | None = None  # the risk strategy the asker's situation points to (被裁 → 资源储备)
 
     def names(self) -> list[str]:
         """The entity words of the intent, to make a follow-up searchable on its own."""
@@ -35,6 +36,7 @@ class State:
     topic: str | None = None  # the kind of the last question
     risk: str | None = None
     detail: str | None = None  # the explained role's topic last asked about (能力, 职业发展…)
+    situation: str | None = None  # as the asker said it, once: "我是被裁的运营" holds for the conversation
 
     def to_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}

@@ -60,6 +60,23 @@ def _words(items) -> tuple[str, ...]:
     return tuple(str(w).lower() for w in items or ())
 
 
+@dataclass(frozen=True)
+class AnswerShape:
+    """What a question asks for by its form ("多久" asks for a duration): a sentence holding that form
+    (``looks_like``, "3 个月内") speaks to it though it shares no word with the question."""
+
+    name: str
+    asks: tuple[str, ...]
+    looks_like: re.Pattern
+
+
+def _shapes(raw: dict | None) -> tuple[AnswerShape, ...]:
+    return tuple(
+        AnswerShape(str(name), _words(v.get("asks")), re.compile(str(v["looks_like"]), re.IGNORECASE))
+        for name, v in (raw or {}).items()
+    )
+
+
 def _word_map(raw: dict | None) -> dict[str, tuple[str, ...]]:
     return {str(k): _words(v) for k, v in (raw or {}).items()}
 
@@ -123,6 +140,7 @@ class Knowledge:
     families: dict[str, dict] = field(default_factory=dict)
     refusal_topics: tuple[str, ...] = ()
     examples: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
+    shapes: tuple[AnswerShape, ...] = ()
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -154,6 +172,7 @@ class Knowledge:
                     for k, v in (raw.get("families") or {}).items()
                 },
                 refusal_topics=tuple(raw.get("refusal_topics", ())),
+                shapes=_shapes(raw.get("answer_shapes")),
                 examples={
                     str(group): tuple((str(q), r) for q, r in items)
                     for group, items in (raw.get("examples") or {}).items()
