@@ -12,6 +12,7 @@ import pytest
 from advisor import Advisor
 from advisor.grounding.format import NOT_COVERED
 from advisor.index.ingest import ingest
+from advisor.web.render import state_line
 from evals.newarticle import NEW_ARTICLE_DIR, corpus_with_article
 from testkit.settings import isolated_settings
 
@@ -781,3 +782,10 @@ def test_what_first_after_the_pains_is_the_safety_net_for_someone_laid_off(adv):
     """ "那先干点啥能稳住" after "我是被裁的运营…" and the pains repeated the pains."""
     answer = ask_turns(adv, "刚被裁的运营，有点慌", "你说的那几个痛点我全中", "那我先做点啥能稳住")
     assert "6-12 个月生活费" in answer.text.split("\n\n")[0], answer.text
+
+
+def test_the_role_remembered_is_the_husbands_when_the_asker_speaks_for_him(adv):
+    """Found by a new user: the state line said "我的岗位：运营" when a wife asked for her husband."""
+    answer = ask_turns(adv, "替我老公问一句 他干运营的 今年38 天天加班", "他还能往哪转")
+    assert "老公的岗位：运营" in state_line(answer), state_line(answer)
+    assert "我的岗位：运营" in state_line(adv.ask("我是做运营的，35了，该往哪转"))

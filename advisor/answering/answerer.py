@@ -135,7 +135,7 @@ class Answerer:
         users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
         prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
         # 她 = who does that job; but "他" is the husband when the asker spoke of one ("帮我老公问下…")
-        kin = any(has(u, kb.cues("kin")) for u in [*users, cleaned])
+        kin = next((w for u in [*users, cleaned] for w in kb.cues("kin") if has(u, (w,))), None)
         if prior.person is None and item is None and prior.topic != "explain" and not kin:
             told = person_shown(cleaned, shown, kb.persons)
             prior = replace(prior, person=told, topic="story") if told else prior
@@ -168,6 +168,8 @@ class Answerer:
             else Coverage()
         )
         state_after = advance(prior, intent)
+        if kin and not state_after.kin:  # "帮我老公问下…": the role remembered is his
+            state_after = replace(state_after, kin=kin)
         turn = Turn(
             pointed, query, intent, state_after, passages, decision, coverage, shown, injected, derived, hist
         )

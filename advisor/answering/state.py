@@ -37,6 +37,7 @@ class State:
     risk: str | None = None
     detail: str | None = None  # the explained role's topic last asked about (能力, 职业发展…)
     situation: str | None = None  # as the asker said it, once: "我是被裁的运营" holds for the conversation
+    kin: str | None = None  # the family member the asker speaks for ("帮我老公问下"): whose role it is
 
     def to_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -50,6 +51,7 @@ class State:
 
     def describe(self) -> str:
         """One line for the app: what the advisor remembers of the conversation."""
-        parts = [f"我的岗位：{self.role}" if self.role else ""]
+        whose = f"{self.kin}的" if self.kin else "我的"
+        parts = [f"{whose}岗位：{self.role}" if self.role else ""]
         parts += [f"正在聊：{x}" for x in (self.person, self.path, *self.subjects) if x]
         return " · ".join(p for p in parts if p)
