@@ -789,3 +789,10 @@ def test_the_role_remembered_is_the_husbands_when_the_asker_speaks_for_him(adv):
     answer = ask_turns(adv, "替我老公问一句 他干运营的 今年38 天天加班", "他还能往哪转")
     assert "老公的岗位：运营" in state_line(answer), state_line(answer)
     assert "我的岗位：运营" in state_line(adv.ask("我是做运营的，35了，该往哪转"))
+
+
+def test_he_after_two_cases_were_shown_is_the_one_the_question_speaks_of(adv):
+    """ "他具体是咋发现问题的" after a role's paths quoting two cases (小陈, 小徐) got the paths again."""
+    answer = ask_turns(adv, "做产品的有没有靠把留存做上去升职的真实例子", "他当时是怎么发现问题的")
+    assert "流失率达 60%" in answer.text, answer.text
+    assert answer.text.startswith("小陈"), answer.text

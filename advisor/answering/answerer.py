@@ -138,7 +138,8 @@ class Answerer:
         kin = next((w for u in [*users, cleaned] for w in kb.cues("kin") if has(u, (w,))), None)
         if prior.person is None and item is None and prior.topic != "explain" and not kin:
             told = person_shown(cleaned, shown, kb.persons)
-            prior = replace(prior, person=told, topic="story") if told else prior
+            if told is not None:  # a story told, or a path's case quoted
+                prior = replace(prior, person=told.name, topic="story" if told.heading else "case")
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
         asked = pointed_intent(asked, prior, item, kb) if item else asked
         # "指南里对这种做法怎么说": the earlier question says what "这种做法" is

@@ -125,18 +125,32 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     return chosen[:80]
 
 
-def person_shown(question: str, shown: str, persons: Sequence[Person]) -> str | None:
+def person_shown(question: str, shown: str, persons: Sequence[Person]) -> Person | None:
     """ "她后来呢" after an answer that told one person's story among other things (a role's paths with
-    王姐's story beside them): the one story shown whose pronoun the question uses."""
+    王姐's story beside them): the one story shown whose pronoun the question uses. Or a path's case
+    shown ("案例:某短视频产品经理小陈…"): "他具体是咋发现问题的" is the case whose line shares most with the
+    question when two were shown."""
     if not shown or len(question) > MAX_LENGTH:
         return None
-    headings = _lists(shown).headings
+    lists = _lists(shown)
     told = [
-        p.name
+        p
         for p in persons
-        if p.heading and p.pronoun in question and any(p.heading in h for h in headings)
+        if p.heading and p.pronoun in question and any(p.heading in h for h in lists.headings)
     ]
-    return told[0] if len(told) == 1 else None
+    if told:
+        return told[0] if len(told) == 1 else None
+    pairs = char_pairs(question)
+    cases = [
+        (sum(q in line for q in pairs), p)
+        for p in persons
+        if not p.heading and p.pronoun in question
+        for line in lists.bullets
+        if p.name in line
+    ]
+    best = max((n for n, _ in cases), default=0)
+    found = {p.name: p for n, p in cases if n == best}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def pointed_intent(asked: Intent, prior: State, item: str, kb: Knowledge) -> Intent:
