@@ -796,3 +796,48 @@ def test_he_after_two_cases_were_shown_is_the_one_the_question_speaks_of(adv):
     answer = ask_turns(adv, "做产品的有没有靠把留存做上去升职的真实例子", "他当时是怎么发现问题的")
     assert "流失率达 60%" in answer.text, answer.text
     assert answer.text.startswith("小陈"), answer.text
+
+
+def test_all_in_at_once_is_the_guides_small_steps_not_a_refusal(adv):
+    """ "一开始就报班、辞职、全职学…" was refused as 文章没有讲到「全职学」. (Still refused, by the vector
+    scope gate: "上来就辞职报班全职学，全部押上去行不行".)"""
+    answer = adv.ask("我想破釜沉舟辞职去做AI，家里人劝不住，这样行吗")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert "大投入、长周期" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("我媳妇做运营的 今年被优化了 36了 她还能干点啥", "运营"),
+        ("写后端十多年了 39了 眼看要被裁 转啥好", "技术"),
+        ("那干市场投放的36了咋转", "市场"),
+    ],
+)
+def test_what_else_can_one_do_asks_for_the_roles_paths(adv, question, role):
+    """Found by a new user: these got the safety net or the pains, never the role's three paths."""
+    answer = adv.ask(question)
+    assert answer.intent == "paths", answer.text
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+    assert f"{role}中层" in answer.text
+
+
+def test_how_much_to_keep_after_a_layoff_is_the_reserve_not_a_story(adv):
+    """Found by a new user: "赔偿金" pulled in 老张's story (he got N+3)."""
+    answer = adv.ask("刚被裁拿了点补偿，手里该留多少钱过日子")
+    assert not answer.refused and answer.intent == "risk", answer.text
+    assert "6-12 个月生活费" in answer.text and "老张" not in answer.text, answer.text
+
+
+def test_a_later_question_still_knows_which_item_was_pointed_to(adv):
+    """Found by a new user: "要多久能见效啊" after "第二个具体说说" answered the three paths again:
+    the item pointed to was forgotten when the conversation was read again."""
+    answer = ask_turns(adv, "我老婆做运营的，被裁了，她还能干点啥", "第二个具体说说", "大概多久能见到效果")
+    assert answer.intent == "path", answer.text
+    assert "3 个月内服务 5-8 家客户" in answer.text, answer.text
+
+
+def test_cannot_code_after_the_project_manager_comparison_is_the_pm_faq(adv):
+    """Found by a new user: "不会写代码能干吗" after "vs 项目经理" repeated that comparison."""
+    answer = ask_turns(adv, "产品经理到底是干嘛的", "那它跟项目经理有啥不一样", "我不会写代码能干这个吗")
+    assert "完全可以" in answer.text, answer.text

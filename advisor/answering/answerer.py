@@ -66,6 +66,17 @@ CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 PROMPT_EXTRA_PASSAGES = 2  # retrieved passages added to the plan's own in the chat model's prompt
 
 
+def _asked_after(msgs: list[dict]) -> list[tuple[str, str]]:
+    """Each user question with the assistant answer shown just before it ("" for the first)."""
+    out, shown = [], ""
+    for m in msgs:
+        if m["role"] == "user":
+            out.append((m["content"], shown))
+        elif m["role"] == "assistant":
+            shown = m["content"]
+    return out
+
+
 def refusal_text(topics: tuple[str, ...], head: str = REFUSAL_HEAD) -> str:
     """The polite refusal, naming what the knowledge base can help with."""
     items = "；\n".join(f"- {t}" for t in topics) + "。"
@@ -132,8 +143,9 @@ class Answerer:
         pointed = f"{cleaned}（{item}）" if item else cleaned
         # The state comes from the whole conversation, not the context window: a role said in the
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
-        users = [m["content"] for m in msgs if m["role"] == "user"][-REPLAY_QUESTIONS:]
-        prior = State.from_dict(state) if state is not None else self.replay(users, role, index)
+        asked_after = _asked_after(msgs)[-REPLAY_QUESTIONS:]
+        users = [q for q, _ in asked_after]
+        prior = State.from_dict(state) if state is not None else self.replay(asked_after, role, index)
         # 她 = who does that job; but "他" is the husband when the asker spoke of one ("帮我老公问下…")
         kin = next((w for u in [*users, cleaned] for w in kb.cues("kin") if has(u, (w,))), None)
         if prior.person is None and item is None and prior.topic != "explain" and not kin:
@@ -209,16 +221,21 @@ class Answerer:
         settled = settle(intent, unit, lead, question, kb, index.derived.kmap)
         return with_passages_role(settled, passages, units), query, passages
 
-    def replay(self, questions: list[str], role: str | None, index: Index) -> State:
-        """The state after the user's earlier questions; the last few are settled by retrieval as
-        they were when asked (older ones by their words only: a search each would cost too much)."""
+    def replay(self, questions: list[tuple[str, str]], role: str | None, index: Index) -> State:
+        """The state after the user's earlier questions, each with the answer shown before it; the last
+        few are settled by retrieval as they were when asked (older ones by their words only: a search
+        each would cost too much). "第二个具体说说" is read again as the item it pointed to."""
         derived = index.derived
+        kb = derived.knowledge
         state = State()
-        for k, q in enumerate(questions):
+        for k, (q, shown) in enumerate(questions):
             cleaned = strip_injection(q)[0][: self.settings.max_question_chars]
-            intent = analyze(cleaned, state, derived.knowledge, derived.kmap, role) if cleaned else Intent()
+            intent = analyze(cleaned, state, kb, derived.kmap, role) if cleaned else Intent()
+            item = pointed_item(cleaned, shown, kb.pattern("ordinal")) if cleaned else None
+            intent = pointed_intent(intent, state, item, kb) if item else intent
             if cleaned and k >= len(questions) - SETTLED_REPLAYS and len(cleaned) <= SETTLED_CHARS:
-                intent = self.retrieve(cleaned, intent, state, role, index)[0]
+                pointed = f"{cleaned}（{item}）" if item else cleaned
+                intent = self.retrieve(pointed, intent, state, role, index)[0]
             state = advance(state, intent)
         return state
 

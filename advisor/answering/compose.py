@@ -97,7 +97,11 @@ class Relevance:
         for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")
             if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
                 self.terms.append(({key, *words}, max(idf(key), 1.0)))
-        self.shapes = [s.looks_like for s in kb.shapes if any(a in q for a in s.asks)]
+        shaped = [s for s in kb.shapes if any(a in q for a in s.asks)]
+        self.shapes = [s.looks_like for s in shaped]
+        # "多久" asks for a duration, not for the word 时间 ("时间灵活度高"): the shape stands for it
+        asked = {a for s in shaped for a in s.asks if a in q}
+        self.terms = [(alts, w) for alts, w in self.terms if not alts & asked]
         self.total = sum(w for _, w in self.terms) + SHAPE_WEIGHT * len(self.shapes) or 1.0
 
     def __call__(self, text: str) -> float:

@@ -242,6 +242,17 @@ def _topic(q: str, kb: Knowledge, subject: str | None = None) -> str | None:
     return None
 
 
+def _topic_beside(q: str, kb: Knowledge, subjects: tuple[str, ...]) -> list[tuple[str, str]]:
+    """A topic of another role the same article explains: "不会写代码能干吗" after "vs 项目经理" (a
+    section of the PM article) is the PM's 非技术背景."""
+    docs = {sec.doc for s in subjects if (e := kb.explainer(s)) for sec in e.sections}
+    return [
+        (t, ref.subject)
+        for t, ref in kb.explainer_topics.items()
+        if ref.doc in docs and ref.subject and (t in q or has(q, ref.cues))
+    ]
+
+
 def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> str | None:
     """The path of ``role`` whose section speaks of the direction the question names ("往银发经济这块
     靠"): the only one that mentions its words, or one mentioning them at least twice as often. Each
@@ -401,7 +412,18 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
         role = base.role or state.role
         return replace(base, kind="paths", role=role, topic=None if role else KINDS_OF_PATH, follow_up=True)
     if kind in _CONTINUED:
-        topic = _topic(f.q, kb, state.subjects[0] if state.subjects else None) or state.detail
+        # after "产品经理跟项目经理有啥区别", "不会写代码能干吗" is the topic of whichever role has it
+        first = state.subjects[0] if state.subjects else None
+        topic = _topic(f.q, kb, first)
+        if topic and kind == "compare" and not has(f.q, kb.cues("compare")):
+            # "我不会写代码能干这个吗" after "它跟项目经理有啥不一样": a topic of the role first asked about
+            kind, carry = "explain", {**carry, "subjects": (first,)}
+        if topic is None and kind == "explain":  # "不会写代码能干吗" after "vs 项目经理": the PM's topic
+            beside = _topic_beside(f.q, kb, state.subjects)
+            if beside:
+                topic, subject = beside[0]
+                carry = {**carry, "subjects": (subject,)}
+        topic = topic or state.detail
         risk = base.risk or state.risk
         return replace(base, kind=kind, topic=topic, follow_up=True, **{**carry, "risk": risk})
     return None
