@@ -841,3 +841,10 @@ def test_cannot_code_after_the_project_manager_comparison_is_the_pm_faq(adv):
     """Found by a new user: "不会写代码能干吗" after "vs 项目经理" repeated that comparison."""
     answer = ask_turns(adv, "产品经理到底是干嘛的", "那它跟项目经理有啥不一样", "我不会写代码能干这个吗")
     assert "完全可以" in answer.text, answer.text
+
+
+def test_why_a_move_feels_so_hard_is_the_pain_the_guide_names_for_it(adv):
+    """ "想搞AI产品，可是感觉完全摸不着门，咋回事" got the 横向跨界 path, not the pain of that crossing."""
+    answer = adv.ask("做了好些年工具类产品，想往AI产品经理转，怎么就是入不了门呢，为啥")
+    assert answer.intent == "pains", answer.text
+    assert "大模型选型" in answer.text, answer.text

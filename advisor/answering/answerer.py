@@ -34,7 +34,13 @@ from advisor.answering.messages import (
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
 from advisor.answering.refer import person_shown, pointed_intent, pointed_item, points_back
 from advisor.answering.scope import ScopeDecision, asks_task
-from advisor.answering.settle import concluding, example_story, settle, with_passages_role
+from advisor.answering.settle import (
+    concluding,
+    example_story,
+    settle,
+    stuck_crossing,
+    with_passages_role,
+)
 from advisor.answering.state import Intent, State
 from advisor.config import Settings
 from advisor.grounding.citations import verify
@@ -219,6 +225,7 @@ class Answerer:
             intent = concluding(intent, passages, index.derived.kmap)
         intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
         settled = settle(intent, unit, lead, question, kb, index.derived.kmap)
+        settled = stuck_crossing(settled, question, passages, units)
         return with_passages_role(settled, passages, units), query, passages
 
     def replay(self, questions: list[tuple[str, str]], role: str | None, index: Index) -> State:

@@ -182,3 +182,17 @@ def concluding(intent: Intent, passages: Sequence, kmap: KnowledgeMap) -> Intent
             topic = f"{passage.doc_id}{SECTION_KEY}{SECTION_SEP.join(closing[-1].path)}"
             return replace(intent, kind="section", topic=topic)
     return replace(intent, kind="general")
+
+
+_WHY = re.compile(r"为啥|为什么|为何|咋回事|怎么回事|怎么会")
+STUCK_TOP = 5  # passages a pain must be among to answer "why does the move feel so hard"
+
+
+def stuck_crossing(intent: Intent, question: str, passages: Sequence, units: Units) -> Intent:
+    """ "做工具类产品的，想搞AI产品，可感觉摸不着门，咋回事": a move to a path's target asked *why* it is
+    hard is the pain the guide names for that crossing, when retrieval found the pains among its best."""
+    if intent.kind != "path" or not _WHY.search(question):
+        return intent
+    if not any(units.of(p).kind == "pains" for p in passages[:STUCK_TOP]):
+        return intent
+    return replace(intent, kind="pains", path=None)
