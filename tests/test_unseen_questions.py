@@ -5,6 +5,7 @@ fresh sets live in evals/fresh/ and are never tuned on; these are the patterns, 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -848,3 +849,12 @@ def test_why_a_move_feels_so_hard_is_the_pain_the_guide_names_for_it(adv):
     answer = adv.ask("做了好些年工具类产品，想往AI产品经理转，怎么就是入不了门呢，为啥")
     assert answer.intent == "pains", answer.text
     assert "大模型选型" in answer.text, answer.text
+
+
+def test_a_line_announcing_a_list_is_never_left_hanging(adv):
+    """Found by a new user: "…四大模块,具体包括:" was shown with no list after it."""
+    lines = adv.ask("我爸问我产品经理到底是干嘛的 我咋跟他解释").text.splitlines()
+    for k, line in enumerate(lines):
+        if re.search(r"[:：](\[\d+\])+$", line.strip()):
+            assert k + 1 < len(lines) and lines[k + 1].startswith("- "), "\n".join(lines)
+    assert any("四大模块" in line for line in lines), "\n".join(lines)

@@ -204,7 +204,44 @@ def select(
     first = {}
     for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
         first.setdefault(piece.group, piece.order)
-    return sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
+    ordered = sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
+    return _without_dangling(ordered, bodies)
+
+
+_LEADS_IN = re.compile(r"[:：]\s*$")
+_BETWEEN = re.compile(r"[\s\-*•]*")
+
+
+def _without_dangling(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) -> list[tuple[Piece, Span]]:
+    """A line that announces a list ("…四大模块,具体包括:") is shown whole only with the list's first item
+    right after it: alone, it promises what the answer does not give, so it is shown up to that clause."""
+    out = []
+    for k, (piece, span) in enumerate(chosen):
+        body = bodies[span.doc_id]
+        if _LEADS_IN.search(body[span.start : span.end]) and len(chosen) > 1:
+            nxt = chosen[k + 1][1] if k + 1 < len(chosen) else None
+            follows = (
+                nxt is not None
+                and nxt.doc_id == span.doc_id
+                and nxt.start >= span.end
+                and _BETWEEN.fullmatch(body[span.end : nxt.start]) is not None
+            )
+            if not follows:
+                span = _before_lead_in(span, body)
+                if span is None:
+                    continue
+        out.append((piece, span))
+    return out
+
+
+def _before_lead_in(span: Span, body: str) -> Span | None:
+    """ "…概括为“需求定义、…”四大模块,具体包括:" without its announcing clause; ``None`` when the line is
+    nothing but the announcement ("转型期间需储备 3 类资源:")."""
+    text = body[span.start : span.end]
+    cuts = [m.start() for m in re.finditer(r"[,，;；]", text)]
+    if not cuts or cuts[-1] < len(text) // 3:
+        return None
+    return Span(span.doc_id, span.start, span.start + cuts[-1])
 
 
 _BULLET = re.compile(r"(?:\s*[-*•]\s+)+")
