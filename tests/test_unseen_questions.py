@@ -858,3 +858,10 @@ def test_a_line_announcing_a_list_is_never_left_hanging(adv):
         if re.search(r"[:：](\[\d+\])+$", line.strip()):
             assert k + 1 < len(lines) and lines[k + 1].startswith("- "), "\n".join(lines)
     assert any("四大模块" in line for line in lines), "\n".join(lines)
+
+
+def test_how_to_choose_a_direction_is_the_guides_closing_rule(adv):
+    """ "别追热点，那到底该按什么选方向" got another role's path; the guide's closing section says how."""
+    answer = adv.ask("朋友都说别盲目跟风，那转型方向到底按什么选才靠谱")
+    assert "锚定 1 个高增长趋势" in answer.text, answer.text
+    assert adv.ask("做运营的35了 方向怎么选").intent == "paths"  # a role said: its paths
