@@ -865,3 +865,11 @@ def test_how_to_choose_a_direction_is_the_guides_closing_rule(adv):
     answer = adv.ask("朋友都说别盲目跟风，那转型方向到底按什么选才靠谱")
     assert "锚定 1 个高增长趋势" in answer.text, answer.text
     assert adv.ask("做运营的35了 方向怎么选").intent == "paths"  # a role said: its paths
+
+
+def test_one_thing_asked_of_the_path_just_shown_comes_first(adv):
+    """Found by a new user: "工资能涨多少" after a path's steps showed the steps again with the pay
+    line at the bottom."""
+    answer = ask_turns(adv, "写了十几年后端，想转AI解决方案架构师，要学啥", "转过去薪资大概能涨多少")
+    bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert bullets and "30%-50%" in bullets[0], answer.text

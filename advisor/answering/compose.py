@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from advisor.grounding.numbering import ELLIPSIS, Numbering
 from advisor.index.chunking import Chunk
@@ -69,6 +69,7 @@ class AnswerPlan:
     caps: dict[str, int] = field(default_factory=dict)  # per-heading exceptions to per_group
     broad: bool = False  # the question asks for the whole (a story, say): specific words do not narrow it
     style: str = "list"  # or "paragraph": the chosen sentences of a heading run on as one paragraph
+    answer_first: bool = False  # a specific question about what was just shown: the line it asks for leads
 
 
 class Relevance:
@@ -204,6 +205,13 @@ def select(
     first = {}
     for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
         first.setdefault(piece.group, piece.order)
+    if plan.answer_first and focused and chosen:
+        # "工资能涨多少" after a path's steps: the line that says it first, under the same heading
+        asked = {id(p): r for p, r in ranked}
+        best = max(chosen, key=lambda ps: asked.get(id(ps[0]), 0.0))[0]
+        if asked.get(id(best), 0.0) > 0:
+            first[best.group] = min(first.values()) - 1
+            chosen = [(replace(p, order=-1), s) if p is best else (p, s) for p, s in chosen]
     ordered = sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
     return _without_dangling(ordered, bodies)
 

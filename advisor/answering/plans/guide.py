@@ -187,7 +187,10 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
         return AnswerPlan("path", [Piece(block.span, info.label, 2.0, 400, context=info.section.heading)])
     # someone just laid off reads the safety net first, then the path
     pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(info, intent.topic == "case")
-    return AnswerPlan("path", pieces, min_pieces=2, broad=detail)
+    # a follow-up asking one thing of the path just shown ("工资能涨多少"): that line first
+    return AnswerPlan(
+        "path", pieces, min_pieces=2, broad=detail, answer_first=intent.follow_up and not detail
+    )
 
 
 def case_plan(ctx: AnswerContext) -> AnswerPlan:
