@@ -32,7 +32,7 @@ from advisor.answering.messages import (
     strip_injection,
 )
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
-from advisor.answering.refer import person_shown, pointed_intent, pointed_item, points_back
+from advisor.answering.refer import person_shown, pointed_intent, pointing, points_back
 from advisor.answering.scope import ScopeDecision, asks_task
 from advisor.answering.settle import (
     concluding,
@@ -144,9 +144,8 @@ class Answerer:
         hist = last_exchanges(msgs, self.settings.history_turns)  # what a model reads as context
         cleaned, injected = strip_injection(question)
         shown = next((m["content"] for m in reversed(hist) if m["role"] == "assistant"), "")
-        item = pointed_item(cleaned, shown, kb.pattern("ordinal"))
         # "第二步再细说说": the step it points to is searched and composed for, not read for its intent
-        pointed = f"{cleaned}（{item}）" if item else cleaned
+        item, pointed = pointing(cleaned, shown, kb)
         # The state comes from the whole conversation, not the context window: a role said in the
         # first message is still the asker's ten questions later (replaying one costs ~0.2 ms).
         asked_after = _asked_after(msgs)[-REPLAY_QUESTIONS:]
@@ -238,10 +237,9 @@ class Answerer:
         for k, (q, shown) in enumerate(questions):
             cleaned = strip_injection(q)[0][: self.settings.max_question_chars]
             intent = analyze(cleaned, state, kb, derived.kmap, role) if cleaned else Intent()
-            item = pointed_item(cleaned, shown, kb.pattern("ordinal")) if cleaned else None
+            item, pointed = pointing(cleaned, shown, kb)
             intent = pointed_intent(intent, state, item, kb) if item else intent
             if cleaned and k >= len(questions) - SETTLED_REPLAYS and len(cleaned) <= SETTLED_CHARS:
-                pointed = f"{cleaned}（{item}）" if item else cleaned
                 intent = self.retrieve(pointed, intent, state, role, index)[0]
             state = advance(state, intent)
         return state

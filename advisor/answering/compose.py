@@ -85,7 +85,6 @@ class Relevance:
         present: Callable[[str], bool] = lambda w: True,
     ) -> None:
         self.terms: list[tuple[set[str], float]] = []
-        self.shapes: list[re.Pattern] = []
         q = _EXCEPT.sub("", question.lower())  # "除了钱还得备点啥": 钱 is what is not asked
         q = _OWN_FACTS.sub(" ", q)
         frame = {w.lower() for w in kb.cues("frame")}
@@ -99,7 +98,7 @@ class Relevance:
             if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
                 self.terms.append(({key, *words}, max(idf(key), 1.0)))
         shaped = [s for s in kb.shapes if any(a in q for a in s.asks)]
-        self.shapes = [s.looks_like for s in shaped]
+        self.shapes: list[re.Pattern] = [s.looks_like for s in shaped]
         # "多久" asks for a duration, not for the word 时间 ("时间灵活度高"): the shape stands for it
         asked = {a for s in shaped for a in s.asks if a in q}
         self.terms = [(alts, w) for alts, w in self.terms if not alts & asked]

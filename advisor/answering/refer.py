@@ -125,6 +125,14 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     return chosen[:80]
 
 
+def pointing(question: str, shown: str, kb: Knowledge) -> tuple[str | None, str]:
+    """(the item the question points to in ``shown``, the question as searched and composed for): "第二步
+    再细说说" is searched with the step it points to, read again the same way when the conversation is
+    replayed."""
+    item = pointed_item(question, shown, kb.pattern("ordinal")) if question else None
+    return item, f"{question}（{item}）" if item else question
+
+
 def person_shown(question: str, shown: str, persons: Sequence[Person]) -> Person | None:
     """ "她后来呢" after an answer that told one person's story among other things (a role's paths with
     王姐's story beside them): the one story shown whose pronoun the question uses. Or a path's case
