@@ -6,7 +6,8 @@ read the code) comes with its questions (``<name>.jsonl``, the fresh sets' forma
 article is added to a copy of the corpus, ingested into a fresh index, and its questions are asked,
 replaying turns. ``data-analyst-guide`` (数据分析) and ``design-guide`` (设计, written on 2026-12-05 by a
 third writer) have been looked at while tuning; ``qa-guide`` (测试, written on 2026-12-05 by another
-writer) has not and is reported beside them. Gated by
+writer) and ``hr-guide`` (HR, written on 2026-12-05 by a fifth writer and frozen before any change it
+could have steered) have not and are reported beside them. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 
@@ -23,7 +24,7 @@ from .runner import RunResult, evaluate
 
 NEW_ARTICLE_DIR = Path(__file__).with_name("newarticle")
 ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"  # the one tuning has seen
-HELD_OUT = NEW_ARTICLE_DIR / "qa-guide.md"  # never looked at case by case
+HELD_OUT = (NEW_ARTICLE_DIR / "qa-guide.md", NEW_ARTICLE_DIR / "hr-guide.md")  # never looked at case by case
 
 
 def articles() -> list[Path]:
