@@ -873,3 +873,38 @@ def test_one_thing_asked_of_the_path_just_shown_comes_first(adv):
     answer = ask_turns(adv, "写了十几年后端，想转AI解决方案架构师，要学啥", "转过去薪资大概能涨多少")
     bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
     assert bullets and "30%-50%" in bullets[0], answer.text
+
+
+def test_an_added_article_is_in_scope_by_its_own_headings(with_design_article):
+    """Nobody wrote scope examples for the 设计 article: its headings ("作品集每半年更新一次") stand in."""
+    answer = with_design_article.ask("作品集这块要注意点啥")
+    assert not answer.refused, answer.text
+    assert "每半年" in answer.text, answer.text
+
+
+def test_a_plan_judged_with_this_is_asked_about_the_plan(with_new_article):
+    """ "…，这么弄行得通吗": 这么 points at the plan told before it, which the article's story speaks to;
+    "行得通" is not a topic the articles lack."""
+    answer = with_new_article.ask("刚被裁，打算先到处投简历，不行就录点SQL课卖，这么弄行得通吗")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+
+
+def test_a_path_cue_word_does_not_outrank_the_pain_retrieval_leads_with(with_design_article):
+    """话语权 is a cue of 斜向突破; "评审会上一说就被怼，设计是不是就没话语权" is the pain that says it."""
+    answer = with_design_article.ask("我老婆做交互的，评审会上一提意见就被产品怼“有数据吗”，设计是不是就没啥话语权")
+    assert answer.intent == "pains", answer.text
+    assert "美化环节" in answer.text, answer.text
+
+
+def test_when_to_quit_is_the_rule_that_says_it_not_a_pain(with_design_article):
+    """The 设计 article's 规则一 says when to quit; the worry around it ("心里慌") is not a pain of the role."""
+    answer = with_design_article.ask("我老公做UI的，成天说要辞职单干，我心里慌得很，到底啥时候辞才算稳")
+    assert answer.intent == "risk", answer.text
+    assert "连续 3 个月" in answer.text, answer.text
+
+
+def test_my_other_half_is_who_asks_about_not_a_person_of_the_stories(with_design_article):
+    """ "我家那位" is the asker's spouse: not "那位…", a person of the stories described."""
+    answer = with_design_article.ask("我家那位做交互的，天天喊着辞职自己接活，我心慌，啥时候辞职才稳")
+    assert answer.intent != "story" and "老张" not in answer.text, answer.text
+    assert "连续 3 个月" in answer.text, answer.text

@@ -32,6 +32,9 @@ EVIDENCE_PASSAGES = 2  # the best passages whose words count as evidence for a q
 EVIDENCE_WORDS = 2  # topical words of the question they must share to answer past an unknown word
 _JOINERS = {"+", "-", "＋"}
 _CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s{2,}")
+# A last clause that only points at what came before ("这样行得通吗", "这么干靠谱不"): the plan it judges is
+# what is asked about.
+_POINTS_BACK = re.compile(r"^(?:那|那么)?(?:这样|这么|那样|那么做|这种|这些|如此)")
 _ASKS = re.compile(
     r"吗|呢|啥|什么|怎么|怎样|如何|哪|几|多少|咋|么|能不能|要不要|是不是|有没有|可不可以|该不该"
 )
@@ -442,6 +445,8 @@ class Answerability:
         clauses = [c for c in _CLAUSE.split(question) if c.strip()]
         while len(clauses) > 1 and not any(self.read(clauses[-1])):
             clauses = clauses[:-1]  # "…，怎么办": the clause before says what about
+        if len(clauses) > 1 and _POINTS_BACK.match(clauses[-1].strip()):
+            return "，".join(clauses)  # "先海投简历，再录课卖，这样行得通吗": 这样 is what came before
         asked = [c for c in clauses[:-1] if _ASKS.search(c)] + clauses[-1:]
         return "，".join(asked) if asked else question
 

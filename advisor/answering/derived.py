@@ -54,7 +54,11 @@ class Derived:
 
     @cached_property
     def scope(self) -> ScopeGate:
-        return ScopeGate(self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold)
+        # The scope examples were written for the articles the knowledge data describes; an article
+        # added since is in scope by its own headings ("作品集每半年更新一次"), with nobody writing any.
+        # (All headings as examples let near-domain chatter in: heading similarities are compressed.)
+        added = self.kmap.topics(skip=self.snapshot.knowledge.documents())
+        return ScopeGate(self.embedder, self.snapshot.scope, self.idf, self.refusal_threshold, added)
 
     @cached_property
     def kinds(self) -> KindReader:

@@ -62,6 +62,12 @@ def situation(q: str, kb: Knowledge) -> str | None:
     return None
 
 
+def _without(q: str, words) -> str:
+    for w in words:
+        q = q.replace(w, " ")
+    return q
+
+
 def first_at(q: str, words) -> int:
     hits = [q.find(w) for w in words if w and w in q]
     return min(hits) if hits else -1
@@ -74,7 +80,7 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
     named = sorted((q.find(p.name), p.name) for p in kb.persons if p.name.lower() in q)
     if named:
         return [n for _, n in named], False, False
-    third = has(q, kb.cues("third_person"))
+    third = has(_without(q, kb.cues("kin")), kb.cues("third_person"))  # "我家那位" is who asks about
     skip = set(kb.cues("frame")) | kb.role_hints()
     skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
     words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]

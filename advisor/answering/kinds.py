@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from advisor.answering.scope import embed_all, top_mean
 from advisor.answering.state import Intent
-from advisor.answering.units import CLEAR_LEAD, Units
+from advisor.answering.units import CLEAR_LEAD, Unit, Units
 from advisor.index.search import Passage
 
 KIND_LEAD = 0.006  # the mean similarity of the nearest examples must lead the next kind's by this
@@ -52,6 +52,16 @@ _ASKS_WAY = re.compile(
 )
 
 
+PAIN_TOP = 5  # the best passages that may show a risk-worded question is not about a pain
+_RISK_HEADING = re.compile(
+    r"风险|止损|规则"
+)  # an added article's own risk control ("风险防控:3 条 “硬规则”")
+
+
+def _risk_control(unit: Unit) -> bool:
+    return unit.kind == "risk" or (unit.kind == "section" and bool(_RISK_HEADING.search(unit.topic or "")))
+
+
 def by_meaning(
     intent: Intent,
     reader: KindReader,
@@ -76,7 +86,11 @@ def by_meaning(
     # A section outside the guide's units that retrieval clearly leads with (a new article's own 痛点)
     # answers; the stories' epilogue leading narrowly does not.
     other_section = bool(found) and found[0].kind == "section" and lead >= CLEAR_LEAD
-    if kind == "pains" and not _ASKS_WAY.search(question) and not other_section:
+    # A situation a risk rule speaks to ("什么时候辞才算稳"), with retrieval finding that risk control and
+    # no pain among its best, is not read as a pain
+    best = found[:PAIN_TOP]
+    ruled = bool(intent.risk) and any(map(_risk_control, best)) and not any(u.kind == "pains" for u in best)
+    if kind == "pains" and not _ASKS_WAY.search(question) and not other_section and not ruled:
         return replace(intent, kind="pains")
     if kind == "toolkit" and any(u.kind == "toolkit" for u in found):
         return replace(intent, kind="toolkit")

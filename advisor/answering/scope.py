@@ -83,12 +83,18 @@ class ScopeGate:
     """The refusal decision; the embedder, labelled examples and idf are handed in."""
 
     def __init__(
-        self, embedder: Embeddings, examples: dict, idf: Callable[[str], float], threshold: float
+        self,
+        embedder: Embeddings,
+        examples: dict,
+        idf: Callable[[str], float],
+        threshold: float,
+        topics: list[str] | None = None,
     ) -> None:
         self.embedder = embedder
         self.idf = idf
         self.threshold = threshold
-        self.inside = embed_all(self.embedder, examples.get("in_scope") or [])
+        # ``topics``: headings of articles nobody wrote examples for, beside the written in-scope ones
+        self.inside = embed_all(self.embedder, [*(examples.get("in_scope") or []), *(topics or [])])
         self.outside = embed_all(self.embedder, examples.get("out_of_scope") or [])
         labelled = (examples.get("focus") or {}).get("examples") or {}
         answered = [

@@ -14,7 +14,7 @@ from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.facts import Knowledge
-from advisor.kb.knowledge_map import KnowledgeMap
+from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.tokens import is_everyday, tokenize
 
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
@@ -85,6 +85,10 @@ def settle(
             if intent.kind == "general" and intent.risk and not about_others
             else intent
         )
+    if unit.kind in ("pains", "risk") and _path_only_cued(intent, q, kb, kmap):
+        # "评审会上老被怼，做设计的是不是天生就没话语权": 话语权 is a cue of 斜向突破, but the passages
+        # retrieval clearly leads with are the pain that says it
+        return _from_unit(intent, unit)
     if intent.kind in ("path", "paths") and intent.role is None and unit.kind in ("path", "paths"):
         # "想找个细分、不好替代的方向" from someone in 产品; "做数据这行的…" in a role the data files
         # do not list: the role whose section retrieval ranks first
@@ -115,6 +119,17 @@ def settle(
             return intent  # another role's path: the asker's own role decides
         return _from_unit(intent, unit)
     return intent
+
+
+def _path_only_cued(intent: Intent, q: str, kb: Knowledge, kmap: KnowledgeMap | None) -> bool:
+    """A path read from a cue word alone (``path_cues``: 话语权, 细分…), its name and targets unsaid."""
+    if intent.kind != "path" or not intent.path or intent.path in q:
+        return False
+    if not has(q, kb.path_cues.get(intent.path, ())):
+        return False
+    info = kmap.path(intent.role or "", intent.path) if kmap is not None else None
+    targets = info.targets if info is not None else []
+    return not any(len(t) >= 3 and squash(t) in squash(q) for t in targets)
 
 
 def _said_only_there(intent: Intent, unit: Unit, question: str, kmap: KnowledgeMap) -> bool:

@@ -235,6 +235,16 @@ class Knowledge:
         """Every role's hint words ("程序员", "做产品"): words that say which role someone has."""
         return {h for hints in self.roles.values() for h in hints}
 
+    def documents(self) -> set[str]:
+        """The articles this data was written about (its persons, explained roles, guide sections): an
+        article outside them was added later and is known by its own structure only."""
+        refs = [*self.explainer_topics.values(), *(r for e in self.explainers for r in e.sections)]
+        return (
+            {p.doc for p in self.persons}
+            | {r.doc for r in refs}
+            | {v for k, v in self.guide.items() if k == "doc"}
+        )
+
     def known_names(self) -> set[str]:
         """Every name the knowledge base is built around: paths, roles and their hint words, persons and
         the words that describe them, explained roles and their aliases."""

@@ -16,6 +16,9 @@ from advisor.text.tokens import is_everyday
 
 _PAREN = re.compile(r"[(（].*$")
 _FIGURE = re.compile(r"\d")
+_ORDINAL = re.compile(r"^[\u4e00-\u9fff]{1,3}[一二三四五六七八九十\d]+\s*[:：]\s*")  # "痛点一:", "规则二:"
+MIN_TOPIC_CHARS = 6  # "vs 运营经理" is a topic; "小结" is not
+MAX_TOPICS = 600  # headings embedded as scope examples: bounded, so a ×100 corpus starts in seconds
 _NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
 
 
@@ -69,6 +72,19 @@ class KnowledgeMap:
         self.kb = kb
         self.outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
         self._person_texts: dict[str, str] = {}
+
+    def topics(self, skip: set[str] = frozenset(), limit: int = MAX_TOPICS) -> list[str]:
+        """What the articles (but those in ``skip``) are about, in their own words: every heading below
+        an article's title, without its number or a "痛点一:" style ordinal, once each."""
+        found: dict[str, None] = {}
+        for doc_id, sections in self.outlines.items():
+            if doc_id in skip:
+                continue
+            for s in sections:
+                label = _ORDINAL.sub("", _NUMBER.sub("", s.heading)).strip()
+                if s.level >= 2 and len(label) >= MIN_TOPIC_CHARS:
+                    found.setdefault(label, None)
+        return list(found)[:limit]
 
     def section(self, ref: SectionRef) -> Section | None:
         return find_section(self.outlines.get(ref.doc, []), ref.heading)
