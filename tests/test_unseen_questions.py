@@ -891,7 +891,9 @@ def test_a_plan_judged_with_this_is_asked_about_the_plan(with_new_article):
 
 def test_a_path_cue_word_does_not_outrank_the_pain_retrieval_leads_with(with_design_article):
     """话语权 is a cue of 斜向突破; "评审会上一说就被怼，设计是不是就没话语权" is the pain that says it."""
-    answer = with_design_article.ask("我老婆做交互的，评审会上一提意见就被产品怼“有数据吗”，设计是不是就没啥话语权")
+    answer = with_design_article.ask(
+        "我老婆做交互的，评审会上一提意见就被产品怼“有数据吗”，设计是不是就没啥话语权"
+    )
     assert answer.intent == "pains", answer.text
     assert "美化环节" in answer.text, answer.text
 

@@ -19,7 +19,9 @@ _NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])|[\u4e00-\u9fff][姐�
 _PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({_NAME})(?:的|\s*[:：])")
 _CASE = re.compile(rf"({_NAME})\s*[,，(（]")
 _SHE = re.compile(r"[姐姨妈]$")
-_KIND_LINE = re.compile(r"(?m)^\s*[-•·*]\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{1,7}?)\s*中层\s*[:：]")
+_KIND_LINE = re.compile(
+    r"(?m)^\s*[-•·*]\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{1,7}?)\s*中层\s*[:：]"
+)
 ROLE_MENTIONS = 2  # a role's hint words in a story, at the least, for the story to be of that role
 
 
