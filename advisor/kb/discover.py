@@ -19,9 +19,6 @@ _NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])|[\u4e00-\u9fff][姐�
 _PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({_NAME})(?:的|\s*[:：])")
 _CASE = re.compile(rf"({_NAME})\s*[,，(（]")
 _SHE = re.compile(r"[姐姨妈]$")
-_KIND_LINE = re.compile(
-    r"(?m)^\s*[-•·*]\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{1,7}?)\s*中层\s*[:：]"
-)
 ROLE_MENTIONS = 2  # a role's hint words in a story, at the least, for the story to be of that role
 
 
@@ -37,16 +34,13 @@ def _roles(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> dict[str, t
 
 def role_hints(role: str, body: str) -> tuple[str, ...]:
     """The words a question may use for a role the article introduces: its name, "做" and "岗" around
-    its name and the name's last word ("做分析的" for 数据分析), the kinds the article lists beside
-    it ("数据分析中层(业务分析、经营分析、用户分析等)") and those its lines speak for ("- 招聘中层:…")."""
+    its name and the name's last word ("做分析的" for 数据分析), and the kinds the article lists beside
+    it ("数据分析中层(业务分析、经营分析、用户分析等)")."""
     name = role.lower()
     tail = name[-2:] if len(name) >= 4 else name
     hints = [name, f"做{name}", f"{name}岗", f"做{tail}", f"搞{tail}"]
     for m in re.finditer(rf"{re.escape(role)}\s*中层\s*[(（]([^)）]{{2,40}})[)）]", body):
         hints += [k.strip().removesuffix("等").lower() for k in re.split(r"[、,，]", m.group(1))]
-    # "- 招聘中层:…", "- 交互设计中层:…": the kinds of the role its lines speak for, one by one
-    kinds = ("".join(m.group(1).split()).lower() for m in _KIND_LINE.finditer(body))
-    hints += [k for k in kinds if k != name and "的" not in k and k[0] not in "某这那"]
     return tuple(dict.fromkeys(h for h in hints if len(h) >= 2))
 
 
