@@ -910,3 +910,20 @@ def test_my_other_half_is_who_asks_about_not_a_person_of_the_stories(with_design
     answer = with_design_article.ask("我家那位做交互的，天天喊着辞职自己接活，我心慌，啥时候辞职才稳")
     assert answer.intent != "story" and "老张" not in answer.text, answer.text
     assert "连续 3 个月" in answer.text, answer.text
+
+
+def test_a_single_role_articles_pains_say_each_pain_and_the_askers_own_example(with_design_article):
+    """Every example of the 设计 article's pains is a 设计中层's: none crowds out the line that states the
+    pain ("核心矛盾:…"), and the kind the asker names ("做视觉的") picks its example."""
+    answer = with_design_article.ask(
+        "我是做视觉设计的，现在实习生用AI十来分钟就能出好几版图，我们这种干了十多年的老设计是不是没啥价值了"
+    )
+    assert all(k in answer.text for k in ("可替换产能", "美化环节", "边在岗边准备")), answer.text
+    assert "资深视觉" in answer.text, answer.text
+
+
+def test_feeling_worth_less_is_not_a_question_about_money(adv):
+    """ "不值钱" holds 钱, a cue of 资源储备 said alone ("要备多少钱"); as a word of its own it is a worry
+    about one's worth: the pains, not the savings."""
+    answer = adv.ask("做技术的干了十几年，感觉手艺越来越不值钱")
+    assert answer.intent == "pains", answer.text

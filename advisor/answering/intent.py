@@ -233,7 +233,13 @@ def _transition_target(f: _Found, kb: Knowledge) -> str | None:
 
 
 def _risk(q: str, kb: Knowledge) -> str | None:
-    return next((name for name, cues in kb.risk_cues.items() if has(q, cues)), None)
+    """The strategy a cue word names; a one-character cue only as a word of its own ("多少钱", not "不值钱")."""
+    words = set(tokenize(q, search=False))
+    return next((name for name, cues in kb.risk_cues.items() if _cued(q, cues, words)), None)
+
+
+def _cued(q: str, cues, words: set[str]) -> bool:
+    return any(c and c in q and (len(c) > 1 or c in words) for c in cues)
 
 
 def _topic(q: str, kb: Knowledge, subject: str | None = None) -> str | None:

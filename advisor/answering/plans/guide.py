@@ -24,7 +24,7 @@ from advisor.answering.plans.shared import (
 )
 from advisor.answering.units import SECTION_KEY
 from advisor.index.chunking import SECTION_SEP
-from advisor.kb.knowledge_map import PathInfo, heading_label
+from advisor.kb.knowledge_map import PathInfo, heading_label, squash
 from advisor.text.structure import Section, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
 
@@ -276,6 +276,17 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
 LEAD_BASE = 0.9  # the article's lead, beside a pain's key line (1.0)
 
 
+def _one_role(ctx: AnswerContext, pain: Section, role: str) -> bool:
+    """Every example of the pain is of ``role``: none of them is the asker's more than another."""
+    items = [b for b in pain.blocks if b.kind == "item"]
+    return bool(items) and all(f"{role}中层" in ctx.text(b.span) for b in items)
+
+
+def _names_kind(question: str, label: str | None) -> bool:
+    kind = squash(label or "").removesuffix("中层")
+    return len(kind) >= 2 and kind != squash(label or "") and kind in squash(question)
+
+
 def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     """Each pain's key line ("核心矛盾:…"); the pain retrieval ranks first for the question leads, with
     its examples, and the asker's own role speaks first: its one-line summary and its examples."""
@@ -308,7 +319,9 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
             if block.kind == "text" and block.label:
                 base = 1.0  # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
             elif block.kind == "item":
-                mine = bool(role) and f"{role}中层" in ctx.text(block.span)
+                # the asker's role's example among others' (an added article's pains are all its role's)
+                mine = bool(role) and f"{role}中层" in ctx.text(block.span) and not _one_role(ctx, sec, role)
+                mine = mine or _names_kind(ctx.question, block.label)  # "我做视觉设计的": "视觉设计中层:…"
                 if role and not mine and sec is not asked:
                     continue  # another role's example of a pain not asked about says nothing to this asker
                 base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
