@@ -927,3 +927,11 @@ def test_feeling_worth_less_is_not_a_question_about_money(adv):
     about one's worth: the pains, not the savings."""
     answer = adv.ask("做技术的干了十几年，感觉手艺越来越不值钱")
     assert answer.intent == "pains", answer.text
+
+
+def test_that_one_before_a_thing_is_not_a_person_of_the_stories(adv):
+    """ "那个…的颜色" points at a thing (the dashboard template's colours), not at someone of the stories;
+    "那个…的程序员" still points at a person."""
+    answer = adv.ask("那个数据看板上红黄绿的颜色都是啥意思")
+    assert answer.intent != "story" and "健康度" in answer.text, answer.text
+    assert adv.ask("那个回老家开小卖部收银的程序员，后来怎么样了").intent == "story"

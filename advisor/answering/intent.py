@@ -62,6 +62,32 @@ def situation(q: str, kb: Knowledge) -> str | None:
     return None
 
 
+# "那个…的工具", "那个看板": a demonstrative before a thing, not someone ("那个…的女的", "那个回老家的程序员",
+# "那个女高管", "那个被裁后接活的" are people: a person word, or nothing, after it)
+_THAT_ONE = re.compile(r"那个(?P<said>[^，,。？?！!]{0,16})")
+_PERSON_HEAD = re.compile(r"^[女男老小大阿]|[员师者人长总哥姐叔姨爷婶娘妈爸士家手生友事]")
+
+
+def _things_named(q: str) -> str:
+    """The question without "那个…X" where X is a thing ("那个能查数的工具", "那个看板上的颜色")."""
+
+    def thing(m: re.Match) -> str:
+        said = m.group("said")
+        cut = said.find("的")
+        noun = said[cut + 1 : cut + 4] if 0 < cut <= 12 else said[:3]  # what "那个…的" or "那个" is about
+        noun = re.match(r"[\u4e00-\u9fff]*", noun).group(0)
+        return " " if noun and not _PERSON_HEAD.search(noun) else m.group(0)
+
+    return _THAT_ONE.sub(thing, q)
+
+
+def tells_of_someone(q: str, kb: Knowledge, pronouns: bool = True) -> bool:
+    """A third-person word that points at someone: not "我家那位" (who asks about), not "那个能查数的工具";
+    without ``pronouns``, one that tells of someone new ("有个…", "那位…"), not 他/她."""
+    cues = [c for c in kb.cues("third_person") if pronouns or (len(c) >= 2 and not c.isascii())]
+    return has(_things_named(_without(q, kb.cues("kin"))), cues)
+
+
 def _without(q: str, words) -> str:
     for w in words:
         q = q.replace(w, " ")
@@ -80,7 +106,7 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
     named = sorted((q.find(p.name), p.name) for p in kb.persons if p.name.lower() in q)
     if named:
         return [n for _, n in named], False, False
-    third = has(_without(q, kb.cues("kin")), kb.cues("third_person"))  # "我家那位" is who asks about
+    third = tells_of_someone(q, kb)
     skip = set(kb.cues("frame")) | kb.role_hints()
     skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
     words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]

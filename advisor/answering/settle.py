@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from advisor.answering.intent import KINDS_OF_PATH, SELF, asks_case, has
+from advisor.answering.intent import KINDS_OF_PATH, SELF, asks_case, has, tells_of_someone
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units
 from advisor.index.chunking import SECTION_SEP
@@ -63,7 +63,7 @@ def settle(
             return _from_unit(intent, unit)
         # "做了8年社群运营，想辞职自己接私域的活": the path of the asker's own role retrieval leads with
         # (not of someone the question tells about: "有个短视频PM…")
-        own = intent.stated_role and unit.role == intent.role and not has(q, kb.cues("third_person"))
+        own = intent.stated_role and unit.role == intent.role and not tells_of_someone(q, kb)
         if intent.kind == "general" and own and lead >= OWN_PATH_LEAD:
             return _from_unit(intent, unit)
     if unit.kind == "general" or lead < CLEAR_LEAD:
@@ -73,8 +73,8 @@ def settle(
         # And a question with no subject of its own that asks for an example ("有没有…被裁了以后干出点名堂
         # 的例子") or tells of someone ("听说有个大厂UI被裁后自己接活的，他…") is about the story retrieval
         # leads with, however narrowly.
-        about_others = has(q, kb.cues("third_person"))
-        tells = has(q, [c for c in kb.cues("third_person") if len(c) >= 2 and not c.isascii()])  # not 他
+        about_others = tells_of_someone(q, kb)
+        tells = tells_of_someone(q, kb, pronouns=False)
         if intent.kind == "general" and unit.kind == "story" and (asks_case(q, kb) or tells):
             return _from_unit(intent, unit)
         if intent.kind == "paths" and unit.kind == "story" and tells and "我" not in q:
@@ -100,7 +100,7 @@ def settle(
     if unit.kind == "story" and intent.kind == "paths":
         return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
-        asks_story = has(q, (*kb.cues("story"), *kb.cues("third_person")))
+        asks_story = has(q, kb.cues("story")) or tells_of_someone(q, kb)
         if asks_story and not SELF.search(q):
             return _from_unit(intent, unit)
         # "裁员风声越来越紧，除了存钱还能准备点啥": a story worded alike is not what the asker's
