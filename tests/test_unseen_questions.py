@@ -935,3 +935,12 @@ def test_that_one_before_a_thing_is_not_a_person_of_the_stories(adv):
     answer = adv.ask("那个数据看板上红黄绿的颜色都是啥意思")
     assert answer.intent != "story" and "健康度" in answer.text, answer.text
     assert adv.ask("那个回老家开小卖部收银的程序员，后来怎么样了").intent == "story"
+
+
+def test_the_pitfalls_of_a_story_are_its_lines_about_a_pit(with_design_article):
+    """ "他踩过啥坑没" after 老秦's story: "踩坑" (a phrase of one-character words) finds "他也踩过坑"."""
+    history = []
+    for q in ("做界面改版工作室的那个老秦，现在一年挣多少", "那他踩过什么坑没有"):
+        answer = with_design_article.ask(q, history=history)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.text}]
+    assert "50% 预付款" in answer.text, answer.text
