@@ -944,3 +944,53 @@ def test_the_pitfalls_of_a_story_are_its_lines_about_a_pit(with_design_article):
         answer = with_design_article.ask(q, history=history)
         history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.text}]
     assert "50% 预付款" in answer.text, answer.text
+
+
+def test_that_one_who_did_games_is_a_person_even_with_later_after_it(adv):
+    """Found by a new user: "那个做游戏的后来咋样了" after two stories were mentioned gave the tech paths."""
+    answer = ask_turns(adv, "还有别的被裁后转型的例子吗 最好是做技术的男的", "那个搞游戏的后来怎么样了")
+    assert "老周" in answer.text and answer.intent == "story", answer.text
+
+
+def test_the_one_you_mentioned_is_the_heading_it_describes(adv):
+    """Found by a new user: "你说的那个用AI做营销的 具体要学点啥" after 市场's paths repeated them."""
+    answer = ask_turns(adv, "做投放的 38了 流量越来越贵 往哪走好", "你提到的那个AI营销的 具体得学点啥")
+    assert "AI 营销工具与方法论" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我老公40了在大厂写后端，最近部门在裁人，他天天睡不着，我能帮他做点啥",  # 裁人 is 裁员
+        "最近老失眠 总觉得干了十年的经验一两年就不值钱了 是不是就我这样啊",  # typed with spaces
+    ],
+)
+def test_how_the_worry_shows_is_not_what_is_asked(adv, question):
+    """Found by a new user: "文章没有讲到「裁人」", "文章没有讲到「失眠、不值钱」" to the most anxious askers."""
+    answer = adv.ask(question)
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+
+
+def test_a_role_beside_him_after_an_explanation_is_compared_with_it(adv):
+    """Found by a new user: "那运营呢 跟他是啥关系" after the PM was explained pasted 王姐's story."""
+    answer = ask_turns(adv, "我闺女在公司当PM，PM到底干嘛的？跟项目经理一样吗", "那运营呢，和他是什么关系")
+    assert answer.intent == "compare" and "王姐" not in answer.text, answer.text
+    assert "激活并放大产品价值" in answer.text, answer.text
+
+
+def test_a_path_the_asker_rules_out_is_not_the_one_asked_for(adv):
+    """Found by a new user: "他不想当领导…除了往上升还有别的路不" got 纵向深耕 (往上升 is its cue)."""
+    answer = ask_turns(
+        adv,
+        "我老公在大厂写后端，部门在裁人，我能帮他做点啥",
+        "他不想带团队，就想一直搞技术，除了往上走还有别的路没",
+    )
+    assert answer.intent == "paths" and "斜向突破" in answer.text, answer.text
+
+
+def test_the_second_one_after_the_templates_is_the_second_template(adv):
+    """Found by a new user: "那第二个呢 咋填" after the toolkit's templates gave 技术's 斜向突破 (a path by
+    position); it is the second template shown, whole."""
+    answer = ask_turns(adv, "有没有现成的表格啥的，我想自己先评估一下", "那第二个呢，咋填")
+    assert answer.intent == "toolkit", answer.text
+    assert answer.text.count("（") <= 3 and "斜向突破" not in answer.text, answer.text

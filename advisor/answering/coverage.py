@@ -31,7 +31,9 @@ MAX_MENTIONS = 2
 EVIDENCE_PASSAGES = 2  # the best passages whose words count as evidence for a question
 EVIDENCE_WORDS = 2  # topical words of the question they must share to answer past an unknown word
 _JOINERS = {"+", "-", "＋"}
-_CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s{2,}")
+_CLAUSE = re.compile(
+    r"[，,。；;！!？?\n]+|\s{2,}|(?<=[\u4e00-\u9fff])\s(?=[\u4e00-\u9fff])"
+)  # a phone's space too
 # A last clause that only points at what came before ("这样行得通吗", "这么干靠谱不"): the plan it judges is
 # what is asked about.
 _POINTS_BACK = re.compile(r"^(?:那|那么)?(?:这样|这么|那样|那么做|这种|这些|如此)")

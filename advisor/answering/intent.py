@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from advisor.answering.state import Intent, State
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
-from advisor.text.tokens import char_pairs, is_everyday, tokenize
+from advisor.text.tokens import char_pairs, first_word, is_everyday, tokenize
 
 _PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
 _WHEN = re.compile(r"[这那][几两些]?(?:年|天|阵子|段时间|个月|会儿)")  # 这几年, 这阵子, 那两年: a time
@@ -69,14 +69,14 @@ _PERSON_HEAD = re.compile(r"^[女男老小大阿]|[员师者人长总哥姐叔�
 
 
 def _things_named(q: str) -> str:
-    """The question without "那个…X" where X is a thing ("那个能查数的工具", "那个看板上的颜色")."""
+    """The question without "那个…X" where X is a thing ("那个能查数的工具", "那个看板上的颜色"); "那个做游戏的
+    后来…" still tells of someone (后来 is no noun)."""
 
     def thing(m: re.Match) -> str:
         said = m.group("said")
         cut = said.find("的")
-        noun = said[cut + 1 : cut + 4] if 0 < cut <= 12 else said[:3]  # what "那个…的" or "那个" is about
-        noun = re.match(r"[\u4e00-\u9fff]*", noun).group(0)
-        return " " if noun and not _PERSON_HEAD.search(noun) else m.group(0)
+        word, tag = first_word(said[cut + 1 :] if 0 < cut <= 12 else said)  # what "那个(…的)" is about
+        return " " if tag.startswith("n") and tag != "nr" and not _PERSON_HEAD.search(word) else m.group(0)
 
     return _THAT_ONE.sub(thing, q)
 
@@ -182,12 +182,17 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
     m = kb.pattern("ordinal").search(q) if kb.pattern("ordinal") else None
     if m and kb.paths:
         return kb.paths[_ORDINALS.index(m.group(1)) % len(kb.paths)], None
+    wanted = _NOT_WANTED.sub(" ", q)  # "他不想当领导…除了往上升还有别的路不": not 纵向深耕
     for name, cues in kb.path_cues.items():
-        if has(q, cues):
+        if has(wanted, cues):
             return name, None
     return None, None
 
 
+# What the asker rules out is not the path they ask for: "除了往上升", "不想带团队"
+_NOT_WANTED = re.compile(
+    r"除了[^，,。？?还]{1,10}?(?:以外|之外|还|$)|(?:不想|不愿意?|不打算|不喜欢|不要)[^，,。？?]{1,8}"
+)
 LOOSE_PAIRS = 3  # character pairs of a target said loosely ("AI方案架构师" for "AI 解决方案架构师")
 
 
@@ -357,7 +362,7 @@ def _paths_named(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) ->
     for alias, target in kb.target_aliases.items():
         if squash(alias) in sq:
             found |= {i.name for i in kmap.paths(role) if target in i.targets} if role else set()
-    found |= {name for name, cues in kb.path_cues.items() if has(q, cues)}
+    found |= {name for name, cues in kb.path_cues.items() if has(_NOT_WANTED.sub(" ", q), cues)}
     return [p for p in kb.paths if p in found]
 
 
@@ -372,6 +377,9 @@ def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
     subs = list(f.subjects)
     if len(subs) == 1 and state.subjects and (_SUBJECT_PRONOUN.search(f.q) or _PRONOUN.search(f.q)):
         subs = [state.subjects[0], subs[0]]
+    if not subs and len(f.roles) == 1 and state.subjects and _PRONOUN.search(f.q):
+        # "那运营呢，跟他是啥关系" after 产品经理 was explained: the role named beside the one before
+        subs = [state.subjects[0], kb.explained_role(f.roles[0])]
     if len(subs) < 2 and len(f.roles) >= 2:
         subs = [kb.explained_role(r) for r in f.roles[:2]]
     if len(subs) < 2:  # "产品跟运营到底差在哪": role names joined are roles, though 产品 alone is a product
@@ -613,6 +621,8 @@ def _about_someone(
     comparing = has(q, kb.cues("compare"))
     pair = _compare(r.f, kb, state) if comparing else None
     paths = _paths_named(q, kb, kmap, base.role) if comparing and not pair else []
+    if pair and not r.f.subjects and len(r.f.roles) == 1 and _PRONOUN.search(q):
+        base = replace(base, role=state.role, stated_role=False)  # 运营 is compared, not the asker's role
     if pair or (len(paths) >= 2 and base.role):
         return replace(base, kind="compare", subjects=pair or tuple(paths[:2]))
     if comparing and _WHICH.search(q):  # "这几条路到底有啥区别": every path, side by side

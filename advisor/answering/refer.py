@@ -70,6 +70,22 @@ def _lists(shown: str) -> _Shown:
     return lists
 
 
+_ROW = re.compile(r"^[^:：，,。]{2,30}[:：]")  # "转型数据看板模板（监控转型效果）：…"
+
+
+def _first_rows(shown: str) -> list[str]:
+    """The labelled lines under the answer's first heading ("互联网中层转型方向评估表（…）：…", "转型数据看板
+    模板（…）：…"): a list the asker may point into by position."""
+    rows: list[str] = []
+    for line in shown.splitlines()[1:] if shown.lstrip().startswith("**") else []:
+        line = line.strip()
+        if _HEADING.match(line):
+            break
+        if line.startswith("- ") and _ROW.match(line[2:]):
+            rows.append(line[2:])
+    return rows
+
+
 def _label(item: str) -> str:
     """What a line of a list is called: the part before its first colon or dash ("活动运营:制造…")."""
     return re.split(r"[:：—]", item, maxsplit=1)[0]
@@ -78,9 +94,32 @@ def _label(item: str) -> str:
 _DESCRIBED = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8})的那[个位条种项]")
 
 
+# "你说的那个用AI做营销的": a line of the last answer, described in the asker's words
+_SAID_ONE = re.compile(
+    r"(?:说的|提到的|讲的)那[个位条种项]([\u4e00-\u9fffA-Za-z]{2,10}?)(?:的|[\s，,。？?]|$)"
+)
+
+
+def _said_before(question: str, shown: str) -> str | None:
+    """The heading of the last answer that shares most character pairs (two at least) with the words
+    after "你说的那个", when one does."""
+    m = _SAID_ONE.search(question)
+    if m is None:
+        return None
+    pairs = char_pairs(m.group(1).lower())
+    scored = [(sum(p in h.lower() for p in pairs), strip_markers(h).strip()) for h in _lists(shown).headings]
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return re.sub(r"^\d{1,2}[.、]\s*", "", scored[0][1])[:80]
+
+
 def _described(question: str, shown: str) -> str | None:
     """ "搞活动的那个": the one line of the list shown whose label shares two characters with the words
-    that describe it."""
+    that describe it; "你说的那个用AI做营销的": the heading that shares most with them."""
+    said = _said_before(question, shown)
+    if said is not None:
+        return said
     m = _DESCRIBED.search(question)
     if m is None:
         return None
@@ -105,12 +144,16 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
     headings = counted if len(counted) >= 2 else headings  # not the stories shown beside it
     items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
+    rows = _first_rows(shown)
     if ordinal is not None and ordinal.search(question):
         # "第二条" is a path by position (the conversation state resolves it) unless the answer showed
-        # one path's numbered steps and the question names no path word: then it is the second step
-        if len(counted) >= 2 or _PATH_WORD.search(question) or len(numbered) < 2:
+        # one path's numbered steps, or opened with a list of named rows (the toolkit's templates), and
+        # the question names no path word: then it is the second step, or row
+        if len(counted) >= 2 or _PATH_WORD.search(question) or (len(numbered) < 2 and len(rows) < 2):
             return None
-        items = numbered
+        items = numbered if len(numbered) >= 2 else rows
+    elif len(counted) < 2 and len(numbered) < 2 and len(rows) >= 2:
+        items = rows
     if len(items) < 2:
         return None
     pos = _position(m)

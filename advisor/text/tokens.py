@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 DOMAIN_DICT = Path(__file__).with_name("domain_dict.txt")
 # Function words carry no topic; dropping them keeps colloquial questions from matching everything.
@@ -41,6 +42,17 @@ def _general_idf() -> dict[str, float]:
     from jieba.analyse import default_tfidf  # loads jieba's IDF table once, on first use
 
     return default_tfidf.idf_freq
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(_tokenizer())
+
+
+def first_word(text: str) -> tuple[str, str]:
+    """The first word of ``text`` and its part-of-speech tag (jieba's: n… nouns, t time, v verbs)."""
+    pair = next(iter(_tagger().cut(text)), None)
+    return (pair.word, pair.flag) if pair is not None else ("", "x")
 
 
 def is_everyday(word: str) -> bool:

@@ -261,15 +261,14 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
     plan = AnswerPlan("toolkit", min_pieces=1)
     section = ctx.kmap.guide_section("toolkit")
     group = short_label(section.heading) if section else ""
-    for k, row in enumerate(ctx.kmap.toolkit_rows()):
-        cells = ctx.kmap.cells(row)
-        if len(cells) < 3:
-            continue
+    rows = [cells for row in ctx.kmap.toolkit_rows() if len(cells := ctx.kmap.cells(row)) >= 3]
+    # "那第二个呢，咋填" (pointed at 转型数据看板模板): the one template named, whole
+    named = [c for c in rows if squash(ctx.text(c[0])) in squash(ctx.question)]
+    for k, cells in enumerate(named if len(named) == 1 else rows):
         name, use = ctx.text(cells[0]), ctx.text(cells[1])
         label = f"{name}（{use}）："
-        plan.pieces.append(
-            Piece(cells[2], group, 0.8 - 0.02 * k, 80, label=label, context=name + use, order=k)
-        )
+        base, limit = (1.2, 0) if len(named) == 1 else (0.8 - 0.02 * k, 80)
+        plan.pieces.append(Piece(cells[2], group, base, limit, label=label, context=name + use, order=k))
     return plan
 
 
