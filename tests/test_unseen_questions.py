@@ -994,3 +994,15 @@ def test_the_second_one_after_the_templates_is_the_second_template(adv):
     answer = ask_turns(adv, "有没有现成的表格啥的，我想自己先评估一下", "那第二个呢，咋填")
     assert answer.intent == "toolkit", answer.text
     assert answer.text.count("（") <= 3 and "斜向突破" not in answer.text, answer.text
+
+
+def test_ready_made_forms_after_the_paths_are_the_templates(adv):
+    """Seen in the browser: "有没有现成的表格" after 技术's paths (whose 斜向突破 names 飞书多维表格) gave that
+    path; a ready-made form is the toolkit, and "那第二个呢" the second template."""
+    answer = ask_turns(
+        adv,
+        "老公做后端的，不想带团队，除了往上走还有别的路没",
+        "有没有现成的表格，我想先评估一下",
+        "那第二个呢 咋填",
+    )
+    assert answer.intent == "toolkit" and "模板" in answer.text, answer.text

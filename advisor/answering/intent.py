@@ -193,6 +193,14 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
 _NOT_WANTED = re.compile(
     r"除了[^，,。？?还]{1,10}?(?:以外|之外|还|$)|(?:不想|不愿意?|不打算|不喜欢|不要)[^，,。？?]{1,8}"
 )
+_READY_MADE = re.compile(r"现成|套用|拿来就用|直接用|模板")
+
+
+def asks_ready_made(q: str) -> bool:
+    """The question asks for something ready to use ("有没有现成的表格"): the toolkit itself."""
+    return bool(_READY_MADE.search(q))
+
+
 LOOSE_PAIRS = 3  # character pairs of a target said loosely ("AI方案架构师" for "AI 解决方案架构师")
 
 
@@ -668,7 +676,13 @@ def analyze(
         path_role = f.path_role or base.role
         if f.path and path_role and _all_said(said, _path_text(kmap, path_role, f.path)):
             break  # "想转AI架构师，你说要内部小项目试错": a step of the path named, not risk control
-        follow = _continued(base, f, kb, state) if _all_said(said, current_text(state, kmap)) else None
+        # "有没有现成的表格" asks for the toolkit itself, though the path just shown names a 表格 tool
+        ready = kind == "toolkit" and asks_ready_made(q)
+        follow = (
+            _continued(base, f, kb, state)
+            if not ready and _all_said(said, current_text(state, kmap))
+            else None
+        )
         if follow is not None:
             return follow  # "活动运营是干啥的" → "指标看啥": the 指标 of 活动运营, not the guide's 数据验证
         return replace(base, kind=kind)

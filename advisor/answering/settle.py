@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from advisor.answering.intent import KINDS_OF_PATH, SELF, asks_case, has, tells_of_someone
+from advisor.answering.intent import KINDS_OF_PATH, SELF, asks_case, asks_ready_made, has, tells_of_someone
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units
 from advisor.index.chunking import SECTION_SEP
@@ -110,6 +110,8 @@ def settle(
         return intent  # "怕踩坑，先试试水有啥讲究": the guide's remedy, not the pain worded like the worry
     if intent.kind == "explain" and intent.subjects and unit.kind == "explain":
         return intent  # the role the question names, not the one retrieval's passages explain best
+    if intent.kind == "toolkit" and asks_ready_made(q):
+        return intent  # "有没有现成的表格": the templates, not a path whose tools line names a 表格
     if intent.kind in _GUESSED:
         # A role's paths do not answer a guessed pain or risk; a section of its own that retrieval clearly
         # leads with does ("想直接裸辞出去试试做顾问，靠谱吗" → a new article's 风险提示)
