@@ -23,7 +23,7 @@ from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Span, sentences
-from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, _tokenizer, is_everyday, is_general, tokenize
+from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, is_everyday, is_general, tokenize
 
 log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
@@ -109,11 +109,6 @@ class Coverage:
             "head": self.head,
             "reason": self.reason,
         }
-
-
-@lru_cache(maxsize=1)
-def _pos() -> jieba.posseg.POSTokenizer:
-    return jieba.posseg.POSTokenizer(_tokenizer())
 
 
 @lru_cache(maxsize=8)

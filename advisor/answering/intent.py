@@ -182,17 +182,23 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
     m = kb.pattern("ordinal").search(q) if kb.pattern("ordinal") else None
     if m and kb.paths:
         return kb.paths[_ORDINALS.index(m.group(1)) % len(kb.paths)], None
-    wanted = _NOT_WANTED.sub(" ", q)  # "他不想当领导…除了往上升还有别的路不": not 纵向深耕
-    for name, cues in kb.path_cues.items():
-        if has(wanted, cues):
-            return name, None
-    return None, None
+    cued = paths_cued(q, kb)
+    return (cued[0], None) if cued else (None, None)
 
 
 # What the asker rules out is not the path they ask for: "除了往上升", "不想带团队"
 _NOT_WANTED = re.compile(
     r"除了[^，,。？?还]{1,10}?(?:以外|之外|还|$)|(?:不想|不愿意?|不打算|不喜欢|不要)[^，,。？?]{1,8}"
 )
+
+
+def paths_cued(q: str, kb: Knowledge) -> list[str]:
+    """The paths whose cue words (``path_cues``) the question says, in the data's order; not in what the
+    asker rules out ("他不想当领导…除了往上升还有别的路不" is no 纵向深耕)."""
+    wanted = _NOT_WANTED.sub(" ", q)
+    return [name for name, cues in kb.path_cues.items() if has(wanted, cues)]
+
+
 _READY_MADE = re.compile(r"现成|套用|拿来就用|直接用|模板")
 
 
@@ -370,7 +376,7 @@ def _paths_named(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) ->
     for alias, target in kb.target_aliases.items():
         if squash(alias) in sq:
             found |= {i.name for i in kmap.paths(role) if target in i.targets} if role else set()
-    found |= {name for name, cues in kb.path_cues.items() if has(_NOT_WANTED.sub(" ", q), cues)}
+    found |= set(paths_cued(q, kb))
     return [p for p in kb.paths if p in found]
 
 

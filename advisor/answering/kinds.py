@@ -53,9 +53,8 @@ _ASKS_WAY = re.compile(
 
 
 PAIN_TOP = 5  # the best passages that may show a risk-worded question is not about a pain
-_RISK_HEADING = re.compile(
-    r"风险|止损|规则"
-)  # an added article's own risk control ("风险防控:3 条 “硬规则”")
+# an added article's own risk control ("风险防控:3 条 “硬规则”")
+_RISK_HEADING = re.compile(r"风险|止损|规则")
 
 
 def _risk_control(unit: Unit) -> bool:

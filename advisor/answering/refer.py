@@ -52,18 +52,24 @@ class _Shown(NamedTuple):
     headings: list[str]
     numbered: list[str]
     bullets: list[str]
+    rows: list[str]  # the labelled lines under the answer's first heading (the toolkit's templates)
 
 
 def _lists(shown: str) -> _Shown:
-    lists = _Shown([], [], [])
-    for line in shown.splitlines():
+    lists = _Shown([], [], [], [])
+    first = shown.lstrip().startswith("**")  # still under the answer's first heading
+    for k, line in enumerate(shown.splitlines()):
         line = line.strip()
         h = _HEADING.match(line)
         if h:
             lists.headings.append(h.group(1))
+            first = first and k == 0
             continue
         if line.startswith("- "):
             lists.bullets.append(line[2:])
+            # "转型数据看板模板（监控转型效果）：…": a list the asker may point into by position
+            if first and k > 0 and _ROW.match(line[2:]):
+                lists.rows.append(line[2:])
         item = _ITEM.match(line)
         if item and item.group(1):
             lists.numbered.append(f"{item.group(1)}. {item.group(2)}")
@@ -71,19 +77,6 @@ def _lists(shown: str) -> _Shown:
 
 
 _ROW = re.compile(r"^[^:：，,。]{2,30}[:：]")  # "转型数据看板模板（监控转型效果）：…"
-
-
-def _first_rows(shown: str) -> list[str]:
-    """The labelled lines under the answer's first heading ("互联网中层转型方向评估表（…）：…", "转型数据看板
-    模板（…）：…"): a list the asker may point into by position."""
-    rows: list[str] = []
-    for line in shown.splitlines()[1:] if shown.lstrip().startswith("**") else []:
-        line = line.strip()
-        if _HEADING.match(line):
-            break
-        if line.startswith("- ") and _ROW.match(line[2:]):
-            rows.append(line[2:])
-    return rows
 
 
 def _label(item: str) -> str:
@@ -100,14 +93,14 @@ _SAID_ONE = re.compile(
 )
 
 
-def _said_before(question: str, shown: str) -> str | None:
+def _said_before(question: str, headings: list[str]) -> str | None:
     """The heading of the last answer that shares most character pairs (two at least) with the words
     after "你说的那个", when one does."""
     m = _SAID_ONE.search(question)
     if m is None:
         return None
     pairs = char_pairs(m.group(1).lower())
-    scored = [(sum(p in h.lower() for p in pairs), strip_markers(h).strip()) for h in _lists(shown).headings]
+    scored = [(sum(p in h.lower() for p in pairs), strip_markers(h).strip()) for h in headings]
     scored.sort(reverse=True)
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
@@ -117,7 +110,8 @@ def _said_before(question: str, shown: str) -> str | None:
 def _described(question: str, shown: str) -> str | None:
     """ "搞活动的那个": the one line of the list shown whose label shares two characters with the words
     that describe it; "你说的那个用AI做营销的": the heading that shares most with them."""
-    said = _said_before(question, shown)
+    lists = _lists(shown)
+    said = _said_before(question, lists.headings)
     if said is not None:
         return said
     m = _DESCRIBED.search(question)
@@ -125,7 +119,6 @@ def _described(question: str, shown: str) -> str | None:
         return None
     words = m.group(1)
     pairs = char_pairs(words)
-    lists = _lists(shown)
     lines = [strip_markers(line).strip() for line in (*lists.headings, *lists.bullets)]
     found = [line for line in lines if any(p in _label(line) for p in pairs)]
     return found[0][:80] if len(found) == 1 else None
@@ -140,11 +133,10 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     if m is None:
         return _described(question, shown)
     unit = m.group(2) or m.group(4)
-    headings, numbered, _ = _lists(shown)
+    headings, numbered, _, rows = _lists(shown)
     counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
     headings = counted if len(counted) >= 2 else headings  # not the stories shown beside it
     items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
-    rows = _first_rows(shown)
     if ordinal is not None and ordinal.search(question):
         # "第二条" is a path by position (the conversation state resolves it) unless the answer showed
         # one path's numbered steps, or opened with a list of named rows (the toolkit's templates), and

@@ -9,7 +9,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from advisor.answering.intent import KINDS_OF_PATH, SELF, asks_case, asks_ready_made, has, tells_of_someone
+from advisor.answering.intent import (
+    KINDS_OF_PATH,
+    SELF,
+    asks_case,
+    asks_ready_made,
+    has,
+    paths_cued,
+    tells_of_someone,
+)
 from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units
 from advisor.index.chunking import SECTION_SEP
@@ -127,7 +135,7 @@ def _path_only_cued(intent: Intent, q: str, kb: Knowledge, kmap: KnowledgeMap | 
     """A path read from a cue word alone (``path_cues``: 话语权, 细分…), its name and targets unsaid."""
     if intent.kind != "path" or not intent.path or intent.path in q:
         return False
-    if not has(q, kb.path_cues.get(intent.path, ())):
+    if intent.path not in paths_cued(q, kb):
         return False
     info = kmap.path(intent.role or "", intent.path) if kmap is not None else None
     targets = info.targets if info is not None else []

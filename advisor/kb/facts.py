@@ -239,11 +239,8 @@ class Knowledge:
         """The articles this data was written about (its persons, explained roles, guide sections): an
         article outside them was added later and is known by its own structure only."""
         refs = [*self.explainer_topics.values(), *(r for e in self.explainers for r in e.sections)]
-        return (
-            {p.doc for p in self.persons}
-            | {r.doc for r in refs}
-            | {v for k, v in self.guide.items() if k == "doc"}
-        )
+        guide = {self.guide["doc"]} if "doc" in self.guide else set()
+        return {p.doc for p in self.persons} | {r.doc for r in refs} | guide
 
     def known_names(self) -> set[str]:
         """Every name the knowledge base is built around: paths, roles and their hint words, persons and

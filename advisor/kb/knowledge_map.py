@@ -6,6 +6,7 @@ risk-control strategies and the toolkit — all located by the headings and labe
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -73,7 +74,7 @@ class KnowledgeMap:
         self.outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
         self._person_texts: dict[str, str] = {}
 
-    def topics(self, skip: set[str] = frozenset(), limit: int = MAX_TOPICS) -> list[str]:
+    def topics(self, skip: Collection[str] = (), limit: int = MAX_TOPICS) -> list[str]:
         """What the articles (but those in ``skip``) are about, in their own words: every heading below
         an article's title, without its number or a "痛点一:" style ordinal, once each."""
         found: dict[str, None] = {}

@@ -314,12 +314,13 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     for k, sec in enumerate(pains):
         # the pain's whole heading: its name ("经验 “折旧速度快”…") is what the asker recognises
         group, leads = heading_label(sec.heading), asked is None or sec is asked
+        one_role = bool(role) and _one_role(ctx, sec, role or "")  # an added article's: all its role's
         for b, block in enumerate(sec.blocks):
             if block.kind == "text" and block.label:
                 base = 1.0  # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
             elif block.kind == "item":
                 # the asker's role's example among others' (an added article's pains are all its role's)
-                mine = bool(role) and f"{role}中层" in ctx.text(block.span) and not _one_role(ctx, sec, role)
+                mine = bool(role) and f"{role}中层" in ctx.text(block.span) and not one_role
                 mine = mine or _names_kind(ctx.question, block.label)  # "我做视觉设计的": "视觉设计中层:…"
                 if role and not mine and sec is not asked:
                     continue  # another role's example of a pain not asked about says nothing to this asker
