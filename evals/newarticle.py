@@ -4,8 +4,9 @@ code change and no edit to ``knowledge.yaml`` or ``scope.yaml``?
 Each article in ``evals/newarticle/`` (``<name>.md``, in the guide's style, written by a writer who never
 read the code) comes with its questions (``<name>.jsonl``, the fresh sets' format, all answerable). The
 article is added to a copy of the corpus, ingested into a fresh index, and its questions are asked,
-replaying turns. ``data-analyst-guide`` (数据分析) and ``design-guide`` (设计, written on 2026-12-05 by a
-third writer) have been looked at while tuning; ``qa-guide`` (测试, written on 2026-12-05 by another
+replaying turns. ``data-analyst-guide`` (数据分析), ``design-guide`` (设计, written on 2026-12-05 by a
+third writer) and ``bd-guide`` (商务BD / 大客户销售, one role under two names, written on 2026-12-05 by a
+sixth writer) have been looked at while tuning; ``qa-guide`` (测试, written on 2026-12-05 by another
 writer) and ``hr-guide`` (HR, written on 2026-12-05 by a fifth writer and frozen before any change it
 could have steered) have not and are reported beside them. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).

@@ -48,3 +48,29 @@ def test_an_added_articles_paths_fit_line_may_open_the_list_of_its_steps(adv):
     info = kmap.path("测试", "纵向深耕")
     assert info is not None and len(info.steps) == 2
     assert info.fit is not None and "管质量体系" in kmap.text(info.key)
+
+
+def test_a_role_under_several_names_is_one_role_known_by_each(adv):
+    """ "(一)商务BD / 大客户销售中层:…": one role whose heading gives two names; its first name is the
+    role, and an asker who says either ("做大客户销售的", "干了十几年商务") is of it."""
+    from advisor.answering.intent import named_role
+    from advisor.kb.discover import discover
+    from advisor.kb.knowledge_map import KnowledgeMap
+
+    body = (
+        "# 商务中层转型\n\n## 二、转型路径\n\n### (一)商务BD / 大客户销售中层:适配 “方案化销售” 趋势的转型方案\n\n"
+        "互联网 BD / 销售中层的转型,核心是 “从卖关系转向卖方案”。\n\n"
+        "#### 1. 纵向深耕:销售经理→大客户总监\n\n"
+        "- 适合想在销售体系内继续晋升的中层,关键是 “从个人签单升级为团队作战”。\n"
+        "- 1. 选定 1-2 个重点行业:复盘过去 3 年签约数据;\n\n"
+        "## 四、BD 中层转型的风险防控:三条规则\n\n### 规则一:先算 “收入安全垫”\n\n- 按家庭月支出准备现金。\n"
+    )
+    bodies = {**adv.derived.kmap.bodies, "bd": body}
+    kb = discover(adv.derived.knowledge, bodies)
+    kmap = KnowledgeMap(bodies, kb)
+    assert "商务BD" in kb.role_names and "大客户销售" not in kb.role_names
+    assert named_role("我做大客户销售的,想当总监", kb) == "商务BD"
+    assert named_role("干了十几年商务,想出来单干", kb) == "商务BD"
+    assert kmap.path("商务BD", "纵向深耕") is not None
+    risk = kmap.guide_section("risk", "商务BD")
+    assert risk is not None and risk.doc_id == "bd"

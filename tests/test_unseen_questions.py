@@ -253,6 +253,37 @@ def with_design_article(tmp_path_factory, embedder):
     return _with_article(tmp_path_factory, embedder, NEW_ARTICLE_DIR / "design-guide.md")
 
 
+@pytest.fixture(scope="module")
+def with_bd_article(tmp_path_factory, embedder):
+    """A fourth role's article (商务BD / 大客户销售, one role under two names in its heading)."""
+    return _with_article(tmp_path_factory, embedder, NEW_ARTICLE_DIR / "bd-guide.md")
+
+
+def test_a_role_named_by_its_second_name_gets_its_own_path(with_bd_article):
+    """The heading "(一)商务BD / 大客户销售中层:…" was not read as a role: "做大客户销售的想当总监" got
+    技术's and 产品's 纵向深耕."""
+    answer = with_bd_article.ask("做了快十年大客户销售，就想往上升当销售总监，该准备点啥")
+    assert "销售经理→大客户总监" in answer.text and "技术总监" not in answer.text, answer.text
+
+
+def test_a_role_named_by_a_word_of_its_name_is_the_askers(with_bd_article):
+    """ "干了十几年商务" says the asker's role (商务BD) as much as "做BD的" does; its follow-up is answered
+    (it was refused when 商务 was not read as the role)."""
+    first = with_bd_article.ask("在平台干了好些年商务，认识不少老板，想自己出去接活靠谱吗")
+    assert first.state.get("role") == "商务BD", first.state
+    answer = ask_turns(
+        with_bd_article, "在平台干了好些年商务，认识不少老板，想自己出去接活靠谱吗", "那第一步具体咋弄"
+    )
+    assert not answer.refused and "bd-guide" in {p.doc_id for p in answer.passages}, answer.text
+
+
+def test_risk_control_for_an_unsaid_role_is_the_one_retrieval_finds(with_bd_article):
+    """No role said, and retrieval ranks the added article's "规则一:先算收入安全垫" first: its rules, not
+    the guide's 资源储备 written for four other roles."""
+    answer = with_bd_article.ask("被优化了拿了n+1，想自己出来干，钱要先准备多少")
+    assert "家庭月固定支出 × 12" in answer.text and "资源储备" not in answer.text, answer.text
+
+
 def test_a_new_role_is_understood_from_the_articles_structure(with_new_article):
     answer = with_new_article.ask("做数据分析的，37了，天天写sql，有啥出路")
     assert answer.intent == "paths"

@@ -13,7 +13,12 @@ from advisor.kb.facts import Knowledge, Person
 from advisor.kb.knowledge_map import KnowledgeMap
 from advisor.text.structure import outline
 
-_ROLE = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）])?\s*([\u4e00-\u9fffA-Za-z]{2,8}?)中层\s*[:：]")
+# "(一)数据分析中层:…", "(一)商务BD / 大客户销售中层:…" (one role under several names)
+_ROLE = re.compile(
+    r"^(?:[（(][一二三四五六七八九十]+[)）])?\s*([\u4e00-\u9fffA-Za-z](?:[\u4e00-\u9fffA-Za-z /／、&]{0,22}?"
+    r"[\u4e00-\u9fffA-Za-z])?)\s*中层\s*[:：]"
+)
+_NAMES = re.compile(r"\s*[/／、&]\s*")
 _NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])|[\u4e00-\u9fff][姐哥叔姨])"  # 老沈, 王姐, 阿May
 # "三、代码之外有青山——老周的二次元突围", "老沈:从大厂…": a name that opens the heading or its second part
 _PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({_NAME})(?:的|\s*[:：])")
@@ -27,19 +32,27 @@ def _roles(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> dict[str, t
     for doc_id, sections in outlines.items():
         for s in sections:
             m = _ROLE.match(s.heading)
-            if m and m.group(1) not in found and any(p in c.heading for c in sections for p in kb.paths):
-                found[m.group(1)] = role_hints(m.group(1), bodies.get(doc_id, ""))
+            names = [n for n in _NAMES.split(m.group(1)) if len(n) >= 2] if m else []
+            if names and names[0] not in found and any(p in c.heading for c in sections for p in kb.paths):
+                body = bodies.get(doc_id, "")
+                hints = (h for n in names for h in role_hints(n, body, m.group(1)))
+                found[names[0]] = tuple(dict.fromkeys(hints))
     return found
 
 
-def role_hints(role: str, body: str) -> tuple[str, ...]:
+def role_hints(role: str, body: str, heading_name: str = "") -> tuple[str, ...]:
     """The words a question may use for a role the article introduces: its name, "做" and "岗" around
-    its name and the name's last word ("做分析的" for 数据分析), and the kinds the article lists beside
-    it ("数据分析中层(业务分析、经营分析、用户分析等)")."""
+    its name and the name's last word ("做分析的" for 数据分析; "做bd的" and "商务" for 商务BD, a name
+    in two scripts being two words), and the kinds the article lists beside it ("数据分析中层(业务分析、经营分析、
+    用户分析等)"). ``heading_name``: the role's names as its heading writes them ("商务BD / 大客户销售")."""
     name = role.lower()
     tail = name[-2:] if len(name) >= 4 else name
     hints = [name, f"做{name}", f"{name}岗", f"做{tail}", f"搞{tail}"]
-    for m in re.finditer(rf"{re.escape(role)}\s*中层\s*[(（]([^)）]{{2,40}})[)）]", body):
+    for part in re.findall(r"[\u4e00-\u9fff]{2,}|[a-z]{2,}", name):
+        if part != name:  # 商务BD: "做bd的", "干了十几年商务"
+            hints += [f"做{part}", *([part] if not part.isascii() else [])]
+    said = re.escape(heading_name or role)
+    for m in re.finditer(rf"{said}\s*中层\s*[(（]([^)）]{{2,40}})[)）]", body):
         hints += [k.strip().removesuffix("等").lower() for k in re.split(r"[、,，]", m.group(1))]
     return tuple(dict.fromkeys(h for h in hints if len(h) >= 2))
 

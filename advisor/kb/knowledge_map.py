@@ -122,7 +122,10 @@ class KnowledgeMap:
         found = self.section(SectionRef(self.kb.guide.get("doc", ""), heading))
         if found is not None:
             return found
-        named = [s for sections in self.outlines.values() for s in sections if heading in s.heading]
+        before, _, after = self.kb.guide.get("role_heading", "{role}").partition("{role}")
+        # "(一)商务BD / 大客户销售中层:…": a role under several names is found by its first one
+        written = re.compile(re.escape(before + role) + r"(?:\s*[/／、&][^:：]{1,20}?)?" + re.escape(after))
+        named = [s for sections in self.outlines.values() for s in sections if written.search(s.heading)]
         with_paths = [
             s for s in named if any(p in c.heading for c in self.children(s) for p in self.kb.paths)
         ]

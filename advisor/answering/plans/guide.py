@@ -217,7 +217,8 @@ def _matching_rows(ctx: AnswerContext, base: float, order: int) -> list[Piece]:
 
 
 def risk_plan(ctx: AnswerContext) -> AnswerPlan:
-    own = ctx.kmap.guide_section("risk", ctx.intent.role) if ctx.intent.role else None
+    role = ctx.intent.role
+    own = ctx.kmap.guide_section("risk", role) if role else _retrieved_section(ctx, "risk")
     if own is not None and own.doc_id != ctx.kb.guide.get("doc"):
         return _own_risk_plan(ctx, own)
     strategies = ctx.kmap.risk_strategies()
@@ -241,6 +242,18 @@ def risk_plan(ctx: AnswerContext) -> AnswerPlan:
         if any(t in row.label for t in templates) and (row.span.doc_id, row.span.start) not in taken:
             plan.pieces.append(replace(row, base=0.65, order=600 + k))
     return plan
+
+
+def _retrieved_section(ctx: AnswerContext, key: str) -> Section | None:
+    """For an asker whose role is unsaid, the section called ``key`` (pains, risk control) that retrieval
+    ranks first: an added article's own ("老公被优化了…钱上面要先准备多少" is found in 商务BD's "规则一:
+    先算收入安全垫"), or the guide's."""
+    parts: dict[tuple[str, int], tuple[Section, Section]] = {}  # a part, and the section it is under
+    for role in ctx.kb.role_names:
+        section = ctx.kmap.guide_section(key, role)
+        for part in [section, *ctx.kmap.children(section)] if section is not None else []:
+            parts.setdefault((part.doc_id, part.start), (part, section))
+    return next((sec for p in ctx.retrieved for part, sec in parts.values() if part.holds(p)), None)
 
 
 def _own_risk_plan(ctx: AnswerContext, section: Section) -> AnswerPlan:
@@ -289,13 +302,14 @@ def _names_kind(question: str, label: str | None) -> bool:
 def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     """Each pain's key line ("核心矛盾:…"); the pain retrieval ranks first for the question leads, with
     its examples, and the asker's own role speaks first: its one-line summary and its examples."""
-    section = ctx.kmap.guide_section("pains", ctx.intent.role)
+    role = ctx.intent.role
+    section = ctx.kmap.guide_section("pains", role) if role else _retrieved_section(ctx, "pains")
+    section = section or ctx.kmap.guide_section("pains")
     pains = ctx.kmap.children(section) if section else []
     pointed = _pointed_section(ctx.question, pains)  # "第一个痛点具体是啥", "那中间那个呢"
     if pointed is not None:
         pains = [pointed]
     asked = pointed or _first_retrieved(ctx, pains)
-    role = ctx.intent.role
     plan = AnswerPlan("pains", min_pieces=2)
     intro = ctx.kmap.role_section(role) if role else None
     first = intro.first_text() if intro else None
