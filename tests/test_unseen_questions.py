@@ -1037,3 +1037,10 @@ def test_ready_made_forms_after_the_paths_are_the_templates(adv):
         "那第二个呢 咋填",
     )
     assert answer.intent == "toolkit" and "模板" in answer.text, answer.text
+
+
+def test_clauses_of_one_sentence_are_read_together(adv):
+    """ "为啥…比别的行业更焦虑": the guide's lead gives the reasons as one sentence of clauses joined by
+    "；" (技术半年一迭代；业务转向 AI 赋能…复合能力；年轻人涌入); the first clause alone answered half."""
+    answer = adv.ask("为啥干互联网的比别的行业更焦虑转型")
+    assert all(w in answer.text for w in ("半年一迭代", "AI 赋能", "复合能力")), answer.text

@@ -74,7 +74,7 @@ def sentence_pieces(
         text = ctx.text(s).rstrip()
         if text.endswith((":", "：")) and (len(text) < 16 or block.label):  # it only opens a list
             continue
-        out.append(Piece(s, group, base - 0.05 * k, limit, order=order + k))
+        out.append(Piece(s, group, base - 0.05 * k, limit, order=order + k, block=block.span.start))
     return out
 
 
