@@ -1044,3 +1044,11 @@ def test_clauses_of_one_sentence_are_read_together(adv):
     "；" (技术半年一迭代；业务转向 AI 赋能…复合能力；年轻人涌入); the first clause alone answered half."""
     answer = adv.ask("为啥干互联网的比别的行业更焦虑转型")
     assert all(w in answer.text for w in ("半年一迭代", "AI 赋能", "复合能力")), answer.text
+
+
+def test_a_choice_among_a_roles_paths_gets_all_of_them(adv):
+    """ "该往上升、跳出去做私域顾问还是搞内容数据，咋判断适合哪条": the asker weighs the paths; one path
+    (the first one a cue word or target named) answered only a third of it."""
+    answer = adv.ask("做运营的，到底该往上升、跳出去做私域顾问还是搞内容数据，咋判断适合哪条")
+    assert answer.intent == "paths"
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text

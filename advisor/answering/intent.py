@@ -633,6 +633,9 @@ def _about_someone(
     if family:
         return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)
     comparing = has(q, kb.cues("compare"))
+    if base.role and _CHOICE.search(q) and _WHICH.search(q):
+        # "该往上升、转客户成功还是自己出来干，咋判断适合哪条": a choice among the role's paths
+        return replace(base, kind="paths")
     pair = _compare(r.f, kb, state) if comparing else None
     paths = _paths_named(q, kb, kmap, base.role) if comparing and not pair else []
     if pair and not r.f.subjects and len(r.f.roles) == 1 and _PRONOUN.search(q):
@@ -722,5 +725,6 @@ def analyze(
 _LATER = re.compile(r"后来|然后|之后|接着|现在|如今|最后")
 _WHAT_NOW = re.compile(r"咋办|怎么办|如何是好|咋整|怎么破|出路|咋弄|怎么做|稳住|先干点?啥|先做点?啥|先做什么")
 KINDS_OF_PATH = "kinds"  # the topic of a question about the kinds of path, asked for no role
+_CHOICE = re.compile(r"还是|或者|要么")
 _WHICH = re.compile(r"哪几|[几哪三][类种条]|分几|总体|整体|大方向")
 _TYPES = re.compile(r"[几哪三][类种]|分几|总体|整体|大方向")
