@@ -1052,3 +1052,12 @@ def test_a_choice_among_a_roles_paths_gets_all_of_them(adv):
     answer = adv.ask("做运营的，到底该往上升、跳出去做私域顾问还是搞内容数据，咋判断适合哪条")
     assert answer.intent == "paths"
     assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_an_asker_who_says_their_role_and_situation_is_answered(adv):
+    """Found by a new user: "刚被优化了。。之前做社群运营的，现在有点慌" was refused as out of scope (the
+    vector gate leaned in, narrowly); the asker's role said, retrieval finds that role's situation."""
+    answer = adv.ask("上个月被优化了，之前一直做社群运营的，现在心里有点慌")
+    assert not answer.refused and "运营" in answer.text, answer.text
+    job = adv.ask("做技术的，帮我看看这段SQL哪错了")  # a role said, but a job asked: still refused
+    assert job.refused, job.text

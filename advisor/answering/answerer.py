@@ -61,6 +61,7 @@ REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt fr
 # A question that names or continues a subject of the articles is answered unless it looks clearly like
 # the out-of-scope examples ("老周后来呢" -0.018; "推荐几部好看的国漫" after his story -0.037).
 FOLLOW_UP_FLOOR = -0.025
+_ROLE_SITUATIONS = ("pains", "risk", "paths", "path")  # what a role's asker may be in, by the articles
 SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
 SETTLED_CHARS = 200  # ...when they are question-sized: a pasted page is read by its words only
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
@@ -174,6 +175,11 @@ class Answerer:
         decision = derived.scope.decide(f"{before} {pointed}" if back else pointed, passages)
         if query and passages and asked.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
             decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
+        situation = asked.stated_role and intent.kind in _ROLE_SITUATIONS and decision.score >= 0.0
+        if query and passages and situation:
+            # the asker says their role, and retrieval finds that role's situation and leans in scope
+            # ("刚被优化了，之前做社群运营的，现在有点慌"; not "做技术的，帮我看看这段SQL哪错了")
+            decision = replace(decision, in_scope=True)
         if asks_task(cleaned):
             decision = replace(decision, in_scope=False)  # "帮我把这段PRD改成周报": a job, not a question
         # Whether the question names a subject of the articles is read from its words: a unit that
