@@ -1061,3 +1061,13 @@ def test_an_asker_who_says_their_role_and_situation_is_answered(adv):
     assert not answer.refused and "运营" in answer.text, answer.text
     job = adv.ask("做技术的，帮我看看这段SQL哪错了")  # a role said, but a job asked: still refused
     assert job.refused, job.text
+
+
+def test_a_role_said_with_words_between_is_the_askers(adv):
+    """Found by a new user: "我是做工具类产品的…就是个画原型的" was not read as 产品 (the general pains
+    answered), and "听说做增长工资高 真的吗" then stayed on the pains, not 产品's path to 增长黑客."""
+    first = adv.ask("做电商类产品的，干了快十年，感觉天天就是画原型")
+    assert first.state.get("role") == "产品", first.state
+    assert "画原型的工具人" in first.text, first.text
+    answer = ask_turns(adv, "做电商类产品的，干了快十年，感觉天天就是画原型", "听说做增长的工资高，真的吗")
+    assert "20%-30%" in answer.text, answer.text

@@ -137,9 +137,12 @@ def _subjects(q: str, kb: Knowledge) -> list[str]:
 
 
 def _roles(q: str, kb: Knowledge) -> list[str]:
-    """Roles the question names by their hint words ("做产品", "后端"); a bare "产品" is a product, and a
+    """Roles the question names by their hint words ("做产品", "后端", and "做工具类产品的" as "做产品的");
+    a bare "产品" is a product, and a
     job the asker says they cannot do ("做市场的，不会写代码") or moves to ("这样能转产品经理吗") is not theirs."""
     q = _SAID_DO.sub("做", _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", q)))
+    names = "|".join(re.escape(r.lower()) for r in sorted(kb.roles, key=len, reverse=True))
+    q = re.sub(rf"做[\u4e00-\u9fffa-z]{{1,4}}?(?=(?:{names})的)", "做", q) if names else q  # 做工具类产品的
     found = sorted((first_at(q, hints), r) for r, hints in kb.roles.items())
     return [r for at, r in found if at >= 0]
 
