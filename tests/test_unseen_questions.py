@@ -1071,3 +1071,12 @@ def test_a_role_said_with_words_between_is_the_askers(adv):
     assert "画原型的工具人" in first.text, first.text
     answer = ask_turns(adv, "做电商类产品的，干了快十年，感觉天天就是画原型", "听说做增长的工资高，真的吗")
     assert "20%-30%" in answer.text, answer.text
+
+
+def test_the_askers_own_way_in_after_a_story_is_not_more_of_the_story(adv):
+    """Found by a new user: "我也想试试帮人做私域接单 怎么起步" after 王姐's story told her story again;
+    the asker means to start themselves, and 运营's path to 私域增长顾问 says how."""
+    answer = ask_turns(adv, "听说有个阿里出来的女的自己搞社区团购？", "我也打算帮人做私域接单，咋起步")
+    assert "私域增长顾问" in answer.text and "中供铁军" not in answer.text, answer.text
+    more = ask_turns(adv, "听说有个阿里出来的女的自己搞社区团购？", "我想知道她一开始咋起步的")
+    assert "王姐" in more.text or "团长" in more.text, more.text  # wanting to hear more is the story

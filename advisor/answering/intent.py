@@ -461,6 +461,8 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
     names_new = roles_new or f.subjects or f.persons or f.path or broad
     if not (elliptic and state.topic) or names_new:
         return None
+    if state.topic in ("story", "case") and _OWN_MOVE.search(f.q) and has(f.q, kb.cues("detail")):
+        return None  # "我也想试试帮人做私域接单 怎么起步" after her story: the asker's own way in
     carry = {"subjects": state.subjects, "risk": state.risk, "path": state.path, "person": state.person}
     kind = state.topic
     if kind == "case":
@@ -725,6 +727,8 @@ def analyze(
     return base
 
 
+# the asker means to do something themselves ("我也想试试…", "我打算…"), not to hear more of it
+_OWN_MOVE = re.compile(r"我(?:也|自己)?(?:想|打算|准备|要)(?!知道|问|了解|听)")
 _LATER = re.compile(r"后来|然后|之后|接着|现在|如今|最后")
 _WHAT_NOW = re.compile(r"咋办|怎么办|如何是好|咋整|怎么破|出路|咋弄|怎么做|稳住|先干点?啥|先做点?啥|先做什么")
 KINDS_OF_PATH = "kinds"  # the topic of a question about the kinds of path, asked for no role
