@@ -1080,3 +1080,10 @@ def test_the_askers_own_way_in_after_a_story_is_not_more_of_the_story(adv):
     assert "私域增长顾问" in answer.text and "中供铁军" not in answer.text, answer.text
     more = ask_turns(adv, "听说有个阿里出来的女的自己搞社区团购？", "我想知道她一开始咋起步的")
     assert "王姐" in more.text or "团长" in more.text, more.text  # wanting to hear more is the story
+
+
+def test_another_person_described_is_that_person(adv):
+    """Found by a new user: "另一个做游戏的呢" after 老张's story told 老张's again; "另一个" says someone
+    else, and "做游戏的" is what the stories say only of 老周."""
+    answer = ask_turns(adv, "那个回老家的程序员后来干嘛了", "另外那个做游戏的呢")
+    assert "老周" in answer.text and "襄阳" not in answer.text, answer.text

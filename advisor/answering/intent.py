@@ -99,6 +99,9 @@ def first_at(q: str, words) -> int:
     return min(hits) if hits else -1
 
 
+_ANOTHER = re.compile(r"另(?:一|外一?)(?:个|位)|另外那(?:个|位)")  # someone else than the one just told of
+
+
 def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool, bool]:
     """Persons named, or described (then the flag is set): by their aliases, or by words the articles
     use only where they tell about that person — two such words, or one with a third-person word
@@ -106,7 +109,7 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
     named = sorted((q.find(p.name), p.name) for p in kb.persons if p.name.lower() in q)
     if named:
         return [n for _, n in named], False, False
-    third = tells_of_someone(q, kb)
+    third = tells_of_someone(q, kb) or bool(_ANOTHER.search(q))  # "另一个做游戏的呢"
     skip = set(kb.cues("frame")) | kb.role_hints()
     skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
     words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]
