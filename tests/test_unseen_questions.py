@@ -1085,5 +1085,5 @@ def test_the_askers_own_way_in_after_a_story_is_not_more_of_the_story(adv):
 def test_another_person_described_is_that_person(adv):
     """Found by a new user: "另一个做游戏的呢" after 老张's story told 老张's again; "另一个" says someone
     else, and "做游戏的" is what the stories say only of 老周."""
-    answer = ask_turns(adv, "那个回老家的程序员后来干嘛了", "另外那个做游戏的呢")
+    answer = ask_turns(adv, "那个回老家的程序员后来干嘛了", "另一个搞游戏的呢")
     assert "老周" in answer.text and "襄阳" not in answer.text, answer.text
