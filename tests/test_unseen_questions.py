@@ -1087,3 +1087,12 @@ def test_another_person_described_is_that_person(adv):
     else, and "做游戏的" is what the stories say only of 老周."""
     answer = ask_turns(adv, "那个回老家的程序员后来干嘛了", "另一个搞游戏的呢")
     assert "老周" in answer.text and "襄阳" not in answer.text, answer.text
+
+
+def test_what_someone_the_asker_knows_did_is_about_others(adv):
+    """Found by a new user: "我前同事被裁了，说实在不行就去摆摊或者送外卖" said 文章没有讲到「摆摊、送外卖」;
+    the stories tell of people who did (外卖骑手, 煎饼摊). Asked for oneself it is advice they do not give."""
+    friend = adv.ask("我朋友被裁了，说实在不行就去摆摊送外卖")
+    assert not friend.refused and "文章没有讲到" not in friend.text, friend.text
+    own = adv.ask("我被裁了，能不能先去送外卖过渡一下")
+    assert own.refused or "文章没有讲到" in own.text, own.text

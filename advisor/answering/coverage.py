@@ -25,6 +25,9 @@ from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Span, sentences
 from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, is_everyday, is_general, tokenize
 
+# "我前同事说实在不行就去送外卖": the asker tells what someone they know does, as a question about others
+_SOMEONE_I_KNOW = re.compile(r"我(?:的)?(?:前|老)?(?:同事|朋友|同学|哥们|闺蜜|邻居|室友)")
+
 log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
 MAX_MENTIONS = 2
@@ -310,7 +313,9 @@ class Answerability:
         if aside is not None:
             return aside
         phrases, anchors = self.read(self.ask_clause(question))
-        others = "我" not in question and any(c in question for c in self.kmap.kb.cues("third_person"))
+        others = (
+            "我" not in question and any(c in question for c in self.kmap.kb.cues("third_person"))
+        ) or bool(_SOMEONE_I_KNOW.search(question))
         # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
         named = [
             p
