@@ -62,6 +62,7 @@ REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt fr
 # the out-of-scope examples ("老周后来呢" -0.018; "推荐几部好看的国漫" after his story -0.037).
 FOLLOW_UP_FLOOR = -0.025
 _ROLE_SITUATIONS = ("pains", "risk", "paths", "path")  # what a role's asker may be in, by the articles
+SITUATION_FLOOR = 0.0  # ...answered when the scope vote leans in, however narrowly
 SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
 SETTLED_CHARS = 200  # ...when they are question-sized: a pasted page is read by its words only
 REFUSAL_HEAD = "抱歉，这个问题超出了我的知识范围，我不会凭空作答。"
@@ -173,12 +174,14 @@ class Answerer:
         # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营. A question that
         # stands on the one before it is judged with it.
         decision = derived.scope.decide(f"{before} {pointed}" if back else pointed, passages)
-        if query and passages and asked.kind != "general" and decision.score >= FOLLOW_UP_FLOOR:
-            decision = replace(decision, in_scope=True)  # it names, or continues, what the articles are about
-        situation = asked.stated_role and intent.kind in _ROLE_SITUATIONS and decision.score >= 0.0
-        if query and passages and situation:
-            # the asker says their role, and retrieval finds that role's situation and leans in scope
-            # ("刚被优化了，之前做社群运营的，现在有点慌"; not "做技术的，帮我看看这段SQL哪错了")
+        # It names, or continues, what the articles are about; or the asker says their role, retrieval
+        # finds that role's situation and the vote leans in scope ("刚被优化了，之前做社群运营的，现在有点慌";
+        # not "做技术的，帮我看看这段SQL哪错了").
+        named = asked.kind != "general" and decision.score >= FOLLOW_UP_FLOOR
+        situation = (
+            asked.stated_role and intent.kind in _ROLE_SITUATIONS and decision.score >= SITUATION_FLOOR
+        )
+        if query and passages and (named or situation):
             decision = replace(decision, in_scope=True)
         if asks_task(cleaned):
             decision = replace(decision, in_scope=False)  # "帮我把这段PRD改成周报": a job, not a question

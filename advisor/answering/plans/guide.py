@@ -253,7 +253,8 @@ def _retrieved_section(ctx: AnswerContext, key: str) -> Section | None:
         section = ctx.kmap.guide_section(key, role)
         for part in [section, *ctx.kmap.children(section)] if section is not None else []:
             parts.setdefault((part.doc_id, part.start), (part, section))
-    return next((sec for p in ctx.retrieved for part, sec in parts.values() if part.holds(p)), None)
+    found = _first_retrieved(ctx, [part for part, _ in parts.values()])
+    return parts[(found.doc_id, found.start)][1] if found is not None else None
 
 
 def _own_risk_plan(ctx: AnswerContext, section: Section) -> AnswerPlan:
