@@ -1096,3 +1096,14 @@ def test_what_someone_the_asker_knows_did_is_about_others(adv):
     assert not friend.refused and "文章没有讲到" not in friend.text, friend.text
     own = adv.ask("我被裁了，能不能先去送外卖过渡一下")
     assert own.refused or "文章没有讲到" in own.text, own.text
+
+
+def test_a_role_someone_took_is_explained_when_asked_about_later(adv):
+    """Found by a new tune set: "当产品助理" makes 产品 (a role name) the conversation's subject, and
+    "产品这行怎么往上升，要几年" then crashed reading it as an explained role; it is 产品经理's career path."""
+    answer = ask_turns(
+        adv,
+        "我弟刚毕业进了个互联网公司当产品助理，天天问我以后能混成啥样",
+        "产品这行一般怎么往上升？大概要几年？",
+    )
+    assert "初级PM" in answer.text and "产品总监/VP" in answer.text, answer.text

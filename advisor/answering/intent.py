@@ -537,7 +537,11 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     bare = _bare_role_asked(f, kb)
     if bare:
         f.subjects = [bare]
-    topic = _topic(q, kb, f.subjects[0] if f.subjects else (state.subjects[0] if state.subjects else None))
+    topic = _topic(
+        q,
+        kb,
+        f.subjects[0] if f.subjects else (_explained(state.subjects[0], kb) if state.subjects else None),
+    )
     asks_subject = bool(f.subjects) and (
         has(q, kb.cues("explain")) or has(q, kb.cues("compare")) or bool(topic) or _names_narrow_role(f, kb)
     )
@@ -551,8 +555,14 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
         risk=_risk(q, kb),
         situation=situation(q, kb) or state.situation,
     )
-    pointed = state.subjects[0] if state.subjects and _SUBJECT_PRONOUN.search(q) else None
+    pointed = _explained(state.subjects[0], kb) if state.subjects and _SUBJECT_PRONOUN.search(q) else None
     return _Reading(f, base, topic, target, asks_subject, _asked_subject(f, kb) or pointed)
+
+
+def _explained(subject: str, kb: Knowledge) -> str | None:
+    """The explained role a subject of the conversation stands for: a move's target may be a role name
+    ("当产品助理" → 产品), whose explained role is 产品经理."""
+    return subject if kb.explainer(subject) else kb.explained_role(subject)
 
 
 def _bare_role_asked(f: _Found, kb: Knowledge) -> str | None:
@@ -667,9 +677,12 @@ def _about_someone(
 def _in_target(q: str, subject: str, kb: Knowledge, kmap: KnowledgeMap) -> bool:
     """The explained role is named only inside a longer path target ("往AI产品经理那边靠": 产品经理 in
     横向跨界's "AI 产品经理"): the question is about that path, not about the role in general."""
+    explainer = kb.explainer(subject)
+    if explainer is None:  # a subject an added article explains under its own heading, with no aliases
+        return False
     sq = squash(q)
     targets = [t for info in kmap.all_paths() for t in map(squash, info.targets) if len(t) >= 3 and t in sq]
-    hits = [squash(a) for a in kb.explainer(subject).aliases if squash(a) and squash(a) in sq]
+    hits = [squash(a) for a in explainer.aliases if squash(a) and squash(a) in sq]
     return bool(hits and targets) and all(any(a in t and len(t) > len(a) for t in targets) for a in hits)
 
 
