@@ -1107,3 +1107,33 @@ def test_a_role_someone_took_is_explained_when_asked_about_later(adv):
         "产品这行一般怎么往上升？大概要几年？",
     )
     assert "初级PM" in answer.text and "产品总监/VP" in answer.text, answer.text
+
+
+def test_a_story_asked_for_is_told(adv):
+    """Found by a new tune set: "有没有跟他差不多的人…的故事？讲一个我给他听听" after "我老公也是被优化的" was
+    refused by the scope vote, though every passage found was a story; a story asked for is told, and
+    with a role said, it is someone's from that role."""
+    answer = ask_turns(
+        adv, "我爸也被裁了，五十岁，整天闷着不说话", "有没有跟他情况差不多、后来又缓过来的人的故事？讲一个"
+    )
+    assert not answer.refused and any(n in answer.text for n in ("老张", "王姐", "老周")), answer.text
+    coder = adv.ask("讲个大厂程序员被裁后的故事")
+    assert "老张" in coder.text or "老周" in coder.text, coder.text
+    assert adv.ask("讲个睡前故事给孩子听").refused  # a story, but not one the articles tell
+
+
+def test_a_burden_the_asker_has_is_not_what_is_asked(adv):
+    """Found by a new tune set: "家里还有房贷，有没有稳一点的试法" said 文章没有讲到「房贷」; the loan is the
+    asker's circumstance. Asked about ("房贷还不上怎么办"), it is still a topic the articles lack."""
+    answer = adv.ask("手里还背着车贷，想转型又怕全赔进去，有没有稳妥点的路子")
+    assert not answer.refused and "车贷" not in answer.text.split("\n")[0], answer.text
+    assert "小步试错" in answer.text or "资源储备" in answer.text, answer.text
+    asked = adv.ask("被裁以后房贷还不上怎么办")
+    assert asked.refused or "文章没有讲到「房贷" in asked.text, asked.text
+
+
+def test_what_a_move_lacks_is_the_pain_that_names_the_gap(adv):
+    """Found by a new tune set: "想转增长岗，总觉得摸不着门，差在哪" got 市场's paths; the guide's pain of
+    blurred borders names what an 信息流 marketer lacks for growth (用户裂变、A/B 测试、数据归因)."""
+    answer = adv.ask("做了五年信息流投放，想去做增长，老觉得差点什么")
+    assert "数据归因" in answer.text, answer.text

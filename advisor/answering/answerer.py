@@ -177,7 +177,9 @@ class Answerer:
         # It names, or continues, what the articles are about; or the asker says their role, retrieval
         # finds that role's situation and the vote leans in scope ("刚被优化了，之前做社群运营的，现在有点慌";
         # not "做技术的，帮我看看这段SQL哪错了").
-        named = asked.kind != "general" and decision.score >= FOLLOW_UP_FLOOR
+        # A story asked for ("讲个被裁后翻身的故事") and found is named, though no person is.
+        told = intent.kind == "story" and has(cleaned, kb.cues("story_asked"))
+        named = (asked.kind != "general" or told) and decision.score >= FOLLOW_UP_FLOOR
         situation = (
             asked.stated_role and intent.kind in _ROLE_SITUATIONS and decision.score >= SITUATION_FLOOR
         )

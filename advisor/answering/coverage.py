@@ -67,6 +67,9 @@ _RAISE = re.compile(
 _QUANTIFIED = re.compile(r"^[先再多还就]?.[点些下]$|^.{1,2}一[下点些]$|^(.)一\1$")
 # "多不多", "值不值得", "难不难": a yes-or-no question's frame (A-not-A), not what is asked about
 _A_NOT_A = re.compile(r"(.{1,2})不\1")
+# "家里还有房贷", "背着三百万车贷": a burden the asker has, told beside the question, not asked about
+# (not "有没有低成本…": a question's 有)
+_HAD = re.compile(r"(?:(?<![没沒])有(?!没|啥|什么|哪|无|点|些)|背着?|扛着?|欠着?)[^，,。；;！!？?\s]{0,3}$")
 
 
 @dataclass(frozen=True)
@@ -313,6 +316,7 @@ class Answerability:
         if aside is not None:
             return aside
         phrases, anchors = self.read(self.ask_clause(question))
+        phrases = [p for p in phrases if not _only_had(p.text, question)]
         others = (
             "我" not in question and any(c in question for c in self.kmap.kb.cues("third_person"))
         ) or bool(_SOMEONE_I_KNOW.search(question))
@@ -320,7 +324,9 @@ class Answerability:
         named = [
             p
             for p in self.read(question)[0]
-            if self._named_missing(p, others) and p.text not in {x.text for x in phrases}
+            if self._named_missing(p, others)
+            and p.text not in {x.text for x in phrases}
+            and not _only_had(p.text, question)
         ]
         phrases = [*named, *phrases]
         if not phrases:
@@ -552,3 +558,10 @@ def _asked_directly(phrase: str, question: str) -> bool:
     question's core, and passages about the rest do not answer it."""
     p = re.escape(phrase)
     return bool(re.search(rf"(?:{_ASK_WORDS})\S{{0,2}}{p}|{p}\S{{0,2}}(?:{_ASK_WORDS})", question))
+
+
+def _only_had(text: str, question: str) -> bool:
+    """``text`` is named only as something the asker has ("家里还有房贷，有没有稳一点的试法"); asked about
+    ("房贷还不上怎么办"), it counts."""
+    places = [m.start() for m in re.finditer(re.escape(text), question)]
+    return bool(places) and all(_HAD.search(_CLAUSE.split(question[:at])[-1]) for at in places)

@@ -109,7 +109,7 @@ def settle(
         return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
         asks_story = has(q, kb.cues("story")) or tells_of_someone(q, kb)
-        if asks_story and not SELF.search(q):
+        if (asks_story and not SELF.search(q)) or has(q, kb.cues("story_asked")):  # "讲一个我给他听听"
             return _from_unit(intent, unit)
         # "裁员风声越来越紧，除了存钱还能准备点啥": a story worded alike is not what the asker's
         # situation asks for; the risk control their words point to is
@@ -165,11 +165,15 @@ def example_story(
     intent: Intent, passages: Sequence, units: Units, question: str, kb: Knowledge
 ) -> Intent | None:
     """ "有没有被裁之后回老家的例子", asked with no subject or role of its own: an example of what happened
-    to someone is the story retrieval ranks best, however narrowly."""
-    if intent.kind != "general" or intent.role is not None or not asks_case(question, kb):
+    to someone is the story retrieval ranks best, however narrowly; a story asked for with a role said
+    ("讲个大厂程序员被裁后的故事") is the best-ranked one of someone from that role."""
+    told = has(question, kb.cues("story_asked"))  # "讲个大厂程序员被裁后的故事": a role's people only
+    if intent.kind != "general" or not (told or asks_case(question, kb)) or (intent.role and not told):
         return None
-    story = next((u for u in map(units.of, passages) if u.kind == "story"), None)
-    return replace(intent, kind="story", person=story.person) if story is not None else None
+    stories = [u for u in map(units.of, passages) if u.kind == "story"]
+    if intent.role:
+        stories = [u for u in stories if (p := kb.person(u.person or "")) and p.role == intent.role]
+    return replace(intent, kind="story", person=stories[0].person) if stories else None
 
 
 def with_passages_role(intent: Intent, passages: Sequence, units: Units) -> Intent:
@@ -209,7 +213,8 @@ def concluding(intent: Intent, passages: Sequence, kmap: KnowledgeMap) -> Intent
     return replace(intent, kind="general")
 
 
-_WHY = re.compile(r"为啥|为什么|为何|咋回事|怎么回事|怎么会")
+# why a move is hard, or what the asker lacks for it ("总觉得差点啥", "差在哪"): the pain names the gap
+_WHY = re.compile(r"为啥|为什么|为何|咋回事|怎么回事|怎么会|差在哪|差点啥|差点什么|缺点啥|缺点什么|卡在哪")
 STUCK_TOP = 5  # passages a pain must be among to answer "why does the move feel so hard"
 
 
