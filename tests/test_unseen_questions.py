@@ -1137,3 +1137,12 @@ def test_what_a_move_lacks_is_the_pain_that_names_the_gap(adv):
     blurred borders names what an 信息流 marketer lacks for growth (用户裂变、A/B 测试、数据归因)."""
     answer = adv.ask("做了五年信息流投放，想去做增长，老觉得差点什么")
     assert "数据归因" in answer.text, answer.text
+
+
+def test_a_way_back_and_a_small_trial_are_the_guides_rules(adv):
+    """Found by a new tune set: "留点啥后路" showed all three risk rules, and "先小范围试一下，怎么个试法"
+    after a 运营 move showed the path again; they are the reserves and the small-step rule's 运营 example."""
+    way_back = adv.ask("转型这段时间，得给自己留哪些退路")
+    assert "人脉储备" in way_back.text and "技能储备" in way_back.text, way_back.text
+    trial = ask_turns(adv, "干了八年运营，想出来接私域咨询的单子", "想先小范围试试，具体怎么试")
+    assert "1 家朋友的小店" in trial.text, trial.text

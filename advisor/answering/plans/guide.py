@@ -40,6 +40,17 @@ def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> li
     return [Piece(block.span, short_label(sec.heading), base, LIMIT_LINE, context=sec.heading, order=order)]
 
 
+def _role_risk_example(ctx: AnswerContext, strategy: str, role: str, order: int) -> list[Piece]:
+    """The risk rule's example for ``role`` ("运营中层想做私域顾问:先帮 1 家朋友的小店…"): how the rule a
+    question about a path names is applied to that role's move."""
+    sec = next((s for s in ctx.kmap.risk_strategies() if strategy in s.heading), None)
+    items = [b for b in sec.blocks if b.kind == "item"] if sec else []
+    mine = next((b for b in items if f"{role}中层" in ctx.text(b.span)), None)
+    if mine is None:
+        return []
+    return [Piece(mine.span, short_label(sec.heading), 1.0, LIMIT_LINE, context=sec.heading, order=order)]
+
+
 def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     role = ctx.intent.role
     infos = ctx.kmap.paths(role) if role else []
@@ -187,6 +198,8 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
         return AnswerPlan("path", [Piece(block.span, info.label, 2.0, 400, context=info.section.heading)])
     # someone just laid off reads the safety net first, then the path
     pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(info, intent.topic == "case")
+    if intent.risk and not situation(ctx.question, ctx.kb):  # "想先小范围试试，具体怎么试"
+        pieces += _role_risk_example(ctx, intent.risk, intent.role, order=60)
     # a follow-up asking one thing of the path just shown ("工资能涨多少"): that line first
     return AnswerPlan(
         "path", pieces, min_pieces=2, broad=detail, answer_first=intent.follow_up and not detail
