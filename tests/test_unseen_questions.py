@@ -1146,3 +1146,19 @@ def test_a_way_back_and_a_small_trial_are_the_guides_rules(adv):
     assert "人脉储备" in way_back.text and "技能储备" in way_back.text, way_back.text
     trial = ask_turns(adv, "干了八年运营，想出来接私域咨询的单子", "想先小范围试试，具体怎么试")
     assert "1 家朋友的小店" in trial.text, trial.text
+
+
+def test_the_kinds_of_path_counted_in_the_askers_words(adv):
+    """Found by a new tune set: "转型分往上升、跨过去、斜着叉出去三种，啥意思" showed 纵向深耕 alone (往上升 is
+    its cue); three kinds counted ask for all three."""
+    answer = ask_turns(
+        adv, "快四十了还在写前端，心里发慌", "听说转型分往上升、跨过去、斜着走三种，具体指啥？"
+    )
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+
+
+def test_a_path_someone_is_held_against_is_what_is_asked(adv):
+    """Found by a new tune set: "她那种跟私域顾问是不是一回事？私域顾问收入咋样" after 王姐's story retold
+    her story; the path named beside "她" is asked about (its pay: 高 50% 以上)."""
+    answer = ask_turns(adv, "王姐的故事讲讲", "她干的跟那个私域顾问是一回事吗？做私域顾问能挣多少")
+    assert "50% 以上" in answer.text, answer.text

@@ -637,6 +637,8 @@ def _about_someone(
         person = None
     if person and resolved and SELF.search(q) and has(q, kb.cues("risk")):
         person = None  # "我也想像她那样出来干，兜底的钱得备多少": the asker's own safety net
+    if person and resolved and r.f.path and r.f.path_role and has(q, kb.cues("compare")):
+        person = None  # "她那种跟私域顾问是不是一回事？收入咋样": the path she is held against is asked
     if person:
         kind = "story" if kb.person(person).heading else "case"
         if not SELF.search(q):  # "那个做收银系统的程序员" describes the person, not the asker
@@ -716,6 +718,9 @@ def analyze(
         if follow is not None:
             return follow  # "活动运营是干啥的" → "指标看啥": the 指标 of 活动运营, not the guide's 数据验证
         return replace(base, kind=kind)
+    if f.path and f.path not in q and _TYPES.search(q):
+        # "转型分往上升、跨过去、斜着叉出去三种，啥意思": a path's cue among the kinds counted is the kinds
+        return replace(base, kind="paths", topic=None if base.role else KINDS_OF_PATH)
     direction = _direction(q, kb, kmap, base.role)
     if (f.path or direction) and (f.path_role or base.role):
         return replace(base, kind="path", path=f.path or direction, role=base.role or f.path_role)
