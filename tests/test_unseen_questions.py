@@ -1162,3 +1162,20 @@ def test_a_path_someone_is_held_against_is_what_is_asked(adv):
     her story; the path named beside "她" is asked about (its pay: 高 50% 以上)."""
     answer = ask_turns(adv, "王姐的故事讲讲", "她干的跟那个私域顾问是一回事吗？做私域顾问能挣多少")
     assert "50% 以上" in answer.text, answer.text
+
+
+def test_two_roles_set_side_by_side_by_someone_in_a_third(adv):
+    """Found by a new tune set: "产品和运营到底谁干啥？…我一个做市场的" got 用户运营 and the stories; 市场,
+    the asker's own role, has no explainer and is not one of the two compared."""
+    answer = adv.ask("产品跟运营到底各干啥？我是做市场的，开会老被他俩绕晕")
+    assert "价值载体" in answer.text and "激活并放大产品价值" in answer.text, answer.text
+    assert "王姐" not in answer.text, answer.text  # a story worded alike is not the comparison
+
+
+def test_they_after_the_stories_are_all_of_them(adv):
+    """Found by a new tune set: "他们各自悟出了点啥" after the three stories retold 老张's; "他们" is all
+    three, and what they came to see is the stories' closing (用户场景, 私域流量, 游戏引擎)."""
+    answer = ask_turns(adv, "老张、王姐、老周那三个人转型以后呢", "他们仨各自悟出了点啥")
+    assert "用户场景" in answer.text and "私域流量" in answer.text, answer.text
+    again = ask_turns(adv, "三个被裁的大厂人后来都咋样了", "他们各自悟到了啥")
+    assert "用户场景" in again.text, again.text

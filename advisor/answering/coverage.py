@@ -68,8 +68,8 @@ _QUANTIFIED = re.compile(r"^[先再多还就]?.[点些下]$|^.{1,2}一[下点些
 # "多不多", "值不值得", "难不难": a yes-or-no question's frame (A-not-A), not what is asked about
 _A_NOT_A = re.compile(r"(.{1,2})不\1")
 # "家里还有房贷", "背着三百万车贷": a burden the asker has, told beside the question, not asked about
-# (not "有没有低成本…": a question's 有)
-_HAD = re.compile(r"(?:(?<![没沒])有(?!没|啥|什么|哪|无|点|些)|背着?|扛着?|欠着?)[^，,。；;！!？?\s]{0,3}$")
+# (not "我有PMP证…", which may be what is asked about, nor "还有没有…": a question)
+_HAD = re.compile(r"(?:还有|背着?|扛着?|欠着?|压着)(?!没|啥|什么|哪|无|点|些)[^，,。；;！!？?\s]{0,3}$")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.tokens import char_pairs, first_word, is_everyday, tokenize
 
-_PRONOUN = re.compile(r"[他她它]|ta\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"[他她它](?!们)|ta\b", re.IGNORECASE)  # 他们: several, not the one before
 _WHEN = re.compile(r"[这那][几两些]?(?:年|天|阵子|段时间|个月|会儿)")  # 这几年, 这阵子, 那两年: a time
 SELF = re.compile(r"我|本人|咱|自己")  # the asker speaks of themselves
 # "我在做用户运营" / "我是干活动运营的": the role named right after is the asker's own, not what is asked.
@@ -400,8 +400,8 @@ def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
     if not subs and len(f.roles) == 1 and state.subjects and _PRONOUN.search(f.q):
         # "那运营呢，跟他是啥关系" after 产品经理 was explained: the role named beside the one before
         subs = [state.subjects[0], kb.explained_role(f.roles[0])]
-    if len(subs) < 2 and len(f.roles) >= 2:
-        subs = [kb.explained_role(r) for r in f.roles[:2]]
+    if len(subs) < 2 and len(f.roles) >= 2:  # (a role no article explains, like 市场, names nothing)
+        subs = [s for s in (kb.explained_role(r) for r in f.roles[:2]) if s]
     if len(subs) < 2:  # "产品跟运营到底差在哪": role names joined are roles, though 产品 alone is a product
         names = "|".join(map(re.escape, kb.role_names))
         m = re.search(rf"({names})\s*(?:跟|和|与|同|还是|vs|比)\s*({names})", f.q) if names else None
