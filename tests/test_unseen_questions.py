@@ -1188,3 +1188,10 @@ def test_how_to_prove_a_move_works_is_the_roles_measure(adv):
     assert "降低 20%" in answer.text, answer.text
     product = adv.ask("做产品的，正往AI教育产品转，怎么证明这方向选对了")
     assert "7 日留存" in product.text, product.text
+
+
+def test_a_fear_of_losing_ones_job_to_tools_is_the_roles_pain(adv):
+    """Found by a tune set: "做运营的，最怕哪天被机器人抢了饭碗" got a step of 运营's first path; the fear is
+    what the guide says 运营 must change ("从‘人工执行’转向…避免被工具替代")."""
+    answer = adv.ask("搞运营的，最担心哪天被机器人抢了饭碗")
+    assert "人工执行" in answer.text, answer.text
