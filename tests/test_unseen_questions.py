@@ -1195,3 +1195,23 @@ def test_a_fear_of_losing_ones_job_to_tools_is_the_roles_pain(adv):
     what the guide says 运营 must change ("从‘人工执行’转向…避免被工具替代")."""
     answer = adv.ask("搞运营的，最担心哪天被机器人抢了饭碗")
     assert "人工执行" in answer.text, answer.text
+
+
+def test_how_long_the_asker_has_done_a_job_is_no_direction(adv):
+    """Found by a new user: "我做社群运营快十年了…还能往哪走" got 纵向深耕 alone (社群运营 read as where
+    to go, and 纵向深耕 names it most); it is the asker's job, and 往哪走 asks for the role's paths."""
+    answer = adv.ask("我做社群运营都九年了，今年38，心里没底，以后还能往哪走")
+    assert all(p in answer.text for p in ("纵向深耕", "横向跨界", "斜向突破")), answer.text
+    aim = adv.ask("做产品的，想往银发经济这块靠")
+    assert "银发经济" in aim.text, aim.text  # a direction said is still the direction
+
+
+def test_a_friends_job_and_a_fear_are_the_askers_situation(adv):
+    """Found by a new user: "为啥干我们这行一到35就这么难，我同学在国企好好的" said 文章没有讲到「同学、国企」
+    and "…房贷还压着，怕搞砸了全家喝西北风" 文章没有讲到「房贷、搞砸、全家喝西北风」; one tells how a
+    classmate is doing, the other what the asker fears: the pains and the risk rules answer them."""
+    pains = adv.ask("为啥干互联网的一到35就这么难，我发小在国企好好的")
+    assert not pains.refused and NOT_COVERED not in pains.text, pains.text
+    risk = adv.ask("想辞职去试试别的方向，可车贷还压着，怕搞砸了全家喝西北风")
+    assert not risk.refused and NOT_COVERED not in risk.text, risk.text
+    assert adv.ask("怕社保断缴了怎么办").refused  # a fear of a topic the articles lack is still that topic

@@ -26,7 +26,9 @@ from advisor.text.structure import Span, sentences
 from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, is_everyday, is_general, tokenize
 
 # "我前同事说实在不行就去送外卖": the asker tells what someone they know does, as a question about others
-_SOMEONE_I_KNOW = re.compile(r"我(?:的)?(?:前|老)?(?:同事|朋友|同学|哥们|闺蜜|邻居|室友)")
+_SOMEONE_I_KNOW = re.compile(
+    r"我(?:的)?(?:前|老|大学|高中|初中)?(?:同事|朋友|同学|哥们|闺蜜|邻居|室友|舍友|发小|老乡|亲戚|[表堂][哥姐弟妹])"
+)
 
 log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
@@ -69,6 +71,7 @@ _QUANTIFIED = re.compile(r"^[先再多还就]?.[点些下]$|^.{1,2}一[下点些
 _A_NOT_A = re.compile(r"(.{1,2})不\1")
 # "家里还有房贷", "背着三百万车贷": a burden the asker has, told beside the question, not asked about
 # (not "我有PMP证…", which may be what is asked about, nor "还有没有…": a question)
+_WEIGHS = re.compile(r"\s*(?:还|也|都)?(?:压着|背着|没还完|要还|还没还完)")  # "房贷还压着"
 _HAD = re.compile(r"(?:还有|背着?|扛着?|欠着?|压着)(?!没|啥|什么|哪|无|点|些)[^，,。；;！!？?\s]{0,3}$")
 
 
@@ -316,17 +319,24 @@ class Answerability:
         if aside is not None:
             return aside
         phrases, anchors = self.read(self.ask_clause(question))
-        phrases = [p for p in phrases if not _only_had(p.text, question)]
         others = (
             "我" not in question and any(c in question for c in self.kmap.kb.cues("third_person"))
         ) or bool(_SOMEONE_I_KNOW.search(question))
+        # what the asker fears ("怕搞砸了全家喝西北风") is a worry the articles speak to as a whole,
+        # unless it is a topic asked by name ("怕社保断缴")
+        phrases = [
+            p
+            for p in phrases
+            if not _beside(p.text, question)
+            and not (_feared(p.text, question) and not self._named_missing(p, others))
+        ]
         # A topic asked by name (简历, PMP) counts wherever it stands: "技术经理想考个PMP，值不值".
         named = [
             p
             for p in self.read(question)[0]
             if self._named_missing(p, others)
             and p.text not in {x.text for x in phrases}
-            and not _only_had(p.text, question)
+            and not _beside(p.text, question)
         ]
         phrases = [*named, *phrases]
         if not phrases:
@@ -560,8 +570,37 @@ def _asked_directly(phrase: str, question: str) -> bool:
     return bool(re.search(rf"(?:{_ASK_WORDS})\S{{0,2}}{p}|{p}\S{{0,2}}(?:{_ASK_WORDS})", question))
 
 
+_FEAR = re.compile(r"(?:怕|担心|害怕|生怕|就怕|恐怕)")
+
+
+def _feared(text: str, question: str) -> bool:
+    """``text`` is said only after a word of fear in its clause ("怕搞砸了全家喝西北风")."""
+    places = [m.start() for m in re.finditer(re.escape(text), question)]
+    return bool(places) and all(_FEAR.search(_CLAUSE.split(question[:at])[-1]) for at in places)
+
+
+def _beside(text: str, question: str) -> bool:
+    """``text`` only tells the asker's circumstances: a burden carried (``_only_had``) or how someone
+    they know is doing, in a clause that asks nothing while another clause asks ("为啥干我们这行一到35就
+    这么难，我同学在国企好好的")."""
+    return _only_had(text, question) or _of_someone_i_know(text, question)
+
+
+def _of_someone_i_know(text: str, question: str) -> bool:
+    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+    holding = [c for c in clauses if text in c]
+    asking = [c for c in clauses if _ASKS.search(c) and text not in c]
+    return bool(holding and asking) and all(
+        _SOMEONE_I_KNOW.search(c) and not _ASKS.search(c) for c in holding
+    )
+
+
 def _only_had(text: str, question: str) -> bool:
     """``text`` is named only as something the asker has ("家里还有房贷，有没有稳一点的试法"); asked about
     ("房贷还不上怎么办"), it counts."""
     places = [m.start() for m in re.finditer(re.escape(text), question)]
-    return bool(places) and all(_HAD.search(_CLAUSE.split(question[:at])[-1]) for at in places)
+    return bool(places) and all(
+        _HAD.search(_CLAUSE.split(question[:at])[-1])
+        or _WEIGHS.match(_CLAUSE.split(question[at + len(text) :])[0])
+        for at in places
+    )

@@ -328,9 +328,12 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
     return None
 
 
+_TENURE = re.compile(r"[\d一二三四五六七八九十几两多]\s*(?:年|个月)|好些年|了$")
+
+
 def _direction_named(m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str) -> str | None:
-    if m.group(0).startswith("做") and m.group(1).strip().endswith("的"):
-        return None  # "做社群运营的，…": what the asker does, not where they want to go
+    if m.group(0).startswith("做") and (m.group(1).strip().endswith("的") or _TENURE.search(m.group(1))):
+        return None  # "做社群运营的，…", "我做社群运营快十年了": what the asker does, not where they go
     if m.group(0).startswith("转型"):
         return None  # "转型的方向": 转型 is no move to somewhere
     role_words = {*kb.roles, *kb.role_hints()}
