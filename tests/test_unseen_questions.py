@@ -1215,3 +1215,10 @@ def test_a_friends_job_and_a_fear_are_the_askers_situation(adv):
     risk = adv.ask("想辞职去试试别的方向，可车贷还压着，怕搞砸了全家喝西北风")
     assert not risk.refused and NOT_COVERED not in risk.text, risk.text
     assert adv.ask("怕社保断缴了怎么办").refused  # a fear of a topic the articles lack is still that topic
+
+
+def test_examples_asked_after_one_pain_are_that_pains(adv):
+    """Found by a new user: "有例子吗" after "第二个呢" (the second pain) showed the three pains' key lines
+    and 运营 roles' 案例 from another article; the examples are the ones the guide gives for that pain."""
+    answer = ask_turns(adv, "为啥干我们这行一过35就这么难", "第二个呢", "有例子吗")
+    assert "信息流市场中层" in answer.text and "用户运营" not in answer.text, answer.text

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan
+from advisor.answering.intent import asks_case
 from advisor.answering.plans.guide import (
     case_plan,
     pains_plan,
@@ -77,6 +78,12 @@ def _elsewhere(ctx: AnswerContext, kind: str, pieces: list) -> list[Section]:
     return []
 
 
+def _own_article_only(ctx: AnswerContext, kind: str) -> bool:
+    """A story, or the pains' examples asked for ("有例子吗"): another article's lines (a 运营 role's 案例)
+    are about something else, however well they match the question's words."""
+    return kind == "story" or (kind == "pains" and asks_case(ctx.question, ctx.kb))
+
+
 def plan_for(ctx: AnswerContext) -> AnswerPlan:
     """The kind's plan, plus the best search results' sentences in case the question asks something
     the plan's sections do not say (they are shown only if they speak to it)."""
@@ -90,7 +97,7 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
             for p in general_plan(replace(ctx, retrieved=ctx.retrieved[:3])).pieces
             if (p.span.doc_id, p.span.start) not in taken
             and not any(s.holds(p.span) for s in foreign)
-            and (plan.kind != "story" or p.span.doc_id in own)
+            and (not _own_article_only(ctx, plan.kind) or p.span.doc_id in own)
         ]
         groups = {p.group for p in plan.pieces}
         plan.pieces += [

@@ -321,6 +321,10 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     section = section or ctx.kmap.guide_section("pains")
     pains = ctx.kmap.children(section) if section else []
     pointed = _pointed_section(ctx.question, pains)  # "第一个痛点具体是啥", "那中间那个呢"
+    examples = asks_case(ctx.question, ctx.kb)  # "有没有真实例子"
+    if pointed is None and examples and ctx.intent.follow_up:  # "有例子吗" after one pain was shown
+        shown = [sec for sec in pains if heading_label(sec.heading) in ctx.shown]
+        pointed = shown[0] if len(shown) == 1 else None
     if pointed is not None:
         pains = [pointed]
     asked = pointed or _first_retrieved(ctx, pains)
@@ -333,7 +337,6 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
     # sentences compete for the question like the pains' own lines.
-    examples = asks_case(ctx.question, ctx.kb)  # "有没有真实例子"
     lead = ctx.kmap.preamble(section.doc_id) if section and not (examples or pointed) else None
     for block in lead.blocks if lead else []:
         if block.kind == "text":
@@ -353,7 +356,8 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
                 if role and not mine and sec is not asked:
                     continue  # another role's example of a pain not asked about says nothing to this asker
                 base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
-                base += 0.4 if examples else 0.0  # the pains' examples are the articles' cases of them
+                # the pains' examples are the articles' cases of them: asked for, they are the answer
+                base += (0.6 if leads else 0.4) if examples else 0.0
             else:
                 continue
             order = (k + 1) * 100 + (50 if block.kind == "text" else b)
