@@ -1222,3 +1222,10 @@ def test_examples_asked_after_one_pain_are_that_pains(adv):
     and 运营 roles' 案例 from another article; the examples are the ones the guide gives for that pain."""
     answer = ask_turns(adv, "为啥干我们这行一过35就这么难", "第二个呢", "有例子吗")
     assert "信息流市场中层" in answer.text and "用户运营" not in answer.text, answer.text
+
+
+def test_where_to_start_after_a_paths_steps_is_its_first_step(adv):
+    """Found by a new user: "那我先做啥" after a path's three steps showed the path again; it asks for the
+    first step (after a list of paths, with no steps shown, it points to nothing)."""
+    answer = ask_turns(adv, "运营做了快十年，想出来自己接私域的活", "那我先从哪下手")
+    assert "1. 提炼可迁移方法论" in answer.text and "3. 扩大服务规模" not in answer.text, answer.text

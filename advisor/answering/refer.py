@@ -30,6 +30,7 @@ _NUMBERS = {
 _POINTER = re.compile(
     r"第\s*([一二两三四五六七八九十\d]{1,2})\s*(步|个|条|点|阶段|种|位|项|类|段)"
     r"|(中间|最后|最末|头)\s*[那这]?\s*[一]?\s*(步|个|条|点|阶段|种|位|项|类|段)"
+    r"|(先(?:做|干|搞|弄)点?(?:啥|什么)|从哪(?:开始|下手|入手|起步)|先从哪)"  # after steps: the first
 )
 _HEADING = re.compile(r"^\*\*(.+?)\*\*\s*$")
 _ITEM = re.compile(r"^-\s+(?:(\d{1,2})[.、]\s*)?(.+)$")
@@ -39,6 +40,8 @@ MAX_LENGTH = 24  # longer questions say what they want in their own words
 
 
 def _position(m: re.Match) -> str | int:
+    if m.group(5):
+        return 1
     if m.group(1):
         raw = m.group(1)
         return int(raw) if raw.isdigit() else _NUMBERS.get(raw, 0)
@@ -132,8 +135,10 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     m = _POINTER.search(question)
     if m is None:
         return _described(question, shown)
-    unit = m.group(2) or m.group(4)
+    unit = m.group(2) or m.group(4) or "步"
     headings, numbered, _, rows = _lists(shown)
+    if m.group(5) and len(numbered) < 2:
+        return None  # "那我先做啥" points into steps shown, not into a list of paths
     counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
     headings = counted if len(counted) >= 2 else headings  # not the stories shown beside it
     items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
