@@ -1036,7 +1036,8 @@ def test_ready_made_forms_after_the_paths_are_the_templates(adv):
         "有没有现成的表格，我想先评估一下",
         "那第二个呢 咋填",
     )
-    assert answer.intent == "toolkit" and "模板" in answer.text, answer.text
+    # every template is shown for "有没有现成的表格", so the second one is the guide's second
+    assert answer.intent == "toolkit" and "MVP 转型项目计划表" in answer.text, answer.text
 
 
 def test_clauses_of_one_sentence_are_read_together(adv):
@@ -1229,3 +1230,11 @@ def test_where_to_start_after_a_paths_steps_is_its_first_step(adv):
     first step (after a list of paths, with no steps shown, it points to nothing)."""
     answer = ask_turns(adv, "运营做了快十年，想出来自己接私域的活", "那我先从哪下手")
     assert "1. 提炼可迁移方法论" in answer.text and "3. 扩大服务规模" not in answer.text, answer.text
+
+
+def test_ready_made_templates_asked_for_are_all_of_them(adv):
+    """Found by a new user and the tune sets: "有没有现成的表格啥的" showed two of the five templates beside a
+    path's tools line ("飞书多维表格"); asked for what is ready to use, every template is the answer."""
+    answer = adv.ask("有没有现成能套的表格，帮我把转行这事理一理")
+    names = ("方向评估表", "MVP 转型项目计划表", "转型数据看板模板", "资源清单", "风险止损矩阵")
+    assert all(n in answer.text for n in names), answer.text

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan, Piece
-from advisor.answering.intent import asks_case, situation
+from advisor.answering.intent import asks_case, asks_ready_made, situation
 from advisor.answering.plans.shared import (
     INFO,
     LIMIT_FIT,
@@ -294,7 +294,9 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
     for k, cells in enumerate(named if len(named) == 1 else rows):
         name, use = ctx.text(cells[0]), ctx.text(cells[1])
         label = f"{name}（{use}）："
-        base, limit = (1.2, 0) if len(named) == 1 else (0.8 - 0.02 * k, 80)
+        # "有没有现成的表格": the templates are the answer, none crowded out by a tools line elsewhere
+        first = 1.1 if asks_ready_made(ctx.question) else 0.8  # 1.1 - 0.02k: each still ≥ 1
+        base, limit = (1.2, 0) if len(named) == 1 else (first - 0.02 * k, 80)
         plan.pieces.append(Piece(cells[2], group, base, limit, label=label, context=name + use, order=k))
     return plan
 
