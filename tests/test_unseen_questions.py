@@ -1238,3 +1238,10 @@ def test_ready_made_templates_asked_for_are_all_of_them(adv):
     answer = adv.ask("有没有现成能套的表格，帮我把转行这事理一理")
     names = ("方向评估表", "MVP 转型项目计划表", "转型数据看板模板", "资源清单", "风险止损矩阵")
     assert all(n in answer.text for n in names), answer.text
+
+
+def test_what_else_to_prepare_is_the_rest_of_the_rule(adv):
+    """Found by a new tune set: "存款至少要留多少？还要准备点啥" showed the money line alone; "还要…啥" asks
+    for the rest of the reserve rule (人脉储备, 技能储备)."""
+    answer = ask_turns(adv, "老公想辞职做私域顾问", "我心里发慌，存款最少留多少才稳？还得准备点啥？")
+    assert "6-12 个月生活费" in answer.text and "技能储备" in answer.text, answer.text

@@ -229,6 +229,10 @@ def _matching_rows(ctx: AnswerContext, base: float, order: int) -> list[Piece]:
     return out
 
 
+# "还要准备点啥", "除了钱还得备什么": more than the rule's one line is asked for
+_WHAT_ELSE = re.compile(r"还(?:要|得|需要|应该|该)\S{0,4}?(?:啥|什么|哪些)|除了\S{1,12}?还")
+
+
 def risk_plan(ctx: AnswerContext) -> AnswerPlan:
     role = ctx.intent.role
     own = ctx.kmap.guide_section("risk", role) if role else _retrieved_section(ctx, "risk")
@@ -244,9 +248,11 @@ def risk_plan(ctx: AnswerContext) -> AnswerPlan:
         return plan
     plan, group, role = AnswerPlan("risk", min_pieces=2), short_label(chosen.heading), ctx.intent.role or ""
     rule = ctx.kb.risk_principles.get(short_label(chosen.heading), "")
+    more = bool(_WHAT_ELSE.search(ctx.question))
     for k, block in enumerate(chosen.blocks):
         label = block.label or ""
         base = 1.0 if (rule and label.startswith(rule)) or (role and f"{role}中层" in label) else 0.6
+        base = 1.0 if more and block.kind == "item" else base  # "还要准备点啥": the rest of the rule
         plan.pieces += sentence_pieces(ctx, block, group, base if block.kind != "intro" else 0.7, k * 10)
     plan.pieces += _matching_rows(ctx, 1.2, 500)
     templates = ctx.kb.risk_templates.get(short_label(chosen.heading), ())
