@@ -1245,3 +1245,10 @@ def test_what_else_to_prepare_is_the_rest_of_the_rule(adv):
     for the rest of the reserve rule (人脉储备, 技能储备)."""
     answer = ask_turns(adv, "老公想辞职做私域顾问", "我心里发慌，存款最少留多少才稳？还得准备点啥？")
     assert "6-12 个月生活费" in answer.text and "技能储备" in answer.text, answer.text
+
+
+def test_a_story_of_a_role_no_story_is_of_is_the_guides_case(adv):
+    """A story asked for a role no story is of ("讲讲做产品的人转型的故事") got the stories' closing; the
+    guide's cases of that role's paths are the articles' stories of it (产品: 小陈, 小徐)."""
+    answer = adv.ask("讲讲做产品的人转型的故事")
+    assert "小陈" in answer.text or "小徐" in answer.text, answer.text

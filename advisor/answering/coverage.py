@@ -71,8 +71,9 @@ _QUANTIFIED = re.compile(r"^[先再多还就]?.[点些下]$|^.{1,2}一[下点些
 _A_NOT_A = re.compile(r"(.{1,2})不\1")
 # "家里还有房贷", "背着三百万车贷": a burden the asker has, told beside the question, not asked about
 # (not "我有PMP证…", which may be what is asked about, nor "还有没有…": a question)
-_WEIGHS = re.compile(r"\s*(?:还|也|都)?(?:压着|背着|没还完|要还|还没还完)")  # "房贷还压着"
 _HAD = re.compile(r"(?:还有|背着?|扛着?|欠着?|压着)(?!没|啥|什么|哪|无|点|些)[^，,。；;！!？?\s]{0,3}$")
+# the burden said after it: "房贷还压着"
+_WEIGHS = re.compile(r"\s*(?:还|也|都)?(?:压着|背着|没还完|要还|还没还完)")
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,9 @@ def example_story(
     stories = [u for u in map(units.of, passages) if u.kind == "story"]
     if intent.role:
         stories = [u for u in stories if (p := kb.person(u.person or "")) and p.role == intent.role]
+        if not stories:  # "讲讲做产品的人转型的故事": no story is of a PM; the guide's 产品 cases are
+            cases = [p for p in kb.persons if p.role == intent.role and not p.heading and p.path]
+            return replace(intent, kind="case", person=cases[0].name) if cases else None
     return replace(intent, kind="story", person=stories[0].person) if stories else None
 
 
