@@ -574,10 +574,18 @@ def _asked_directly(phrase: str, question: str) -> bool:
 _FEAR = re.compile(r"(?:怕|担心|害怕|生怕|就怕|恐怕)")
 
 
+def _around(text: str, question: str) -> list[tuple[str, str]]:
+    """Each place ``text`` is said: the part of its clause before it, and the part after it."""
+    return [
+        (_CLAUSE.split(question[: m.start()])[-1], _CLAUSE.split(question[m.end() :])[0])
+        for m in re.finditer(re.escape(text), question)
+    ]
+
+
 def _feared(text: str, question: str) -> bool:
     """``text`` is said only after a word of fear in its clause ("怕搞砸了全家喝西北风")."""
-    places = [m.start() for m in re.finditer(re.escape(text), question)]
-    return bool(places) and all(_FEAR.search(_CLAUSE.split(question[:at])[-1]) for at in places)
+    places = _around(text, question)
+    return bool(places) and all(_FEAR.search(before) for before, _ in places)
 
 
 def _beside(text: str, question: str) -> bool:
@@ -599,9 +607,5 @@ def _of_someone_i_know(text: str, question: str) -> bool:
 def _only_had(text: str, question: str) -> bool:
     """``text`` is named only as something the asker has ("家里还有房贷，有没有稳一点的试法"); asked about
     ("房贷还不上怎么办"), it counts."""
-    places = [m.start() for m in re.finditer(re.escape(text), question)]
-    return bool(places) and all(
-        _HAD.search(_CLAUSE.split(question[:at])[-1])
-        or _WEIGHS.match(_CLAUSE.split(question[at + len(text) :])[0])
-        for at in places
-    )
+    places = _around(text, question)
+    return bool(places) and all(_HAD.search(before) or _WEIGHS.match(after) for before, after in places)

@@ -540,11 +540,8 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     bare = _bare_role_asked(f, kb)
     if bare:
         f.subjects = [bare]
-    topic = _topic(
-        q,
-        kb,
-        f.subjects[0] if f.subjects else (_explained(state.subjects[0], kb) if state.subjects else None),
-    )
+    before = _explained(state.subjects[0], kb) if state.subjects else None  # the conversation's subject
+    topic = _topic(q, kb, f.subjects[0] if f.subjects else before)
     asks_subject = bool(f.subjects) and (
         has(q, kb.cues("explain")) or has(q, kb.cues("compare")) or bool(topic) or _names_narrow_role(f, kb)
     )
@@ -558,7 +555,7 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
         risk=_risk(q, kb),
         situation=situation(q, kb) or state.situation,
     )
-    pointed = _explained(state.subjects[0], kb) if state.subjects and _SUBJECT_PRONOUN.search(q) else None
+    pointed = before if _SUBJECT_PRONOUN.search(q) else None
     return _Reading(f, base, topic, target, asks_subject, _asked_subject(f, kb) or pointed)
 
 

@@ -29,8 +29,13 @@ from advisor.text.structure import Section, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
 
 
+def _strategy(ctx: AnswerContext, strategy: str) -> Section | None:
+    """The guide's risk-control section whose heading names ``strategy`` (小步试错…)."""
+    return next((s for s in ctx.kmap.risk_strategies() if strategy in s.heading), None)
+
+
 def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> list[Piece]:
-    sec = next((s for s in ctx.kmap.risk_strategies() if strategy in s.heading), None)
+    sec = _strategy(ctx, strategy)
     label = ctx.kb.risk_principles.get(strategy, "")
     block = (
         next((b for b in sec.blocks if label and (b.label or "").startswith(label)), None) if sec else None
@@ -43,7 +48,7 @@ def _risk_rule(ctx: AnswerContext, strategy: str, order: int, base: float) -> li
 def _role_risk_example(ctx: AnswerContext, strategy: str, role: str, order: int) -> list[Piece]:
     """The risk rule's example for ``role`` ("运营中层想做私域顾问:先帮 1 家朋友的小店…"): how the rule a
     question about a path names is applied to that role's move."""
-    sec = next((s for s in ctx.kmap.risk_strategies() if strategy in s.heading), None)
+    sec = _strategy(ctx, strategy)
     items = [b for b in sec.blocks if b.kind == "item"] if sec else []
     mine = next((b for b in items if f"{role}中层" in ctx.text(b.span)), None)
     if mine is None:
@@ -239,7 +244,7 @@ def risk_plan(ctx: AnswerContext) -> AnswerPlan:
     if own is not None and own.doc_id != ctx.kb.guide.get("doc"):
         return _own_risk_plan(ctx, own)
     strategies = ctx.kmap.risk_strategies()
-    chosen = next((s for s in strategies if ctx.intent.risk and ctx.intent.risk in s.heading), None)
+    chosen = _strategy(ctx, ctx.intent.risk) if ctx.intent.risk else None
     if chosen is None:
         plan = AnswerPlan("risk", min_pieces=len(strategies))
         for k, sec in enumerate(strategies):
@@ -251,8 +256,9 @@ def risk_plan(ctx: AnswerContext) -> AnswerPlan:
     more = bool(_WHAT_ELSE.search(ctx.question))
     for k, block in enumerate(chosen.blocks):
         label = block.label or ""
-        base = 1.0 if (rule and label.startswith(rule)) or (role and f"{role}中层" in label) else 0.6
-        base = 1.0 if more and block.kind == "item" else base  # "还要准备点啥": the rest of the rule
+        # the rule's line, the asker's role's example, or, for "还要准备点啥", the rest of the rule
+        must = (rule and label.startswith(rule)) or (role and f"{role}中层" in label)
+        base = 1.0 if must or (more and block.kind == "item") else 0.6
         plan.pieces += sentence_pieces(ctx, block, group, base if block.kind != "intro" else 0.7, k * 10)
     plan.pieces += _matching_rows(ctx, 1.2, 500)
     templates = ctx.kb.risk_templates.get(short_label(chosen.heading), ())
@@ -297,11 +303,11 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
     rows = [cells for row in ctx.kmap.toolkit_rows() if len(cells := ctx.kmap.cells(row)) >= 3]
     # "那第二个呢，咋填" (pointed at 转型数据看板模板): the one template named, whole
     named = [c for c in rows if squash(ctx.text(c[0])) in squash(ctx.question)]
+    # "有没有现成的表格": the templates are the answer, none crowded out by a tools line elsewhere
+    first = 1.1 if asks_ready_made(ctx.question) else 0.8  # 1.1 - 0.02k: each still ≥ 1
     for k, cells in enumerate(named if len(named) == 1 else rows):
         name, use = ctx.text(cells[0]), ctx.text(cells[1])
         label = f"{name}（{use}）："
-        # "有没有现成的表格": the templates are the answer, none crowded out by a tools line elsewhere
-        first = 1.1 if asks_ready_made(ctx.question) else 0.8  # 1.1 - 0.02k: each still ≥ 1
         base, limit = (1.2, 0) if len(named) == 1 else (first - 0.02 * k, 80)
         plan.pieces.append(Piece(cells[2], group, base, limit, label=label, context=name + use, order=k))
     return plan
