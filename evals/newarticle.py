@@ -8,7 +8,10 @@ replaying turns. ``data-analyst-guide`` (数据分析), ``design-guide`` (设计
 third writer) and ``bd-guide`` (商务BD / 大客户销售, one role under two names, written on 2026-12-05 by a
 sixth writer) have been looked at while tuning; ``qa-guide`` (测试, written on 2026-12-05 by another
 writer) and ``hr-guide`` (HR, written on 2026-12-05 by a fifth writer and frozen before any change it
-could have steered) have not and are reported beside them. Gated by
+could have steered) have not and are reported beside them; nor have ``pmo-guide`` (项目经理 / PMO) and
+``game-design-guide`` (游戏策划), written on 2026-12-05 by two more writers in their own headings (their
+paths sit under "三条转型路径", not under a "…中层:" role heading) and frozen before the change that reads
+them. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 
@@ -25,7 +28,9 @@ from .runner import RunResult, evaluate
 
 NEW_ARTICLE_DIR = Path(__file__).with_name("newarticle")
 ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"  # the one tuning has seen
-HELD_OUT = (NEW_ARTICLE_DIR / "qa-guide.md", NEW_ARTICLE_DIR / "hr-guide.md")  # never looked at case by case
+HELD_OUT = tuple(  # never looked at case by case
+    NEW_ARTICLE_DIR / f"{name}.md" for name in ("qa-guide", "hr-guide", "pmo-guide", "game-design-guide")
+)
 
 
 def articles() -> list[Path]:
