@@ -1252,3 +1252,57 @@ def test_a_story_of_a_role_no_story_is_of_is_the_guides_case(adv):
     guide's cases of that role's paths are the articles' stories of it (产品: 小陈, 小徐)."""
     answer = adv.ask("讲讲做产品的人转型的故事")
     assert "小陈" in answer.text or "小徐" in answer.text, answer.text
+
+
+def test_a_kind_of_the_role_its_article_writes_for_is_that_role(with_bd_article):
+    """ "- 广告销售中层:…" in the 商务BD article makes 广告销售 a word for 商务BD: the question got 市场's
+    pains (its hint 广告 sits inside 广告销售) and the guide's general worry."""
+    answer = with_bd_article.ask("做广告销售的，跳槽到小平台以后老客户都不认了，是咋回事")
+    assert "随平台贬值" in answer.text and "市场中层" not in answer.text, answer.text
+
+
+def _own_headings(article: Path, out: Path) -> Path:
+    """``article`` as a second author would head it: its paths straight under "二、…转型路径" (no
+    "(一)设计中层:" heading), "风险控制" for 风险防控, and the story headed by what happened to its person
+    ("…:老秦被裁后的两年"), with no "故事" in it. Only its ``roles:`` says which role it is about."""
+    text = article.read_text(encoding="utf-8").replace("id: design-guide", "id: design-own")
+    text = re.sub(r"^### \(一\)设计中层:.*\n", "", text, flags=re.M)
+    text = text.replace("## 四、互联网设计中层转型的风险防控:", "## 四、风险控制:")
+    text = re.sub(
+        r"## 三、真实故事:.*\n\n### 老秦:.*\n",
+        "## 三、从大厂 UI 设计专家到界面改版工作室:老秦被裁后的两年\n",
+        text,
+    )
+    assert (
+        "中层:" not in text.split("## 三、")[0].split("## 二、")[1]
+        and "故事" not in text.split("## 四")[0][-3000:]
+    )
+    path = out / "design-own.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def with_own_headings(tmp_path_factory, embedder):
+    article = _own_headings(NEW_ARTICLE_DIR / "design-guide.md", tmp_path_factory.mktemp("article"))
+    return _with_article(tmp_path_factory, embedder, article)
+
+
+def test_an_article_in_its_own_headings_gives_its_roles_paths(with_own_headings):
+    """No "…中层:" heading names the role; the article's ``roles: [设计, …]`` and its three path headings
+    do. The question was answered with the guide's general lines, as if 设计 were no role."""
+    answer = with_own_headings.ask("做设计的，38了，往后有啥出路")
+    assert answer.intent == "paths", answer.intent
+    assert "设计经理→设计总监" in answer.text and "交互设计→用户研究员" in answer.text, answer.text
+
+
+def test_an_article_in_its_own_headings_gives_its_own_risk_rules(with_own_headings):
+    """ "风险控制" is that article's 风险防控: its rules, not the guide's 资源储备 for four other roles."""
+    answer = with_own_headings.ask("做设计的想出来单干，有啥硬规则要守")
+    assert "副业收入连续 3 个月达标" in answer.text and "资源储备" not in answer.text, answer.text
+
+
+def test_a_story_headed_by_what_happened_tells_its_person(with_own_headings):
+    """ "…:老秦被裁后的两年" names its person though it does not say 故事: asked after, he is found."""
+    answer = with_own_headings.ask("那个被裁后自己接B端界面改版的老秦，后来收入咋样")
+    assert answer.intent == "story" and "老秦一共接了 11 个项目" in answer.text, answer.text

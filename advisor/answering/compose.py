@@ -314,6 +314,7 @@ def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
 def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str], chunks: list[Chunk]):
     """The answer text and the passages its ``[n]`` markers point to."""
     numbering = Numbering(chunks)
+    chosen = [(piece, numbering.fit(span)) for piece, span in chosen]
     spans = [s for _, s in chosen] + [p.span for row in plan.table for p in row if isinstance(p, Piece)]
     lines = [*plan.notes]
     if plan.lead:
@@ -344,6 +345,7 @@ def _table(rows: list[list[Piece | str]], bodies: dict[str, str], numbering: Num
         for cell in row:
             if isinstance(cell, Piece):
                 text = clip(cell.span, bodies[cell.span.doc_id], cell.limit) if cell.limit else cell.span
+                text = numbering.fit(text)
                 cells.append(f"{_quote(bodies, cell, text)}[{numbering.number(text, spans)}]")
             else:
                 cells.append(cell)

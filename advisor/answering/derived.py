@@ -31,7 +31,7 @@ class Derived:
     @cached_property
     def knowledge(self) -> Knowledge:
         """The knowledge data, with what the articles' own structure says besides (``kb/discover.py``)."""
-        return discover(self.snapshot.knowledge, self.snapshot.bodies)
+        return discover(self.snapshot.knowledge, self.snapshot.bodies, self.snapshot.declared_roles)
 
     @property
     def bodies(self) -> dict[str, str]:

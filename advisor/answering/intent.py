@@ -146,8 +146,24 @@ def _roles(q: str, kb: Knowledge) -> list[str]:
     q = _SAID_DO.sub("做", _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", q)))
     names = "|".join(re.escape(r.lower()) for r in sorted(kb.roles, key=len, reverse=True))
     q = re.sub(rf"做[\u4e00-\u9fffa-z]{{1,4}}?(?=(?:{names})的)", "做", q) if names else q  # 做工具类产品的
-    found = sorted((first_at(q, hints), r) for r, hints in kb.roles.items())
-    return [r for at, r in found if at >= 0]
+    spans = {r: _hits(q, hints) for r, hints in kb.roles.items()}
+    # "广告销售" (a new article's 商务BD) is not also "广告" (市场): a hit inside another role's longer one
+    found = sorted(
+        (min(a for a, _ in own), r)
+        for r, hits in spans.items()
+        if (own := [h for h in hits if not _inside(h, (o for x, hs in spans.items() if x != r for o in hs))])
+    )
+    return [r for _, r in found]
+
+
+def _hits(q: str, words) -> list[tuple[int, int]]:
+    """Where each of ``words`` first occurs in ``q``, as (start, end)."""
+    return [(at, at + len(w)) for w in words if w and (at := q.find(w)) >= 0]
+
+
+def _inside(hit: tuple[int, int], others) -> bool:
+    """``hit`` lies within a longer one of ``others``."""
+    return any(a <= hit[0] and hit[1] <= b and b - a > hit[1] - hit[0] for a, b in others)
 
 
 _SAID_DO = re.compile(r"[干搞弄](?=[^，,。？?！!\s]{1,4}的)")  # "干市场的", "搞产品的": as said with 做

@@ -19,6 +19,15 @@ class Numbering:
             self.by_doc.setdefault(c.doc_id, []).append(c)
         self.used: list[Chunk] = []
 
+    def fit(self, span: Span) -> Span:
+        """``span``, or its part inside the chunk where it starts when the chunker cut it (a long
+        paragraph is cut at a "；"): a quote is numbered by one passage that holds it whole."""
+        chunks = self.by_doc.get(span.doc_id, [])
+        if any(c.start <= span.start and span.end <= c.end for c in chunks):
+            return span
+        first = next((c for c in chunks if c.start <= span.start < c.end), None)
+        return span if first is None else Span(span.doc_id, span.start, min(span.end, first.end))
+
     def number(self, span: Span, upcoming: list[Span]) -> int:
         holders = [c for c in self.by_doc.get(span.doc_id, []) if c.start <= span.start and span.end <= c.end]
         if not holders:

@@ -38,9 +38,10 @@ Part = str | Quote
 Line = list[Part]
 
 
-def quote_text(quote: Quote, bodies: dict[str, str]) -> str:
-    """The quote as shown: trimmed, with "…" where it was clipped mid-sentence."""
-    span = quote.shown(bodies)
+def quote_text(quote: Quote, bodies: dict[str, str], span: Span | None = None) -> str:
+    """The quote as shown (or as ``span``, a part of it): trimmed, with "…" where it was clipped
+    mid-sentence."""
+    span = span or quote.shown(bodies)
     text = bodies[span.doc_id][span.start : span.end].strip()
     clipped = span.end < quote.span.end and not text.endswith(_SENTENCE_END)
     return text + (ELLIPSIS if clipped else "")
@@ -48,13 +49,13 @@ def quote_text(quote: Quote, bodies: dict[str, str]) -> str:
 
 def render(lines: list[Line], bodies: dict[str, str], chunks: list[Chunk]) -> tuple[str, list[Passage]]:
     """The document's text with ``[n]`` after every quote, and the passages the numbers point to."""
-    spans = [p.shown(bodies) for line in lines for p in line if isinstance(p, Quote)]
     numbering, out, k = Numbering(chunks), [], 0
+    spans = [numbering.fit(p.shown(bodies)) for line in lines for p in line if isinstance(p, Quote)]
     for line in lines:
         text = ""
         for part in line:
             if isinstance(part, Quote):
-                text += f"{quote_text(part, bodies)}[{numbering.number(spans[k], spans[k:])}]"
+                text += f"{quote_text(part, bodies, spans[k])}[{numbering.number(spans[k], spans[k:])}]"
                 k += 1
             else:
                 text += part

@@ -46,6 +46,7 @@ class IndexSnapshot:
     bm25: BM25
     knowledge: Knowledge
     scope: dict = field(default_factory=dict)
+    declared_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per document, as written
     by_id: dict[str, int] = field(default_factory=dict)
     same_as: dict[int, int] = field(default_factory=dict)  # a passage -> the first one with its text
 
@@ -86,6 +87,7 @@ def doc_record(doc: Document) -> dict:
         "title": doc.title,
         "body": doc.body,
         "roles": list(doc.roles),
+        "declared_roles": list(doc.declared_roles),
         "source": doc.source,
         "author": doc.author,
         "published": doc.published,
@@ -208,4 +210,5 @@ def load_generation(client, manifest: Manifest) -> IndexSnapshot:
         bm25,
         Knowledge.from_dict(data[DATA_IDS["knowledge"]]),
         data.get(DATA_IDS["scope"]) or {},
+        {d: tuple(v.get("declared_roles") or ()) for d, v in docs.items()},
     )

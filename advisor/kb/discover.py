@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from advisor.kb.facts import Knowledge, Person
 from advisor.kb.knowledge_map import KnowledgeMap
-from advisor.text.structure import outline
+from advisor.text.structure import outline, subtree
 
 # "(一)数据分析中层:…", "(一)商务BD / 大客户销售中层:…" (one role under several names)
 _ROLE = re.compile(
@@ -22,22 +22,78 @@ _NAMES = re.compile(r"\s*[/／、&]\s*")
 _NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])|[\u4e00-\u9fff][姐哥叔姨])"  # 老沈, 王姐, 阿May
 # "三、代码之外有青山——老周的二次元突围", "老沈:从大厂…": a name that opens the heading or its second part
 _PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({_NAME})(?:的|\s*[:：])")
+# a story section's heading that names its person inside ("被裁 PMO 罗姐的 “二次交付”", "被裁的老魏,从…")
+_STORY_PERSON = re.compile(rf"(?:的|\s|:|：)({_NAME})(?:的|\s*[:：,，])")
 _CASE = re.compile(rf"({_NAME})\s*[,，(（]")
 _SHE = re.compile(r"[姐姨妈]$")
+STORY_HEADING = ("故事", "经历")
+JOB_TITLES = ("经理", "总监", "主管", "专员", "助理", "顾问")  # a rank, said of every role
+TOLD_OF = 3  # …or, in a heading that does not say "故事", three times ("蒋姐被裁后的两年")
+NAMED_IN_STORY = 2  # a story says its person's name again below its heading ("选路小结" is no person)
 ROLE_MENTIONS = 2  # a role's hint words in a story, at the least, for the story to be of that role
 
 
-def _roles(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    found = dict(kb.roles)
+def _roles(
+    kb: Knowledge, outlines: dict, bodies: dict[str, str], declared: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """The roles, with their hint words, and the homes of roles that have no "…中层:" heading."""
+    found, homes = dict(kb.roles), dict(kb.homes)
     for doc_id, sections in outlines.items():
+        with_paths = any(p in c.heading for c in sections for p in kb.paths)
+        names = list(declared.get(doc_id, ()))
+        if (
+            with_paths
+            and names
+            and not any(_ROLE.match(s.heading) for s in sections)
+            and not set(names) & set(found)
+        ):
+            # "roles: [项目经理, PMO]" above "(一)纵向深耕:项目经理→…": an article about one new role
+            body = bodies.get(doc_id, "")
+            hints = [h for n in names for h in role_hints(n, body)] + sub_roles(body)
+            found[names[0]] = tuple(dict.fromkeys([*hints, *_own_letters(names, doc_id, bodies)]))
+            homes[names[0]] = doc_id
+            continue
         for s in sections:
             m = _ROLE.match(s.heading)
             names = [n for n in _NAMES.split(m.group(1)) if len(n) >= 2] if m else []
             if names and names[0] not in found and any(p in c.heading for c in sections for p in kb.paths):
                 body = bodies.get(doc_id, "")
-                hints = (h for n in names for h in role_hints(n, body, m.group(1)))
+                hints = [h for n in names for h in role_hints(n, body, m.group(1))]
+                if sum(bool(_ROLE.match(x.heading)) for x in sections) == 1:  # the article's one role
+                    hints += sub_roles(body)
+                hints += _own_letters(names, doc_id, bodies)
                 found[names[0]] = tuple(dict.fromkeys(hints))
-    return found
+    return found, homes
+
+
+def _own_letters(names: list[str], doc_id: str, bodies: dict[str, str]) -> list[str]:
+    """A Latin word in the role's name ("BD" in 商务BD) that the articles write mostly in this role's
+    article: a word for the role ("地推BD"), not a general one ("AI" in "AI产品", said everywhere)."""
+    out = []
+    for word in {w for n in names for w in re.findall(r"[A-Za-z]{2,}", n)}:
+        here, everywhere = bodies[doc_id].count(word), sum(b.count(word) for b in bodies.values())
+        if here >= OWN_WORD_MIN and here >= OWN_WORD_SHARE * everywhere:
+            out.append(word.lower())
+    return out
+
+
+OWN_WORD_MIN, OWN_WORD_SHARE = 3, 0.8
+_SUB_ROLE = re.compile(
+    r"^\s*[-*]\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{1,12}?)\s*(?:[(（][^)）]*[)）])?\s*中层\s*[:：]",
+    re.M,
+)
+
+
+def sub_roles(body: str) -> list[str]:
+    """The kinds of the role an article about one role writes its examples for ("- 广告销售中层:…",
+    "- HRBP 中层:…", "- 交互设计中层:…"): words a question uses for that role. Not "某电商公司测试中层"
+    (a company, not a kind) nor "想做猎头的招聘中层"."""
+    out = []
+    for m in _SUB_ROLE.finditer(body):
+        name = m.group(1).strip()
+        if not name.startswith("某") and "的" not in name:
+            out += [name.lower().replace(" ", ""), name.lower()]
+    return [h for h in dict.fromkeys(out) if len(h) >= 2]
 
 
 def role_hints(role: str, body: str, heading_name: str = "") -> tuple[str, ...]:
@@ -46,7 +102,7 @@ def role_hints(role: str, body: str, heading_name: str = "") -> tuple[str, ...]:
     in two scripts being two words), and the kinds the article lists beside it ("数据分析中层(业务分析、经营分析、
     用户分析等)"). ``heading_name``: the role's names as its heading writes them ("商务BD / 大客户销售")."""
     name = role.lower()
-    tail = name[-2:] if len(name) >= 4 else name
+    tail = name[-2:] if len(name) >= 4 and name[-2:] not in JOB_TITLES else name  # not "做经理" for 项目经理
     hints = [name, f"做{name}", f"{name}岗", f"做{tail}", f"搞{tail}"]
     for part in re.findall(r"[\u4e00-\u9fff]{2,}|[a-z]{2,}", name):
         if part != name:  # 商务BD: "做bd的", "干了十几年商务"
@@ -62,13 +118,27 @@ def _story_persons(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> lis
     out = []
     for doc_id, sections in outlines.items():
         for s in sections:
+            told = bodies.get(doc_id, "")[s.start : max(x.end for x in subtree(sections, s))]
             m = _PERSON.search(s.heading) if s.level >= 2 else None
-            if m and m.group(1) not in known:
-                name = m.group(1)
+            name = (
+                m.group(1)
+                if m and told.count(m.group(1)) >= NAMED_IN_STORY
+                else _story_heading(s.heading, told)
+            )
+            if name and name not in known:
                 known.add(name)
-                told = bodies.get(doc_id, "")[s.start : s.end]
                 out.append(Person(name, doc_id, heading=s.heading, pronoun=_pronoun(name, told)))
     return out
+
+
+def _story_heading(heading: str, told: str) -> str | None:
+    """A person named inside a heading that says it tells a story ("真实故事:被裁的老魏,从…"), or whose
+    section names them again and again ("从客服高级主管到实施顾问：蒋姐被裁后的两年")."""
+    cued = any(w in heading for w in STORY_HEADING)
+    names = [m.group(1) for m in _STORY_PERSON.finditer(heading)] if cued else re.findall(_NAME, heading)
+    need = NAMED_IN_STORY if cued else TOLD_OF
+    counted = sorted(((told.count(n), n) for n in names), reverse=True)
+    return counted[0][1] if counted and counted[0][0] >= need else None
 
 
 def _pronoun(name: str, told: str) -> str:
@@ -117,11 +187,15 @@ def _story_roles(kb: Knowledge, kmap: KnowledgeMap) -> tuple[Person, ...]:
     return tuple(out)
 
 
-def discover(kb: Knowledge, bodies: dict[str, str]) -> Knowledge:
-    """``kb`` with the roles, story persons and case persons the articles' structure names besides."""
+def discover(
+    kb: Knowledge, bodies: dict[str, str], declared: dict[str, tuple[str, ...]] | None = None
+) -> Knowledge:
+    """``kb`` with the roles, story persons and case persons the articles' structure names besides;
+    ``declared``: each article's ``roles:`` as written (a role no heading names, see ``_roles``)."""
     outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
+    roles, homes = _roles(kb, outlines, bodies, declared or {})
     first = replace(
-        kb, roles=_roles(kb, outlines, bodies), persons=(*kb.persons, *_story_persons(kb, outlines, bodies))
+        kb, roles=roles, homes=homes, persons=(*kb.persons, *_story_persons(kb, outlines, bodies))
     )
     kmap = KnowledgeMap(bodies, first)
     cases = _case_persons(first, kmap)

@@ -34,10 +34,16 @@ class Document:
     published: str | None = None
     path: str | None = None
     meta: dict = field(default_factory=dict, compare=False)
+    # ``roles:`` as written, names the knowledge data does not know included ("roles: [项目经理, PMO]"):
+    # what an article about a new role calls it (``kb/discover.py``)
+    declared_roles: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
-        payload = "\x1f".join([self.doc_id, self.title, ",".join(self.roles), self.source or "", self.body])
+        parts = [self.doc_id, self.title, ",".join(self.roles), self.source or "", self.body]
+        if set(self.declared_roles) - set(self.roles):  # a new role's name changed: the article changed
+            parts.append(",".join(self.declared_roles))
+        payload = "\x1f".join(parts)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -64,6 +70,11 @@ def _clean_roles(raw: object, known: tuple[str, ...]) -> tuple[str, ...]:
         return (GENERAL_ROLE,)
     roles = tuple(r for r in (str(x).strip() for x in raw) if r in (*known, GENERAL_ROLE))
     return roles or (GENERAL_ROLE,)
+
+
+def _declared(raw: object) -> tuple[str, ...]:
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    return tuple(dict.fromkeys(s for s in (str(x).strip() for x in items) if s))
 
 
 def parse_document(text: str, path: Path, roles: tuple[str, ...] = ()) -> Document:
@@ -102,6 +113,7 @@ def parse_document(text: str, path: Path, roles: tuple[str, ...] = ()) -> Docume
         title=title.strip(),
         body=body,
         roles=_clean_roles(meta.get("roles"), roles),
+        declared_roles=_declared(meta.get("roles")),
         source=_opt(meta.get("source")),
         author=_opt(meta.get("author")),
         published=_opt(meta.get("published")),

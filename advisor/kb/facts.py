@@ -135,12 +135,16 @@ class Knowledge:
     risk_principles: dict[str, str] = field(default_factory=dict)
     risk_templates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     guide: dict[str, str] = field(default_factory=dict)
+    section_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
     explainer_topics: dict[str, SectionRef] = field(default_factory=dict)
     families: dict[str, dict] = field(default_factory=dict)
     refusal_topics: tuple[str, ...] = ()
     examples: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
     shapes: tuple[AnswerShape, ...] = ()
+    # role -> the article about that role alone, whose paths sit under no "…中层:" heading (found by
+    # ``kb/discover.py`` from the article's structure and its declared roles, never written as data)
+    homes: dict[str, str] = field(default_factory=dict)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -161,6 +165,7 @@ class Knowledge:
                 risk_principles={str(k): str(v) for k, v in (raw.get("risk_principles") or {}).items()},
                 risk_templates={str(k): tuple(v) for k, v in (raw.get("risk_templates") or {}).items()},
                 guide={str(k): str(v) for k, v in (raw.get("guide") or {}).items()},
+                section_words=_word_map(raw.get("section_words")),
                 labels=dict(raw.get("labels") or {}),
                 explainer_topics=_topics(raw, synonyms),
                 families={

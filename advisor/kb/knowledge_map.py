@@ -106,10 +106,23 @@ class KnowledgeMap:
             return None
         home = self.role_section(role) if role else None
         if home is not None and home.doc_id != doc:
-            own = next((s for s in self.outlines[home.doc_id] if heading in s.heading), None)
+            own = self.own_section(home.doc_id, key)
             if own is not None:
                 return own
         return self.section(SectionRef(doc, heading))
+
+    def own_section(self, doc_id: str, key: str) -> Section | None:
+        """An added article's section for ``key``: by the guide's heading ("数据分析中层的转型痛点"), else by
+        the words ``section_words`` gives ("六、风险控制：…"), in its heading or in most headings directly
+        under it ("痛点一：…", "痛点二：…" under "三个最扎心的现实")."""
+        words = (self.kb.guide.get(key, ""), *self.kb.section_words.get(key, ()))
+        words = tuple(w for w in words if w)
+        for s in self.outlines.get(doc_id, []):  # in reading order: a parent before its children
+            under = self.children(s)
+            said = sum(any(w in c.heading for w in words) for c in under)
+            if any(w in s.heading for w in words) or (len(under) >= 2 and 2 * said > len(under)):
+                return s
+        return None
 
     def preamble(self, doc_id: str) -> Section | None:
         """What an article says before its first heading: its lead."""
@@ -126,10 +139,20 @@ class KnowledgeMap:
         # "(一)商务BD / 大客户销售中层:…": a role under several names is found by its first one
         written = re.compile(re.escape(before + role) + r"(?:\s*[/／、&][^:：]{1,20}?)?" + re.escape(after))
         named = [s for sections in self.outlines.values() for s in sections if written.search(s.heading)]
-        with_paths = [
-            s for s in named if any(p in c.heading for c in self.children(s) for p in self.kb.paths)
-        ]
+        with_paths = [s for s in named if self._has_paths(s)]
+        home = self.kb.homes.get(role)
+        if home and not named:  # an article about the role alone: the section its paths are under
+            most = max((self._path_children(s) for s in self.outlines.get(home, [])), default=0)
+            with_paths = [s for s in self.outlines.get(home, []) if most and self._path_children(s) == most]
         return (with_paths or named or [None])[0]
+
+    def _has_paths(self, section: Section) -> bool:
+        return self._path_children(section) > 0
+
+    def _path_children(self, section: Section) -> int:
+        """How many sections directly under ``section`` are paths ("(一)纵向深耕:…"): not the root, whose
+        one child "二、三条转型路径:纵向深耕、横向跨界、斜向突破" names them all."""
+        return sum(any(p in c.heading for p in self.kb.paths) for c in self.children(section))
 
     def parent(self, section: Section) -> Section | None:
         """The section ``section`` is directly under (the guide's "按岗位定制" above a role's section)."""
@@ -235,10 +258,14 @@ class KnowledgeMap:
         text = self.person_text(name).lower()
         return not is_everyday(word) and word in text and self.corpus_lower.count(word) == text.count(word)
 
+    def story_blocks(self, section: Section) -> list[Block]:
+        """A story's lines, its sub-sections' included ("1. 第一次尝试…", "2. 挫折…"), in reading order."""
+        return [b for s in self.tree(section) for b in s.blocks]
+
     def _person_text(self, name: str) -> str:
         section = self.person_section(name)
         if section is not None:
-            return " ".join(self.text(b.span) for b in section.blocks)
+            return " ".join(self.text(b.span) for b in self.story_blocks(section))
         person = self.kb.person(name)
         info = self.path(person.role, person.path) if person and person.role and person.path else None
         return self.text(info.case.span) if info and info.case else ""

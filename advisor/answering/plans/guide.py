@@ -402,7 +402,8 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
         return general_plan(ctx)
     group = heading_label(section.heading)
     body = ctx.kmap.bodies[section.doc_id]
-    spans = [(b, s) for b, block in enumerate(section.blocks) for s in sentences(block.span, body)]
+    blocks = ctx.kmap.story_blocks(section)
+    spans = [(b, s) for b, block in enumerate(blocks) for s in sentences(block.span, body)]
     later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
     plan = AnswerPlan(
         "story", min_pieces=2, broad=has_any(ctx.question, ctx.kb.cues("story")), style="paragraph"
@@ -450,7 +451,8 @@ def closest_story(ctx: AnswerContext, info: PathInfo) -> str | None:
         section = ctx.kmap.person_section(person.name)
         if section is None:
             continue
-        words = {w for w in tokenize(" ".join(ctx.text(b.span) for b in section.blocks)) if len(w) >= 2}
+        told = " ".join(ctx.text(b.span) for b in ctx.kmap.story_blocks(section))
+        words = {w for w in tokenize(told) if len(w) >= 2}
         shared = sum(1.0 for w in path_words & words if not is_everyday(w))
         score = shared / max(1.0, len(words)) ** 0.5  # a long story shares more words by length alone
         if score > best:
