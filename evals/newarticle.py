@@ -11,7 +11,8 @@ writer) and ``hr-guide`` (HR, written on 2026-12-05 by a fifth writer and frozen
 could have steered) have not and are reported beside them; nor have ``pmo-guide`` (项目经理 / PMO) and
 ``game-design-guide`` (游戏策划), written on 2026-12-05 by two more writers in their own headings (their
 paths sit under "三条转型路径", not under a "…中层:" role heading) and frozen before the change that reads
-them. Gated by
+them. ``cs-guide`` (客服 / 用户体验, written the same night by a ninth writer in headings of its own:
+"风险控制", a story headed "…：蒋姐被裁后的两年", an FAQ) is tuned on. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 

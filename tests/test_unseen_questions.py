@@ -15,7 +15,7 @@ from advisor.grounding.format import NOT_COVERED
 from advisor.index.ingest import ingest
 from advisor.web.render import state_line
 from evals.newarticle import NEW_ARTICLE_DIR, corpus_with_article
-from testkit.settings import isolated_settings
+from testkit.settings import isolated_settings, seeded
 
 NEW_ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"
 # Benefits, certificates, paperwork, interviews: near the guide's subject, not in its articles.
@@ -234,29 +234,30 @@ def test_an_out_of_scope_request_after_an_answer_is_refused(adv):
     assert not ask_turns(adv, "老周后来怎么样了", "他现在靠什么赚钱").refused
 
 
-def _with_article(tmp_path_factory, embedder, article: Path) -> Advisor:
-    """The packaged corpus plus ``article`` (a role the data files do not list), data files untouched."""
-    settings = isolated_settings(tmp_path_factory.mktemp("data"))
+def _with_article(tmp_path_factory, embedder, index, article: Path) -> Advisor:
+    """The packaged corpus plus ``article`` (a role the data files do not list), data files untouched;
+    ``index``: the packaged corpus's, whose vectors the ingest reuses."""
+    settings = isolated_settings(seeded(index, tmp_path_factory.mktemp("data")))
     corpus = corpus_with_article(settings.corpus_path, tmp_path_factory.mktemp("work"), article)
     ingest(settings, embedder, [corpus])
     return Advisor.load(settings, embedder=embedder)
 
 
 @pytest.fixture(scope="module")
-def with_new_article(tmp_path_factory, embedder):
-    return _with_article(tmp_path_factory, embedder, NEW_ARTICLE)
+def with_new_article(tmp_path_factory, embedder, corpus_index):
+    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE)
 
 
 @pytest.fixture(scope="module")
-def with_design_article(tmp_path_factory, embedder):
+def with_design_article(tmp_path_factory, embedder, corpus_index):
     """A third role's article (设计), written after the other two."""
-    return _with_article(tmp_path_factory, embedder, NEW_ARTICLE_DIR / "design-guide.md")
+    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "design-guide.md")
 
 
 @pytest.fixture(scope="module")
-def with_bd_article(tmp_path_factory, embedder):
+def with_bd_article(tmp_path_factory, embedder, corpus_index):
     """A fourth role's article (商务BD / 大客户销售, one role under two names in its heading)."""
-    return _with_article(tmp_path_factory, embedder, NEW_ARTICLE_DIR / "bd-guide.md")
+    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "bd-guide.md")
 
 
 def test_a_role_named_by_its_second_name_gets_its_own_path(with_bd_article):
@@ -1283,9 +1284,9 @@ def _own_headings(article: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def with_own_headings(tmp_path_factory, embedder):
+def with_own_headings(tmp_path_factory, embedder, corpus_index):
     article = _own_headings(NEW_ARTICLE_DIR / "design-guide.md", tmp_path_factory.mktemp("article"))
-    return _with_article(tmp_path_factory, embedder, article)
+    return _with_article(tmp_path_factory, embedder, corpus_index, article)
 
 
 def test_an_article_in_its_own_headings_gives_its_roles_paths(with_own_headings):
