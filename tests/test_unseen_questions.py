@@ -1307,3 +1307,28 @@ def test_a_story_headed_by_what_happened_tells_its_person(with_own_headings):
     """ "…:老秦被裁后的两年" names its person though it does not say 故事: asked after, he is found."""
     answer = with_own_headings.ask("那个被裁后自己接B端界面改版的老秦，后来收入咋样")
     assert answer.intent == "story" and "老秦一共接了 11 个项目" in answer.text, answer.text
+
+
+@pytest.fixture(scope="module")
+def with_cs_article(tmp_path_factory, embedder, corpus_index):
+    """A fifth role's article (客服 / 用户体验) in headings of its own, with a second 姐 (蒋姐)."""
+    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "cs-guide.md")
+
+
+def test_an_address_two_persons_share_does_not_pick_one(with_cs_article):
+    """ "大姐" is written as 王姐's alias; with 蒋姐 in another article it fits both, and what the question
+    says of her (实施顾问, 第一个客户) decides: it got 王姐's 社区团购 story."""
+    answer = with_cs_article.ask("那个后来去做实施顾问的大姐，头一个客户是不是没弄好")
+    assert "蒋姐" in answer.text and "王姐" not in answer.text, answer.text
+
+
+def test_something_used_as_an_example_is_not_an_example_asked_for(with_cs_article):
+    """ "以后拿来当案例讲课" asks whether old records may be taken, not for a story: it got 王姐's."""
+    answer = with_cs_article.ask("走的时候能不能把工单截图和录音带走，以后拿来当案例讲课")
+    assert "一律不要拷走" in answer.text and "王姐" not in answer.text, answer.text
+
+
+def test_a_true_story_asked_for_is_told_though_it_says_a_way_out(with_cs_article):
+    """ "…又找到出路的客服主管的真事" asks for a story (真事), though 出路 reads as the role's paths."""
+    answer = with_cs_article.ask("有没有客服主管被裁以后又找到出路的真事，说说")
+    assert answer.intent == "story" and "蒋姐" in answer.text, answer.text

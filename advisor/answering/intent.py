@@ -46,10 +46,12 @@ def asks_case(q: str, kb: Knowledge, strict: bool = False) -> bool:
     """The question asks for a real example ("有没有真实例子", "有没有人干成了"); ``strict``: not only
     by a word that also says how things went ("转型成功")."""
     words = ("案例", *kb.synonyms.get("案例", ()))
-    return has(q.lower(), [w for w in words if not (strict and w in _IN_PASSING)])
+    return has(_AS_A_CASE.sub(" ", q.lower()), [w for w in words if not (strict and w in _IN_PASSING)])
 
 
 _IN_PASSING = ("成功", "干成")
+# "以后讲课当案例用", "整理成案例": something used as an example, not an example asked for
+_AS_A_CASE = re.compile(r"(?:当|作为|当作|整理成|写成|做成)(?:[\u4e00-\u9fff]{0,2}?)(?:案例|例子)")
 
 
 def situation(q: str, kb: Knowledge) -> str | None:
@@ -115,11 +117,27 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
     words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]
     described = []
     for p in kb.persons:
-        hits = sum(a in q for a in p.aliases) + sum(kmap.only_about(w, p.name) for w in words)
+        aliases = [a for a in p.aliases if not _shared_address(a, p.name, kb)]
+        hits = sum(a in q for a in aliases) + sum(kmap.only_about(w, p.name) for w in words)
         if hits >= 2 or (hits == 1 and third):
             described.append((hits, p.name))
     best = sorted(described, reverse=True)[:1]
     return [n for _, n in best], True, bool(best) and best[0][0] == 1
+
+
+def _shared_address(alias: str, name: str, kb: Knowledge) -> bool:
+    """ "大姐" for 王姐 says nothing once another article tells of 蒋姐: an address ending as the name
+    does ("…姐") that fits another person too."""
+    end = name[-1]
+    return (
+        len(alias) <= 2
+        and alias.endswith(end)
+        and end in _ADDRESS
+        and any(o.name != name and o.name.endswith(end) for o in kb.persons)
+    )
+
+
+_ADDRESS = "姐哥叔姨"
 
 
 def _subjects(q: str, kb: Knowledge) -> list[str]:
