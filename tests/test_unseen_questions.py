@@ -1332,3 +1332,10 @@ def test_a_true_story_asked_for_is_told_though_it_says_a_way_out(with_cs_article
     """ "…又找到出路的客服主管的真事" asks for a story (真事), though 出路 reads as the role's paths."""
     answer = with_cs_article.ask("有没有客服主管被裁以后又找到出路的真事，说说")
     assert answer.intent == "story" and "蒋姐" in answer.text, answer.text
+
+
+def test_a_pains_answer_for_a_role_with_its_own_article_does_not_open_with_its_paths(with_own_headings):
+    """Its paths section is no line about the role as a whole ("以下提供…三类路径" opened the pains)."""
+    answer = with_own_headings.ask("做设计的，这几年为啥越来越难混，痛点到底在哪")
+    assert answer.intent == "pains" and "三类路径" not in answer.text, answer.text
+    assert "执行型技能被 AIGC 快速替代" in answer.text, answer.text

@@ -154,6 +154,14 @@ class KnowledgeMap:
         one child "二、三条转型路径:纵向深耕、横向跨界、斜向突破" names them all."""
         return sum(any(p in c.heading for p in self.kb.paths) for c in self.children(section))
 
+    def role_line(self, role: str) -> tuple[Section, Block] | None:
+        """What the articles say of ``role`` as a whole, in the first paragraph of its "…中层" section
+        ("…的转型,核心是 “…”"). None for a role whose article heads no such section: its paths section
+        opens with the paths ("下面这张表先给个全貌"), not with the role."""
+        section = self.role_section(role) if role not in self.kb.homes else None
+        first = section.first_text() if section else None
+        return (section, first) if section is not None and first is not None else None
+
     def parent(self, section: Section) -> Section | None:
         """The section ``section`` is directly under (the guide's "按岗位定制" above a role's section)."""
         return next((s for s in self.outlines[section.doc_id] if s.path == section.path[:-1]), None)

@@ -67,11 +67,12 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     plan = AnswerPlan(
         "paths", lead=f"按文章的划分，{role}中层有{len(infos)}条路（{names}）：", min_pieces=len(infos) + 1
     )
-    intro = ctx.kmap.role_section(role)
-    first = intro.first_text() if intro else None
-    if first is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
-        plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=0))
-    parent = _own_parent(ctx, intro)
+    line = ctx.kmap.role_line(role)
+    if line is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
+        plan.pieces.append(Piece(line[1].span, "", 1.1, LIMIT_LINE, context=line[0].heading, order=0))
+    section = ctx.kmap.role_section(role)
+    # an article about the role alone heads its paths itself: that section says what they are
+    parent = section if role in ctx.kb.homes else _own_parent(ctx, section)
     above = parent.first_text() if parent else None
     if above is not None:  # "以下提供…三类路径,分别对应…": the role's own article says what its paths are
         plan.pieces.append(Piece(above.span, "", 1.15, LIMIT_LINE, context=parent.heading, order=-1))
@@ -109,7 +110,7 @@ def _own_parent(ctx: AnswerContext, section: Section | None) -> Section | None:
     over its one role): what it says first is about this role's paths. The guide's "按岗位定制" is
     about every role."""
     parent = ctx.kmap.parent(section) if section is not None else None
-    if parent is None:
+    if parent is None or not parent.path:  # an article's lead is about the article, not its paths
         return None
     others = [ctx.kmap.role_section(r) for r in ctx.kb.role_names]
     return None if any(o is not None and o != section and o.is_under(parent) for o in others) else parent
@@ -343,10 +344,9 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         pains = [pointed]
     asked = pointed or _first_retrieved(ctx, pains)
     plan = AnswerPlan("pains", min_pieces=2)
-    intro = ctx.kmap.role_section(role) if role else None
-    first = intro.first_text() if intro else None
-    if first is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
-        plan.pieces.append(Piece(first.span, "", 1.1, LIMIT_LINE, context=intro.heading, order=-1))
+    line = ctx.kmap.role_line(role) if role else None
+    if line is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
+        plan.pieces.append(Piece(line[1].span, "", 1.1, LIMIT_LINE, context=line[0].heading, order=-1))
     for block in section.blocks if section and not pointed else []:  # "与传统行业中层相比…": the whole
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its

@@ -189,8 +189,7 @@ def _own_role_line(ctx: AnswerContext) -> Piece | None:
         return None
     if has_any(ctx.question, ctx.kb.cues("third_person")):  # "有个短视频PM…": someone else's role
         return None
-    section = ctx.kmap.role_section(ctx.intent.role)
-    first = section.first_text() if section else None
-    if first is None or shown_before(ctx, first.span):
+    line = ctx.kmap.role_line(ctx.intent.role)
+    if line is None or shown_before(ctx, line[1].span):
         return None
-    return Piece(first.span, "", OWN_ROLE_BASE, 150, context=section.heading, order=-1)
+    return Piece(line[1].span, "", OWN_ROLE_BASE, 150, context=line[0].heading, order=-1)
