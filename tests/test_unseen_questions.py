@@ -1339,3 +1339,13 @@ def test_a_pains_answer_for_a_role_with_its_own_article_does_not_open_with_its_p
     answer = with_own_headings.ask("做设计的，这几年为啥越来越难混，痛点到底在哪")
     assert answer.intent == "pains" and "三类路径" not in answer.text, answer.text
     assert "执行型技能被 AIGC 快速替代" in answer.text, answer.text
+
+
+def test_a_paths_case_asked_for_leads_the_answer(with_cs_article):
+    """ "有真实例子吗" after a path: its case comes first, not a line elsewhere that says "真实案例" (the
+    article's data rule opened the answer and the case came last, cut)."""
+    answer = ask_turns(
+        with_cs_article, "我还在带团队，公司也有自己的客服中心，想在公司里接着往上走，咋弄", "有真实例子吗"
+    )
+    first = next(line for line in answer.text.splitlines() if line.startswith("- "))
+    assert "老韩" in first and "合规" not in answer.text.split("老韩")[0], answer.text

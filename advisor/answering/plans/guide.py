@@ -174,7 +174,14 @@ def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:
         pieces.append(Piece(info.tools.span, group, 0.6, LIMIT_LINE, context=ctx_words, order=40))
     if info.case:
         pieces.append(
-            Piece(info.case.span, group, 2.0 if case_first else 0.7, 130, context=ctx_words, order=50)
+            Piece(
+                info.case.span,
+                group,
+                2.0 if case_first else 0.7,
+                130,
+                context=ctx_words,
+                order=-1 if case_first else 50,
+            )
         )
     return pieces
 
@@ -206,10 +213,10 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
     pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(info, intent.topic == "case")
     if intent.risk and not situation(ctx.question, ctx.kb):  # "想先小范围试试，具体怎么试"
         pieces += _role_risk_example(ctx, intent.risk, intent.role, order=60)
-    # a follow-up asking one thing of the path just shown ("工资能涨多少"): that line first
-    return AnswerPlan(
-        "path", pieces, min_pieces=2, broad=detail, answer_first=intent.follow_up and not detail
-    )
+    # a follow-up asking one thing of the path just shown ("工资能涨多少"): that line first; its case
+    # asked for ("有真实例子吗") leads by its weight, not a line elsewhere that says "真实案例"
+    first = intent.follow_up and not detail and intent.topic != "case"
+    return AnswerPlan("path", pieces, min_pieces=2, broad=detail, answer_first=first)
 
 
 def case_plan(ctx: AnswerContext) -> AnswerPlan:
