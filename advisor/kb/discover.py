@@ -118,6 +118,8 @@ def _story_persons(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> lis
     out = []
     for doc_id, sections in outlines.items():
         for s in sections:
+            if not re.search(_NAME, s.heading):  # most headings name nobody: their text is not read
+                continue
             told = bodies.get(doc_id, "")[s.start : max(x.end for x in subtree(sections, s))]
             m = _PERSON.search(s.heading) if s.level >= 2 else None
             name = (
