@@ -1349,3 +1349,10 @@ def test_a_paths_case_asked_for_leads_the_answer(with_cs_article):
     )
     first = next(line for line in answer.text.splitlines() if line.startswith("- "))
     assert "老韩" in first and "合规" not in answer.text.split("老韩")[0], answer.text
+
+
+def test_a_row_of_a_roles_overview_table_is_its_paths_row(with_cs_article):
+    """Retrieval ranks the overview table's "| 斜向突破 | 客服体系搭建顾问、质检外包… |" row first: that path,
+    not the table's section (the answer was "先回答三个问题…" from above the paths)."""
+    answer = with_cs_article.ask("不想再给人打工了，客服出身的能自己出来接点啥活")
+    assert answer.intent == "path" and "斜向突破" in answer.text.split("\n")[0], answer.text
