@@ -1356,3 +1356,13 @@ def test_a_row_of_a_roles_overview_table_is_its_paths_row(with_cs_article):
     not the table's section (the answer was "先回答三个问题…" from above the paths)."""
     answer = with_cs_article.ask("不想再给人打工了，客服出身的能自己出来接点啥活")
     assert answer.intent == "path" and "斜向突破" in answer.text.split("\n")[0], answer.text
+
+
+def test_the_chat_radio_offers_a_role_an_added_article_brings(with_cs_article):
+    """The radio listed the data files' four roles; the conversation then remembered 客服 and set it."""
+    from advisor.web.page import build_demo
+
+    radios = [
+        b for b in build_demo(with_cs_article).blocks.values() if getattr(b, "elem_id", "") == "role-pick"
+    ]
+    assert radios and "客服" in [value for _, value in radios[0].choices], radios

@@ -112,7 +112,7 @@ def _reason_form():
     return box, reason, detail, send
 
 
-def _chat_column(kb):
+def _chat_column(kb, choices: list[str]):
     examples, _ = _examples(kb)
     chatbot = gr.Chatbot(
         show_label=False,
@@ -125,9 +125,7 @@ def _chat_column(kb):
         buttons=["copy"],
         elem_id="chatbot",
     )
-    role = gr.Radio(
-        role_choices(kb), value=ALL_ROLES, label="我的岗位（回答会侧重该岗位的路径）", elem_id="role-pick"
-    )
+    role = gr.Radio(choices, value=ALL_ROLES, label="我的岗位（回答会侧重该岗位的路径）", elem_id="role-pick")
     chinese_history_errors(chatbot)
     chinese_role_errors(role)
     with gr.Row():
@@ -147,11 +145,11 @@ def _chat_column(kb):
     return chatbot, role, box, send, retry_btn, undo_btn, clear_btn
 
 
-def _chat_tab(kb) -> tuple:
+def _chat_tab(kb, choices: list[str]) -> tuple:
     """The chat and its controls; beside it what the conversation remembers and the sources."""
     with gr.Tab("对话", id="chat", elem_id="chat-tab"), gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=360):
-            parts = _chat_column(kb)
+            parts = _chat_column(kb, choices)
             reason = _reason_form()
             export = gr.HTML(NO_EXPORT, elem_id="export-links")
         with gr.Column(scale=2, min_width=300, elem_id="sources-col"):
@@ -199,7 +197,7 @@ def _bind_chat(adv, feedback, c: dict) -> None:
     }
     chat, retry = bind(chat_events.chat, adv), bind(chat_events.retry, adv)
     follow = {
-        "fn": session.after_answer,
+        "fn": lambda history, meta, role: session.after_answer(history, meta, role, c["role_choices"]),
         "inputs": [c["chatbot"], c["meta"], c["role"]],
         "outputs": [c["role"], c["saved"], c["export"], c["card_btn"]],
         "queue": False,
@@ -256,7 +254,9 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         _landing(adv)
         followed = remembered()  # the followed plan's token, in this browser's localStorage
         with gr.Tabs(elem_id="tabs") as tabs:
-            parts, reason, c["export"], c["card_btn"], c["sources"] = _chat_tab(kb)
+            # the radio offers every role the articles have, those an added article brings included
+            c["role_choices"] = role_choices(adv.view().derived.knowledge)
+            parts, reason, c["export"], c["card_btn"], c["sources"] = _chat_tab(kb, c["role_choices"])
             names = ("chatbot", "role", "box", "send", "retry_btn", "undo_btn", "clear_btn")
             c |= dict(zip(names, parts, strict=True))
             c |= dict(zip(("reason_box", "reason", "reason_text", "reason_send"), reason, strict=True))
@@ -287,7 +287,7 @@ def build_demo(adv, feedback: FeedbackStore | None = None) -> gr.Blocks:
         bind_progress(demo, adv, progress, plan.follow, plan.state, tabs, c["plan_ctx"], bind)
         restored = [c["chatbot"], c["sources"], c["meta"], c["role"], c["export"], c["card_btn"]]
         demo.load(
-            session.restore,
+            lambda saved: session.restore(saved, c["role_choices"]),
             [c["saved"]],
             restored,
             queue=False,

@@ -4,6 +4,8 @@ button."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import gradio as gr
 
 from advisor.web.chat import last_state, new_chat, raw_history
@@ -21,13 +23,16 @@ def saved_value(history: list, meta: dict) -> dict:
     return {"history": raw_history(history), "meta": meta or {}}
 
 
-def after_answer(history: list, meta: dict, role: str) -> tuple:
+def after_answer(history: list, meta: dict, role: str, choices: Collection[str] = ()) -> tuple:
     """Once an answer is complete: (role radio, stored conversation, export links, card button). The
-    radio follows the role the conversation remembers; a refused message changes nothing."""
+    radio follows the role the conversation remembers, when it is one of its ``choices`` (a role an
+    article added since the page was built is not: set anyway, the radio refused every later event);
+    a refused message changes nothing."""
     last = max(meta, key=int) if meta else None
     info = (meta or {}).get(last, {}) if last else {}
     remembered = (info.get("state") or {}).get("role")
-    follow = remembered if remembered and remembered != role and not info.get("refused") else None
+    shown = remembered in choices if choices else True
+    follow = remembered if remembered and shown and remembered != role and not info.get("refused") else None
     return (
         follow if follow else gr.skip(),
         saved_value(history, meta),
@@ -49,15 +54,17 @@ def set_role(role: str, meta: dict, sources: str) -> tuple:
     return info["sources"], meta
 
 
-def restore(saved: dict | None) -> tuple:
-    """The page opened again: (chat, sources, meta, role, export links, card button) as they were."""
+def restore(saved: dict | None, choices: Collection[str] = ()) -> tuple:
+    """The page opened again: (chat, sources, meta, role, export links, card button) as they were; the
+    radio only to one of its ``choices``."""
     saved = saved if isinstance(saved, dict) else {}
     history, meta = raw_history(saved.get("history")), saved.get("meta") or {}
     if not history:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     last = max(meta, key=int) if meta else None
     sources = meta[last].get("sources") if last else SOURCES_IDLE
-    role = (last_state(meta, len(history) + 1) or {}).get("role") or gr.skip()
+    role = (last_state(meta, len(history) + 1) or {}).get("role")
+    role = role if role and (not choices or role in choices) else gr.skip()
     return history, sources, meta, role, export_links(plain_history(history), meta), card_hint(meta)
 
 
