@@ -207,7 +207,7 @@ def pointed_intent(asked: Intent, prior: State, item: str, kb: Knowledge) -> Int
     的那个" after the six operations roles is 活动运营."""
     if asked.kind == "path" and prior.topic == "path" and prior.path and asked.path != prior.path:
         return replace(asked, path=prior.path, follow_up=True)
-    named = next((p for p in kb.paths if p in item), None)
+    named = next(iter(kb.paths_named(item)), None)
     if named and prior.role and prior.topic == "paths" and asked.kind in ("general", "paths"):
         return replace(asked, kind="path", path=named, role=asked.role or prior.role, follow_up=True)
     label = _label(item)

@@ -81,12 +81,11 @@ class Units:
     def of(self, passage: Passage) -> Unit:
         path = tuple(passage.section.split(SECTION_SEP)) if passage.section else ()
         unit = self._unit_at(passage.doc_id, path)
-        first = passage.text.lstrip().split("\n", 1)[0]
-        if unit.kind == "paths" and first.startswith("|"):  # "| 斜向突破 | 客服体系搭建顾问… |": one path's
-            named = [p for p in self.kmap.kb.paths if p in first]  # row of the role's overview table
-            if len(named) == 1:
-                return Unit("path", role=unit.role, path=named[0])
-        return unit
+        if unit.kind != "paths":
+            return unit
+        first = passage.text.lstrip().split("\n", 1)[0]  # "| 斜向突破 | 客服体系搭建顾问… |": one path's
+        named = self.kmap.kb.paths_named(first) if first.startswith("|") else []  # row of the overview
+        return Unit("path", role=unit.role, path=named[0]) if len(named) == 1 else unit
 
     def _unit_at(self, doc_id: str, path: tuple[str, ...]) -> Unit:
         for n in range(len(path), 0, -1):

@@ -22,14 +22,13 @@ class Numbering:
     def fit(self, span: Span) -> Span:
         """``span``, or its part inside the chunk where it starts when the chunker cut it (a long
         paragraph is cut at a "；"): a quote is numbered by one passage that holds it whole."""
-        chunks = self.by_doc.get(span.doc_id, [])
-        if any(c.start <= span.start and span.end <= c.end for c in chunks):
+        if self._holders(span):
             return span
-        first = next((c for c in chunks if c.start <= span.start < c.end), None)
+        first = next((c for c in self.by_doc.get(span.doc_id, []) if c.start <= span.start < c.end), None)
         return span if first is None else Span(span.doc_id, span.start, min(span.end, first.end))
 
     def number(self, span: Span, upcoming: list[Span]) -> int:
-        holders = [c for c in self.by_doc.get(span.doc_id, []) if c.start <= span.start and span.end <= c.end]
+        holders = self._holders(span)
         if not holders:
             msg = f"no chunk holds {span}"
             raise ValueError(msg)
@@ -43,6 +42,10 @@ class Numbering:
         best = max(holders, key=lambda c: (covers(c), -(c.end - c.start)))
         self.used.append(best)
         return len(self.used)
+
+    def _holders(self, span: Span) -> list[Chunk]:
+        """The chunks that hold ``span`` whole."""
+        return [c for c in self.by_doc.get(span.doc_id, []) if c.start <= span.start and span.end <= c.end]
 
     def passages(self) -> list[Passage]:
         return [Passage.from_chunk(c, score=1.0) for c in self.used]

@@ -39,27 +39,22 @@ def _roles(
     """The roles, with their hint words, and the homes of roles that have no "…中层:" heading."""
     found, homes = dict(kb.roles), dict(kb.homes)
     for doc_id, sections in outlines.items():
-        with_paths = any(p in c.heading for c in sections for p in kb.paths)
+        if not any(kb.paths_named(c.heading) for c in sections):  # no paths: no role of its own
+            continue
+        body = bodies.get(doc_id, "")
+        headed = [m for s in sections if (m := _ROLE.match(s.heading))]
         names = list(declared.get(doc_id, ()))
-        if (
-            with_paths
-            and names
-            and not any(_ROLE.match(s.heading) for s in sections)
-            and not set(names) & set(found)
-        ):
+        if names and not headed and not set(names) & set(found):
             # "roles: [项目经理, PMO]" above "(一)纵向深耕:项目经理→…": an article about one new role
-            body = bodies.get(doc_id, "")
             hints = [h for n in names for h in role_hints(n, body)] + sub_roles(body)
             found[names[0]] = tuple(dict.fromkeys([*hints, *_own_letters(names, doc_id, bodies)]))
             homes[names[0]] = doc_id
             continue
-        for s in sections:
-            m = _ROLE.match(s.heading)
-            names = [n for n in _NAMES.split(m.group(1)) if len(n) >= 2] if m else []
-            if names and names[0] not in found and any(p in c.heading for c in sections for p in kb.paths):
-                body = bodies.get(doc_id, "")
+        for m in headed:
+            names = [n for n in _NAMES.split(m.group(1)) if len(n) >= 2]
+            if names and names[0] not in found:
                 hints = [h for n in names for h in role_hints(n, body, m.group(1))]
-                if sum(bool(_ROLE.match(x.heading)) for x in sections) == 1:  # the article's one role
+                if len(headed) == 1:  # the article's one role
                     hints += sub_roles(body)
                 hints += _own_letters(names, doc_id, bodies)
                 found[names[0]] = tuple(dict.fromkeys(hints))

@@ -236,6 +236,10 @@ class Knowledge:
             w for key, group in self.synonyms.items() if word == key or word in group for w in (key, *group)
         }
 
+    def paths_named(self, text: str) -> list[str]:
+        """The guide's kinds of path ``text`` names ("2. 横向跨界:运营→…", "| 斜向突破 | …"), in the guide's order."""
+        return [p for p in self.paths if p in text]
+
     def role_hints(self) -> set[str]:
         """Every role's hint words ("程序员", "做产品"): words that say which role someone has."""
         return {h for hints in self.roles.values() for h in hints}

@@ -73,6 +73,7 @@ class KnowledgeMap:
         self.kb = kb
         self.outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
         self._person_texts: dict[str, str] = {}
+        self._role_sections: dict[str, Section | None] = {}
 
     def topics(self, skip: Collection[str] = (), limit: int = MAX_TOPICS) -> list[str]:
         """What the articles (but those in ``skip``) are about, in their own words: every heading below
@@ -130,7 +131,13 @@ class KnowledgeMap:
         return first if first is not None and not first.path else None
 
     def role_section(self, role: str) -> Section | None:
-        """The role's section in the guide, else in any article written the guide's way."""
+        """The role's section in the guide, else in any article written the guide's way (found once:
+        every answer asks for it, per role)."""
+        if role not in self._role_sections:
+            self._role_sections[role] = self._role_section(role)
+        return self._role_sections[role]
+
+    def _role_section(self, role: str) -> Section | None:
         heading = self.kb.guide.get("role_heading", "{role}").format(role=role)
         found = self.section(SectionRef(self.kb.guide.get("doc", ""), heading))
         if found is not None:
@@ -142,8 +149,8 @@ class KnowledgeMap:
         with_paths = [s for s in named if self._has_paths(s)]
         home = self.kb.homes.get(role)
         if home and not named:  # an article about the role alone: the section its paths are under
-            most = max((self._path_children(s) for s in self.outlines.get(home, [])), default=0)
-            with_paths = [s for s in self.outlines.get(home, []) if most and self._path_children(s) == most]
+            best = max(self.outlines.get(home, []), key=self._path_children, default=None)
+            with_paths = [best] if best is not None and self._path_children(best) else []
         return (with_paths or named or [None])[0]
 
     def _has_paths(self, section: Section) -> bool:
@@ -152,7 +159,7 @@ class KnowledgeMap:
     def _path_children(self, section: Section) -> int:
         """How many sections directly under ``section`` are paths ("(一)纵向深耕:…"): not the root, whose
         one child "二、三条转型路径:纵向深耕、横向跨界、斜向突破" names them all."""
-        return sum(any(p in c.heading for p in self.kb.paths) for c in self.children(section))
+        return sum(bool(self.kb.paths_named(c.heading)) for c in self.children(section))
 
     def role_line(self, role: str) -> tuple[Section, Block] | None:
         """What the articles say of ``role`` as a whole, in the first paragraph of its "…中层" section
@@ -179,7 +186,7 @@ class KnowledgeMap:
         for role in self.kb.role_names:
             infos = []
             for child in self.children(self.role_section(role)):
-                name = next((p for p in self.kb.paths if p in child.heading), None)
+                name = next(iter(self.kb.paths_named(child.heading)), None)
                 if name:
                     infos.append(self._path(role, name, self.kb.paths.index(name) + 1, child))
             out[role] = infos

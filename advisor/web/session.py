@@ -23,7 +23,7 @@ def saved_value(history: list, meta: dict) -> dict:
     return {"history": raw_history(history), "meta": meta or {}}
 
 
-def after_answer(history: list, meta: dict, role: str, choices: Collection[str] = ()) -> tuple:
+def after_answer(history: list, meta: dict, role: str, choices: Collection[str]) -> tuple:
     """Once an answer is complete: (role radio, stored conversation, export links, card button). The
     radio follows the role the conversation remembers, when it is one of its ``choices`` (a role an
     article added since the page was built is not: set anyway, the radio refused every later event);
@@ -31,8 +31,8 @@ def after_answer(history: list, meta: dict, role: str, choices: Collection[str] 
     last = max(meta, key=int) if meta else None
     info = (meta or {}).get(last, {}) if last else {}
     remembered = (info.get("state") or {}).get("role")
-    shown = remembered in choices if choices else True
-    follow = remembered if remembered and shown and remembered != role and not info.get("refused") else None
+    offered = remembered in choices
+    follow = remembered if offered and remembered != role and not info.get("refused") else None
     return (
         follow if follow else gr.skip(),
         saved_value(history, meta),
@@ -54,7 +54,7 @@ def set_role(role: str, meta: dict, sources: str) -> tuple:
     return info["sources"], meta
 
 
-def restore(saved: dict | None, choices: Collection[str] = ()) -> tuple:
+def restore(saved: dict | None, choices: Collection[str]) -> tuple:
     """The page opened again: (chat, sources, meta, role, export links, card button) as they were; the
     radio only to one of its ``choices``."""
     saved = saved if isinstance(saved, dict) else {}
@@ -64,7 +64,7 @@ def restore(saved: dict | None, choices: Collection[str] = ()) -> tuple:
     last = max(meta, key=int) if meta else None
     sources = meta[last].get("sources") if last else SOURCES_IDLE
     role = (last_state(meta, len(history) + 1) or {}).get("role")
-    role = role if role and (not choices or role in choices) else gr.skip()
+    role = role if role in choices else gr.skip()
     return history, sources, meta, role, export_links(plain_history(history), meta), card_hint(meta)
 
 
