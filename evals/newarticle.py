@@ -12,7 +12,9 @@ could have steered) have not and are reported beside them; nor have ``pmo-guide`
 ``game-design-guide`` (游戏策划), written on 2026-12-05 by two more writers in their own headings (their
 paths sit under "三条转型路径", not under a "…中层:" role heading) and frozen before the change that reads
 them. ``cs-guide`` (客服 / 用户体验, written the same night by a ninth writer in headings of its own:
-"风险控制", a story headed "…：蒋姐被裁后的两年", an FAQ) is tuned on. Gated by
+"风险控制", a story headed "…：蒋姐被裁后的两年", an FAQ) is tuned on. On 2026-12-05 two more writers who
+never read the code wrote ``ecom-buyer-guide`` (电商采销 / 供应链, held out, frozen before any change) and
+``content-editor-guide`` (内容编辑 / 新媒体, tuned on), each in headings of their own. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 
@@ -30,7 +32,8 @@ from .runner import RunResult, evaluate
 NEW_ARTICLE_DIR = Path(__file__).with_name("newarticle")
 ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"  # the one tuning has seen
 HELD_OUT = tuple(  # never looked at case by case
-    NEW_ARTICLE_DIR / f"{name}.md" for name in ("qa-guide", "hr-guide", "pmo-guide", "game-design-guide")
+    NEW_ARTICLE_DIR / f"{name}.md"
+    for name in ("qa-guide", "hr-guide", "pmo-guide", "game-design-guide", "ecom-buyer-guide")
 )
 
 
