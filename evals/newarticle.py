@@ -14,7 +14,9 @@ paths sit under "三条转型路径", not under a "…中层:" role heading) and
 them. ``cs-guide`` (客服 / 用户体验, written the same night by a ninth writer in headings of its own:
 "风险控制", a story headed "…：蒋姐被裁后的两年", an FAQ) is tuned on. On 2026-12-05 two more writers who
 never read the code wrote ``ecom-buyer-guide`` (电商采销 / 供应链, held out, frozen before any change) and
-``content-editor-guide`` (内容编辑 / 新媒体, tuned on), each in headings of their own. Gated by
+``content-editor-guide`` (内容编辑 / 新媒体, tuned on), each in headings of their own, and a third wrote
+``sre-guide`` (运维 / SRE), sealed: frozen unread (its writer reported counts only), never opened while
+tuning, reported per kind only. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 
@@ -33,7 +35,7 @@ NEW_ARTICLE_DIR = Path(__file__).with_name("newarticle")
 ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"  # the one tuning has seen
 HELD_OUT = tuple(  # never looked at case by case
     NEW_ARTICLE_DIR / f"{name}.md"
-    for name in ("qa-guide", "hr-guide", "pmo-guide", "game-design-guide", "ecom-buyer-guide")
+    for name in ("qa-guide", "hr-guide", "pmo-guide", "game-design-guide", "ecom-buyer-guide", "sre-guide")
 )
 
 
