@@ -485,3 +485,20 @@ def test_role_card_reachable_from_the_chat_and_as_a_tab(page, request):
     expect(card).to_contain_text("初级PM(0-2年)")
     assert "◦" not in card.inner_text()
     shot(page, f"card-{mode}")
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_a_quoted_table_scrolls_inside_its_answer_on_a_phone(page, request):
+    """A general answer may quote table rows (the toolkit's, an added article's jobs and pay) under their
+    header; on a 390 px screen the table wrapped each character to its own line and then, once kept
+    readable, pushed the whole page sideways."""
+    from playwright.sync_api import expect
+
+    ask(page, "想补点行业认知，行业报告一般去哪看？")
+    table = page.locator("#chatbot table").last
+    expect(table).to_be_visible(timeout=TIMEOUT_MS)
+    expect(table).to_contain_text("互联网行业资源清单")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth")  # it scrolls, not wraps per character
+    shot(page, f"table-{request.node.callspec.id}")

@@ -74,3 +74,51 @@ def test_a_role_under_several_names_is_one_role_known_by_each(adv):
     assert kmap.path("商务BD", "纵向深耕") is not None
     risk = kmap.guide_section("risk", "商务BD")
     assert risk is not None and risk.doc_id == "bd"
+
+
+def test_an_article_that_numbers_its_own_paths_has_them_with_their_fit_key_and_case(adv):
+    """ "出路一：…", "出路二：…" under an article's own heading, with "适合谁：" and "关键一招：" lines: the
+    article's declared role has three paths (the guide's kinds by their number), each with its fit, key,
+    steps and case, and the case's person is known, as 她. No path heading named a guide kind, so the
+    article had no role, no paths and no case persons."""
+    from advisor.answering.intent import named_role
+    from advisor.kb.discover import discover
+    from advisor.kb.knowledge_map import KnowledgeMap
+
+    def path(n: str, who: str) -> str:
+        return (
+            f"### 出路{n}：换个地方写\n\n**适合谁：** 写了十年稿子的人。\n\n**关键一招：** 先找付钱的人。\n\n"
+            f"1. 列一本账。\n2. 接一个小单。\n\n**这条路的优势：** 不看年龄。\n\n"
+            f"**真人案例：** {who}，41岁，原来是内容主管，她第一年接了3个客户。\n\n"
+        )
+
+    body = (
+        "# 编辑的出路\n\n## 一、岗位\n\n| 岗位 | 日常 |\n|---|---|\n| 主编 / 内容主管 | 定选题 |\n\n"
+        "## 三、三条出路\n\n" + path("一", "苏姐") + path("二", "老白") + path("三", "小金")
+    )
+    bodies = {**adv.derived.kmap.bodies, "editor": body}
+    kb = discover(adv.derived.knowledge, bodies, {"editor": ("内容编辑", "新媒体")})
+    kmap = KnowledgeMap(bodies, kb)
+    infos = kmap.paths("内容编辑")
+    assert [i.name for i in infos] == list(kb.paths) and all(i.own for i in infos)
+    first = infos[0]
+    assert "写了十年稿子" in kmap.text(first.fit) and "先找付钱的人" in kmap.text(first.key)
+    assert len(first.steps) == 2 and first.case is not None and first.title == "换个地方写"
+    assert kb.person("苏姐") is not None and kb.person("苏姐").pronoun == "她"
+    assert named_role("我先生是主编，想换个活法", kb) == "内容编辑"  # a job its table lists
+
+
+def test_a_name_an_article_declares_is_no_hint_of_another_role(adv):
+    """An article about 运维 alone: "运维" is its role's name, though the data lists it among 技术's words
+    (a 运维 asker was read as 技术, whose paths they got)."""
+    from advisor.answering.intent import named_role
+    from advisor.kb.discover import discover
+
+    body = (
+        "# 运维人的出路\n\n## 三条出路\n\n### 出路一：往上走\n\n**适合谁：** 带过团队的人。\n\n1. 做一件事。\n\n"
+        "### 出路二：往外走\n\n**适合谁：** 想换环境的人。\n\n1. 做一件事。\n"
+    )
+    bodies = {**adv.derived.kmap.bodies, "ops": body}
+    kb = discover(adv.derived.knowledge, bodies, {"ops": ("运维", "SRE")})
+    assert "运维" in kb.role_names and "运维" not in kb.roles["技术"]
+    assert named_role("我做了十年运维，想转行", kb) == "运维"

@@ -1366,3 +1366,83 @@ def test_the_chat_radio_offers_a_role_an_added_article_brings(with_cs_article):
         b for b in build_demo(with_cs_article).blocks.values() if getattr(b, "elem_id", "") == "role-pick"
     ]
     assert radios and "客服" in [value for _, value in radios[0].choices], radios
+
+
+def test_what_a_job_pays_is_read_from_its_table(with_cs_article):
+    """ "…一般拿多少钱" asks what the jobs pay, not how much to set aside (钱 read as the reserve rule),
+    and the article says it in its jobs table, whose rows were never quoted: each row comes whole, under
+    the table's header, every cell cited."""
+    answer = with_cs_article.ask("质检主管一般拿多少钱")
+    assert answer.intent != "risk" and not answer.text.startswith("**钱"), answer.text
+    lines = answer.text.splitlines()
+    row = next(k for k, line in enumerate(lines) if line.startswith("| 质检专员 / 质检主管"))
+    assert "1 万–1.8 万[" in lines[row], answer.text
+    header = next(k for k in range(row, -1, -1) if lines[k].startswith("| 岗位 |"))
+    assert lines[header + 1].startswith("|---") and all(ln.startswith("|") for ln in lines[header:row])
+
+
+def test_a_table_header_is_never_shown_alone(with_cs_article):
+    """The risk plan quoted an own risk section's lines one by one, its table's header "| 场景 | 止损线 |
+    触发后怎么做 |" among them, as an item of its own with nothing under it."""
+    answer = with_cs_article.ask("客服转行的话止损线一般怎么定")
+    lines = answer.text.splitlines()
+    assert not any("| 场景 | 止损线 |" in line and not line.startswith("|") for line in lines), answer.text
+    for k, line in enumerate(lines):
+        if line.startswith("| 场景 |"):
+            assert lines[k + 1].startswith("|---") and lines[k + 2].startswith("| "), answer.text
+
+
+@pytest.fixture(scope="module")
+def with_content_article(tmp_path_factory, embedder, corpus_index):
+    """A sixth role's article (内容编辑 / 新媒体) whose paths are its own: "出路一：…", "出路二：…", with
+    "适合谁：" and "关键一招：" lines, and its jobs in a table ("| 主编 / 内容主管 | …")."""
+    return _with_article(
+        tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "content-editor-guide.md"
+    )
+
+
+def test_paths_an_article_numbers_in_its_own_words_are_its_roles_paths(with_content_article):
+    """No heading names 纵向深耕 or the others, so the article had no role: "主编" (a job its table lists)
+    asking for a way out got the guide's four roles' lines."""
+    answer = with_content_article.ask("我老公做了十几年主编，现在这行不景气，他还有啥出路")
+    assert answer.intent == "paths", answer.intent
+    for heading in ("出路一：", "出路二：", "出路三："):
+        assert heading in answer.text, answer.text
+    assert "**适合谁：**" in answer.text and "技术中层" not in answer.text, answer.text
+
+
+def test_after_a_paths_case_the_first_step_is_that_paths(with_content_article):
+    """The asker sounds like the case of 出路一 (老韩, a portal's tech editor) and hears his case; "那第一步
+    做啥" then repeated the case instead of the path's steps."""
+    answer = ask_turns(
+        with_content_article,
+        "我是门户网站科技频道的主编，快四十了，频道要合并，想去企业做内容，有戏吗",
+        "那第一步具体做啥",
+    )
+    assert "1. 做一本“生意账本”" in answer.text, answer.text
+
+
+def test_she_after_a_womans_case_is_her_though_a_sister_follows(with_content_article):
+    """苏姐 (a path's case) was 他 to the advisor, and "我姐" after 她 made the sister the one asked about:
+    "她踩过啥坑" was refused as out of scope."""
+    answer = ask_turns(
+        with_content_article,
+        "出来单干做母婴号的那个大姐，现在一个月能挣多少",
+        "她都踩过哪些坑啊，我姐也想干这个",
+    )
+    assert not answer.refused and "苏姐" in answer.text and "坑" in answer.text, answer.text
+
+
+def test_a_story_person_pointed_at_is_in_scope(with_content_article):
+    """ "那个被裁的主编…" points at 谭姐's story, which retrieval finds; the vector gate, whose examples
+    are about the packaged articles, refused it."""
+    answer = with_content_article.ask("那个被裁的女主编，最后给后来的人留了哪几句话")
+    assert not answer.refused and "谭姐" in answer.text, answer.text
+
+
+def test_a_stop_rule_asked_about_gives_its_lines(with_content_article):
+    """ "四条止损线，碰到就停" lists its four lines as steps: none speaks the question's words, so the
+    answer gave the section's closing remarks and lines from other sections, and not one of the four."""
+    answer = with_content_article.ask("到什么地步就该放弃，别再硬撑了？我怕我老公死磕到底")
+    assert "1. 存款跌破6个月的家庭必需支出" in answer.text, answer.text
+    assert "3. 连续3个月没有新增付费客户" in answer.text, answer.text

@@ -61,6 +61,19 @@ REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt fr
 # A question that names or continues a subject of the articles is answered unless it looks clearly like
 # the out-of-scope examples ("老周后来呢" -0.018; "推荐几部好看的国漫" after his story -0.037).
 FOLLOW_UP_FLOOR = -0.025
+_POINTED = re.compile(
+    r"(?:那个|那位|文章里|文中|故事里)[^，,。？?]{0,12}?(?:的|那)?[^，,。？?]{0,6}(?:姐|哥|叔|姨|人|他|她|主编|大姐|大哥|男的|女的)"
+)
+_PRONOUN = re.compile(r"[他她]")
+
+
+def _before_pronoun(question: str) -> str:
+    """The question up to its first 他/她: a relative named after it is compared with that person, not
+    the one meant ("她有没有踩过坑，我怕我姐也踩": 她 is the story's)."""
+    m = _PRONOUN.search(question)
+    return question[: m.start()] if m else question
+
+
 _ROLE_SITUATIONS = ("pains", "risk", "paths", "path")  # what a role's asker may be in, by the articles
 SITUATION_FLOOR = 0.0  # ...answered when the scope vote leans in, however narrowly
 SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
@@ -154,7 +167,9 @@ class Answerer:
         users = [q for q, _ in asked_after]
         prior = State.from_dict(state) if state is not None else self.replay(asked_after, role, index)
         # 她 = who does that job; but "他" is the husband when the asker spoke of one ("帮我老公问下…")
-        kin = next((w for u in [*users, cleaned] for w in kb.cues("kin") if has(u, (w,))), None)
+        kin = next(
+            (w for u in [*users, _before_pronoun(cleaned)] for w in kb.cues("kin") if has(u, (w,))), None
+        )
         if prior.person is None and item is None and prior.topic != "explain" and not kin:
             told = person_shown(cleaned, shown, kb.persons)
             if told is not None:  # a story told, or a path's case quoted
@@ -178,7 +193,10 @@ class Answerer:
         # finds that role's situation and the vote leans in scope ("刚被优化了，之前做社群运营的，现在有点慌";
         # not "做技术的，帮我看看这段SQL哪错了").
         # A story asked for ("讲个被裁后翻身的故事") and found is named, though no person is.
-        told = intent.kind == "story" and has(cleaned, kb.cues("story_asked"))
+        # So is someone the articles tell of, pointed at ("那个被裁的女主编最后说的那几句话") and found.
+        told = intent.kind == "story" and (
+            has(cleaned, kb.cues("story_asked")) or (intent.person is not None and _POINTED.search(cleaned))
+        )
         named = (asked.kind != "general" or told) and decision.score >= FOLLOW_UP_FLOOR
         situation = (
             asked.stated_role and intent.kind in _ROLE_SITUATIONS and decision.score >= SITUATION_FLOOR

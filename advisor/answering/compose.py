@@ -55,6 +55,7 @@ class Piece:
         False  # an extra from the search results: shown only if it speaks to the question
     )
     block: int = -1  # sentences of one line or paragraph share a number: they are read together
+    header: Span | None = None  # a table row: shown whole, in a table under this header row
 
 
 @dataclass
@@ -187,13 +188,14 @@ def select(
             continue
         span = _unbulleted(piece.span, bodies[piece.span.doc_id])
         span = focused_clip(span, bodies[span.doc_id], piece.limit, rel) if piece.limit else span
+        row = piece.header is not None  # a row cut short is no row: shown whole or not at all
         if any(_overlap(span, s) or _overlap(span, p.span) for p, s in chosen):
             continue  # the same sentence reached through two sections (or cut off a line shown) is shown once
         body = bodies[span.doc_id]
         heading = _length(piece.group) if piece.group not in groups else 0
         cost = _length(span.text(bodies)) + _length(piece.label) + heading
         room = budget - used
-        if cost > room and room >= (40 if len(chosen) < plan.min_pieces else FIT_ROOM):
+        if not row and cost > room and room >= (40 if len(chosen) < plan.min_pieces else FIT_ROOM):
             span = clip(span, body, room - _length(piece.label) - heading)
             cost = _length(span.text(bodies)) + _length(piece.label) + heading  # a clause, to fill the budget
         if cost > room and len(chosen) >= plan.min_pieces:
@@ -321,21 +323,46 @@ def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str,
         lines.append(plan.lead)
     if plan.table:  # point against point first; the lines around it follow
         lines += [*_table(plan.table, bodies, numbering, spans), ""]
-    group = None
+    group, header = None, None
     for i, (piece, span) in enumerate(chosen):
-        quote = f"{_quote(bodies, piece, span)}[{numbering.number(span, spans[i:])}]"
+        marker = f"[{numbering.number(span, spans[i:])}]"
+        quote = f"{_quote(bodies, piece, span)}{marker}"
         if piece.group and piece.group != group:
             if lines and lines[-1]:
                 lines.append("")
             lines.append(f"**{piece.group}**")
-            group = piece.group
+            group, header = piece.group, None
             if plan.style == "paragraph":
                 lines.append("")
+        if piece.header is not None:  # a table row, under its table's header row
+            if piece.header != header:
+                if lines and lines[-1] and not lines[-1].startswith("**"):
+                    lines.append("")
+                lines += [
+                    _row(bodies, piece.header),
+                    "|" + "|".join("---" for _ in _cells(bodies, piece.header)) + "|",
+                ]
+                header = piece.header
+            lines.append(_row(bodies, span, marker))
+            continue
+        if header is not None:  # the table ends before the next line
+            lines.append("")
+            header = None
         if plan.style == "paragraph" and lines and lines[-1] and not lines[-1].startswith("**"):
             lines[-1] += quote  # a story reads as a story: one paragraph, each sentence cited
         else:
             lines.append(quote if plan.style == "paragraph" else f"- {quote}")
     return "\n".join(lines).strip(), numbering.passages()
+
+
+def _cells(bodies: dict[str, str], row: Span) -> list[str]:
+    """A table row's cells, trimmed (empty ones kept: they hold a column's place)."""
+    return [c.strip() for c in row.text(bodies).strip().strip("|").split("|")]
+
+
+def _row(bodies: dict[str, str], row: Span, marker: str = "") -> str:
+    """A table row as written, each non-empty cell followed by ``marker`` (a cell is a claim of its own)."""
+    return "| " + " | ".join(f"{c}{marker}" if c else c for c in _cells(bodies, row)) + " |"
 
 
 def _table(rows: list[list[Piece | str]], bodies: dict[str, str], numbering: Numbering, spans) -> list[str]:

@@ -320,6 +320,8 @@ def _transition_target(f: _Found, kb: Knowledge) -> str | None:
 def _risk(q: str, kb: Knowledge) -> str | None:
     """The strategy a cue word names; a one-character cue only as a word of its own ("多少钱", not "不值钱")."""
     words = set(tokenize(q, search=False))
+    if has(q, kb.cues("earnings")):  # "质检主管一般拿多少钱": what a job pays, not the money set aside
+        words.discard("钱")
     return next((name for name, cues in kb.risk_cues.items() if _cued(q, cues, words)), None)
 
 
@@ -507,6 +509,10 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
     kind = state.topic
     if kind == "case":
         kind = "story" if state.person and kb.person(state.person).heading else "case"
+    case_of = kb.person(state.person) if kind == "case" and state.person else None
+    if case_of and case_of.path and has(f.q, (*kb.cues("start"), *kb.cues("detail"))):
+        # "那第一步具体该干嘛" after a path's case: the steps of the path the case walked
+        return replace(base, kind="path", role=case_of.role, path=case_of.path, follow_up=True)
     if kind == "path" and asks_case(f.q, kb):
         return replace(base, kind="path", path=state.path, topic="case", follow_up=True)
     if kind == "pains" and _WHAT_NOW.search(f.q):  # "那咋办" after the pains: the ways out, not them again

@@ -39,7 +39,8 @@ def _roles(
     """The roles, with their hint words, and the homes of roles that have no "…中层:" heading."""
     found, homes = dict(kb.roles), dict(kb.homes)
     for doc_id, sections in outlines.items():
-        if not any(kb.paths_named(c.heading) for c in sections):  # no paths: no role of its own
+        if not any(kb.paths_named(c.heading) or kb.own_path_number(c.heading) for c in sections):
+            # no paths: no role of its own
             continue
         body = bodies.get(doc_id, "")
         headed = [m for s in sections if (m := _ROLE.match(s.heading))]
@@ -47,8 +48,12 @@ def _roles(
         if names and not headed and not set(names) & set(found):
             # "roles: [项目经理, PMO]" above "(一)纵向深耕:项目经理→…": an article about one new role
             hints = [h for n in names for h in role_hints(n, body)] + sub_roles(body)
+            hints += job_titles(body, kb.section_words.get("jobs", ()))
             found[names[0]] = tuple(dict.fromkeys([*hints, *_own_letters(names, doc_id, bodies)]))
             homes[names[0]] = doc_id
+            # a name an article declares is its role's, not a hint of another ("运维" under 技术 in the data)
+            own = {n.lower() for n in names}
+            found = {r: h if r == names[0] else tuple(w for w in h if w not in own) for r, h in found.items()}
             continue
         for m in headed:
             names = [n for n in _NAMES.split(m.group(1)) if len(n) >= 2]
@@ -89,6 +94,21 @@ def sub_roles(body: str) -> list[str]:
         if not name.startswith("某") and "的" not in name:
             out += [name.lower().replace(" ", ""), name.lower()]
     return [h for h in dict.fromkeys(out) if len(h) >= 2]
+
+
+def job_titles(body: str, headers: tuple[str, ...]) -> list[str]:
+    """The jobs an article about one role lists in a table headed by one of ``headers`` ("| 岗位 | 日常…",
+    rows "| 主编 / 内容主管 | …"): words a question uses for that role ("我先生是主编")."""
+    out, in_jobs = [], False
+    for line in body.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if not cells:
+            in_jobs = False
+        elif cells[0] in headers:
+            in_jobs = True
+        elif in_jobs and not re.fullmatch(r"[-:\s]*", cells[0]):
+            out += [n.strip().lower() for n in _NAMES.split(cells[0]) if 2 <= len(n.strip()) <= 12]
+    return list(dict.fromkeys(out))
 
 
 def role_hints(role: str, body: str, heading_name: str = "") -> tuple[str, ...]:
@@ -149,10 +169,14 @@ def _case_persons(kb: Knowledge, kmap: KnowledgeMap) -> list[Person]:
     for info in kmap.all_paths():
         if info.case is None:
             continue
-        m = _CASE.search(kmap.text(info.case.span))
+        case = kmap.text(info.case.span)
+        m = _CASE.search(case)
         if m and m.group(1) not in known:
             known.add(m.group(1))
-            out.append(Person(m.group(1), info.section.doc_id, role=info.role, path=info.name))
+            pronoun = _pronoun(m.group(1), case)  # 苏姐 is 她
+            out.append(
+                Person(m.group(1), info.section.doc_id, pronoun=pronoun, role=info.role, path=info.name)
+            )
     return out
 
 

@@ -51,10 +51,20 @@ class PathInfo:
     case: Block | None = None
     directions: list[Block] = field(default_factory=list)
     tools: Block | None = None
+    own: bool = False  # numbered in the article's own words ("出路二：…"), not named by the guide's kind
 
     @property
     def label(self) -> str:
         return heading_label(self.section.heading)
+
+    @property
+    def title(self) -> str:
+        """What to call the path: the guide's kind, or an own path's heading without its number and
+        subtitle ("出路二：把自己做成一个小编辑部——…" → "把自己做成一个小编辑部")."""
+        if not self.own:
+            return self.name
+        text = re.split(r"[:：]", self.label, maxsplit=1)[-1]
+        return re.split(r"——|—|--", text, maxsplit=1)[0].strip() or self.label
 
     @property
     def targets(self) -> list[str]:
@@ -159,7 +169,23 @@ class KnowledgeMap:
     def _path_children(self, section: Section) -> int:
         """How many sections directly under ``section`` are paths ("(一)纵向深耕:…"): not the root, whose
         one child "二、三条转型路径:纵向深耕、横向跨界、斜向突破" names them all."""
-        return sum(bool(self.kb.paths_named(c.heading)) for c in self.children(section))
+        return len(self.path_sections(section))
+
+    def path_sections(self, section: Section | None) -> list[tuple[str, Section]]:
+        """The paths directly under ``section``, each with the guide's kind of path it stands for: the
+        kind its heading names ("(一)纵向深耕:…"), or, for paths an article numbers in its own words
+        ("出路二：把自己做成一个小编辑部…", two at least), the kind of its number, as "第二条" is the second."""
+        under = self.children(section)
+        found = [(n[0], c) for c in under if (n := self.kb.paths_named(c.heading))]
+        numbered = [
+            (k, c)
+            for c in under
+            if not self.kb.paths_named(c.heading)
+            if (k := self.kb.own_path_number(c.heading))
+        ]
+        if found or len(numbered) < 2:
+            return found
+        return [(self.kb.paths[k - 1], c) for k, c in numbered if k <= len(self.kb.paths)]
 
     def role_line(self, role: str) -> tuple[Section, Block] | None:
         """What the articles say of ``role`` as a whole, in the first paragraph of its "…中层" section
@@ -185,10 +211,10 @@ class KnowledgeMap:
         out: dict[str, list[PathInfo]] = {}
         for role in self.kb.role_names:
             infos = []
-            for child in self.children(self.role_section(role)):
-                name = next(iter(self.kb.paths_named(child.heading)), None)
-                if name:
-                    infos.append(self._path(role, name, self.kb.paths.index(name) + 1, child))
+            for name, child in self.path_sections(self.role_section(role)):
+                info = self._path(role, name, self.kb.paths.index(name) + 1, child)
+                info.own = not self.kb.paths_named(child.heading)
+                infos.append(info)
             out[role] = infos
         return out
 
@@ -202,15 +228,21 @@ class KnowledgeMap:
         info = PathInfo(role, name, index, section)
         words = {kind: self.kb.label_words(kind) for kind in ("advantage", "case", "directions", "tools")}
         key_word = (self.kb.label_words("key") or ("关键是",))[0]
+        fit_labels, key_labels = self.kb.label_words("fit"), self.kb.label_words("key_label")
         in_directions = False
         for block in section.blocks:
             text = self.text(block.span)
-            label = block.label or ""
+            label = (block.label or "").strip("* ")
             # "适合…,关键是 “…”": a paragraph, or the first item of a list whose steps follow it directly
             if info.fit is None and block.kind in ("text", "item") and key_word in text:
                 info.fit = block.span
                 at = block.span.start + text.index(key_word)
                 info.key = Span(block.span.doc_id, at, block.span.end)
+            # or, in an article's own words, two labelled lines: "适合谁：…" and "关键一招：…"
+            elif info.fit is None and block.content and any(label.startswith(w) for w in fit_labels):
+                info.fit = block.span
+            elif info.key is None and block.content and any(label.startswith(w) for w in key_labels):
+                info.key = block.span
             elif block.kind == "step":
                 info.steps.append(block)
             elif any(w in label for w in words["advantage"]):
@@ -236,6 +268,19 @@ class KnowledgeMap:
         section = self.guide_section("toolkit")
         rows = [b for b in section.blocks if b.kind == "row"] if section else []
         return rows[1:]
+
+    def table_row(self, place: Span) -> tuple[Block, Block] | None:
+        """The table row ``place`` starts in and its table's header row (the first row of the run of rows
+        it belongs to); ``None`` when it is not in a table's body."""
+        for section in self.outlines.get(place.doc_id, []):
+            if not section.holds(place):
+                continue
+            header = None
+            for block in section.blocks:
+                header = (header or block) if block.kind == "row" else None
+                if block.kind == "row" and block.span.start <= place.start < block.span.end:
+                    return (block, header) if block is not header else None
+        return None
 
     def cells(self, row: Block) -> list[Span]:
         """The cells of a table row, trimmed, as spans."""

@@ -83,6 +83,9 @@ footer { display: none !important; }
   details.answer-sources { display: block; }
   #sources-panel .sources { display: none; }
   #sources-col { position: static; }
+  /* a table quoted from an article (jobs and pay) scrolls sideways rather than wrapping each character */
+  #chatbot table { display: block; overflow-x: auto; max-width: calc(100vw - 150px); }
+  #chatbot th, #chatbot td { min-width: 7em; }
 }
 """
 )

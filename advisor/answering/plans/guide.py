@@ -63,7 +63,7 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
         return _paths_overview(ctx)
     if not infos:
         return general_plan(ctx)
-    names = "、".join(i.name for i in infos)
+    names = "、".join(i.title for i in infos)
     plan = AnswerPlan(
         "paths", lead=f"按文章的划分，{role}中层有{len(infos)}条路（{names}）：", min_pieces=len(infos) + 1
     )
@@ -79,10 +79,15 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     cases = asks_case(ctx.question, ctx.kb)
     starts = has_any(ctx.question, ctx.kb.cues("start"))
     for info in infos:
-        group = f"{info.index}. {info.label}"
+        group = info.label if info.own else f"{info.index}. {info.label}"
         if info.fit:
             piece = Piece(
                 info.fit, group, 1.0, LIMIT_FIT, context=info.section.heading, order=info.index * 100
+            )
+            plan.pieces.append(piece)
+        if info.key and info.fit and not info.fit.start <= info.key.start < info.fit.end:  # "关键一招：…"
+            piece = Piece(  # after every path's fit, as room allows
+                info.key, group, 0.9, LIMIT_FIT, context=info.section.heading, order=info.index * 100 + 10
             )
             plan.pieces.append(piece)
         if starts and info.steps:  # "从哪开始": each path's first step
@@ -164,6 +169,8 @@ STORY_LINES = 2  # lines of a same-role story beside the paths' cases
 def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:
     group, ctx_words = info.label, info.section.heading
     pieces = [Piece(info.fit, group, 1.0, LIMIT_FIT, context=ctx_words, order=0)] if info.fit else []
+    if info.key and not (info.fit and info.fit.start <= info.key.start < info.fit.end):  # "关键一招：…"
+        pieces.append(Piece(info.key, group, 0.99, LIMIT_FIT, context=ctx_words, order=1))
     for k, step in enumerate(info.steps):
         pieces.append(Piece(step.span, group, 0.95 - 0.02 * k, LIMIT_STEP, context=ctx_words, order=10 + k))
     for k, d in enumerate(info.directions):
@@ -224,7 +231,7 @@ def case_plan(ctx: AnswerContext) -> AnswerPlan:
     info = ctx.kmap.path(person.role, person.path) if person and person.role and person.path else None
     if info is None:
         return general_plan(ctx)
-    lead = f"{person.name}是文章里{person.role}中层「{info.name}」这条路的案例："
+    lead = f"{person.name}是文章里{person.role}中层「{info.title}」这条路的案例："
     return AnswerPlan("case", path_pieces(info, case_first=True), lead=lead, min_pieces=2)
 
 
@@ -300,7 +307,9 @@ def _own_risk_plan(ctx: AnswerContext, section: Section) -> AnswerPlan:
         group = heading_label(rule.heading)
         for j, block in enumerate(rule.blocks):
             base = (1.0 if j == 0 else 0.8) if rule is asked else (0.7 if j == 0 else 0.4)
-            plan.pieces += sentence_pieces(ctx, block, group, base, k * 100 + j * 10)
+            pieces = sentence_pieces(ctx, block, group, base, k * 100 + j * 10)
+            # the rule asked about is read under its heading: "1. 存款跌破6个月…" is one of "四条止损线"
+            plan.pieces += [replace(p, context=rule.heading) for p in pieces] if rule is asked else pieces
     return plan
 
 
@@ -483,8 +492,12 @@ def section_plan(ctx: AnswerContext) -> AnswerPlan:
         return general_plan(ctx)
     group, body = heading_label(section.heading), ctx.kmap.bodies[doc_id]
     plan = AnswerPlan("section", min_pieces=1, broad=True)
-    spans = [s for block in section.blocks for s in sentences(block.span, body)]
-    for k, s in enumerate(spans):
+    spans = [(block, s) for block in section.blocks for s in sentences(block.span, body)]
+    for k, (block, s) in enumerate(spans):
         base = 1.0 - 0.4 * k / max(1, len(spans)) - (0.5 if shown_before(ctx, s) else 0.0)
+        if block.kind == "row":  # whole, under its table's header (the header alone is no piece)
+            if s.start == block.span.start:
+                plan.pieces += [replace(p, order=k) for p in sentence_pieces(ctx, block, group, base, k)]
+            continue
         plan.pieces.append(Piece(s, group, base, 150, context=section.heading, order=k))
     return plan

@@ -169,7 +169,7 @@ def transition_plan(ctx: AnswerContext) -> AnswerPlan:
     frm, to = ctx.intent.role, ctx.intent.subjects[0]
     for info in ctx.kmap.paths(frm) if frm else []:
         if any(to in t or t in to for t in info.targets):
-            lead = f"文章里{frm}中层的「{info.name}」就通向{to}："
+            lead = f"文章里{frm}中层的「{info.title}」就通向{to}："
             plan = AnswerPlan("transition", path_pieces(info, False), lead=lead, min_pieces=2)
             for topic, ref in ctx.kb.explainer_topics.items():  # what the target role asks of you
                 section = ctx.kmap.section(ref) if ref.subject == to else None

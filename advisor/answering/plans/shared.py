@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from advisor.answering.compose import AnswerPlan, Piece
@@ -69,6 +69,12 @@ def sentence_pieces(
     ctx: AnswerContext, block: Block, group: str, base: float, order: int, limit: int = LIMIT_LINE
 ):
     body = ctx.kmap.bodies[block.span.doc_id]
+    if block.kind == "row":  # a table row is shown whole, under its header; the header alone says nothing
+        found = ctx.kmap.table_row(block.span)
+        if found is None:
+            return []
+        head = found[1].span
+        return [Piece(block.span, group, base, 0, context=ctx.text(head), order=order, header=head)]
     out = []
     for k, s in enumerate(sentences(block.span, body)):
         text = ctx.text(s).rstrip()
@@ -156,12 +162,14 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
         body = ctx.kmap.bodies[p.doc_id]
         for k, s in enumerate(sentences(Span(p.doc_id, p.start, p.end), body)):
             text = ctx.text(s).lstrip("-•· ")
-            if (
-                (s.doc_id, s.start) in seen
-                or len(text) < 10
-                or text.endswith((":", "："))
-                or text.startswith("|")
-            ):
+            header, context = None, group
+            if text.startswith("|"):  # a table row is read under its header ("…常见月薪 | 1.1 万–2 万")
+                found = ctx.kmap.table_row(s)
+                if found is None:
+                    continue
+                row, head = found
+                s, header, context = row.span, head.span, f"{group} {ctx.text(head.span)}"
+            if (s.doc_id, s.start) in seen or len(text) < 10 or text.endswith((":", "：")):
                 continue
             seen.add((s.doc_id, s.start))
             base = (
@@ -169,7 +177,13 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
                 - (0.6 if shown_before(ctx, s) else 0.0)
                 + (0.3 if names and _NAMED.search(text) else 0)
             )
-            plan.pieces.append(Piece(s, heading_label(group), base, 150, context=group, order=n * 100 + k))
+            limit = 0 if header else 150
+            piece = Piece(s, heading_label(group), base, limit, context=context, order=n * 100 + k)
+            if (
+                header is not None
+            ):  # a row is long: shown whole, under its header, when it speaks to the question
+                piece = replace(piece, header=header, only_if_relevant=True)
+            plan.pieces.append(piece)
     plan.per_group = 2
     if plan.pieces:  # the best passage's section may say more
         plan.caps = {plan.pieces[0].group: 4}
