@@ -122,3 +122,14 @@ def test_a_name_an_article_declares_is_no_hint_of_another_role(adv):
     kb = discover(adv.derived.knowledge, bodies, {"ops": ("运维", "SRE")})
     assert "运维" in kb.role_names and "运维" not in kb.roles["技术"]
     assert named_role("我做了十年运维，想转行", kb) == "运维"
+
+
+def test_a_sections_tables_are_split_where_the_article_splits_them():
+    """Rows on consecutive lines are one table, header first; a blank line starts another, and a
+    "|:---:|" line is a rule under a header, not a row."""
+    from advisor.text.structure import outline, table_cells, tables
+
+    body = "## 岗位\n\n| 岗位 | 月薪 |\n|:---|---:|\n| 主编 | 2 万 |\n| 审核 | 1.5 万 |\n\n| 场景 | 止损线 |\n|---|---|\n| 求职 | 100 份 |\n"
+    section = next(s for s in outline("d", body) if s.heading == "岗位")
+    found = [[table_cells(body[r.span.start : r.span.end])[0] for r in t] for t in tables(section, body)]
+    assert found == [["岗位", "主编", "审核"], ["场景", "求职"]]

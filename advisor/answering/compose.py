@@ -19,7 +19,7 @@ from advisor.grounding.numbering import ELLIPSIS, Numbering
 from advisor.index.chunking import Chunk
 from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
-from advisor.text.structure import CLAUSE_END, Span, clip
+from advisor.text.structure import CLAUSE_END, Span, clip, table_cells
 from advisor.text.tokens import tokenize
 
 _EXCEPT = re.compile(r"除了[^，,。？?还以之]{1,12}(?:以外|之外)?")
@@ -340,7 +340,7 @@ def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str,
                     lines.append("")
                 lines += [
                     _row(bodies, piece.header),
-                    "|" + "|".join("---" for _ in _cells(bodies, piece.header)) + "|",
+                    "|" + "|".join("---" for _ in table_cells(piece.header.text(bodies))) + "|",
                 ]
                 header = piece.header
             lines.append(_row(bodies, span, marker))
@@ -355,14 +355,9 @@ def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str,
     return "\n".join(lines).strip(), numbering.passages()
 
 
-def _cells(bodies: dict[str, str], row: Span) -> list[str]:
-    """A table row's cells, trimmed (empty ones kept: they hold a column's place)."""
-    return [c.strip() for c in row.text(bodies).strip().strip("|").split("|")]
-
-
 def _row(bodies: dict[str, str], row: Span, marker: str = "") -> str:
     """A table row as written, each non-empty cell followed by ``marker`` (a cell is a claim of its own)."""
-    return "| " + " | ".join(f"{c}{marker}" if c else c for c in _cells(bodies, row)) + " |"
+    return "| " + " | ".join(f"{c}{marker}" if c else c for c in table_cells(row.text(bodies))) + " |"
 
 
 def _table(rows: list[list[Piece | str]], bodies: dict[str, str], numbering: Numbering, spans) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from advisor.kb.facts import Knowledge, Person
 from advisor.kb.knowledge_map import KnowledgeMap
-from advisor.text.structure import outline, subtree
+from advisor.text.structure import Section, outline, subtree, table_cells, tables
 
 # "(一)数据分析中层:…", "(一)商务BD / 大客户销售中层:…" (one role under several names)
 _ROLE = re.compile(
@@ -48,7 +48,7 @@ def _roles(
         if names and not headed and not set(names) & set(found):
             # "roles: [项目经理, PMO]" above "(一)纵向深耕:项目经理→…": an article about one new role
             hints = [h for n in names for h in role_hints(n, body)] + sub_roles(body)
-            hints += job_titles(body, kb.section_words.get("jobs", ()))
+            hints += job_titles(sections, body, kb.section_words.get("jobs", ()))
             found[names[0]] = tuple(dict.fromkeys([*hints, *_own_letters(names, doc_id, bodies)]))
             homes[names[0]] = doc_id
             # a name an article declares is its role's, not a hint of another ("运维" under 技术 in the data)
@@ -96,18 +96,16 @@ def sub_roles(body: str) -> list[str]:
     return [h for h in dict.fromkeys(out) if len(h) >= 2]
 
 
-def job_titles(body: str, headers: tuple[str, ...]) -> list[str]:
-    """The jobs an article about one role lists in a table headed by one of ``headers`` ("| 岗位 | 日常…",
-    rows "| 主编 / 内容主管 | …"): words a question uses for that role ("我先生是主编")."""
-    out, in_jobs = [], False
-    for line in body.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
-        if not cells:
-            in_jobs = False
-        elif cells[0] in headers:
-            in_jobs = True
-        elif in_jobs and not re.fullmatch(r"[-:\s]*", cells[0]):
-            out += [n.strip().lower() for n in _NAMES.split(cells[0]) if 2 <= len(n.strip()) <= 12]
+def job_titles(sections: list[Section], body: str, headers: tuple[str, ...]) -> list[str]:
+    """The jobs an article about one role lists in a table whose header opens with one of ``headers``
+    ("| 岗位 | 日常…", rows "| 主编 / 内容主管 | …"): words a question uses for that role ("我先生是主编")."""
+    out = []
+    for section in sections:
+        for header, *rows in tables(section, body):
+            if table_cells(body[header.span.start : header.span.end])[0] in headers:
+                for row in rows:
+                    first = table_cells(body[row.span.start : row.span.end])[0]
+                    out += [n.strip().lower() for n in _NAMES.split(first) if 2 <= len(n.strip()) <= 12]
     return list(dict.fromkeys(out))
 
 

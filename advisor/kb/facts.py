@@ -240,16 +240,19 @@ class Knowledge:
         """The guide's kinds of path ``text`` names ("2. 横向跨界:运营→…", "| 斜向突破 | …"), in the guide's order."""
         return [p for p in self.paths if p in text]
 
-    def own_path_number(self, heading: str) -> int | None:
-        """Which of its paths a heading numbers in an article's own words ("出路二：把自己做成一个小编辑部…",
-        "第三条路:…"), by ``section_words['paths']``; ``None`` for any other heading ("第一块：…")."""
+    @cached_property
+    def _own_path(self) -> re.Pattern | None:
         words = "|".join(map(re.escape, self.section_words.get("paths", ())))
         if not words:
             return None
-        m = re.match(
-            rf"^\s*(?:(?:{words})\s*([一二三四五1-5])|第\s*([一二三四五1-5])\s*条\s*(?:{words}|路)?)\s*[:：]",
-            heading,
+        return re.compile(
+            rf"^\s*(?:(?:{words})\s*([一二三四五1-5])|第\s*([一二三四五1-5])\s*条\s*(?:{words}|路)?)\s*[:：]"
         )
+
+    def own_path_number(self, heading: str) -> int | None:
+        """Which of its paths a heading numbers in an article's own words ("出路二：把自己做成一个小编辑部…",
+        "第三条路:…"), by ``section_words['paths']``; ``None`` for any other heading ("第一块：…")."""
+        m = self._own_path.match(heading) if self._own_path else None
         if m is None:
             return None
         digit = m.group(1) or m.group(2)

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from advisor.kb.facts import Knowledge, SectionRef
 from advisor.text.occurrences import Occurrences
-from advisor.text.structure import Block, Section, Span, find_section, outline, subtree
+from advisor.text.structure import Block, Section, Span, find_section, outline, subtree, tables
 from advisor.text.tokens import is_everyday
 
 _PAREN = re.compile(r"[(（].*$")
@@ -51,11 +51,15 @@ class PathInfo:
     case: Block | None = None
     directions: list[Block] = field(default_factory=list)
     tools: Block | None = None
-    own: bool = False  # numbered in the article's own words ("出路二：…"), not named by the guide's kind
 
     @property
     def label(self) -> str:
         return heading_label(self.section.heading)
+
+    @property
+    def own(self) -> bool:
+        """Numbered in the article's own words ("出路二：…"), its heading naming no kind of the guide's."""
+        return self.name not in self.section.heading
 
     @property
     def title(self) -> str:
@@ -177,15 +181,14 @@ class KnowledgeMap:
         ("出路二：把自己做成一个小编辑部…", two at least), the kind of its number, as "第二条" is the second."""
         under = self.children(section)
         found = [(n[0], c) for c in under if (n := self.kb.paths_named(c.heading))]
-        numbered = [
-            (k, c)
-            for c in under
-            if not self.kb.paths_named(c.heading)
-            if (k := self.kb.own_path_number(c.heading))
-        ]
-        if found or len(numbered) < 2:
+        if found:
             return found
-        return [(self.kb.paths[k - 1], c) for k, c in numbered if k <= len(self.kb.paths)]
+        numbered = [(k, c) for c in under if (k := self.kb.own_path_number(c.heading))]
+        return (
+            [(self.kb.paths[k - 1], c) for k, c in numbered if k <= len(self.kb.paths)]
+            if len(numbered) >= 2
+            else []
+        )
 
     def role_line(self, role: str) -> tuple[Section, Block] | None:
         """What the articles say of ``role`` as a whole, in the first paragraph of its "…中层" section
@@ -212,9 +215,7 @@ class KnowledgeMap:
         for role in self.kb.role_names:
             infos = []
             for name, child in self.path_sections(self.role_section(role)):
-                info = self._path(role, name, self.kb.paths.index(name) + 1, child)
-                info.own = not self.kb.paths_named(child.heading)
-                infos.append(info)
+                infos.append(self._path(role, name, self.kb.paths.index(name) + 1, child))
             out[role] = infos
         return out
 
@@ -272,14 +273,12 @@ class KnowledgeMap:
     def table_row(self, place: Span) -> tuple[Block, Block] | None:
         """The table row ``place`` starts in and its table's header row (the first row of the run of rows
         it belongs to); ``None`` when it is not in a table's body."""
+        body = self.bodies[place.doc_id]
         for section in self.outlines.get(place.doc_id, []):
-            if not section.holds(place):
-                continue
-            header = None
-            for block in section.blocks:
-                header = (header or block) if block.kind == "row" else None
-                if block.kind == "row" and block.span.start <= place.start < block.span.end:
-                    return (block, header) if block is not header else None
+            for header, *rows in tables(section, body) if section.holds(place) else []:
+                row = next((r for r in rows if r.span.start <= place.start < r.span.end), None)
+                if row is not None:
+                    return row, header
         return None
 
     def cells(self, row: Block) -> list[Span]:

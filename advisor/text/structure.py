@@ -79,9 +79,12 @@ _STEP = re.compile(r"(\d{1,2})[.、]\s*(?!\d)")
 _LABEL = re.compile(r"([^:：，,。；;（()）|]{1,20})[:：]")
 
 
+_RULE = re.compile(r"\|[-|:\s]*\|?")  # a table's "|---|:---:|" line under its header
+
+
 def _block(doc_id: str, body: str, start: int, end: int) -> Block | None:
     line = body[start:end]
-    if not line.strip() or re.fullmatch(r"\|[-|\s]*\|?", line.strip()):
+    if not line.strip() or _RULE.fullmatch(line.strip()):
         return None
     if line.startswith("|"):
         return Block(Span(doc_id, start, end), "row")
@@ -118,6 +121,29 @@ def outline(doc_id: str, body: str) -> list[Section]:
             pos = end + 1
         sections.append(section)
     return sections
+
+
+def table_cells(line: str) -> list[str]:
+    """A table row's cells, trimmed (empty ones kept: they hold a column's place)."""
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def tables(section: Section, body: str) -> list[list[Block]]:
+    """The section's tables, each its rows in order, the header first: rows on consecutive lines, with
+    only the "|---|" line between them (a blank line ends a table)."""
+    out: list[list[Block]] = []
+    last: Block | None = None
+    for block in section.blocks:
+        if block.kind != "row":
+            last = None
+            continue
+        middle = body[last.span.end : block.span.start].split("\n")[1:-1] if last else None
+        if middle is not None and all(_RULE.fullmatch(line.strip()) for line in middle):
+            out[-1].append(block)
+        else:
+            out.append([block])
+        last = block
+    return out
 
 
 def sentences(span: Span, body: str) -> list[Span]:

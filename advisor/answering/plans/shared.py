@@ -69,12 +69,9 @@ def sentence_pieces(
     ctx: AnswerContext, block: Block, group: str, base: float, order: int, limit: int = LIMIT_LINE
 ):
     body = ctx.kmap.bodies[block.span.doc_id]
-    if block.kind == "row":  # a table row is shown whole, under its header; the header alone says nothing
-        found = ctx.kmap.table_row(block.span)
-        if found is None:
-            return []
-        head = found[1].span
-        return [Piece(block.span, group, base, 0, context=ctx.text(head), order=order, header=head)]
+    if block.kind == "row":  # the header alone says nothing
+        piece = row_piece(ctx, block.span, group, base, order)
+        return [piece] if piece is not None else []
     out = []
     for k, s in enumerate(sentences(block.span, body)):
         text = ctx.text(s).rstrip()
@@ -82,6 +79,19 @@ def sentence_pieces(
             continue
         out.append(Piece(s, group, base - 0.05 * k, limit, order=order + k, block=block.span.start))
     return out
+
+
+def row_piece(
+    ctx: AnswerContext, place: Span, group: str, base: float, order: int, context: str = ""
+) -> Piece | None:
+    """The table row ``place`` lies in, shown whole (a row cut short is no row) under its table's header,
+    and read with the header's words ("…常见月薪" says what "1.1 万–2 万" is); ``None`` for a header."""
+    found = ctx.kmap.table_row(place)
+    if found is None:
+        return None
+    row, head = found
+    words = " ".join(w for w in (context, ctx.text(head.span)) if w)
+    return Piece(row.span, group, base, 0, context=words, order=order, header=head.span)
 
 
 def shown_before(ctx: AnswerContext, span: Span) -> bool:
@@ -162,13 +172,12 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
         body = ctx.kmap.bodies[p.doc_id]
         for k, s in enumerate(sentences(Span(p.doc_id, p.start, p.end), body)):
             text = ctx.text(s).lstrip("-•· ")
-            header, context = None, group
-            if text.startswith("|"):  # a table row is read under its header ("…常见月薪 | 1.1 万–2 万")
-                found = ctx.kmap.table_row(s)
-                if found is None:
+            row = None
+            if text.startswith("|"):  # read under its table's header
+                row = row_piece(ctx, s, heading_label(group), 0.0, n * 100 + k, group)
+                if row is None:
                     continue
-                row, head = found
-                s, header, context = row.span, head.span, f"{group} {ctx.text(head.span)}"
+                s = row.span
             if (s.doc_id, s.start) in seen or len(text) < 10 or text.endswith((":", "：")):
                 continue
             seen.add((s.doc_id, s.start))
@@ -177,12 +186,9 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
                 - (0.6 if shown_before(ctx, s) else 0.0)
                 + (0.3 if names and _NAMED.search(text) else 0)
             )
-            limit = 0 if header else 150
-            piece = Piece(s, heading_label(group), base, limit, context=context, order=n * 100 + k)
-            if (
-                header is not None
-            ):  # a row is long: shown whole, under its header, when it speaks to the question
-                piece = replace(piece, header=header, only_if_relevant=True)
+            piece = Piece(s, heading_label(group), base, 150, context=group, order=n * 100 + k)
+            if row is not None:  # a row is long: shown when it speaks to the question
+                piece = replace(row, base=base, only_if_relevant=True)
             plan.pieces.append(piece)
     plan.per_group = 2
     if plan.pieces:  # the best passage's section may say more
