@@ -133,3 +133,27 @@ def test_a_sections_tables_are_split_where_the_article_splits_them():
     section = next(s for s in outline("d", body) if s.heading == "岗位")
     found = [[table_cells(body[r.span.start : r.span.end])[0] for r in t] for t in tables(section, body)]
     assert found == [["岗位", "主编", "审核"], ["场景", "求职"]]
+
+
+def test_the_questions_an_article_asks_itself_are_read_with_their_answers():
+    """A heading asked as a question, and a numbered or bold question line inside a section, are the
+    article's own questions; each is answered by its lines up to the next question. A question in a
+    paragraph's prose is not one."""
+    from advisor.text.structure import asked, outline
+
+    body = (
+        "## 常见问题\n\n"
+        "**Q1：45 岁以上还来得及吗？**\n\nA：来得及，但要更早做选择。\n\n"
+        "**问：要不要考证？**\n\n答：大多数情况下不必。\n\n证书雇主基本不看。\n\n"
+        "### Q2:非技术背景的人能成为PM吗?\n\nA:完全可以。\n\n"
+        "## 写在最后\n\n转型难吗？难，但值得。\n"
+    )
+    found = [
+        (a.question, [body[b.span.start : b.span.end] for b in a.answer])
+        for a in asked(outline("d", body), body)
+    ]
+    assert found == [
+        ("45 岁以上还来得及吗？", ["A：来得及，但要更早做选择。"]),
+        ("要不要考证？", ["答：大多数情况下不必。", "证书雇主基本不看。"]),
+        ("非技术背景的人能成为PM吗?", ["A:完全可以。"]),
+    ]

@@ -1446,3 +1446,60 @@ def test_a_stop_rule_asked_about_gives_its_lines(with_content_article):
     answer = with_content_article.ask("到什么地步就该放弃，别再硬撑了？我怕我老公死磕到底")
     assert "1. 存款跌破6个月的家庭必需支出" in answer.text, answer.text
     assert "3. 连续3个月没有新增付费客户" in answer.text, answer.text
+
+
+def test_a_question_the_article_asks_itself_gets_the_articles_own_answer(adv):
+    """ "她不是技术出身 能做产品吗" is the PM article's own "非技术背景的人能成为互联网PM吗?": its answer, under
+    that question, without the stories' closing lines the words also matched. Follow-ups carry on."""
+    history = (
+        "我老婆做用户运营的想转产品经理 这俩到底差在哪啊 我看着都是天天开会",
+        "她不是技术出身 能做产品吗",
+    )
+    answer = ask_turns(adv, *history)
+    assert answer.text.startswith("**非技术背景的人能成为互联网PM吗?**"), answer.text
+    assert "技术背景并非PM的硬性要求" in answer.text and "结语" not in answer.text, answer.text
+    assert not ask_turns(adv, "非技术背景能当PM吗", "要补哪些技术的东西", "有没有课可以推荐").refused
+
+
+def test_a_new_articles_own_questions_are_answered_by_its_own_answers(with_content_article, with_cs_article):
+    """A new article's FAQ ("**问：…？**" / "**Q4：…？**" lines) needs no data entry to be asked in other words."""
+    answer = ask_turns(with_content_article, "我是做内容审核主管的 想去AI公司", "要会写代码吗")
+    assert "不需要会写代码，但要能和写代码的人对话" in answer.text, answer.text
+    answer = with_cs_article.ask("家里人能帮点啥 我老公刚被裁")
+    assert "帮着算账和定线" in answer.text, answer.text
+
+
+def test_a_real_example_for_a_path_is_told_by_someone_of_the_askers_role(adv):
+    """After 技术's 横向跨界 (no case of its own), the closest real story is a programmer's, not 王姐's
+    (运营), though her story shares the question's words."""
+    turns = (
+        "我38了在厂里写后端java 心慌 想往AI方向转 第一步该干啥",
+        "第二步呢？",
+        "有没有真实的例子 别光讲道理",
+    )
+    answer = ask_turns(adv, *turns)
+    assert "最接近的真实故事是老" in answer.text and "王姐" not in answer.text, answer.text
+
+
+def test_an_example_asked_in_other_words_is_found_and_answered(adv):
+    """ "跟他差不多的人" asks for examples like "类似的人"; a story asked by a word it never uses (自媒体 for
+    老周's B站 channel) is told, and a topic no story has (奶茶店) is still said plainly."""
+    turns = (
+        "我老公40了在公司做社群运营 天天说要被AI替代了 他该咋办啊",
+        "有没有跟他差不多的人后来混得还行的？",
+    )
+    answer = ask_turns(adv, *turns)
+    assert not answer.refused and "老郑" in answer.text, answer.text
+    answer = adv.ask("我爸45了 之前在游戏公司当主程 被裁了 有没有程序员被裁后搞自媒体的例子 我想劝劝他")
+    assert not answer.refused and "码农阿宅" in answer.text, answer.text
+    assert adv.ask("有没有被裁后开奶茶店的例子").refused
+
+
+def test_what_happened_to_someone_said_alone_is_answered_then_a_story_asked_is_told(adv):
+    """ "我老公也是被优化的…唉声叹气" says no role and asks nothing, but the articles' safety net speaks to it;
+    a story asked for after that is a person's story, not the safety net's examples."""
+    first = "我老公也是被优化的，四十出头，天天在家唉声叹气"
+    answer = adv.ask(first)
+    assert not answer.refused and "6-12 个月生活费" in answer.text, answer.text
+    answer = ask_turns(adv, first, "有没有跟他差不多的人后来重新站起来的故事？讲一个我给他听听")
+    assert answer.intent == "story" and "资源储备" not in answer.text, answer.text

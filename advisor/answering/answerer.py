@@ -31,6 +31,7 @@ from advisor.answering.messages import (
     last_exchanges,
     strip_injection,
 )
+from advisor.answering.plans.asked import asked_key
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
 from advisor.answering.refer import person_shown, pointed_intent, pointing, points_back
 from advisor.answering.scope import ScopeDecision, asks_task
@@ -74,6 +75,20 @@ def _before_pronoun(question: str) -> str:
     return question[: m.start()] if m else question
 
 
+# Readings an article's own question may replace: not a path, a comparison, a move between roles or the
+# toolkit the question names (their plans answer it whole).
+ASKED_OVER = (
+    "general",
+    "section",
+    "pains",
+    "risk",
+    "conclusion",
+    "story",
+    "case",
+    "explain",
+    "paths",
+    "family",
+)
 _ROLE_SITUATIONS = ("pains", "risk", "paths", "path")  # what a role's asker may be in, by the articles
 SITUATION_FLOOR = 0.0  # ...answered when the scope vote leans in, however narrowly
 SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
@@ -197,9 +212,13 @@ class Answerer:
         told = intent.kind == "story" and (
             has(cleaned, kb.cues("story_asked")) or (intent.person is not None and _POINTED.search(cleaned))
         )
-        named = (asked.kind != "general" or told) and decision.score >= FOLLOW_UP_FLOOR
+        named = (asked.kind != "general" or told or intent.asked) and decision.score >= FOLLOW_UP_FLOOR
+        # So is one who says what happened to them ("我老公也是被优化的，天天在家唉声叹气"): the articles'
+        # safety net speaks to it.
         situation = (
-            asked.stated_role and intent.kind in _ROLE_SITUATIONS and decision.score >= SITUATION_FLOOR
+            (asked.stated_role or asked.situation)
+            and intent.kind in _ROLE_SITUATIONS
+            and decision.score >= SITUATION_FLOOR
         )
         if query and passages and (named or situation):
             decision = replace(decision, in_scope=True)
@@ -243,6 +262,10 @@ class Answerer:
         passages = index.search(query, k=self.settings.top_k, role=role, hint=hint) if query else []
         units = index.derived.units
         unit, lead = units.leader(passages)
+        # "她不是技术出身 能做产品吗": what the PM article asks itself, and answers
+        found = index.derived.asked.read(question, passages) if intent.kind in ASKED_OVER else None
+        if found is not None and not (intent.person and has(question, (intent.person,))):
+            intent = replace(intent, asked=asked_key(found))
         quoted = units.quoted(question)
         if quoted is not None:  # "试错成本高，是啥意思": the section whose heading says it, clearly
             unit, lead = quoted, 1.0

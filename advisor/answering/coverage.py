@@ -29,6 +29,8 @@ from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, is_everyday, is_general,
 _SOMEONE_I_KNOW = re.compile(
     r"我(?:的)?(?:前|老|大学|高中|初中)?(?:同事|朋友|同学|哥们|闺蜜|邻居|室友|舍友|发小|老乡|亲戚|[表堂][哥姐弟妹])"
 )
+# "有没有程序员被裁后搞自媒体的例子": an example asked for is about others, whoever asks
+_EXAMPLE_ASKED = re.compile(r"例子|案例|故事|真事|先例|实例")
 
 log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
@@ -322,7 +324,7 @@ class Answerability:
         phrases, anchors = self.read(self.ask_clause(question))
         others = (
             "我" not in question and any(c in question for c in self.kmap.kb.cues("third_person"))
-        ) or bool(_SOMEONE_I_KNOW.search(question))
+        ) or bool(_SOMEONE_I_KNOW.search(question) or _EXAMPLE_ASKED.search(question))
         # what the asker fears ("怕搞砸了全家喝西北风") is a worry the articles speak to as a whole,
         # unless it is a topic asked by name ("怕社保断缴")
         phrases = [

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
 
+from advisor.answering.asked import AskedReader
 from advisor.answering.coverage import Answerability
 from advisor.answering.kinds import KindReader
 from advisor.answering.plans.shared import ChunkTexts
@@ -65,6 +66,11 @@ class Derived:
         return KindReader(self.embedder, self.snapshot.scope.get("kinds") or {})
 
     @cached_property
+    def asked(self) -> AskedReader:
+        """The articles' own questions (FAQs), embedded: what a question may be asking."""
+        return AskedReader(self.embedder, self.kmap.asked)
+
+    @cached_property
     def answerability(self) -> Answerability:
         return Answerability(self.kmap, self.snapshot.scope.get("focus") or {})
 
@@ -81,3 +87,4 @@ class Derived:
         self.chunk_texts.named  # noqa: B018
         self.scope  # noqa: B018
         self.kinds  # noqa: B018
+        self.asked  # noqa: B018

@@ -737,7 +737,10 @@ def analyze(
     found = _about_someone(r, state, kb, kmap, role)
     if found is not None:
         return found
-    if asks_case(q, kb) and state.topic in _EXAMPLED:  # "有具体例子吗…我怕他翻车": the topic's examples
+    # "有具体例子吗…我怕他翻车": the topic's examples; but a story asked for after risk control, the
+    # toolkit or the pains ("有没有跟他差不多的人后来重新站起来的故事") is a person's story
+    storied = has(q, kb.cues("story_asked")) and state.topic in ("risk", "toolkit", "pains")
+    if asks_case(q, kb) and state.topic in _EXAMPLED and not storied:
         follow = _continued(base, f, kb, state, example=True)
         if follow is not None:
             return follow

@@ -21,6 +21,9 @@ class Intent:
     follow_up: bool = False  # continues the previous topic without naming it
     described: bool = False  # the person is only described: a guess the answerability check must confirm
     situation: str | None = None  # the risk strategy the asker's situation points to (被裁 → 资源储备)
+    # the article's own question this one asks (``plans.asked.asked_key``): its answer is the answer,
+    # while the conversation moves on as the kind says
+    asked: str | None = None
 
     def names(self) -> list[str]:
         """The entity words of the intent, to make a follow-up searchable on its own."""

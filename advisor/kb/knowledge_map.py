@@ -12,7 +12,7 @@ from functools import cached_property
 
 from advisor.kb.facts import Knowledge, SectionRef
 from advisor.text.occurrences import Occurrences
-from advisor.text.structure import Block, Section, Span, find_section, outline, subtree, tables
+from advisor.text.structure import Asked, Block, Section, Span, asked, find_section, outline, subtree, tables
 from advisor.text.tokens import is_everyday
 
 _PAREN = re.compile(r"[(（].*$")
@@ -101,6 +101,11 @@ class KnowledgeMap:
                 if s.level >= 2 and len(label) >= MIN_TOPIC_CHARS:
                     found.setdefault(label, None)
         return list(found)[:limit]
+
+    @cached_property
+    def asked(self) -> list[Asked]:
+        """The questions the articles ask and answer themselves (their FAQs), in document order."""
+        return [a for doc_id, sections in self.outlines.items() for a in asked(sections, self.bodies[doc_id])]
 
     def section(self, ref: SectionRef) -> Section | None:
         return find_section(self.outlines.get(ref.doc, []), ref.heading)

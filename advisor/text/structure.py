@@ -146,6 +146,55 @@ def tables(section: Section, body: str) -> list[list[Block]]:
     return out
 
 
+# An article's own questions: a heading or a line asked as a question ("### Q1:非技术背景的人能成为
+# 互联网PM吗?", "**Q4：45 岁以上还来得及吗？**", "**问：要不要花钱报班、考证？**").
+_ASKED_PREFIX = re.compile(r"^(?:Q\s*\d{1,2}\s*[.:：、]|问\s*[:：]|问题\s*\d{0,2}\s*[:：])\s*", re.I)
+_ASKED_END = re.compile(r"[?？]\s*$")
+_BOLD = re.compile(r"^\*\*(.+?)\*\*\s*$")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question an article asks itself and the lines that answer it: its FAQ, in its own words."""
+
+    question: str  # the question's words, without "Q1:"/"问：" and bold marks
+    place: Span  # the heading's or the question line's place
+    answer: tuple[Block, ...]
+    section: Section
+
+
+def asked_question(line: str) -> str | None:
+    """The question a heading or a line asks ("Q1:…吗?", "**问：…？**"), or ``None``."""
+    text = line.strip()
+    m = _BOLD.match(text)
+    text = (m.group(1) if m else text).strip()
+    prefixed = _ASKED_PREFIX.match(text)
+    if not _ASKED_END.search(text) or not (prefixed or m):  # a question: numbered, or set in bold
+        return None
+    question = text[prefixed.end() :] if prefixed else text
+    return question.strip() or None
+
+
+def asked(sections: list[Section], body: str) -> list[Asked]:
+    """Every question an article asks and answers itself: a section headed by a question (its own
+    lines answer it), or a question line inside a section (the lines up to the next one answer it)."""
+    out: list[Asked] = []
+    for section in sections:
+        question = asked_question(section.heading) if section.path else None
+        if question is not None and section.blocks:
+            place = Span(section.doc_id, section.start, section.start)
+            out.append(Asked(question, place, tuple(section.blocks), section))
+            continue
+        marks = [(k, asked_question(body[b.span.start : b.span.end])) for k, b in enumerate(section.blocks)]
+        marks = [(k, q) for k, q in marks if q is not None]
+        for n, (k, question) in enumerate(marks):
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(section.blocks)
+            answer = tuple(section.blocks[k + 1 : end])
+            if answer:
+                out.append(Asked(question, section.blocks[k].span, answer, section))
+    return out
+
+
 def sentences(span: Span, body: str) -> list[Span]:
     """The sentences of a span, trimmed."""
     return [Span(span.doc_id, s, e) for s, e in split_sentences(body, span.start, span.end)]

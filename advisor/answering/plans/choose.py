@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan
 from advisor.answering.intent import asks_case
+from advisor.answering.plans.asked import asked_plan
 from advisor.answering.plans.guide import (
     case_plan,
     pains_plan,
@@ -79,15 +80,15 @@ def _elsewhere(ctx: AnswerContext, kind: str, pieces: list) -> list[Section]:
 
 
 def _own_article_only(ctx: AnswerContext, kind: str) -> bool:
-    """A story, or the pains' examples asked for ("有例子吗"): another article's lines (a 运营 role's 案例)
+    """A story, an article's answer to its own question, or the pains' examples asked for ("有例子吗"): another article's lines (a 运营 role's 案例)
     are about something else, however well they match the question's words."""
-    return kind == "story" or (kind == "pains" and asks_case(ctx.question, ctx.kb))
+    return kind in ("story", "asked") or (kind == "pains" and asks_case(ctx.question, ctx.kb))
 
 
 def plan_for(ctx: AnswerContext) -> AnswerPlan:
     """The kind's plan, plus the best search results' sentences in case the question asks something
     the plan's sections do not say (they are shown only if they speak to it)."""
-    plan = PLANS.get(ctx.intent.kind, general_plan)(ctx)
+    plan = asked_plan(ctx) if ctx.intent.asked else PLANS.get(ctx.intent.kind, general_plan)(ctx)
     if plan.kind != "general":
         taken = {(p.span.doc_id, p.span.start) for p in plan.pieces}
         own = {p.span.doc_id for p in plan.pieces}

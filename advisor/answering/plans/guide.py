@@ -455,20 +455,23 @@ def _clauses_together(plan: AnswerPlan, ctx: AnswerContext) -> AnswerPlan:
 
 
 def closest_story(ctx: AnswerContext, info: PathInfo) -> str | None:
-    """The person whose story shares the most of the path's rarer words (私域, 社群, 顾问…): the real
-    story nearest to a path the guide gives no case for."""
-    sections = {p.name: ctx.kmap.person_section(p.name) for p in ctx.kb.persons}
+    """The real story nearest to a path the guide gives no case for: told by someone of the path's role
+    when the articles have one (a programmer's story for 技术's path, whatever else the search found),
+    the one retrieval ranks first among them, else the one sharing most of the path's rarer words (私域,
+    社群, 顾问…)."""
+    tellers = [p for p in ctx.kb.persons if ctx.kmap.person_section(p.name) is not None]
+    own = [p for p in tellers if p.role == info.role]
+    tellers = own or tellers
+    sections = {p.name: ctx.kmap.person_section(p.name) for p in tellers}
     told = _first_retrieved(ctx, [s for s in sections.values() if s])  # the story retrieval ranks first
     if told is not None:
         return next(person for person, section in sections.items() if section is told)
     path_words = set(tokenize(" ".join(ctx.text(b.span) for b in info.section.blocks)))
     best, name = 0.0, None
-    for person in ctx.kb.persons:
-        section = ctx.kmap.person_section(person.name)
-        if section is None:
-            continue
-        told = " ".join(ctx.text(b.span) for b in ctx.kmap.story_blocks(section))
-        words = {w for w in tokenize(told) if len(w) >= 2}
+    for person in tellers:
+        section = sections[person.name]
+        told_text = " ".join(ctx.text(b.span) for b in ctx.kmap.story_blocks(section))
+        words = {w for w in tokenize(told_text) if len(w) >= 2}
         shared = sum(1.0 for w in path_words & words if not is_everyday(w))
         score = shared / max(1.0, len(words)) ** 0.5  # a long story shares more words by length alone
         if score > best:
