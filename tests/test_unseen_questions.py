@@ -1503,3 +1503,12 @@ def test_what_happened_to_someone_said_alone_is_answered_then_a_story_asked_is_t
     assert not answer.refused and "6-12 个月生活费" in answer.text, answer.text
     answer = ask_turns(adv, first, "有没有跟他差不多的人后来重新站起来的故事？讲一个我给他听听")
     assert answer.intent == "story" and "资源储备" not in answer.text, answer.text
+
+
+def test_what_an_article_says_of_its_paths_together_and_a_tests_verdict_are_said(with_cs_article):
+    """ "三条路到底怎么选": the paragraph on choosing, which the search ranks first, beside each path's line;
+    "有没有个标准": the self-test's own verdict line ("中了 3 条以上"), though it ends with a colon."""
+    answer = with_cs_article.ask("三条路到底怎么选啊 我也不知道自己适合哪个")
+    assert "先回答三个问题" in answer.text and "三条路并不互斥" in answer.text, answer.text
+    answer = with_cs_article.ask("怎么判断自己是不是该准备转了，有没有个标准啥的")
+    assert "中了 3 条以上" in answer.text, answer.text

@@ -76,6 +76,8 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     above = parent.first_text() if parent else None
     if above is not None:  # "以下提供…三类路径,分别对应…": the role's own article says what its paths are
         plan.pieces.append(Piece(above.span, "", 1.15, LIMIT_LINE, context=parent.heading, order=-1))
+        # what else it says of them together ("拿不准选哪条？先回答三个问题…"), when the question asks that
+        plan.pieces += _said_of_all(ctx, parent, above)
     cases = asks_case(ctx.question, ctx.kb)
     starts = has_any(ctx.question, ctx.kb.cues("start"))
     for info in infos:
@@ -108,6 +110,28 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
         return plan
     plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
     return plan
+
+
+def _said_of_all(ctx: AnswerContext, parent: Section, first) -> list[Piece]:
+    """The sentences of the paths' own heading section besides its first paragraph ("拿不准选哪条？先回答
+    三个问题…"): said when the search ranks their passage first (the question is about the paths
+    together), else shown only where they speak to the question."""
+    body = ctx.kmap.bodies[parent.doc_id]
+    children = [s.start for s in ctx.kmap.children(parent)]
+    own_end = min(children, default=parent.end)
+    top = ctx.retrieved[0] if ctx.retrieved else None
+    led = top is not None and top.doc_id == parent.doc_id and parent.start <= top.start < own_end
+    pieces = []
+    for block in parent.blocks:
+        if block is first or block.kind != "text":
+            continue
+        if led and top.start <= block.span.start < top.end:  # the paragraph asked about, whole
+            pieces.append(Piece(block.span, "", 1.05, 0, context=parent.heading, block=block.span.start))
+            continue
+        for k, s in enumerate(sentences(block.span, body)):
+            piece = Piece(s, "", 0.5, LIMIT_LINE, context=parent.heading, block=block.span.start)
+            pieces.append(replace(piece, order=k - 50, only_if_relevant=True))
+    return pieces
 
 
 def _own_parent(ctx: AnswerContext, section: Section | None) -> Section | None:

@@ -75,7 +75,7 @@ def sentence_pieces(
     out = []
     for k, s in enumerate(sentences(block.span, body)):
         text = ctx.text(s).rstrip()
-        if text.endswith((":", "：")) and (len(text) < 16 or block.label):  # it only opens a list
+        if text.endswith((":", "：")) and (len(text) < OPENER_CHARS or block.label):  # it only opens a list
             continue
         out.append(Piece(s, group, base - 0.05 * k, limit, order=order + k, block=block.span.start))
     return out
@@ -162,6 +162,15 @@ def _mentioning(ctx: AnswerContext) -> list[Passage]:
     return [Passage.from_chunk(c) for c in best[:4]]
 
 
+OPENER_CHARS = 16  # a colon line at least this long says something itself ("下面 6 条，中了 3 条以上，…：")
+
+
+def _only_opens(text: str) -> bool:
+    """A line that only opens the list under it ("例如:", "实操步骤(以…为例):"): nothing to quote by
+    itself. One that states a figure ("下面 6 条，中了 3 条以上，建议现在就开始准备…：") says something."""
+    return text.endswith((":", "：")) and (len(text) < OPENER_CHARS or not INFO.search(text))
+
+
 def general_plan(ctx: AnswerContext) -> AnswerPlan:
     """Sentences of the retrieved passages (and of chunks naming the question's words), ranked by the
     question; at most two per section."""
@@ -178,7 +187,7 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
                 if row is None:
                     continue
                 s = row.span
-            if (s.doc_id, s.start) in seen or len(text) < 10 or text.endswith((":", "：")):
+            if (s.doc_id, s.start) in seen or len(text) < 10 or _only_opens(text):
                 continue
             seen.add((s.doc_id, s.start))
             base = (
