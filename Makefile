@@ -49,7 +49,7 @@ lint: setup-dev
 	$(BIN)/ruff format --check .
 
 test: setup-dev chromium postgres lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 	$(BIN)/python ingest.py
 	$(BIN)/python -m evals --ci
 

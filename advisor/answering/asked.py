@@ -4,8 +4,9 @@ and the article's answer to it is the answer.
 
 Meaning decides, with retrieval as the witness: the question must sit clearly nearest one of the
 article's questions (e5's similarities are compressed, so a lead over the runner-up is required) and the
-search must rank that question's answer among its best. Neither alone is enough: "三条路到底怎么选" sits
-near "普通编辑能走第三条路吗?" by its words, but the search finds the section on choosing a path."""
+search must rank that question's answer among its best, unless the lead is wide. A narrow lead alone is
+not enough: "三条路到底怎么选" sits near "普通编辑能走第三条路吗?" by its words, but the search finds the
+section on choosing a path."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from advisor.text.structure import Asked
 ASKED_FLOOR = 0.89  # similarity to the article's question from which it may be the one asked
 ASKED_LEAD = 0.02  # ...leading the next nearest of the articles' questions by this much
 ASKED_TOP = 3  # the search must rank a passage of its answer among this many
+# ...unless meaning alone is clear: a lead this wide was never a wrong match (a role chosen in the app
+# can push the answer out of the search results: 运营 for "她不是技术出身 能做产品吗")
+ASKED_CLEAR_LEAD = 0.05
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ class AskedReader:
         match = self.nearest(question)
         if match is None or match.similarity < ASKED_FLOOR or match.lead < ASKED_LEAD:
             return None
-        return match.asked if answered_in(match.asked, passages[:ASKED_TOP]) else None
+        clear = match.lead >= ASKED_CLEAR_LEAD
+        return match.asked if clear or answered_in(match.asked, passages[:ASKED_TOP]) else None
 
 
 def answered_in(item: Asked, passages: list[Passage]) -> bool:
