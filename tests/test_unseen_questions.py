@@ -1514,3 +1514,11 @@ def test_what_an_article_says_of_its_paths_together_and_a_tests_verdict_are_said
     assert "先回答三个问题" in answer.text and "三条路并不互斥" in answer.text, answer.text
     answer = with_cs_article.ask("怎么判断自己是不是该准备转了，有没有个标准啥的")
     assert "中了 3 条以上" in answer.text, answer.text
+
+
+def test_a_real_example_after_a_path_is_its_case_not_other_articles_cases(adv):
+    """ "有没有成功的例子" after 产品's 斜向突破 is its case (小徐), without other articles' 案例 lines (蔚来's 社群)."""
+    answer = ask_turns(
+        adv, "我37做电商产品的，感觉通用产品经理太卷了，有没有能躲开内卷的方向", "有没有成功的例子"
+    )
+    assert "小徐" in answer.text and "蔚来" not in answer.text, answer.text

@@ -82,6 +82,8 @@ def _elsewhere(ctx: AnswerContext, kind: str, pieces: list) -> list[Section]:
 def _own_article_only(ctx: AnswerContext, kind: str) -> bool:
     """A story, an article's answer to its own question, or the pains' examples asked for ("有例子吗"): another article's lines (a 运营 role's 案例)
     are about something else, however well they match the question's words."""
+    if kind == "path" and ctx.intent.topic == "case":  # "有没有成功的例子" after a path: its case, not 蔚来's
+        return True
     return kind in ("story", "asked") or (kind == "pains" and asks_case(ctx.question, ctx.kb))
 
 
