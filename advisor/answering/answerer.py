@@ -350,7 +350,7 @@ class Answerer:
             return
         role = handed_role(handed, role)
         derived = index.derived  # built once per index generation (embeds examples): not the answer's time
-        _ = (derived.kmap, derived.scope, derived.answerability)
+        _ = (derived.kmap, derived.scope, derived.answerability, derived.kinds, derived.asked)
         # The model must be done by then, leaving a moment for the excerpt answer if it is not.
         deadline = time.monotonic() + self.settings.deadline * 0.9
         try:
