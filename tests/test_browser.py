@@ -308,10 +308,11 @@ def test_role_radio_follows_the_state_and_a_refusal_changes_nothing(page):
 
     radio = page.locator("#role-pick")
     ask(page, "我是做运营的，35岁了，感觉活都被AI干了，该往哪转？")
-    expect(page.locator("#convo-state")).to_contain_text("我的岗位：运营")
+    # the line appears with the answer: the first one in a fresh app may take longer than expect's 5 s
+    expect(page.locator("#convo-state")).to_contain_text("我的岗位：运营", timeout=TIMEOUT_MS)
     expect(radio.get_by_label("运营", exact=True)).to_be_checked()
     ask(page, "javascript 的闭包怎么写？")
-    expect(page.locator("#chatbot .message-row")).to_have_count(4)
+    expect(page.locator("#chatbot .message-row")).to_have_count(4, timeout=TIMEOUT_MS)
     expect(page.locator("#sources-panel")).not_to_contain_text("正在检索")
     expect(page.locator("#convo-state")).to_contain_text("我的岗位：运营")
     expect(radio.get_by_label("运营", exact=True)).to_be_checked()
