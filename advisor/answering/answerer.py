@@ -75,20 +75,9 @@ def _before_pronoun(question: str) -> str:
     return question[: m.start()] if m else question
 
 
-# Readings an article's own question may replace: not a path, a comparison, a move between roles or the
+# Readings an article's own question may not replace: a path, a comparison, a move between roles or the
 # toolkit the question names (their plans answer it whole).
-ASKED_OVER = (
-    "general",
-    "section",
-    "pains",
-    "risk",
-    "conclusion",
-    "story",
-    "case",
-    "explain",
-    "paths",
-    "family",
-)
+ASKED_NOT_OVER = ("path", "compare", "transition", "toolkit")
 _ROLE_SITUATIONS = ("pains", "risk", "paths", "path")  # what a role's asker may be in, by the articles
 SITUATION_FLOOR = 0.0  # ...answered when the scope vote leans in, however narrowly
 SETTLED_REPLAYS = 4  # of them, the last ones whose reading retrieval settles again (a search each)
@@ -263,7 +252,7 @@ class Answerer:
         units = index.derived.units
         unit, lead = units.leader(passages)
         # "她不是技术出身 能做产品吗": what the PM article asks itself, and answers
-        found = index.derived.asked.read(question, passages) if intent.kind in ASKED_OVER else None
+        found = index.derived.asked.read(question, passages) if intent.kind not in ASKED_NOT_OVER else None
         if found is not None and not (intent.person and has(question, (intent.person,))):
             intent = replace(intent, asked=asked_key(found))
         quoted = units.quoted(question)

@@ -25,7 +25,7 @@ from advisor.answering.plans.shared import (
 from advisor.answering.units import SECTION_KEY
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.knowledge_map import PathInfo, heading_label, squash
-from advisor.text.structure import Section, sentences
+from advisor.text.structure import Block, Section, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
 
 
@@ -112,7 +112,7 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     return plan
 
 
-def _said_of_all(ctx: AnswerContext, parent: Section, first) -> list[Piece]:
+def _said_of_all(ctx: AnswerContext, parent: Section, first: Block) -> list[Piece]:
     """The sentences of the paths' own heading section besides its first paragraph ("拿不准选哪条？先回答
     三个问题…"): said when the search ranks their passage first (the question is about the paths
     together), else shown only where they speak to the question."""
@@ -128,9 +128,10 @@ def _said_of_all(ctx: AnswerContext, parent: Section, first) -> list[Piece]:
         if led and top.start <= block.span.start < top.end:  # the paragraph asked about, whole
             pieces.append(Piece(block.span, "", 1.05, 0, context=parent.heading, block=block.span.start))
             continue
-        for k, s in enumerate(sentences(block.span, body)):
-            piece = Piece(s, "", 0.5, LIMIT_LINE, context=parent.heading, block=block.span.start)
-            pieces.append(replace(piece, order=k - 50, only_if_relevant=True))
+        pieces += [
+            Piece(s, "", 0.5, LIMIT_LINE, context=parent.heading, order=k - 50, only_if_relevant=True)
+            for k, s in enumerate(sentences(block.span, body))
+        ]
     return pieces
 
 
@@ -483,11 +484,11 @@ def closest_story(ctx: AnswerContext, info: PathInfo) -> str | None:
     when the articles have one (a programmer's story for 技术's path, whatever else the search found),
     the one retrieval ranks first among them, else the one sharing most of the path's rarer words (私域,
     社群, 顾问…)."""
-    tellers = [p for p in ctx.kb.persons if ctx.kmap.person_section(p.name) is not None]
-    own = [p for p in tellers if p.role == info.role]
-    tellers = own or tellers
-    sections = {p.name: ctx.kmap.person_section(p.name) for p in tellers}
-    told = _first_retrieved(ctx, [s for s in sections.values() if s])  # the story retrieval ranks first
+    found = {p.name: ctx.kmap.person_section(p.name) for p in ctx.kb.persons}
+    tellers = [p for p in ctx.kb.persons if found[p.name] is not None]
+    tellers = [p for p in tellers if p.role == info.role] or tellers
+    sections = {p.name: found[p.name] for p in tellers}
+    told = _first_retrieved(ctx, list(sections.values()))  # the story retrieval ranks first
     if told is not None:
         return next(person for person, section in sections.items() if section is told)
     path_words = set(tokenize(" ".join(ctx.text(b.span) for b in info.section.blocks)))
