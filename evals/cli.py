@@ -33,6 +33,9 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "reports"
 # The generative smoke run in --ci: the local model on a handful of cases, answers capped short.
 CI_GENERATIVE_BACKEND = "local:qwen2.5-1.5b"
 CI_GENERATIVE_MAX_TOKENS = 160
+# ... and prompts cut to a passage or two: a 2-core machine reads ~10 prompt tokens a second on the one
+# thread the model gets, so the default 900 costs ~90 s before the first word. The path is what is checked.
+CI_GENERATIVE_PROMPT_TOKENS = 400
 EXCERPT_LABEL = "extractive (excerpt mode)"
 
 
@@ -143,7 +146,10 @@ def smoke_run(args, adv, progress) -> RunResult:
     label = f"{CI_GENERATIVE_BACKEND} (smoke)"
     try:
         settings = settings_for(
-            args, CI_GENERATIVE_BACKEND, max_tokens=args.max_tokens or CI_GENERATIVE_MAX_TOKENS
+            args,
+            CI_GENERATIVE_BACKEND,
+            max_tokens=args.max_tokens or CI_GENERATIVE_MAX_TOKENS,
+            local_prompt_tokens=CI_GENERATIVE_PROMPT_TOKENS,
         )
         gen = Advisor.load(settings, embedder=adv.embedder, client=adv.client)
         run = evaluate(gen, generative_smoke_cases(load_cases()), label=label, progress=progress)

@@ -74,6 +74,15 @@ def test_near_domain_questions_the_articles_answer_are_answered(adv):
         assert not a.refused and NOT_COVERED not in a.text, (q, a.text)
 
 
+def test_what_a_platform_takes_is_said_missing_then_what_the_articles_say_is_answered(adv):
+    # The guide names the platforms to join, never their fees: asked what they cost, the answer says so.
+    a = adv.ask("想上在行开个服务包，开通要交多少钱？平台抽成多少？")
+    assert not a.refused and a.text.startswith("文章没有讲到「费用」"), a.text
+    assert any("在行" in c.quote for c in a.citations)
+    for q in ("转型要花多少钱", "投多少钱试错合适"):  # what to spend: the guide says (≤ 10% of a month's pay)
+        assert NOT_COVERED not in adv.ask(q).text, q
+
+
 def test_llm_is_told_what_is_missing_and_cannot_cite_its_way_around_it(corpus_index, embedder):
     # The first sentence restates its source closely enough to keep its citation under the support check.
     reply = "老张去年冬天领完N+3赔偿金[1]。N+1赔偿一般按工作年限计算[1]。"

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from advisor.answering.answer import Answer
-from evals.cli import main
+from evals.cli import CI_GENERATIVE_PROMPT_TOKENS, main
 from evals.evaluators import DEFAULT_EVALUATORS, Context
 from evals.generative import GENERATIVE_EVALUATORS, chinese, model_answered, refusal_without_model
 from evals.golden import Case
@@ -85,6 +85,8 @@ def test_side_by_side_compares_the_shared_cases_only(tmp_path):
 @pytest.mark.slow
 def test_local_backend_eval_reports_next_to_the_excerpt_mode(corpus_index, tmp_path, monkeypatch):
     monkeypatch.setenv("ADVISOR_MODEL_DIR", str(ROOT / "data" / "models"))
+    # the path is what this checks, not the breadth of a default prompt
+    monkeypatch.setenv("ADVISOR_LOCAL_PROMPT_TOKENS", str(CI_GENERATIVE_PROMPT_TOKENS))
     args = ["--data-dir", str(corpus_index.data_dir), "--out", str(tmp_path), "-q", "--no-charts"]
     assert (
         main([*args, "--backend", "local:qwen2.5-1.5b", "--ids", "story-01,oos-01", "--max-tokens", "96"])

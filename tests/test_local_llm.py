@@ -27,6 +27,7 @@ from advisor.llm.backends import make_chat_model
 from advisor.llm.llamacpp import LlamaCppChatModel
 from advisor.llm.model_files import ModelSpec, assemble, file_sha256, resolve_model
 from advisor.web.render import status_text
+from evals.cli import CI_GENERATIVE_PROMPT_TOKENS
 from evals.generative import chinese_share
 from testkit.calls import ModelCalls
 
@@ -127,7 +128,11 @@ def test_concurrent_sessions_queue_on_the_one_model(local_model):
 
 def test_cli_ask_streams_a_cited_local_answer(corpus_index):
     env = {"ADVISOR_LLM": "local:qwen2.5-1.5b", "ADVISOR_MODEL_DIR": str(MODEL_DIR)}
-    env["ADVISOR_LOCAL_MAX_TOKENS"] = "120"
+    # the in-process test above reads the default prompt; this one proves the command's path on a short one
+    env |= {
+        "ADVISOR_LOCAL_MAX_TOKENS": "120",
+        "ADVISOR_LOCAL_PROMPT_TOKENS": str(CI_GENERATIVE_PROMPT_TOKENS),
+    }
     proc = run_cli("ask", QUESTION, data_dir=corpus_index.data_dir, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "王姐" in proc.stdout and "来源：" in proc.stdout and "[1]" in proc.stdout

@@ -1522,3 +1522,10 @@ def test_a_real_example_after_a_path_is_its_case_not_other_articles_cases(adv):
         adv, "我37做电商产品的，感觉通用产品经理太卷了，有没有能躲开内卷的方向", "有没有成功的例子"
     )
     assert "小徐" in answer.text and "蔚来" not in answer.text, answer.text
+
+
+def test_why_the_worry_is_worse_here_is_said_as_the_whole_list_the_article_gives(adv):
+    # The guide's lead gives three reasons in one sentence, joined by "；": one of them alone is not why.
+    text = adv.ask("为啥感觉干互联网的人转型比别的行业都着急").text
+    assert "技术半年一迭代" in text and "AI 赋能" in text and "复合能力" in text and "边缘角色" in text
+    assert "…" not in text.split("\n")[0]  # the lead sentence is shown whole, not clipped

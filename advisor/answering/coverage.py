@@ -57,13 +57,18 @@ _COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做
 # Money asked for, and a sentence that states pay with a figure ("薪资涨幅可达 30%-50%", "时薪…二十块").
 # pay and prices, not savings ("收多少钱合适", "怎么定价")
 _PAY = r"挣|赚|到手|工资|薪资|薪水|收入|年包|月薪|年薪|时薪|收费|价格|学费|收多少|要价|定价|报价"
-_MONEY_ASKED = re.compile(_PAY)
-_HOW_MUCH = re.compile(r"多少|几[千万百块]|多高|什么价|啥价|贵不贵")
+# what something costs the asker, or what a platform takes ("入驻要交多少钱", "平台抽成几个点")
+_FEE = r"费用|入驻费|会员费|服务费|抽成|佣金|扣点|[交付买]\S{0,3}?多少钱|多少钱一[个门套节年月]"
+_MONEY_ASKED = re.compile(f"{_PAY}|{_FEE}")
+_HOW_MUCH = re.compile(r"多少|几[千万百块]|几个点|几成|多高|什么价|啥价|贵不贵")
 _FIGURE = r"(?:\d|[一二三四五六七八九十百千万两]+)\s*(?:%|元|块|万|倍|k|K)"
 _PAY_FIGURE = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_FIGURE}|{_FIGURE}[^\n]{{0,24}}?(?:{_PAY}|薪)")
 # An amount, not a share: a raise "高 20%-30%" says nothing of what a job pays ("月薪大概多少")
 _AMOUNT = r"(?:\d|[一二三四五六七八九十百千万两]+)\s*(?:元|块|万|k|K)"
 _PAY_AMOUNT = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_AMOUNT}|{_AMOUNT}[^\n]{{0,24}}?(?:{_PAY}|薪)")
+_FEE_FIGURE = re.compile(
+    rf"(?:费|抽成|佣金|扣点|价)[^\n]{{0,8}}?{_FIGURE}|{_FIGURE}[^\n]{{0,8}}?(?:费|抽成|佣金|扣点)"
+)
 _RAISE = re.compile(
     r"涨|提升|提高|高多少|多拿|翻倍|多挣|多赚|比\S{0,12}?[多高]"
 )  # compared: a percent answers
@@ -495,12 +500,16 @@ def unstated_pay(question: str, passages: list[Passage]) -> str | None:
     m = _MONEY_ASKED.search(question)
     if m is None or not _HOW_MUCH.search(question):
         return None
-    stated = _PAY_FIGURE if _RAISE.search(question) else _PAY_AMOUNT  # a raise may be a percent
+    fee = re.fullmatch(_FEE, m.group(0)) is not None  # a fee is stated as one: "时薪二十块" is no fee
+    stated = _FEE_FIGURE if fee else _PAY_FIGURE if _RAISE.search(question) else _PAY_AMOUNT
+    # (a raise may be a percent)
     if any(stated.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
         return None
     word = m.group(0)
     if word in _PRICE_WORDS:  # "收多少钱合适", "怎么定价": what to charge
         return "收费标准"
+    if fee:  # "入驻要交多少钱": what it costs
+        return "费用" if "多少钱" in word else f"{word}多少"
     return f"{word}多少" if len(word) == 1 or word == "到手" else f"{word}的具体数字"
 
 

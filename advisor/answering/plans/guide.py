@@ -25,7 +25,7 @@ from advisor.answering.plans.shared import (
 from advisor.answering.units import SECTION_KEY
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.knowledge_map import PathInfo, heading_label, squash
-from advisor.text.structure import Block, Section, sentences
+from advisor.text.structure import Block, Section, Span, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
 
 
@@ -395,7 +395,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     lead = ctx.kmap.preamble(section.doc_id) if section and not (examples or pointed) else None
     for block in lead.blocks if lead else []:
         if block.kind == "text":
-            lead_pieces = sentence_pieces(ctx, block, "", LEAD_BASE, -50)
+            lead_pieces = _clauses_joined(ctx, sentence_pieces(ctx, block, "", LEAD_BASE, -50))
             plan.pieces += [p for p in lead_pieces if not shown_before(ctx, p.span)]  # a follow-up moves on
     for k, sec in enumerate(pains):
         # the pain's whole heading: its name ("经验 “折旧速度快”…") is what the asker recognises
@@ -418,6 +418,24 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
             order = (k + 1) * 100 + (50 if block.kind == "text" else b)
             plan.pieces.append(Piece(block.span, group, base, LIMIT_LINE, context=sec.heading, order=order))
     return plan if plan.pieces else general_plan(ctx)
+
+
+def _clauses_joined(ctx: AnswerContext, pieces: list[Piece]) -> list[Piece]:
+    """A sentence's clauses joined by "；" as one piece: the lead's "技术半年一迭代…；业务从‘流量驱动’转向
+    ‘AI 赋能’…；年轻从业者…涌入…" is one list of why the worry is worse here, said whole or not at all."""
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.block == piece.block
+            and ctx.text(prev.span).rstrip().endswith(("；", ";"))
+        ):
+            span = Span(prev.span.doc_id, prev.span.start, piece.span.end)
+            out[-1] = replace(prev, span=span, limit=max(prev.limit, len(span)))
+        else:
+            out.append(piece)
+    return out
 
 
 def _pointed_section(question: str, sections: list[Section]) -> Section | None:
