@@ -151,6 +151,11 @@ def test_a_job_the_articles_never_mention_is_said_plainly(adv):
     assert not answer.refused and answer.text.startswith(f"{NOT_COVERED}「会计」"), answer.text
     for question in ("做服务端的，感觉自己那点经验过时了", "当个好的产品经理得具备哪些能力？"):
         assert NOT_COVERED not in adv.ask(question).text, question
+    # a title said of oneself, too; a title the articles have (or one of their roles') is not
+    answer = adv.ask("我是UI设计师，做了十二年，最近明显感觉AI在抢饭碗")
+    assert answer.text.startswith(f"{NOT_COVERED}「UI设计师」") and answer.citations, answer.text
+    for question in ("我是前端工程师，感觉经验越来越不值钱", "我是运营总监，想往增长负责人走"):
+        assert NOT_COVERED not in adv.ask(question).text, question
 
 
 def test_a_salary_the_articles_never_give_is_said_plainly(adv):

@@ -53,6 +53,11 @@ _NOT_DOING = frozenset(
 )
 # "做财务的", "我是干行政的", "当会计的": the asker's own job, said before the question.
 _STATED_JOB = re.compile(r"(?:^|[我，,。\s])(?:是)?(?:做|干|搞|当)(?P<job>[\u4e00-\u9fffA-Za-z]{2,6}?)的")
+# "我是UI设计师", "我是一名HRBP": a job title said of oneself (its last characters say it is a job).
+_STATED_TITLE = re.compile(
+    r"我是(?:一[个名位])?(?P<job>[\u4e00-\u9fffA-Za-z]{1,8}?(?:师|员|经理|主管|总监|专员|顾问|编辑|BP|bp))"
+    r"(?=[，,。！!？?、\s]|$)"
+)
 _COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做了十年的", "做到总监的": no job named
 # Money asked for, and a sentence that states pay with a figure ("薪资涨幅可达 30%-50%", "时薪…二十块").
 # pay and prices, not savings ("收多少钱合适", "怎么定价")
@@ -422,9 +427,9 @@ class Answerability:
         return None
 
     def unknown_role(self, question: str) -> str | None:
-        """The job the asker says they do ("做财务的", "我是当会计的") when the articles never mention
+        """The job the asker says they do ("做财务的", "我是当会计的", "我是UI设计师") when the articles never mention
         it and it is none of the roles they cover: their paths are not this asker's."""
-        m = _STATED_JOB.search(question)
+        m = _STATED_JOB.search(question) or _STATED_TITLE.search(question)
         if m is None:
             return None
         job = squash(m.group("job"))
