@@ -71,6 +71,7 @@ _PAY_FIGURE = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_FIGURE}|{_FIGURE}[^\n]
 # An amount, not a share: a raise "高 20%-30%" says nothing of what a job pays ("月薪大概多少")
 _AMOUNT = r"(?:\d|[一二三四五六七八九十百千万两]+)\s*(?:元|块|万|k|K)"
 _PAY_AMOUNT = re.compile(rf"(?:{_PAY}|薪)[^\n]{{0,24}}?{_AMOUNT}|{_AMOUNT}[^\n]{{0,24}}?(?:{_PAY}|薪)")
+# A fee stated with its figure close by ("抽成 10%"); "按项目收费…收入…高 50%" is a raise, not a fee.
 _FEE_FIGURE = re.compile(
     rf"(?:费|抽成|佣金|扣点|价)[^\n]{{0,8}}?{_FIGURE}|{_FIGURE}[^\n]{{0,8}}?(?:费|抽成|佣金|扣点)"
 )
@@ -427,8 +428,8 @@ class Answerability:
         return None
 
     def unknown_role(self, question: str) -> str | None:
-        """The job the asker says they do ("做财务的", "我是当会计的", "我是UI设计师") when the articles never mention
-        it and it is none of the roles they cover: their paths are not this asker's."""
+        """The job the asker says they do ("做财务的", "我是当会计的", "我是UI设计师") when the articles
+        never mention it and it is none of the roles they cover: their paths are not this asker's."""
         m = _STATED_JOB.search(question) or _STATED_TITLE.search(question)
         if m is None:
             return None
@@ -498,19 +499,19 @@ class Answerability:
 
 
 def unstated_pay(question: str, passages: list[Passage]) -> str | None:
-    """The question's words for an amount of pay or a price (一个月能挣多少, 年包多少) when none of the
-    best passages states pay with a figure: the articles give raises in percent and one hourly
-    wage, never salaries or prices at large. (Requiring the passage to share the question's words
-    as well misread follow-ups, "那转过去工资能涨多少", whose subject is the conversation's.)"""
+    """The question's words for an amount of pay, a price or a fee (一个月能挣多少, 年包多少, 入驻要交多少钱)
+    when none of the best passages states it with a figure: the articles give raises in percent and one
+    hourly wage, never salaries, prices or platforms' fees. (Requiring the passage to share the question's
+    words as well misread follow-ups, "那转过去工资能涨多少", whose subject is the conversation's.)"""
     m = _MONEY_ASKED.search(question)
     if m is None or not _HOW_MUCH.search(question):
         return None
-    fee = re.fullmatch(_FEE, m.group(0)) is not None  # a fee is stated as one: "时薪二十块" is no fee
+    word = m.group(0)
+    fee = re.fullmatch(_FEE, word) is not None  # a fee is stated as one: "时薪二十块" is no fee
+    # a raise may be stated as a percent; pay, as an amount
     stated = _FEE_FIGURE if fee else _PAY_FIGURE if _RAISE.search(question) else _PAY_AMOUNT
-    # (a raise may be a percent)
     if any(stated.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
         return None
-    word = m.group(0)
     if word in _PRICE_WORDS:  # "收多少钱合适", "怎么定价": what to charge
         return "收费标准"
     if fee:  # "入驻要交多少钱": what it costs
