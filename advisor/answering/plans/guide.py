@@ -128,10 +128,9 @@ def _said_of_all(ctx: AnswerContext, parent: Section, first: Block) -> list[Piec
         if led and top.start <= block.span.start < top.end:  # the paragraph asked about, whole
             pieces.append(Piece(block.span, "", 1.05, 0, context=parent.heading, block=block.span.start))
             continue
-        pieces += [
-            Piece(s, "", 0.5, LIMIT_LINE, context=parent.heading, order=k - 50, only_if_relevant=True)
-            for k, s in enumerate(sentences(block.span, body))
-        ]
+        for k, s in enumerate(sentences(block.span, body)):  # read with their paragraph (``block``)
+            piece = Piece(s, "", 0.5, LIMIT_LINE, context=parent.heading, block=block.span.start)
+            pieces.append(replace(piece, order=k - 50, only_if_relevant=True))
     return pieces
 
 
