@@ -419,17 +419,17 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     return plan if plan.pieces else general_plan(ctx)
 
 
+def _clause_goes_on(ctx: AnswerContext, prev: Piece, piece: Piece) -> bool:
+    """``piece`` continues the sentence ``prev`` ends with "；" (the same line or paragraph)."""
+    return prev.block == piece.block and ctx.text(prev.span).rstrip().endswith(("；", ";"))
+
+
 def _clauses_joined(ctx: AnswerContext, pieces: list[Piece]) -> list[Piece]:
     """A sentence's clauses joined by "；" as one piece: the lead's "技术半年一迭代…；业务从‘流量驱动’转向
     ‘AI 赋能’…；年轻从业者…涌入…" is one list of why the worry is worse here, said whole or not at all."""
     out: list[Piece] = []
     for piece in pieces:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.block == piece.block
-            and ctx.text(prev.span).rstrip().endswith(("；", ";"))
-        ):
+        if out and _clause_goes_on(ctx, prev := out[-1], piece):
             span = Span(prev.span.doc_id, prev.span.start, piece.span.end)
             out[-1] = replace(prev, span=span, limit=max(prev.limit, len(span)))
         else:
@@ -483,9 +483,7 @@ def _clauses_together(plan: AnswerPlan, ctx: AnswerContext) -> AnswerPlan:
     clause is never shown without the one that opens the sentence."""
     pieces, runs = plan.pieces, []
     for i, piece in enumerate(pieces):
-        prev = pieces[i - 1] if i else None
-        joined = prev and prev.block == piece.block and ctx.text(prev.span).rstrip().endswith(("；", ";"))
-        if joined:
+        if i and _clause_goes_on(ctx, pieces[i - 1], piece):
             runs[-1].append(i)
         else:
             runs.append([i])
