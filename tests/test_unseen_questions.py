@@ -1397,6 +1397,23 @@ def test_a_table_header_is_never_shown_alone(with_cs_article):
             assert lines[k + 1].startswith("|---") and lines[k + 2].startswith("| "), answer.text
 
 
+def test_an_faq_question_line_is_answered_by_the_answer_under_it(with_cs_article):
+    """The article asks "**Q4：45 岁以上还来得及吗？**" in a bold line and answers it in the next; the
+    general answer quoted the question line itself, and the asker got her question back, not its answer."""
+    answer = with_cs_article.ask("我妈45了 做了半辈子客服 现在转还来得及么")
+    assert "纵向深耕和斜向突破的胜算比横向跨界更高" in answer.text, answer.text
+    assert "45 岁以上还来得及吗" not in answer.text, answer.text
+
+
+def test_the_advice_a_story_announces_is_quoted_though_it_shares_no_word(with_cs_article):
+    """ "她给同行的建议很直白：" speaks to the question; the three quotes after it are the advice. The
+    asker's "我想转给我老婆看看" made it a risk question (the guide's 资源储备), then the quotes were left out."""
+    answer = with_cs_article.ask("那个被裁的大姐给同行的建议是啥 我想转给我老婆看看")
+    assert answer.intent == "story" and "蒋姐" in answer.text, answer.text
+    for quote in ("我解决过什么问题", "不是输在年龄", "先算清楚家里一年要花多少钱"):
+        assert quote in answer.text, answer.text
+
+
 @pytest.fixture(scope="module")
 def with_content_article(tmp_path_factory, embedder, corpus_index):
     """A sixth role's article (内容编辑 / 新媒体) whose paths are its own: "出路一：…", "出路二：…", with

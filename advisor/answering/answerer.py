@@ -22,7 +22,7 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import analyze, has, named_role
+from advisor.answering.intent import analyze, has, named_role, points_at_someone
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -62,9 +62,6 @@ REPLAY_QUESTIONS = 200  # earlier questions the conversation state is rebuilt fr
 # A question that names or continues a subject of the articles is answered unless it looks clearly like
 # the out-of-scope examples ("老周后来呢" -0.018; "推荐几部好看的国漫" after his story -0.037).
 FOLLOW_UP_FLOOR = -0.025
-_POINTED = re.compile(
-    r"(?:那个|那位|文章里|文中|故事里)[^，,。？?]{0,12}?(?:的|那)?[^，,。？?]{0,6}(?:姐|哥|叔|姨|人|他|她|主编|大姐|大哥|男的|女的)"
-)
 _PRONOUN = re.compile(r"[他她]")
 
 
@@ -199,7 +196,7 @@ class Answerer:
         # A story asked for ("讲个被裁后翻身的故事") and found is named, though no person is.
         # So is someone the articles tell of, pointed at ("那个被裁的女主编最后说的那几句话") and found.
         told = intent.kind == "story" and (
-            has(cleaned, kb.cues("story_asked")) or (intent.person is not None and _POINTED.search(cleaned))
+            has(cleaned, kb.cues("story_asked")) or (intent.person is not None and points_at_someone(cleaned))
         )
         named = (asked.kind != "general" or told or intent.asked) and decision.score >= FOLLOW_UP_FLOOR
         # So is one who says what happened to them ("我老公也是被优化的，天天在家唉声叹气"): the articles'

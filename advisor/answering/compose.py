@@ -140,7 +140,7 @@ def _ranked(
     """The plan's pieces with their relevance, most valuable first, and whether the question is
     specific (some piece speaks to what it asks)."""
     scored = [(p, rel(p.context + bodies[p.span.doc_id][p.span.start : p.span.end])) for p in plan.pieces]
-    scored = _with_neighbours(scored)
+    scored = _announced(_with_neighbours(scored), bodies)
     focused = (
         not plan.broad and max((r for p, r in scored if not p.only_if_relevant), default=0.0) >= FOCUSED_AT
     )
@@ -299,6 +299,29 @@ def _with_neighbours(scored: list[tuple[Piece, float]]) -> list[tuple[Piece, flo
         )
         out.append((p, max(r, 0.5 * lent) if lent >= FOCUSED_AT else r))
     return out
+
+
+ANNOUNCED = 3  # lines after a lead-in ("她给同行的建议很直白：") that are what it announces
+
+
+def _announced(scored: list[tuple[Piece, float]], bodies: dict[str, str]) -> list[tuple[Piece, float]]:
+    """A lead-in that speaks to the question ("我问她…会说什么。她想了想：", "她给同行的建议很直白：") lends
+    its relevance to the lines it announces, which are the answer though they share none of its words."""
+    relevance = [r for _, r in scored]
+    runs: dict[str, list[int]] = {}
+    for i in sorted(range(len(scored)), key=lambda i: scored[i][0].order):
+        runs.setdefault(scored[i][0].group, []).append(i)
+    for run in runs.values():
+        for n, i in enumerate(run):
+            piece = scored[i][0]
+            if not _LEADS_IN.search(bodies[piece.span.doc_id][piece.span.start : piece.span.end]):
+                continue
+            before = scored[run[n - 1]][1] if n else 0.0  # "…会说什么。" before "她想了想："
+            said = max(scored[i][1], before)
+            if said >= FOCUSED_AT:
+                for j in run[n + 1 : n + 1 + ANNOUNCED]:
+                    relevance[j] = max(relevance[j], said)
+    return [(p, r) for (p, _), r in zip(scored, relevance, strict=True)]
 
 
 def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:

@@ -83,6 +83,16 @@ def _things_named(q: str) -> str:
     return _THAT_ONE.sub(thing, q)
 
 
+# someone the articles tell of, pointed at: "那个被裁的大姐", "文章里那个做实施顾问的", "故事里的他"
+_POINTED = re.compile(
+    r"(?:那个|那位|文章里|文中|故事里)[^，,。？?]{0,12}?(?:的|那)?[^，,。？?]{0,6}(?:姐|哥|叔|姨|人|他|她|主编|大姐|大哥|男的|女的)"
+)
+
+
+def points_at_someone(q: str) -> bool:
+    return _POINTED.search(q) is not None
+
+
 def tells_of_someone(q: str, kb: Knowledge, pronouns: bool = True) -> bool:
     """A third-person word that points at someone: not "我家那位" (who asks about), not "那个能查数的工具";
     without ``pronouns``, one that tells of someone new ("有个…", "那位…"), not 他/她."""

@@ -16,6 +16,7 @@ from advisor.answering.intent import (
     asks_ready_made,
     has,
     paths_cued,
+    points_at_someone,
     tells_of_someone,
 )
 from advisor.answering.state import Intent
@@ -109,7 +110,10 @@ def settle(
         return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
         asks_story = has(q, kb.cues("story")) or tells_of_someone(q, kb)
-        if (asks_story and not SELF.search(q)) or has(q, kb.cues("story_asked")):  # "讲一个我给他听听"
+        # the asker may speak of themselves beside someone pointed at ("那个被裁的大姐给同行的建议是啥
+        # 我想转给我老婆看看"): it is still that person asked about
+        own = SELF.search(q) and not points_at_someone(q)
+        if (asks_story and not own) or has(q, kb.cues("story_asked")):  # "讲一个我给他听听"
             return _from_unit(intent, unit)
         # "裁员风声越来越紧，除了存钱还能准备点啥": a story worded alike is not what the asker's
         # situation asks for; the risk control their words point to is

@@ -107,6 +107,17 @@ class KnowledgeMap:
         """The questions the articles ask and answer themselves (their FAQs), in document order."""
         return [a for doc_id, sections in self.outlines.items() for a in asked(sections, self.bodies[doc_id])]
 
+    def asked_at(self, span: Span) -> Asked | None:
+        """The article's own question whose question line ``span`` lies in (not a question heading)."""
+        return next(
+            (
+                a
+                for a in self.asked
+                if a.place.doc_id == span.doc_id and a.place.start <= span.start < a.place.end
+            ),
+            None,
+        )
+
     def section(self, ref: SectionRef) -> Section | None:
         return find_section(self.outlines.get(ref.doc, []), ref.heading)
 

@@ -4,10 +4,15 @@ the article's own question."""
 from __future__ import annotations
 
 from advisor.answering.compose import AnswerPlan, Piece
-from advisor.answering.plans.shared import AnswerContext, general_plan, sentence_pieces, shown_before
-from advisor.text.structure import Asked, Block, sentences
+from advisor.answering.plans.shared import (
+    AnswerContext,
+    answer_span,
+    general_plan,
+    sentence_pieces,
+    shown_before,
+)
+from advisor.text.structure import Asked, sentences
 
-ANSWER_LABELS = ("A", "答")  # "A：…", "答：…": the line that opens an answer says so
 ASKED_KEY = "@"
 LIMIT_ANSWER = 200  # an FAQ answer is often one long sentence: cut at a clause past this
 
@@ -20,13 +25,6 @@ def asked_key(item: Asked) -> str:
 def find_asked(ctx: AnswerContext) -> Asked | None:
     doc_id, _, start = (ctx.intent.asked or "").partition(ASKED_KEY)
     return next((a for a in ctx.kmap.asked if a.place.doc_id == doc_id and str(a.place.start) == start), None)
-
-
-def _said(block: Block):
-    """The block without its "A：" label."""
-    if block.label in ANSWER_LABELS and block.content is not None:
-        return block.content
-    return block.span
 
 
 def asked_plan(ctx: AnswerContext) -> AnswerPlan:
@@ -42,7 +40,7 @@ def asked_plan(ctx: AnswerContext) -> AnswerPlan:
             plan.pieces += sentence_pieces(ctx, block, group, 1.0 - 0.02 * k, k)
             k += 1
             continue
-        for s in sentences(_said(block), body):
+        for s in sentences(answer_span(block), body):
             base = 1.0 - 0.04 * k - (0.5 if shown_before(ctx, s) else 0.0)
             plan.pieces.append(
                 Piece(s, group, base, LIMIT_ANSWER, context=item.question, order=k, block=block.span.start)

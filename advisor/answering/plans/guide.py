@@ -450,6 +450,9 @@ def _first_retrieved(ctx: AnswerContext, sections: list[Section]) -> Section | N
     return next((sec for passage in ctx.retrieved for sec in sections if sec.holds(passage)), None)
 
 
+_WORDED = re.compile(r"\w")
+
+
 def story_plan(ctx: AnswerContext) -> AnswerPlan:
     """The person's section in document order; the sentences with the story's key facts (the person's
     aliases in ``knowledge.yaml``: 收银系统, 码农阿宅…) first. A follow-up ("他后来呢？") leans to what
@@ -468,6 +471,8 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     )
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
+        if not _WORDED.search(text):  # a quote block's empty ">" line
+            continue
         facts = sum(a in text for a in person.aliases)
         base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(INFO.search(text)) + 0.15 * (k == 0)
         shown = shown_before(ctx, s)

@@ -17,13 +17,15 @@ from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, heading_label
 from advisor.text.occurrences import Occurrences
-from advisor.text.structure import Block, Span, sentences
+from advisor.text.structure import Asked, Block, Span, sentences
 from advisor.text.tokens import tokenize
 
 LIMIT_FIT = 110  # characters of a path's "适合…关键是…" sentence
 LIMIT_STEP = 110
 LIMIT_LINE = 130
 INFO = re.compile(r"\d|[一二三四五六七八九十百千万]+[万份块倍]|[“”《》]")
+ANSWER_LABELS = ("A", "答")  # "A：…", "答：…": the line that opens an FAQ answer says so
+ANSWER_LEAD = 2  # sentences of an FAQ answer that stand for its question line in a general answer
 
 
 @dataclass
@@ -94,6 +96,21 @@ def row_piece(
     return Piece(row.span, group, base, 0, context=words, order=order, header=head.span)
 
 
+def answer_span(block: Block) -> Span:
+    """An FAQ answer's line without its "A：" label."""
+    if block.label in ANSWER_LABELS and block.content is not None:
+        return block.content
+    return block.span
+
+
+def _answer_lead(ctx: AnswerContext, item: Asked) -> list[Span]:
+    """The first sentences of the answer to an article's own question: what its question line, which
+    answers nothing by itself, stands for."""
+    body = ctx.kmap.bodies[item.place.doc_id]
+    said = [s for b in item.answer if b.kind != "row" for s in sentences(answer_span(b), body)]
+    return said[:ANSWER_LEAD]
+
+
 def shown_before(ctx: AnswerContext, span: Span) -> bool:
     text = ctx.text(span).strip().lstrip("-•· ")
     return len(text) >= 3 and text[:24] in ctx.shown
@@ -162,6 +179,18 @@ def _mentioning(ctx: AnswerContext) -> list[Passage]:
     return [Passage.from_chunk(c) for c in best[:4]]
 
 
+def _passage_sentences(ctx: AnswerContext, p: Passage) -> list[tuple[Span, str]]:
+    """A passage's sentences, each with the words that place it; an FAQ's question line ("**Q4：45 岁
+    以上还来得及吗？**"), which answers nothing by itself, is read as its answer's first sentences
+    (wherever the chunking put them), placed by the question."""
+    group = p.section.split(" › ")[-1] if p.section else p.title
+    out: list[tuple[Span, str]] = []
+    for s in sentences(Span(p.doc_id, p.start, p.end), ctx.kmap.bodies[p.doc_id]):
+        item = ctx.kmap.asked_at(s)
+        out += [(a, f"{group} {item.question}") for a in _answer_lead(ctx, item)] if item else [(s, group)]
+    return out
+
+
 OPENER_CHARS = 16  # a colon line at least this long says something itself ("下面 6 条，中了 3 条以上，…：")
 
 
@@ -178,8 +207,7 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
     names = _names_asked(ctx)
     for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
         group = p.section.split(" › ")[-1] if p.section else p.title
-        body = ctx.kmap.bodies[p.doc_id]
-        for k, s in enumerate(sentences(Span(p.doc_id, p.start, p.end), body)):
+        for k, (s, context) in enumerate(_passage_sentences(ctx, p)):
             text = ctx.text(s).lstrip("-•· ")
             row = None
             if text.startswith("|"):  # read under its table's header
@@ -195,7 +223,7 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
                 - (0.6 if shown_before(ctx, s) else 0.0)
                 + (0.3 if names and _NAMED.search(text) else 0)
             )
-            piece = Piece(s, heading_label(group), base, 150, context=group, order=n * 100 + k)
+            piece = Piece(s, heading_label(group), base, 150, context=context, order=n * 100 + k)
             if row is not None:  # a row is long: shown when it speaks to the question
                 piece = replace(row, base=base, only_if_relevant=True)
             plan.pieces.append(piece)
