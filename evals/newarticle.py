@@ -16,7 +16,8 @@ them. ``cs-guide`` (客服 / 用户体验, written the same night by a ninth wri
 never read the code wrote ``ecom-buyer-guide`` (电商采销 / 供应链, held out, frozen before any change) and
 ``content-editor-guide`` (内容编辑 / 新媒体, tuned on), each in headings of their own, and a third wrote
 ``sre-guide`` (运维 / SRE), sealed: frozen unread (its writer reported counts only), never opened while
-tuning, reported per kind only. Gated by
+tuning, reported per kind only. ``ux-research-guide`` (用户研究, 30 questions, written on 2026-12-06 by a
+writer who read only ``corpus/`` and one tuned article) is sealed the same way: frozen unread. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 
@@ -35,7 +36,15 @@ NEW_ARTICLE_DIR = Path(__file__).with_name("newarticle")
 ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"  # the one tuning has seen
 HELD_OUT = tuple(  # never looked at case by case
     NEW_ARTICLE_DIR / f"{name}.md"
-    for name in ("qa-guide", "hr-guide", "pmo-guide", "game-design-guide", "ecom-buyer-guide", "sre-guide")
+    for name in (
+        "qa-guide",
+        "hr-guide",
+        "pmo-guide",
+        "game-design-guide",
+        "ecom-buyer-guide",
+        "sre-guide",
+        "ux-research-guide",
+    )
 )
 
 
