@@ -302,6 +302,7 @@ def _with_neighbours(scored: list[tuple[Piece, float]]) -> list[tuple[Piece, flo
 
 
 ANNOUNCED = 3  # lines after a lead-in ("她给同行的建议很直白：") that are what it announces
+ANNOUNCED_GAP = 12  # characters between them: a blank line, a quote mark, a bullet, a ">" line
 
 
 def _announced(scored: list[tuple[Piece, float]], bodies: dict[str, str]) -> list[tuple[Piece, float]]:
@@ -318,9 +319,15 @@ def _announced(scored: list[tuple[Piece, float]], bodies: dict[str, str]) -> lis
                 continue
             before = scored[run[n - 1]][1] if n else 0.0  # "…会说什么。" before "她想了想："
             said = max(scored[i][1], before)
-            if said >= FOCUSED_AT:
-                for j in run[n + 1 : n + 1 + ANNOUNCED]:
-                    relevance[j] = max(relevance[j], said)
+            if said < FOCUSED_AT:
+                continue
+            end = piece.span.end
+            for j in run[n + 1 : n + 1 + ANNOUNCED]:
+                span = scored[j][0].span
+                if span.doc_id != piece.span.doc_id or not 0 <= span.start - end <= ANNOUNCED_GAP:
+                    break  # what the lead-in announces follows it in the text, nothing between
+                relevance[j] = max(relevance[j], said)
+                end = span.end
     return [(p, r) for (p, _), r in zip(scored, relevance, strict=True)]
 
 
