@@ -1412,6 +1412,8 @@ def test_the_advice_a_story_announces_is_quoted_though_it_shares_no_word(with_cs
     assert answer.intent == "story" and "蒋姐" in answer.text, answer.text
     for quote in ("我解决过什么问题", "不是输在年龄", "先算清楚家里一年要花多少钱"):
         assert quote in answer.text, answer.text
+    # said in the story's paragraph, whole, without the quote block's ">" marks
+    assert "回头看这两年，她给同行的建议很直白：" in answer.text and ">" not in answer.text, answer.text
 
 
 @pytest.fixture(scope="module")

@@ -218,7 +218,7 @@ def select(
 
 
 _LEADS_IN = re.compile(r"[:：]\s*$")
-_BETWEEN = re.compile(r"[\s\-*•]*")
+_BETWEEN = re.compile(r"[\s\-*•>]*")
 
 
 def _without_dangling(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) -> list[tuple[Piece, Span]]:
@@ -253,12 +253,13 @@ def _before_lead_in(span: Span, body: str) -> Span | None:
     return Span(span.doc_id, span.start, span.start + cuts[-1])
 
 
-_BULLET = re.compile(r"(?:\s*[-*•]\s+)+")
+_BULLET = re.compile(r"(?:\s*(?:[-*•]\s+|>+\s*))+")  # a nested list's "- ", a quote block's "> "
 _STEP_NUMBER = re.compile(r"(\d{1,2}[.、])\s*\S")
 
 
 def _unbulleted(span: Span, body: str) -> Span:
-    """The span without a nested list's leading "- " (the outline strips only the outer bullet)."""
+    """The span without a nested list's leading "- " or a quote block's "> " (the outline strips only the
+    outer bullet): a quote said in a story's paragraph is no block of its own."""
     m = _BULLET.match(body, span.start, span.end)
     return Span(span.doc_id, m.end(), span.end) if m and m.end() < span.end else span
 
