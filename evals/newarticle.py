@@ -16,7 +16,8 @@ them. ``cs-guide`` (客服 / 用户体验, written the same night by a ninth wri
 never read the code wrote ``ecom-buyer-guide`` (电商采销 / 供应链, held out, frozen before any change) and
 ``content-editor-guide`` (内容编辑 / 新媒体, tuned on), each in headings of their own, and a third wrote
 ``sre-guide`` (运维 / SRE), sealed: frozen unread (its writer reported counts only), never opened while
-tuning, reported per kind only. ``ux-research-guide`` (用户研究, 30 questions, written on 2026-12-06 by a
+tuning, reported per kind only (on 2026-12-06 a search over the question files printed four of its
+questions; nothing was written from them). ``ux-research-guide`` (用户研究, 30 questions, written on 2026-12-06 by a
 writer who read only ``corpus/`` and one tuned article) is sealed the same way: frozen unread. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
