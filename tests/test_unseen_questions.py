@@ -1416,6 +1416,15 @@ def test_the_advice_a_story_announces_is_quoted_though_it_shares_no_word(with_cs
     assert "回头看这两年，她给同行的建议很直白：" in answer.text and ">" not in answer.text, answer.text
 
 
+def test_a_follow_up_on_money_is_asked_of_the_article_that_answered_before(with_cs_article):
+    """The reserve question was answered from the 客服 article's own rule ("钱：先留够 12 个月…"), though the
+    asker never said 客服; "那报班考证最多花多少合适" then got the guide's 小步试错, not that rule's cap on
+    courses, because the conversation had no role."""
+    answer = ask_turns(with_cs_article, "转行这段时间手里得留多少钱才安全", "那报班考证最多花多少合适")
+    assert "不超过储备金的 5%" in answer.text and "约 7,200 元" in answer.text, answer.text
+    assert "小步试错" not in answer.text, answer.text
+
+
 @pytest.fixture(scope="module")
 def with_content_article(tmp_path_factory, embedder, corpus_index):
     """A sixth role's article (内容编辑 / 新媒体) whose paths are its own: "出路一：…", "出路二：…", with

@@ -190,7 +190,23 @@ def with_passages_role(intent: Intent, passages: Sequence, units: Units) -> Inte
     unless it asks for the kinds of path, whoever asks."""
     if intent.kind in ("path", "paths") and intent.role is None and intent.topic != KINDS_OF_PATH:
         return replace(intent, role=units.role(passages))
+    if intent.kind in ("risk", "pains") and intent.role is None and passages:
+        # "转行这段时间手里得留多少钱才安全" found in the 客服 article's own "钱：先留够 12 个月…": the
+        # conversation is then about that role, and "那报班考证最多花多少合适" is asked of its rules
+        return replace(intent, role=_own_section_role(intent.kind, passages[0], units.kmap))
     return intent
+
+
+def _own_section_role(key: str, passage, kmap: KnowledgeMap) -> str | None:
+    """The role whose own article's section for ``key`` (risk control, pains) holds ``passage``."""
+    guide = kmap.kb.guide.get("doc")
+    for role in kmap.kb.role_names:
+        section = kmap.guide_section(key, role)
+        if section is None or section.doc_id == guide:
+            continue
+        if any(part.holds(passage) for part in [section, *kmap.children(section)]):
+            return role
+    return None
 
 
 def _unit_of(intent: Intent) -> Unit:
