@@ -200,13 +200,8 @@ def with_passages_role(intent: Intent, passages: Sequence, units: Units) -> Inte
 def _own_section_role(key: str, passage, kmap: KnowledgeMap) -> str | None:
     """The role whose own article's section for ``key`` (risk control, pains) holds ``passage``."""
     guide = kmap.kb.guide.get("doc")
-    for role in kmap.kb.role_names:
-        section = kmap.guide_section(key, role)
-        if section is None or section.doc_id == guide:
-            continue
-        if any(part.holds(passage) for part in [section, *kmap.children(section)]):
-            return role
-    return None
+    parts = kmap.role_section_parts(key)
+    return next((role for part, sec, role in parts if sec.doc_id != guide and part.holds(passage)), None)
 
 
 def _unit_of(intent: Intent) -> Unit:

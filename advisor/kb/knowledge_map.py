@@ -107,16 +107,30 @@ class KnowledgeMap:
         """The questions the articles ask and answer themselves (their FAQs), in document order."""
         return [a for doc_id, sections in self.outlines.items() for a in asked(sections, self.bodies[doc_id])]
 
+    @cached_property
+    def _question_lines(self) -> dict[str, list[Asked]]:
+        """The articles' own questions asked in a line of their own (not a heading), by document."""
+        out: dict[str, list[Asked]] = {}
+        for a in self.asked:
+            if a.place.end > a.place.start:
+                out.setdefault(a.place.doc_id, []).append(a)
+        return out
+
     def asked_at(self, span: Span) -> Asked | None:
-        """The article's own question whose question line ``span`` lies in (not a question heading)."""
-        return next(
-            (
-                a
-                for a in self.asked
-                if a.place.doc_id == span.doc_id and a.place.start <= span.start < a.place.end
-            ),
-            None,
-        )
+        """The article's own question whose question line ``span`` lies in (not a question heading): read
+        for every sentence a general answer weighs, so only that document's lines are looked at."""
+        lines = self._question_lines.get(span.doc_id, ())
+        return next((a for a in lines if a.place.start <= span.start < a.place.end), None)
+
+    def role_section_parts(self, key: str) -> list[tuple[Section, Section, str]]:
+        """Every role's section for ``key`` (``guide_section``: an added article's own, or the guide's) and
+        the sections directly under it, as (part, section, role); a part two roles share, for the first."""
+        parts: dict[tuple[str, int], tuple[Section, Section, str]] = {}
+        for role in self.kb.role_names:
+            section = self.guide_section(key, role)
+            for part in [section, *self.children(section)] if section is not None else []:
+                parts.setdefault((part.doc_id, part.start), (part, section, role))
+        return list(parts.values())
 
     def section(self, ref: SectionRef) -> Section | None:
         return find_section(self.outlines.get(ref.doc, []), ref.heading)

@@ -312,13 +312,9 @@ def _retrieved_section(ctx: AnswerContext, key: str) -> Section | None:
     """For an asker whose role is unsaid, the section called ``key`` (pains, risk control) that retrieval
     ranks first: an added article's own ("老公被优化了…钱上面要先准备多少" is found in 商务BD's "规则一:
     先算收入安全垫"), or the guide's."""
-    parts: dict[tuple[str, int], tuple[Section, Section]] = {}  # a part, and the section it is under
-    for role in ctx.kb.role_names:
-        section = ctx.kmap.guide_section(key, role)
-        for part in [section, *ctx.kmap.children(section)] if section is not None else []:
-            parts.setdefault((part.doc_id, part.start), (part, section))
-    found = _first_retrieved(ctx, [part for part, _ in parts.values()])
-    return parts[(found.doc_id, found.start)][1] if found is not None else None
+    parts = ctx.kmap.role_section_parts(key)
+    found = _first_retrieved(ctx, [part for part, _, _ in parts])
+    return next(section for part, section, _ in parts if part is found) if found is not None else None
 
 
 def _own_risk_plan(ctx: AnswerContext, section: Section) -> AnswerPlan:

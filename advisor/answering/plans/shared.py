@@ -179,11 +179,10 @@ def _mentioning(ctx: AnswerContext) -> list[Passage]:
     return [Passage.from_chunk(c) for c in best[:4]]
 
 
-def _passage_sentences(ctx: AnswerContext, p: Passage) -> list[tuple[Span, str]]:
+def _passage_sentences(ctx: AnswerContext, p: Passage, group: str) -> list[tuple[Span, str]]:
     """A passage's sentences, each with the words that place it; an FAQ's question line ("**Q4：45 岁
     以上还来得及吗？**"), which answers nothing by itself, is read as its answer's first sentences
     (wherever the chunking put them), placed by the question."""
-    group = p.section.split(" › ")[-1] if p.section else p.title
     out: list[tuple[Span, str]] = []
     for s in sentences(Span(p.doc_id, p.start, p.end), ctx.kmap.bodies[p.doc_id]):
         item = ctx.kmap.asked_at(s)
@@ -207,7 +206,7 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
     names = _names_asked(ctx)
     for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
         group = p.section.split(" › ")[-1] if p.section else p.title
-        for k, (s, context) in enumerate(_passage_sentences(ctx, p)):
+        for k, (s, context) in enumerate(_passage_sentences(ctx, p, group)):
             text = ctx.text(s).lstrip("-•· ")
             row = None
             if text.startswith("|"):  # read under its table's header
