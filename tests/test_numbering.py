@@ -4,6 +4,7 @@ part inside one passage, every quote checkable against the passage its number na
 from __future__ import annotations
 
 from advisor.grounding.citations import verify
+from advisor.grounding.numbering import Numbering
 from advisor.grounding.quotes import Quote, render
 from advisor.index.chunking import Chunk
 from advisor.text.structure import Span
@@ -28,3 +29,16 @@ def test_a_sentence_across_two_passages_is_quoted_from_the_one_it_starts_in():
     assert "宽容" not in text and passages[0].chunk_id == "c0"
     clean, citations, unsupported = verify(text, passages, bodies)
     assert citations and not unsupported, (clean, unsupported)
+
+
+def test_a_line_across_two_passages_is_quoted_whole_each_part_with_its_own_number():
+    """The offline composer quotes a path's case whole: it was cut at the first chunk's end, and what the
+    person achieved (in the second chunk) was never shown."""
+    bodies = {"d": BODY}
+    line = Span("d", BODY.index("售前"), BODY.index("宽容。") + 3)
+    numbering = Numbering(_chunks())
+    parts = numbering.parts(line)
+    assert [(p.start, p.end) for p in parts] == [(line.start, CUT), (CUT, line.end)]
+    text = "".join(f"{p.text(bodies)}[{numbering.number(p, parts)}]" for p in parts)
+    clean, citations, unsupported = verify(text, numbering.passages(), bodies)
+    assert "宽容" in clean and len(citations) == 2 and not unsupported, (clean, unsupported)

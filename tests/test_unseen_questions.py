@@ -1562,3 +1562,71 @@ def test_why_the_worry_is_worse_here_is_said_as_the_whole_list_the_article_gives
     text = adv.ask("为啥感觉干互联网的人转型比别的行业都着急").text
     assert "技术半年一迭代" in text and "AI 赋能" in text and "复合能力" in text and "边缘角色" in text
     assert "…" not in text.split("\n")[0]  # the lead sentence is shown whole, not clipped
+
+
+def test_a_skill_a_move_needs_is_not_the_askers_role(with_content_article):
+    """ "要会写代码吗" asks whether a move needs a skill: 写代码 made the asker 技术, and "那要补些啥基础"
+    then got 技术's three paths instead of 出路三's "补三样基础功"."""
+    first = "审核主管去AI公司做安全评测要会写代码吗"
+    assert with_content_article.ask(first).state.get("role") != "技术"
+    answer = ask_turns(with_content_article, first, "那要补些啥基础，大概得学多久")
+    assert "花8到10周" in answer.text and "技术中层" not in answer.text, answer.text
+
+
+def test_a_word_that_names_nothing_does_not_describe_a_person(with_content_article):
+    """ "天天" is rare in the articles outside 老张's story ("他天天在朋友圈晒…"), and with "他" it made
+    "我先生是主编…天天说要上AI，他特别焦虑" his story; it is the 内容编辑 article's pains, AI's among them."""
+    answer = with_content_article.ask("我先生是主编，最近公司天天说要上AI，他特别焦虑")
+    assert "老张" not in answer.text and "千字300元" in answer.text, answer.text
+
+
+def test_why_a_move_is_hard_is_the_pain_an_article_tells_in_paragraphs(with_content_article):
+    """The article's pains ("二、为什么越来越难：…五块石头") have no "痛点" heading and no key lines: "为啥"
+    with 多少钱 got the guide's 资源储备; it is the fifth pain, read whole."""
+    answer = with_content_article.ask(
+        "面试老被问你做的内容带来多少钱，我答不上来，明明做过好多爆款，这是为啥啊"
+    )
+    assert "编辑只管写，商务只管签" in answer.text and "资源储备" not in answer.text, answer.text
+
+
+def test_years_said_between_verb_and_job_still_say_the_role(with_content_article):
+    """ "做了十年编辑" is "做编辑" (the role's hint); the worry is answered by the article's own section that
+    retrieval leads with, not the guide's pains the meaning alone suggested."""
+    answer = with_content_article.ask("我做了十年编辑，感觉自己除了写稿啥也不会")
+    assert answer.state.get("role") == "内容编辑", answer.state
+    assert "严重的自我低估" in answer.text and "折旧速度快" not in answer.text, answer.text
+
+
+def test_a_phrase_whose_every_word_the_articles_say_is_not_missing(adv):
+    # "转AI方向": AI and 方向 are both the articles' words, though never side by side
+    answer = adv.ask("我业余在试着做个AI问答小工具，想借这个转AI方向")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+
+
+def test_what_to_do_first_on_a_path_is_its_steps(with_content_article):
+    """ "靠谱不，先得干啥" asks what to do: the path's steps, which the fit, payoff and case crowded out."""
+    answer = with_content_article.ask(
+        "我老婆在一个母婴app干内容主管快十年了，今年41，她想出来自己做号单干，靠谱不，先得干啥"
+    )
+    assert "4. 先拿到3个付费客户，再谈辞职" in answer.text, answer.text
+
+
+def test_a_question_going_on_from_a_section_stays_in_it(with_cs_article):
+    """ "那他们这行最值钱的本事是啥" after the job's section: its "三种能力" line, though already shown, not
+    only the closing section that says "最不值钱"."""
+    answer = ask_turns(
+        with_cs_article, "客服主管每天到底在忙啥啊 我老公天天加班到很晚", "那他们这行最值钱的本事是啥"
+    )
+    assert "在情绪冲突里稳住局面" in answer.text, answer.text
+
+
+def test_a_case_asked_for_is_told_to_its_end(with_cs_article):
+    """老韩's case is one paragraph the chunker cut in two: the answer stopped at the first chunk's end,
+    before what came of it (52% → 74%, 1.8 万 → 2.4 万)."""
+    answer = ask_turns(
+        with_cs_article,
+        "我还在带团队，公司也还有自己的客服中心，想在公司里继续往上走，该怎么弄",
+        "有真实例子吗",
+    )
+    assert "从 52% 提到 74%" in answer.text and "月薪从 1.8 万涨到 2.4 万" in answer.text, answer.text
+    assert not answer.unsupported, answer.unsupported

@@ -39,7 +39,9 @@ from advisor.answering.settle import (
     concluding,
     example_story,
     settle,
+    stays_in_section,
     stuck_crossing,
+    unfound_risk,
     with_passages_role,
 )
 from advisor.answering.state import Intent, State
@@ -263,6 +265,8 @@ class Answerer:
         intent = by_meaning(intent, index.derived.kinds, question, passages, units, lead)
         settled = settle(intent, unit, lead, question, kb, index.derived.kmap)
         settled = stuck_crossing(settled, question, passages, units)
+        settled = unfound_risk(settled, question, passages, units, prior.topic)
+        settled = stays_in_section(settled, question, passages, units, prior.topic, prior.detail)
         return with_passages_role(settled, passages, units), query, passages
 
     def replay(self, questions: list[tuple[str, str]], role: str | None, index: Index) -> State:

@@ -332,6 +332,17 @@ def _announced(scored: list[tuple[Piece, float]], bodies: dict[str, str]) -> lis
     return [(p, r) for (p, _), r in zip(scored, relevance, strict=True)]
 
 
+def _marked(bodies: dict[str, str], piece: Piece, span: Span, markers: list[tuple[int, str]]) -> str:
+    """The quote with each part's citation after it: ``markers`` are (where a part ends, "[n]")."""
+    quote = _quote(bodies, piece, span)
+    raw = bodies[span.doc_id][span.start : span.end]
+    text_at = quote.find(raw.strip()) - (len(raw) - len(raw.lstrip()))  # where the span's text starts
+    for end, marker in reversed(markers[:-1]):
+        at = text_at + end - span.start
+        quote = quote[:at] + marker + quote[at:]
+    return quote + markers[-1][1]
+
+
 def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
     body = bodies[span.doc_id]
     text = body[span.start : span.end].strip()
@@ -347,17 +358,24 @@ def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
 def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str, str], chunks: list[Chunk]):
     """The answer text and the passages its ``[n]`` markers point to."""
     numbering = Numbering(chunks)
-    chosen = [(piece, numbering.fit(span)) for piece, span in chosen]
-    spans = [s for _, s in chosen] + [p.span for row in plan.table for p in row if isinstance(p, Piece)]
+    cut = [(piece, span, numbering.parts(span)) for piece, span in chosen]
+    spans = [part for _, _, parts in cut for part in parts]
+    spans += [p.span for row in plan.table for p in row if isinstance(p, Piece)]
     lines = [*plan.notes]
     if plan.lead:
         lines.append(plan.lead)
     if plan.table:  # point against point first; the lines around it follow
         lines += [*_table(plan.table, bodies, numbering, spans), ""]
     group, header = None, None
-    for i, (piece, span) in enumerate(chosen):
-        marker = f"[{numbering.number(span, spans[i:])}]"
-        quote = f"{_quote(bodies, piece, span)}{marker}"
+    done = 0  # parts numbered so far
+    for piece, span, parts in cut:
+        markers = []
+        for part in parts:
+            markers.append((part.end, f"[{numbering.number(part, spans[done:])}]"))
+            done += 1
+        span = Span(span.doc_id, span.start, parts[-1].end)
+        marker = markers[-1][1]
+        quote = _marked(bodies, piece, span, markers)
         if piece.group and piece.group != group:
             if lines and lines[-1]:
                 lines.append("")

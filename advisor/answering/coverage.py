@@ -284,13 +284,19 @@ class Answerability:
             if core is None or asks_how:
                 return "present" if is_everyday(p.head) and len(p.words) > 1 else "missing"
             return "present"
-        if self.corpus.count(p.head) > self.common:
+        if self.corpus.count(p.head) > self.common and not self._said_apart(p):
             return "missing"  # a phrase whose only present word is a common one (工作, 行业)
         if p.bound and not asks_how:
             return "passing"
         # The head is what is asked about ("保底技能" asks about 技能): a modifier the articles lack does
         # not make them silent on it, unless the question asks how that specific thing works.
         return "passing" if asks_how and any(not self.corpus.contains(w) for w in p.words) else "present"
+
+    def _said_apart(self, p: Phrase) -> bool:
+        """Every word of the phrase is the articles', one of them a word of substance besides its common
+        head: "转AI方向" (AI, 方向) is about what they say; "找工作" (找, 工作) is not."""
+        words = [w for w in p.words if w != p.head]
+        return all(map(self.corpus.contains, p.words)) and any(not is_everyday(w) for w in words)
 
     def _topic_present(self, word: str, others: bool = False) -> bool:
         """A named topic the articles have. For a question about other people (the stories' "那些被裁的

@@ -171,7 +171,7 @@ def _roles(q: str, kb: Knowledge) -> list[str]:
     """Roles the question names by their hint words ("做产品", "后端", and "做工具类产品的" as "做产品的");
     a bare "产品" is a product, and a
     job the asker says they cannot do ("做市场的，不会写代码") or moves to ("这样能转产品经理吗") is not theirs."""
-    q = _SAID_DO.sub("做", _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", q)))
+    q = _SAID_DO.sub("做", _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", _YEARS_DONE.sub("做", q))))
     names = "|".join(re.escape(r.lower()) for r in sorted(kb.roles, key=len, reverse=True))
     q = re.sub(rf"做[\u4e00-\u9fffa-z]{{1,4}}?(?=(?:{names})的)", "做", q) if names else q  # 做工具类产品的
     spans = {r: _hits(q, hints) for r, hints in kb.roles.items()}
@@ -194,12 +194,17 @@ def _inside(hit: tuple[int, int], others) -> bool:
     return any(a <= hit[0] and hit[1] <= b and b - a > hit[1] - hit[0] for a, b in others)
 
 
+# "做了十年编辑", "干了9年产品": years said between the verb and the job
+_YEARS_DONE = re.compile(r"[做干搞当]了?(?:[\d一二两三四五六七八九十几多半]{1,4}|好几)年(?:多|半)?的?")
 _SAID_DO = re.compile(r"[干搞弄](?=[^，,。？?！!\s]{1,4}的)")  # "干市场的", "搞产品的": as said with 做
 _TO_A_JOB = re.compile(
     r"(?:转|转行|转岗|改行)(?:做|当|成|到|去)?(?=[^型])[^，,。？?！!\s]{0,5}"
 )  # where one goes
 _NOT_A_JOB = re.compile(
-    r"(?:不会|不懂|没做过|没干过|没学过|不擅长|不是)\s*(?:写|做|搞|干|学)?[^，,。？?！!\s]{0,4}"
+    r"(?:不会|不懂|没做过|没干过|没学过|不擅长|不是"
+    # a skill a move may need ("去AI公司做安全评测要会写代码吗"): asked about, not the asker's job
+    r"|(?:要|需要|得|必须|用不用|要不要|需不需要)(?:会|懂))"
+    r"\s*(?:写|做|搞|干|学)?[^，,。？?！!\s]{0,4}"
 )
 
 

@@ -52,6 +52,7 @@ _ASKS_WAY = re.compile(
 )
 
 
+SECTION_LEAD = 0.15  # how far a section of its own must lead when no pain is among the best
 PAIN_TOP = 5  # the best passages that may show a risk-worded question is not about a pain
 # an added article's own risk control ("风险防控:3 条 “硬规则”")
 _RISK_HEADING = re.compile(r"风险|止损|规则")
@@ -89,6 +90,16 @@ def by_meaning(
     # no pain among its best, is not read as a pain
     best = found[:PAIN_TOP]
     ruled = bool(intent.risk) and any(map(_risk_control, best)) and not any(u.kind == "pains" for u in best)
+    # ...nor one retrieval leads with a section of its own for, finding no pain among its best: "我做了十年
+    # 编辑，感觉自己除了写稿啥也不会" sits by the labelled pains, yet a new article's "藏在日常里的四门手艺"
+    # answers it
+    if (
+        found
+        and found[0].kind == "section"
+        and lead >= SECTION_LEAD
+        and not any(u.kind == "pains" for u in best)
+    ):
+        other_section = True
     if kind == "pains" and not _ASKS_WAY.search(question) and not other_section and not ruled:
         return replace(intent, kind="pains")
     if kind == "toolkit" and any(u.kind == "toolkit" for u in found):

@@ -246,3 +246,50 @@ def stuck_crossing(intent: Intent, question: str, passages: Sequence, units: Uni
     if not any(units.of(p).kind == "pains" for p in passages[:STUCK_TOP]):
         return intent
     return replace(intent, kind="pains", path=None)
+
+
+UNFOUND_TOP = 5  # passages the risk control a cue word read must be among
+UNFOUND_LEAD = 0.15  # ...else a pain retrieval leads with by this much is what is asked
+
+
+def unfound_risk(
+    intent: Intent, question: str, passages: Sequence, units: Units, before: str | None
+) -> Intent:
+    """ "面试老被问你做的内容带来多少钱…这是为啥啊": 钱 reads as the safety net, but the question asks
+    why, no risk-control passage is among the best and the pain retrieval leads with says why. A cue word biases the reading;
+    it does not hold against retrieval that finds none of what it cued. Not in a conversation already on
+    risk control (``before``, the last question's kind): "那要一直没起色，啥时候该停" goes on with it."""
+    if intent.kind != "risk" or intent.follow_up or before == "risk" or not passages:
+        return intent
+    if not _WHY.search(question):  # "做多久就该停" asks for the remedy, however retrieval ranks it
+        return intent
+    parts = [part for part, _, _ in units.kmap.role_section_parts("risk")]
+    if any(part.holds(p) for p in passages[:UNFOUND_TOP] for part in parts):
+        return intent
+    unit, lead = units.leader(list(passages))
+    # only a pain: the guide's risk control is worded tersely, and a story or the stories' epilogue
+    # retrieval prefers is no answer to "家里得留多少钱保底"
+    return _from_unit(intent, unit) if unit.kind == "pains" and lead >= UNFOUND_LEAD else intent
+
+
+# "那他们这行…", "这几样…", "他们…": a question that goes on from the answer just given
+_GOES_ON = re.compile(r"^\s*(?:那|那么|这|这些|这几|他们|她们)")
+SECTION_TOP = 5  # passages the section answered before must be among for a question going on to stay in it
+
+
+def stays_in_section(
+    intent: Intent, question: str, passages: Sequence, units: Units, before: str | None, where: str | None
+) -> Intent:
+    """ "那他们这行最值钱的本事是啥" after "客服主管每天到底在忙啥" (answered from the article's section on
+    the job): a question that goes on from a section's answer, naming nothing of its own, stays in that
+    section when retrieval finds it among the best, though another section words it closer ("最不值钱")."""
+    if before != "section" or not where or intent.kind not in ("section", "general"):
+        return intent
+    if intent.topic == where or not (intent.follow_up or _GOES_ON.search(question)):
+        return intent
+    doc_id, _, path = where.partition(SECTION_KEY)
+    heading = tuple(path.split(SECTION_SEP))
+    section = next((s for s in units.kmap.outlines.get(doc_id, []) if s.path == heading), None)
+    if section is None or not any(section.holds(p) for p in passages[:SECTION_TOP]):
+        return intent
+    return replace(intent, kind="section", subjects=(), topic=where, goes_on=True)

@@ -24,6 +24,9 @@ class Intent:
     # the article's own question this one asks (``plans.asked.asked_key``): its answer is the answer,
     # while the conversation moves on as the kind says
     asked: str | None = None
+    # goes on from the section answered before, which another one words closer (``settle.stays_in_section``):
+    # what it asks of that section is the answer, not the section again
+    goes_on: bool = False
 
     def names(self) -> list[str]:
         """The entity words of the intent, to make a follow-up searchable on its own."""

@@ -27,6 +27,26 @@ class Numbering:
         first = next((c for c in self.by_doc.get(span.doc_id, []) if c.start <= span.start < c.end), None)
         return span if first is None else Span(span.doc_id, span.start, min(span.end, first.end))
 
+    def parts(self, span: Span) -> list[Span]:
+        """``span`` cut where the chunks holding it end, each part held whole by one chunk: a paragraph
+        the chunker cut in two ("…梳理了一遍。" | "8 个月后…") is quoted whole, each part with its own
+        number, rather than cut off at the first chunk's end."""
+        out, at = [], span.start
+        while at < span.end:
+            if self._holders(Span(span.doc_id, at, span.end)):
+                out.append(Span(span.doc_id, at, span.end))
+                break
+            holder = max(
+                (c for c in self.by_doc.get(span.doc_id, []) if c.start <= at < c.end),
+                key=lambda c: c.end,
+                default=None,
+            )
+            if holder is None:
+                break
+            out.append(Span(span.doc_id, at, holder.end))
+            at = holder.end
+        return out or [self.fit(span)]
+
     def number(self, span: Span, upcoming: list[Span]) -> int:
         holders = self._holders(span)
         if not holders:

@@ -13,7 +13,7 @@ from functools import cached_property
 from advisor.kb.facts import Knowledge, SectionRef
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Asked, Block, Section, Span, asked, find_section, outline, subtree, tables
-from advisor.text.tokens import is_everyday
+from advisor.text.tokens import is_everyday, names_nothing
 
 _PAREN = re.compile(r"[(（].*$")
 _FIGURE = re.compile(r"\d")
@@ -343,9 +343,12 @@ class KnowledgeMap:
 
     def only_about(self, word: str, name: str) -> bool:
         """``word`` occurs in the articles only where they tell about ``name``: a word that describes
-        that person ("收银系统", "团购") and nobody or nothing else — and is no everyday word ("东西")."""
+        that person ("收银系统", "团购") and nobody or nothing else — and is no everyday word ("东西") nor one
+        that names nothing ("天天")."""
         text = self.person_text(name).lower()
-        return not is_everyday(word) and word in text and self.corpus_lower.count(word) == text.count(word)
+        if is_everyday(word) or word not in text or names_nothing(word):
+            return False
+        return self.corpus_lower.count(word) == text.count(word)
 
     def story_blocks(self, section: Section) -> list[Block]:
         """A story's lines, its sub-sections' included ("1. 第一次尝试…", "2. 挫折…"), in reading order."""

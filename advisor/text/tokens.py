@@ -61,6 +61,17 @@ def is_everyday(word: str) -> bool:
     return _general_idf().get(word, math.inf) < EVERYDAY_IDF
 
 
+# jieba's tags of words that say how, when, how much or who, never what: adverbs (偷偷), time words (天天,
+# 当时), pronouns (每天), numerals and measures (整天), prepositions, conjunctions, particles, state words
+_FUNCTION_TAGS = ("d", "t", "r", "m", "q", "p", "c", "u", "z", "e", "y", "o")
+
+
+def names_nothing(word: str) -> bool:
+    """A word that cannot describe a person or a thing, however rare in the corpus ("天天" told of 老张)."""
+    first, tag = first_word(word)
+    return first == word and tag.startswith(_FUNCTION_TAGS)
+
+
 def is_general(word: str) -> bool:
     """A word of the general language ("护城河", "招人"), as opposed to a name or a term jieba's table
     lacks ("NPDP", "非全日制硕士") or one only specialists use."""

@@ -190,13 +190,21 @@ SITUATION_FIRST = 100  # orders a path plan's situation line before the path's o
 STORY_LINES = 2  # lines of a same-role story beside the paths' cases
 
 
-def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:
+CASE_BESIDE = 130  # a path's case beside its steps: its opening
+CASE_ASKED = 400  # the case asked for ("有真实例子吗"): what the person did and what came of it
+
+
+def path_pieces(info: PathInfo, case_first: bool, how: bool = False) -> list[Piece]:
+    """The path's lines by weight: who it fits and its key first, then its steps, its payoff, its case.
+    Asked ``how`` ("先得干啥", "具体怎么做"), the steps are what must be said."""
     group, ctx_words = info.label, info.section.heading
     pieces = [Piece(info.fit, group, 1.0, LIMIT_FIT, context=ctx_words, order=0)] if info.fit else []
     if info.key and not (info.fit and info.fit.start <= info.key.start < info.fit.end):  # "关键一招：…"
         pieces.append(Piece(info.key, group, 0.99, LIMIT_FIT, context=ctx_words, order=1))
+    first_step = 1.1 if how and not case_first else 0.95  # asked how: every step is said (≥ 1)
     for k, step in enumerate(info.steps):
-        pieces.append(Piece(step.span, group, 0.95 - 0.02 * k, LIMIT_STEP, context=ctx_words, order=10 + k))
+        base = first_step - 0.02 * k
+        pieces.append(Piece(step.span, group, base, LIMIT_STEP, context=ctx_words, order=10 + k))
     for k, d in enumerate(info.directions):
         pieces.append(Piece(d.span, group, 0.93 - 0.02 * k, LIMIT_STEP, context=ctx_words, order=10 + k))
     if info.advantage:  # the payoff ("薪资涨幅可达 30%-50%"): worth more than a third step
@@ -209,12 +217,19 @@ def path_pieces(info: PathInfo, case_first: bool) -> list[Piece]:
                 info.case.span,
                 group,
                 2.0 if case_first else 0.7,
-                130,
+                CASE_ASKED if case_first else CASE_BESIDE,
                 context=ctx_words,
                 order=-1 if case_first else 50,
             )
         )
     return pieces
+
+
+# "先得干啥", "从哪下手", "具体咋一步步来": what to do, which the path's steps say (not "成绩单具体多少")
+_WHAT_FIRST = re.compile(
+    r"(?:先|得|要|该)(?:得|要|该)?(?:干|做|搞)(?:点)?(?:啥|什么|哪|嘛)|从(?:哪|何)(?:下手|入手|做起|开始)"
+    r"|(?:怎么|咋|如何)(?:做|干|弄|走|操作|开始|起步|入手)|步骤|一步步"
+)
 
 
 def path_plan(ctx: AnswerContext) -> AnswerPlan:
@@ -241,7 +256,8 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
         block = info.steps[step - 1]
         return AnswerPlan("path", [Piece(block.span, info.label, 2.0, 400, context=info.section.heading)])
     # someone just laid off reads the safety net first, then the path
-    pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(info, intent.topic == "case")
+    how = bool(_WHAT_FIRST.search(ctx.question))
+    pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(info, intent.topic == "case", how)
     if intent.risk and not situation(ctx.question, ctx.kb):  # "想先小范围试试，具体怎么试"
         pieces += _role_risk_example(ctx, intent.risk, intent.role, order=60)
     # a follow-up asking one thing of the path just shown ("工资能涨多少"): that line first; its case
@@ -387,7 +403,9 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
     # sentences compete for the question like the pains' own lines.
-    lead = ctx.kmap.preamble(section.doc_id) if section and not (examples or pointed) else None
+    # An added article's lead is the author's own introduction: read only when no pain was found.
+    own = section is not None and section.doc_id != ctx.kb.guide.get("doc") and asked is not None
+    lead = ctx.kmap.preamble(section.doc_id) if section and not (examples or pointed or own) else None
     for block in lead.blocks if lead else []:
         if block.kind == "text":
             lead_pieces = _clauses_joined(ctx, sentence_pieces(ctx, block, "", LEAD_BASE, -50))
@@ -396,8 +414,11 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         # the pain's whole heading: its name ("经验 “折旧速度快”…") is what the asker recognises
         group, leads = heading_label(sec.heading), asked is None or sec is asked
         one_role = bool(role) and _one_role(ctx, sec, role or "")  # an added article's: all its role's
+        if not any(map(_key_line, sec.blocks)):
+            plan.pieces += _prose_pain(ctx, sec, group, leads, (k + 1) * 100)
+            continue
         for b, block in enumerate(sec.blocks):
-            if block.kind == "text" and block.label:
+            if _key_line(block):
                 base = 1.0  # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
             elif block.kind == "item":
                 # the asker's role's example among others' (an added article's pains are all its role's)
@@ -408,11 +429,35 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
                 base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
                 # the pains' examples are the articles' cases of them: asked for, they are the answer
                 base += (0.6 if leads else 0.4) if examples else 0.0
+            elif block.kind == "text" and sec is asked:
+                base = PAIN_PROSE_BASE  # the asked pain's own telling ("更麻烦的是…"), for what it answers
             else:
                 continue
             order = (k + 1) * 100 + (50 if block.kind == "text" else b)
             plan.pieces.append(Piece(block.span, group, base, LIMIT_LINE, context=sec.heading, order=order))
     return plan if plan.pieces else general_plan(ctx)
+
+
+PAIN_PROSE_BASE = 0.6
+KEY_LABEL_CHARS = 6  # "核心矛盾:", "现实压力:"; not "HR私下跟我说过实话：", a sentence's own colon
+
+
+def _key_line(block: Block) -> bool:
+    """A pain's key line, as the guide writes one: a short label, then what the pain comes down to."""
+    return block.kind == "text" and bool(block.label) and len(block.label or "") <= KEY_LABEL_CHARS
+
+
+def _prose_pain(ctx: AnswerContext, pain: Section, group: str, leads: bool, order: int) -> list[Piece]:
+    """A pain an article tells in paragraphs ("第二块：AI 把“会写”变成了“人人都会”"), with no key line:
+    its first paragraph opens it; the pain the question is about is read whole."""
+    pieces = []
+    for b, block in enumerate(pain.blocks):
+        if block.kind not in ("text", "item") or (b and not leads):
+            continue
+        base = (1.0 if b == 0 else 0.8) if leads else 0.7
+        found = sentence_pieces(ctx, block, group, base, order + b * 10)
+        pieces += [replace(p, context=pain.heading) for p in found]
+    return pieces
 
 
 def _clause_goes_on(ctx: AnswerContext, prev: Piece, piece: Piece) -> bool:
@@ -535,8 +580,10 @@ def section_plan(ctx: AnswerContext) -> AnswerPlan:
     if section is None:
         return general_plan(ctx)
     group, body = heading_label(section.heading), ctx.kmap.bodies[doc_id]
-    plan = AnswerPlan("section", min_pieces=1, broad=True)
     spans = [(block, s) for block in section.blocks for s in sentences(block.span, body)]
+    # a question going on from the section's answer ("那他们这行最值钱的本事是啥" after the job's section,
+    # ``settle.stays_in_section``): what it asks of the section, not the section again
+    plan = AnswerPlan("section", min_pieces=1, broad=not ctx.intent.goes_on)
     for k, (block, s) in enumerate(spans):
         base = 1.0 - 0.4 * k / max(1, len(spans)) - (0.5 if shown_before(ctx, s) else 0.0)
         if block.kind == "row":  # whole, under its table's header (the header alone is no piece)
