@@ -1630,3 +1630,16 @@ def test_a_case_asked_for_is_told_to_its_end(with_cs_article):
     )
     assert "从 52% 提到 74%" in answer.text and "月薪从 1.8 万涨到 2.4 万" in answer.text, answer.text
     assert not answer.unsupported, answer.unsupported
+
+
+def test_a_story_follow_up_is_told_in_the_storys_order(adv):
+    """ "她后来咋样了" skips how 王姐 was laid off; the search brought those sentences back as extras, shown
+    after how her story ends."""
+    answer = ask_turns(
+        adv,
+        "我姐之前在大厂做区域运营总监，去年被毕业了，有没有跟她差不多的人后来混得还行的",
+        "她后来咋样了，挣得到钱吗",
+    )
+    text = answer.text
+    assert "月均五十万的GMV" in text, text
+    assert "失业后的王姐试过所有体面的退路" not in text[text.index("月均五十万的GMV") :], text

@@ -79,6 +79,15 @@ def _elsewhere(ctx: AnswerContext, kind: str, pieces: list) -> list[Section]:
     return []
 
 
+def _weighed(ctx: AnswerContext, kind: str) -> list:
+    """The section a story's plan weighs sentence by sentence: a sentence of it the plan left out ("她后来
+    咋样了" skips how she was laid off) is not brought back as an extra, shown after how the story ends."""
+    if kind != "story":
+        return []
+    section = ctx.kmap.person_section(ctx.intent.person or "")
+    return [section] if section is not None else []
+
+
 def _own_article_only(ctx: AnswerContext, kind: str) -> bool:
     """A story, an article's answer to its own question, or the pains' examples asked for ("有例子吗"): another article's lines (a 运营 role's 案例)
     are about something else, however well they match the question's words."""
@@ -94,7 +103,7 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
     if plan.kind != "general":
         taken = {(p.span.doc_id, p.span.start) for p in plan.pieces}
         own = {p.span.doc_id for p in plan.pieces}
-        foreign = _elsewhere(ctx, plan.kind, plan.pieces)
+        foreign = _elsewhere(ctx, plan.kind, plan.pieces) + _weighed(ctx, plan.kind)
         extra = [
             p
             for p in general_plan(replace(ctx, retrieved=ctx.retrieved[:3])).pieces
