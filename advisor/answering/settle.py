@@ -20,7 +20,7 @@ from advisor.answering.intent import (
     tells_of_someone,
 )
 from advisor.answering.state import Intent
-from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units
+from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units, section_at
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
@@ -256,9 +256,10 @@ def unfound_risk(
     intent: Intent, question: str, passages: Sequence, units: Units, before: str | None
 ) -> Intent:
     """ "面试老被问你做的内容带来多少钱…这是为啥啊": 钱 reads as the safety net, but the question asks
-    why, no risk-control passage is among the best and the pain retrieval leads with says why. A cue word biases the reading;
-    it does not hold against retrieval that finds none of what it cued. Not in a conversation already on
-    risk control (``before``, the last question's kind): "那要一直没起色，啥时候该停" goes on with it."""
+    why, no risk-control passage is among the best and the pain retrieval leads with says why. A cue word
+    biases the reading; it does not hold against retrieval that finds none of what it cued. Not in a
+    conversation already on risk control (``before``, the last question's kind): "那要一直没起色，啥时候该停"
+    goes on with it."""
     if intent.kind != "risk" or intent.follow_up or before == "risk" or not passages:
         return intent
     if not _WHY.search(question):  # "做多久就该停" asks for the remedy, however retrieval ranks it
@@ -287,9 +288,7 @@ def stays_in_section(
         return intent
     if intent.topic == where or not (intent.follow_up or _GOES_ON.search(question)):
         return intent
-    doc_id, _, path = where.partition(SECTION_KEY)
-    heading = tuple(path.split(SECTION_SEP))
-    section = next((s for s in units.kmap.outlines.get(doc_id, []) if s.path == heading), None)
+    section = section_at(units.kmap, where)
     if section is None or not any(section.holds(p) for p in passages[:SECTION_TOP]):
         return intent
     return replace(intent, kind="section", subjects=(), topic=where, goes_on=True)

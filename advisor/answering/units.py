@@ -26,6 +26,13 @@ ROLE_TOP = 5  # the best passages whose roles may name the role a question leave
 SECTION_KEY = "\x1f"  # between a section unit's document and heading path in ``Intent.topic``
 
 
+def section_at(kmap: KnowledgeMap, topic: str | None) -> Section | None:
+    """The section a section unit's ``Intent.topic`` names (document, ``SECTION_KEY``, heading path)."""
+    doc_id, _, path = (topic or "").partition(SECTION_KEY)
+    heading = tuple(path.split(SECTION_SEP))
+    return next((s for s in kmap.outlines.get(doc_id, []) if s.path == heading), None)
+
+
 @dataclass(frozen=True)
 class Unit:
     kind: str  # path | paths | story | explain | risk | toolkit | pains | section (any other) | general

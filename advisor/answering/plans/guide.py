@@ -22,8 +22,7 @@ from advisor.answering.plans.shared import (
     short_label,
     shown_before,
 )
-from advisor.answering.units import SECTION_KEY
-from advisor.index.chunking import SECTION_SEP
+from advisor.answering.units import section_at
 from advisor.kb.knowledge_map import PathInfo, heading_label, squash
 from advisor.text.structure import Block, Section, Span, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
@@ -574,12 +573,10 @@ def _pointed_step(question: str) -> int | None:
 def section_plan(ctx: AnswerContext) -> AnswerPlan:
     """A section retrieval put clearly first, in its own order (an article's conclusion, an FAQ answer,
     a new article's risk notes): what the section says is the answer's shape."""
-    doc_id, _, path = (ctx.intent.topic or "").partition(SECTION_KEY)
-    heading = tuple(path.split(SECTION_SEP))
-    section = next((s for s in ctx.kmap.outlines.get(doc_id, []) if s.path == heading), None)
+    section = section_at(ctx.kmap, ctx.intent.topic)
     if section is None:
         return general_plan(ctx)
-    group, body = heading_label(section.heading), ctx.kmap.bodies[doc_id]
+    group, body = heading_label(section.heading), ctx.kmap.bodies[section.doc_id]
     spans = [(block, s) for block in section.blocks for s in sentences(block.span, body)]
     # a question going on from the section's answer ("那他们这行最值钱的本事是啥" after the job's section,
     # ``settle.stays_in_section``): what it asks of the section, not the section again
