@@ -85,21 +85,15 @@ def by_meaning(
     found = [units.of(p) for p in passages]
     # A section outside the guide's units that retrieval clearly leads with (a new article's own 痛点)
     # answers; the stories' epilogue leading narrowly does not.
-    other_section = bool(found) and found[0].kind == "section" and lead >= CLEAR_LEAD
+    best = found[:PAIN_TOP]
+    pained = any(u.kind == "pains" for u in best)
+    # ...and so does one it leads less clearly with no pain among its best: "我做了十年编辑，感觉自己除了写稿
+    # 啥也不会" sits by the labelled pains, yet a new article's "藏在日常里的四门手艺" answers it
+    section_lead = CLEAR_LEAD if pained else SECTION_LEAD
+    other_section = bool(found) and found[0].kind == "section" and lead >= section_lead
     # A situation a risk rule speaks to ("什么时候辞才算稳"), with retrieval finding that risk control and
     # no pain among its best, is not read as a pain
-    best = found[:PAIN_TOP]
-    ruled = bool(intent.risk) and any(map(_risk_control, best)) and not any(u.kind == "pains" for u in best)
-    # ...nor one retrieval leads with a section of its own for, finding no pain among its best: "我做了十年
-    # 编辑，感觉自己除了写稿啥也不会" sits by the labelled pains, yet a new article's "藏在日常里的四门手艺"
-    # answers it
-    if (
-        found
-        and found[0].kind == "section"
-        and lead >= SECTION_LEAD
-        and not any(u.kind == "pains" for u in best)
-    ):
-        other_section = True
+    ruled = bool(intent.risk) and any(map(_risk_control, best)) and not pained
     if kind == "pains" and not _ASKS_WAY.search(question) and not other_section and not ruled:
         return replace(intent, kind="pains")
     if kind == "toolkit" and any(u.kind == "toolkit" for u in found):
