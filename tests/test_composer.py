@@ -193,6 +193,24 @@ def test_clip_cuts_at_a_clause_boundary_and_keeps_offsets():
     assert clip(span, body, 200) == span
 
 
+def test_clip_never_cuts_a_number_at_its_thousands_comma():
+    """ "每家每月 2,500–4,000 元" was shown as "2,500–4…": the limit fell right after the comma, and a
+    comma with nothing after it looked like a clause's end."""
+    body = "第一年签下 14 家店，每家每月 2,500–4,000 元，到第 12 个月月流水约 4.5 万。"
+    (section,) = [s for s in outline("d", body) if s.blocks]
+    span = section.blocks[0].span
+    limit = body.index("4,000") + 1 - span.start  # the limit ends right after "4,"
+    cut = body[span.start : clip(span, body, limit).end]
+    assert cut == "第一年签下 14 家店", cut
+
+
+def test_a_pronoun_in_the_question_makes_no_line_relevant(adv):
+    """ "他们一个月能挣多少": a line opening "他们用 AI…" says nothing of what they earn."""
+    rel = Relevance("他们一个月能挣多少", adv.snapshot.knowledge, adv.snapshot.idf, set())
+    assert rel("他们用 AI 质检工具做全量初筛") == 0.0
+    assert rel("老薛个人月入约 2.2 万") > 0.0
+
+
 def test_a_sentence_reached_through_two_sections_is_shown_once(adv):
     a = adv.ask("我是技术leader，想试试转AI架构师，但怕折腾半天白干，先咋试水？")
     lines = [strip_markers(ln).lstrip("- ").strip() for ln in answer_body(a.text).splitlines()]

@@ -1643,3 +1643,54 @@ def test_a_story_follow_up_is_told_in_the_storys_order(adv):
     text = answer.text
     assert "月均五十万的GMV" in text, text
     assert "失业后的王姐试过所有体面的退路" not in text[text.index("月均五十万的GMV") :], text
+
+
+def test_a_story_asked_about_one_thing_answers_that_thing(with_bd_article):
+    """ "他给老同事啥建议，原话咋说的" asks one episode of 老梁's story: the passage retrieval ranks first is
+    said, not the story from its beginning until the budget runs out mid-advice."""
+    answer = with_bd_article.ask("那个从本地生活平台出来自己干的大哥，给还在平台的老同事啥建议，原话怎么说的")
+    assert "别一冲动就裸辞" in answer.text and "关系是敲门砖,方案才是饭碗" in answer.text, answer.text
+
+
+def test_a_complaint_told_before_asking_the_way_is_not_the_question(with_bd_article):
+    """ "天天背指标…有没有收入稳一点的方向": 指标 is a risk cue (数据验证), but it tells the asker's
+    situation; the clause that asks, asks which way to go."""
+    answer = with_bd_article.ask("我老公做BD的，天天背指标陪客户喝酒，有没有收入稳一点、不用老出差的方向")
+    assert answer.intent == "paths", answer.intent
+    assert "横向跨界" in answer.text, answer.text
+
+
+def test_a_target_said_without_its_title_is_its_path(with_bd_article):
+    """ "转客户成功" names 横向跨界's 客户成功负责人 without 负责人: its pay is that path's 优势."""
+    answer = ask_turns(with_bd_article, "做了十来年BD，挺累的", "转客户成功的话工资大概啥水平")
+    assert "年薪 40-70 万" in answer.text, answer.text
+
+
+def test_a_later_clause_is_not_shown_without_the_one_that_opens_its_sentence(adv):
+    """ "尝试知识付费，…；" alone read as the next thing 王姐 did, its subject ("失业后的王姐试过所有体面的
+    退路：…；") left out for the budget."""
+    text = adv.ask("阿里王姐那个宝妈团购群，算不算文章里说的搞私域？跟私域顾问那条路有啥关系").text
+    if "尝试知识付费" in text:
+        assert "试过所有体面的退路" in text, text
+
+
+def test_what_a_case_earns_is_said_from_the_case(with_cs_article):
+    """ "他们那种一个月能挣多少" after 老薛's 质检外包: the case's own 月流水 and 月入, which a cut at "4,"
+    and the pronoun 他们 (matching "他们用 AI…" at the case's start) had kept out."""
+    answer = ask_turns(
+        with_cs_article,
+        "我老公质检主管被裁了，想跟两个老同事一起搞质检外包，靠谱吗",
+        "他们那种一个月能挣多少",
+    )
+    assert "月流水约 4.5 万" in answer.text and "2,500–4…" not in answer.text, answer.text
+
+
+def test_she_after_a_case_is_that_case_though_a_summing_up_line_names_others(with_content_article):
+    """小魏's case was shown, and so was the closing line naming 老韩, 苏姐 and 小魏: "她" fit 苏姐 and 小魏
+    there, so it was no one, and "她之前准备了啥" got the article's generalities."""
+    answer = ask_turns(
+        with_content_article,
+        "之前看到有个做审核的姐们跳去大模型公司了，她过去工资多少",
+        "她之前准备了些啥才跳过去的",
+    )
+    assert "260个案例" in answer.text, answer.text

@@ -20,7 +20,7 @@ from advisor.index.chunking import Chunk
 from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
 from advisor.text.structure import CLAUSE_END, Span, clip, table_cells
-from advisor.text.tokens import tokenize
+from advisor.text.tokens import only_points, tokenize
 
 _EXCEPT = re.compile(r"除了[^，,。？?还以之]{1,12}(?:以外|之外)?")
 # "38岁" / "做了10年" / "存款够3个月": the asker's own facts, not what the answer should be about.
@@ -36,6 +36,7 @@ FRAME_WEIGHT = 0.3
 # A question asking for a duration or an amount ("这个要多久"): a sentence holding one ("3 个月内") speaks
 # to it as much as a fairly specific word would.
 SHAPE_WEIGHT = 2.5
+MUST = 1.0  # a piece's base from which the plan must say it, before any search extra
 NEAR_WEIGHT = 0.3  # how much closeness in meaning (the dense search) counts next to the question's words
 
 
@@ -91,6 +92,8 @@ class Relevance:
         frame = {w.lower() for w in kb.cues("frame")}
         for token in dict.fromkeys(tokenize(q, search=False)):
             if (token in ignore and token not in frame) or (len(token) < 2 and not token.isdigit()):
+                continue
+            if only_points(token):
                 continue
             alts = {token, *kb.synonyms_of(token)}
             if any(present(a) for a in alts):  # a word no article uses cannot tell pieces apart
@@ -151,7 +154,7 @@ def _ranked(
     ranked = sorted(
         scored,
         key=lambda pr: (
-            pr[0].only_if_relevant or pr[0].base < 1.0,
+            pr[0].only_if_relevant or pr[0].base < MUST,
             -(pr[0].base + boost * pr[1] + NEAR_WEIGHT * near(pr[0].span)),
             pr[0].order,
         ),
@@ -179,7 +182,7 @@ def select(
         if (
             focused
             and relevance == 0
-            and piece.base < 1.0
+            and piece.base < MUST
             and len(chosen) >= plan.min_pieces
             and used > FILL * budget
         ):
@@ -214,7 +217,30 @@ def select(
             first[best.group] = min(first.values()) - 1
             chosen = [(replace(p, order=-1), s) if p is best else (p, s) for p, s in chosen]
     ordered = sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
-    return _without_dangling(ordered, bodies)
+    relevant = {id(p) for p, r in ranked if r > 0}
+    return _without_dangling(_without_orphans(ordered, bodies, relevant), bodies)
+
+
+def _without_orphans(
+    chosen: list[tuple[Piece, Span]], bodies: dict[str, str], relevant: set[int]
+) -> list[tuple[Piece, Span]]:
+    """A clause that goes on a sentence ("尝试知识付费…；" after "…试过所有体面的退路：去创业公司当COO…；")
+    is not shown without the clause before it, unless it is what the question asks: alone it reads as
+    the story's next event, its subject and its sense lost."""
+    out = []
+    for piece, span in chosen:
+        body = bodies[span.doc_id]
+        line_start = body.rfind("\n", 0, span.start) + 1
+        before = body[line_start : span.start].rstrip()
+        goes_on = before.endswith(("；", ";"))
+        opened = any(
+            s.doc_id == span.doc_id and s.start < span.start and s.end >= len(before) + line_start
+            for _, s in chosen
+        )
+        if goes_on and not opened and id(piece) not in relevant:
+            continue
+        out.append((piece, span))
+    return out
 
 
 _LEADS_IN = re.compile(r"[:：]\s*$")

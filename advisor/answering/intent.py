@@ -276,7 +276,17 @@ def _target_said(target: str, sq: str, jobs: list[str]) -> int:
     if target in sq:
         return len(found)
     own = [p for p in found if not any(p in j for j in jobs)]
-    return len(found) if len(found) >= LOOSE_PAIRS and own and target[-2:] in sq else 0
+    if len(found) >= LOOSE_PAIRS and own and target[-2:] in sq:
+        return len(found)
+    # "转客户成功的话…": the target said without its title (客户成功负责人), its core long and its own
+    core = _TITLE.sub("", target)
+    if len(core) >= CORE_CHARS and core != target and core in sq and not any(core in j for j in jobs):
+        return len(char_pairs(core))
+    return 0
+
+
+_TITLE = re.compile(r"(?:负责人|总监|经理|顾问|专家|主管)$")
+CORE_CHARS = 4  # a target's core said alone ("客户成功"), shorter ones (大客户) name too much
 
 
 def _without_targets(q: str, kmap: KnowledgeMap) -> str:
@@ -767,6 +777,8 @@ def analyze(
         if f.path and path_role and _all_said(said, _path_text(kmap, path_role, f.path)):
             break  # "想转AI架构师，你说要内部小项目试错": a step of the path named, not risk control
         # "有没有现成的表格" asks for the toolkit itself, though the path just shown names a 表格 tool
+        if kind == "risk" and base.role and _told_before_asking_way(q, said, kb):
+            continue  # "天天背指标…有没有收入稳一点的方向": the way asked for is the role's paths
         ready = kind == "toolkit" and asks_ready_made(q)
         follow = (
             _continued(base, f, kb, state)
@@ -804,6 +816,19 @@ def analyze(
         # 的…"); "转型总体上有哪几类路子" asks for the guide's kinds of path, whoever asks
         return replace(base, kind="paths", topic=KINDS_OF_PATH if _TYPES.search(q) else None)
     return base
+
+
+_CLAUSE = re.compile(r"[^，,。？?！!；;]+")
+
+
+def _told_before_asking_way(q: str, said: list[str], kb: Knowledge) -> bool:
+    """The question asks which way to go (``questions.broad``: "有没有…的方向") in a clause of its own,
+    and the cue words ``said`` are only in the clauses that tell the asker's situation."""
+    way = kb.broad_re.search(q) if kb.broad_re is not None else None
+    if way is None:
+        return False
+    asking = next((c.group() for c in _CLAUSE.finditer(q) if c.start() <= way.start() < c.end()), "")
+    return not any(w in asking for w in said)
 
 
 # the asker means to do something themselves ("我也想试试…", "我打算…"), not to hear more of it

@@ -189,11 +189,14 @@ def person_shown(question: str, shown: str, persons: Sequence[Person]) -> Person
     if told:
         return told[0] if len(told) == 1 else None
     pairs = char_pairs(question)
+    named = [p for p in persons if not p.heading]
+    # a line naming one of them is that person's case; one naming several sums up ("老韩从…，小魏从…")
+    lines = [line for line in lists.bullets if sum(p.name in line for p in named) == 1] or lists.bullets
     cases = [
         (sum(q in line for q in pairs), p)
-        for p in persons
-        if not p.heading and p.pronoun in question
-        for line in lists.bullets
+        for p in named
+        if p.pronoun in question
+        for line in lines
         if p.name in line
     ]
     best = max((n for n, _ in cases), default=0)

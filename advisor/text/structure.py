@@ -200,7 +200,8 @@ def sentences(span: Span, body: str) -> list[Span]:
     return [Span(span.doc_id, s, e) for s, e in split_sentences(body, span.start, span.end)]
 
 
-CLAUSE_END = re.compile(r"[，,、；;：:]")
+# a comma or colon between digits ("2,500", "10:30") is part of a number, not a clause's end
+CLAUSE_END = re.compile(r"[，、；;：]|(?<!\d)[,:]|[,:](?!\d)")
 
 
 def clip(span: Span, body: str, limit: int) -> Span:
@@ -208,8 +209,9 @@ def clip(span: Span, body: str, limit: int) -> Span:
     unchanged when it is short enough or has no boundary in the first third."""
     if len(span) <= limit:
         return span
-    cuts = [m.start() for m in CLAUSE_END.finditer(body, span.start, span.start + limit)]
-    cuts = [c for c in cuts if c - span.start >= limit // 3]
+    # searched a little past the limit: "4,000" cut at the limit still shows its comma is a number's
+    cuts = [m.start() for m in CLAUSE_END.finditer(body, span.start, min(span.end, span.start + limit + 2))]
+    cuts = [c for c in cuts if limit // 3 <= c - span.start <= limit]
     return Span(span.doc_id, span.start, cuts[-1]) if cuts else span
 
 

@@ -69,7 +69,17 @@ _FUNCTION_TAGS = ("d", "t", "r", "m", "q", "p", "c", "u", "z", "e", "y", "o")
 def names_nothing(word: str) -> bool:
     """A word that cannot describe a person or a thing, however rare in the corpus ("天天" told of 老张)."""
     first, tag = first_word(word)
-    return first == word and tag.startswith(_FUNCTION_TAGS)
+    return first == word and tag != "eng" and tag.startswith(_FUNCTION_TAGS)  # "eng": AI, APP
+
+
+_ASKING = re.compile(r"[哪什怎谁几啥咋多]")  # 哪条, 什么, 怎么: a pronoun that asks says what is asked
+
+
+def only_points(word: str) -> bool:
+    """A pronoun that points at who or what was said (他们, 这样, 那种): "他们用 AI…" is no answer to
+    "他们一个月挣多少", so a text holding it says nothing more of what is asked."""
+    first, tag = first_word(word)
+    return first == word and tag == "r" and not _ASKING.search(word)
 
 
 def is_general(word: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from advisor.answering.compose import AnswerPlan, Piece
+from advisor.answering.compose import MUST, AnswerPlan, Piece
 from advisor.answering.intent import asks_case, asks_ready_made, situation
 from advisor.answering.plans.shared import (
     INFO,
@@ -23,6 +23,7 @@ from advisor.answering.plans.shared import (
     shown_before,
 )
 from advisor.answering.units import section_at
+from advisor.index.search import Passage
 from advisor.kb.knowledge_map import PathInfo, heading_label, squash
 from advisor.text.structure import Block, Section, Span, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
@@ -485,6 +486,18 @@ def _pointed_section(question: str, sections: list[Section]) -> Section | None:
     return next((s for s in sections if pointer and short_label(s.heading) in pointer), None)
 
 
+# A story asked about one thing ("他对老同事有啥建议", "原话咋说的") rather than told whole: the passage of
+# it the search ranks first is what it asks, ahead of how the story begins.
+ASKED_EPISODE = 0.3
+
+
+def _retrieved_first_in(ctx: AnswerContext, section: Section) -> Passage | None:
+    """The passage retrieval ranks first, when ``section`` holds it (not when the question is about
+    something else the story touches: "王姐的团购群算不算私域" ranks the 私域 path first)."""
+    first = ctx.retrieved[0] if ctx.retrieved else None
+    return first if first is not None and section.holds(first) else None
+
+
 def _first_retrieved(ctx: AnswerContext, sections: list[Section]) -> Section | None:
     """The section that holds the best-ranked of the retrieved passages any of them holds."""
     return next((sec for passage in ctx.retrieved for sec in sections if sec.holds(passage)), None)
@@ -506,9 +519,9 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     blocks = ctx.kmap.story_blocks(section)
     spans = [(b, s) for b, block in enumerate(blocks) for s in sentences(block.span, body)]
     later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
-    plan = AnswerPlan(
-        "story", min_pieces=2, broad=has_any(ctx.question, ctx.kb.cues("story")), style="paragraph"
-    )
+    broad = has_any(ctx.question, ctx.kb.cues("story"))
+    plan = AnswerPlan("story", min_pieces=2, broad=broad, style="paragraph")
+    asked = None if broad or later else _retrieved_first_in(ctx, section)
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line
@@ -519,6 +532,8 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
         if later and shown and k < 0.45 * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
+        if asked and asked.start <= s.start < asked.end:  # ahead of the rest, not of what must be said
+            base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
         plan.pieces.append(Piece(s, group, base, 150, order=k, block=b))
     return _clauses_together(plan, ctx)
 
