@@ -1694,3 +1694,11 @@ def test_she_after_a_case_is_that_case_though_a_summing_up_line_names_others(wit
         "她之前准备了些啥才跳过去的",
     )
     assert "260个案例" in answer.text, answer.text
+
+
+def test_what_the_asker_should_do_is_no_story_asked(with_cs_article):
+    """ "头三个月该干啥": 干啥 is a story cue ("他现在干啥"), and retrieval led with 蒋姐's story, so someone
+    just laid off got her story instead of what to do."""
+    answer = with_cs_article.ask("刚被裁 脑子很乱 头三个月该干啥")
+    assert answer.intent != "story", answer.text
+    assert not answer.text.startswith("**从客服高级主管到实施顾问"), answer.text

@@ -109,7 +109,8 @@ def settle(
     if unit.kind == "story" and intent.kind == "paths":
         return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
     if unit.kind == "story":  # a person described by what they did, asked about as a person
-        asks_story = has(q, kb.cues("story")) or tells_of_someone(q, kb)
+        # "头三个月该干啥": 干啥 asks what the asker should do, not what someone did
+        asks_story = (has(q, kb.cues("story")) and not _TO_DO.search(q)) or tells_of_someone(q, kb)
         # the asker may speak of themselves beside someone pointed at ("那个被裁的大姐给同行的建议是啥
         # 我想转给我老婆看看"): it is still that person asked about
         own = SELF.search(q) and not points_at_someone(q)
@@ -161,6 +162,7 @@ def _said_only_there(intent: Intent, unit: Unit, question: str, kmap: KnowledgeM
 
 
 OWN_PATH_LEAD = 0.1  # how far one path of the asker's own role must lead to be what a general question asks
+_TO_DO = re.compile(r"(?:该|要|得|先|能)(?:干|做)(?:点|些)?(?:啥|嘛|什么)")
 _REMEDY = re.compile(r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
 _THIS_PATH = re.compile(r"这条(?:路|路子|路径|线)|这个(?:方向|路子|路径)")
 
