@@ -211,6 +211,15 @@ def test_a_pronoun_in_the_question_makes_no_line_relevant(adv):
     assert rel("老薛个人月入约 2.2 万") > 0.0
 
 
+def test_ai_is_a_word_that_names_something():
+    """jieba tags "AI" ``eng``, which was read as an interjection (``e``): "AI" named nothing, so a person
+    described as "转AI的" was described by nothing."""
+    from advisor.text.tokens import names_nothing, only_points
+
+    assert not names_nothing("ai") and not only_points("ai")
+    assert names_nothing("天天") and only_points("他们")
+
+
 def test_a_sentence_reached_through_two_sections_is_shown_once(adv):
     a = adv.ask("我是技术leader，想试试转AI架构师，但怕折腾半天白干，先咋试水？")
     lines = [strip_markers(ln).lstrip("- ").strip() for ln in answer_body(a.text).splitlines()]
