@@ -209,20 +209,19 @@ def select(
     first = {}
     for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
         first.setdefault(piece.group, piece.order)
+    asked = {id(p): r for p, r in ranked}  # each piece's relevance, by identity
     if plan.answer_first and focused and chosen:
         # "工资能涨多少" after a path's steps: the line that says it first, under the same heading
-        asked = {id(p): r for p, r in ranked}
         best = max(chosen, key=lambda ps: asked.get(id(ps[0]), 0.0))[0]
         if asked.get(id(best), 0.0) > 0:
             first[best.group] = min(first.values()) - 1
             chosen = [(replace(p, order=-1), s) if p is best else (p, s) for p, s in chosen]
     ordered = sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
-    relevant = {id(p) for p, r in ranked if r > 0}
-    return _without_dangling(_without_orphans(ordered, bodies, relevant), bodies)
+    return _without_dangling(_without_orphans(ordered, bodies, asked), bodies)
 
 
 def _without_orphans(
-    chosen: list[tuple[Piece, Span]], bodies: dict[str, str], relevant: set[int]
+    chosen: list[tuple[Piece, Span]], bodies: dict[str, str], asked: dict[int, float]
 ) -> list[tuple[Piece, Span]]:
     """A clause that goes on a sentence ("尝试知识付费…；" after "…试过所有体面的退路：去创业公司当COO…；")
     is not shown without the clause before it, unless it is what the question asks: alone it reads as
@@ -237,7 +236,7 @@ def _without_orphans(
             s.doc_id == span.doc_id and s.start < span.start and s.end >= len(before) + line_start
             for _, s in chosen
         )
-        if goes_on and not opened and id(piece) not in relevant:
+        if goes_on and not opened and asked.get(id(piece), 0.0) <= 0:
             continue
         out.append((piece, span))
     return out
