@@ -18,7 +18,10 @@ never read the code wrote ``ecom-buyer-guide`` (电商采销 / 供应链, held o
 ``sre-guide`` (运维 / SRE), sealed: frozen unread (its writer reported counts only), never opened while
 tuning, reported per kind only (on 2026-12-06 a search over the question files printed four of its
 questions; nothing was written from them). ``ux-research-guide`` (用户研究, 30 questions, written on 2026-12-06 by a
-writer who read only ``corpus/`` and one tuned article) is sealed the same way: frozen unread. Gated by
+writer who read only ``corpus/`` and one tuned article) is sealed the same way: frozen unread. On
+2026-12-06 two more writers who read only ``corpus/`` and one tuned article wrote ``brand-marketing-guide``
+(品牌 / 市场营销, declared ``roles: [市场]``, a role the guide already has) and ``algo-engineer-guide`` (算法,
+``roles: [技术, 算法]``), each told to use headings and labels of their own; both are tuned on. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 

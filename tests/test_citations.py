@@ -116,6 +116,13 @@ def test_out_of_range_and_uncited_claims():
         ("甲乙丙[1]，丁戊己[2]。", ["甲乙丙[1]", "，丁戊己[2]。"]),
         ("甲乙丙。[1][2]丁戊己。", ["甲乙丙。[1][2]", "丁戊己。"]),
         ("甲乙丙[1]。\n- 丁[2]\n", ["甲乙丙[1]。", "\n", "- 丁[2]\n"]),
+        # a quote is one claim, however it opens (the stories open quotes with ” too)
+        (
+            "他说：”时薪多少吗？二十块！但还踏实。”[2]丁。",
+            ["他说：”时薪多少吗？二十块！但还踏实。”[2]", "丁。"],
+        ),
+        ("他说：“多少吗？二十块！”[1]", ["他说：“多少吗？二十块！”[1]"]),
+        ("一个”引号。没有合上。\n", ["一个”引号。", "没有合上。", "\n"]),  # never closed: sentences
     ],
 )
 def test_units_end_at_sentence_ends_and_at_markers_mid_sentence(text, units):

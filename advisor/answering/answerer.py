@@ -18,7 +18,7 @@ from langchain_core.messages import BaseMessage
 from advisor.answering.answer import Answer, final_answer
 from advisor.answering.compose import AnswerPlan, Piece, compose
 from advisor.answering.conversation import advance
-from advisor.answering.coverage import ABSENT, PARTIAL, Coverage
+from advisor.answering.coverage import ABSENT, PARTIAL, Coverage, states_pay
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
@@ -286,6 +286,17 @@ class Answerer:
             state = advance(state, intent)
         return state
 
+    def _amount_shown(self, turn: Turn) -> Turn:
+        """An amount said missing because the best passages lack it, which the answer's own lines give
+        ("工资能涨多少" → a path's "薪资涨幅可达 30%-50%"): the answer does not open by saying it is
+        missing. The answer is composed once without the note to see what it shows."""
+        if not turn.coverage.amount:
+            return turn
+        reason = "an amount of money asked for, which the answer's own lines give"
+        unnoted = replace(turn, coverage=replace(turn.coverage, missing=(), amount=False, reason=reason))
+        body, _ = self.excerpt(unnoted)
+        return unnoted if states_pay(turn.question, body) else turn
+
     def answer_plan(self, turn: Turn) -> AnswerPlan:
         derived = turn.derived
         if turn.coverage.verdict == PARTIAL:
@@ -349,7 +360,7 @@ class Answerer:
             yield str(exc)
             yield Answer(text=str(exc), refused=True, backend=self.backend, notice="问题过长")
             return
-        turn = self.read(question, history, role, state, index)
+        turn = self._amount_shown(self.read(question, history, role, state, index))
         if not turn.decision.in_scope or turn.coverage.verdict == ABSENT:
             yield from self._refuse(turn)
             return

@@ -80,6 +80,8 @@ _RAISE = re.compile(
 )  # compared: a percent answers
 # "备点", "先学点", "看下", "试一下", "试一试": a verb and a measure word, not a topic
 _QUANTIFIED = re.compile(r"^[先再多还就]?.[点些下]$|^.{1,2}一[下点些]$|^(.)一\1$")
+# "降点薪", "学些技术": a measure word inside a verb and its object
+_MEASURE_INSIDE = re.compile(r"(?<=.)(?:一)?[点些](?=.)")
 # "多不多", "值不值得", "难不难": a yes-or-no question's frame (A-not-A), not what is asked about
 _A_NOT_A = re.compile(r"(.{1,2})不\1")
 # "家里还有房贷", "背着三百万车贷": a burden the asker has, told beside the question, not asked about
@@ -118,6 +120,7 @@ class Coverage:
     head: str | None = None
     mentions: tuple[Span, ...] = ()
     reason: str = ""
+    amount: bool = False  # what is missing is an amount of money (``unstated_pay``): the answer may show it
 
     @property
     def focus_text(self) -> str:
@@ -277,6 +280,9 @@ class Answerability:
         and so is a phrase whose only present word is a common one (工作, 行业)."""
         if self.corpus.contains(p.check):
             return "passing" if asks_how and self.corpus.count(p.check) <= 1 else "present"
+        loose = _MEASURE_INSIDE.sub("", p.check)  # "降点薪" is the articles' 降薪, a little of it
+        if loose != p.check and len(loose) >= 2 and self.corpus.contains(loose):
+            return "present"
         if any(w in self.focus_words and not self._topic_present(w, others) for w in p.words):
             return "missing"
         if not self.corpus.contains(p.head):
@@ -430,7 +436,7 @@ class Answerability:
         pay = unstated_pay(question, passages)
         if pay:
             reason = "an amount of money asked for that no retrieved passage gives"
-            return Coverage(COVERED, (pay,), (pay,), reason=reason)
+            return Coverage(COVERED, (pay,), (pay,), reason=reason, amount=True)
         return None
 
     def unknown_role(self, question: str) -> str | None:
@@ -514,9 +520,7 @@ def unstated_pay(question: str, passages: list[Passage]) -> str | None:
         return None
     word = m.group(0)
     fee = re.fullmatch(_FEE, word) is not None  # a fee is stated as one: "时薪二十块" is no fee
-    # a raise may be stated as a percent; pay, as an amount
-    stated = _FEE_FIGURE if fee else _PAY_FIGURE if _RAISE.search(question) else _PAY_AMOUNT
-    if any(stated.search(p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
+    if any(states_pay(question, p.text) for p in passages[: EVIDENCE_PASSAGES + 1]):
         return None
     if word in _PRICE_WORDS:  # "收多少钱合适", "怎么定价": what to charge
         return "收费标准"
@@ -526,6 +530,17 @@ def unstated_pay(question: str, passages: list[Passage]) -> str | None:
 
 
 _PRICE_WORDS = ("收多少", "要价", "定价", "报价")
+
+
+def states_pay(question: str, text: str) -> bool:
+    """``text`` gives the amount the question asks for: a fee with its figure, a raise in percent or as
+    an amount, pay as an amount ("薪资涨幅可达 30%-50%" answers "工资能涨多少", not "月薪大概多少")."""
+    m = _MONEY_ASKED.search(question)
+    if m is None:
+        return False
+    fee = re.fullmatch(_FEE, m.group(0)) is not None
+    stated = _FEE_FIGURE if fee else _PAY_FIGURE if _RAISE.search(question) else _PAY_AMOUNT
+    return stated.search(text) is not None
 
 
 def _not_doing(toks: list[tuple[str, str]], i: int) -> bool:
@@ -615,7 +630,19 @@ def _beside(text: str, question: str) -> bool:
     """``text`` only tells the asker's circumstances: a burden carried (``_only_had``) or how someone
     they know is doing, in a clause that asks nothing while another clause asks ("为啥干我们这行一到35就
     这么难，我同学在国企好好的")."""
-    return _only_had(text, question) or _of_someone_i_know(text, question)
+    return _only_had(text, question) or _of_someone_i_know(text, question) or _told_after(text, question)
+
+
+def _told_after(text: str, question: str) -> bool:
+    """``text`` is only in clauses after the last one that asks, which ask nothing themselves: how the
+    asker is doing, told once the question is out ("产品经理和项目经理到底啥区别啊，面试老被问懵")."""
+    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+    last_ask = max((i for i, c in enumerate(clauses) if _ASKS.search(c)), default=None)
+    if last_ask is None:
+        return False
+    return not any(text in c for c in clauses[: last_ask + 1]) and any(
+        text in c for c in clauses[last_ask + 1 :]
+    )
 
 
 def _of_someone_i_know(text: str, question: str) -> bool:

@@ -32,7 +32,8 @@ class Derived:
     @cached_property
     def knowledge(self) -> Knowledge:
         """The knowledge data, with what the articles' own structure says besides (``kb/discover.py``)."""
-        return discover(self.snapshot.knowledge, self.snapshot.bodies, self.snapshot.declared_roles)
+        snap = self.snapshot
+        return discover(snap.knowledge, snap.bodies, snap.declared_roles, snap.titles)
 
     @property
     def bodies(self) -> dict[str, str]:

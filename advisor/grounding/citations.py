@@ -94,7 +94,7 @@ def split_units(text: str) -> list[str]:
     """Sentences of an answer, each keeping the citation markers that follow its terminator."""
     units, pos = [], 0
     for m in _TERMINATOR.finditer(text):
-        if m.start() < pos:
+        if m.start() < pos or _inside_quote(text, m):
             continue
         end = m.end()
         after = _MARKERS_AFTER.match(text, end)
@@ -105,6 +105,21 @@ def split_units(text: str) -> list[str]:
     if pos < len(text):
         units.append(text[pos:])
     return units
+
+
+_QUOTE_MARK = re.compile('[“”"]')
+
+
+def _inside_quote(text: str, m: re.Match) -> bool:
+    """A sentence end inside a quote that closes later on the line ("”你知道我现在时薪多少吗？二十块！但…
+    还踏实。”"): the quote is one claim. Marks are counted, not paired: the stories open quotes with ” too."""
+    if m.group()[0] not in "。！？!?":
+        return False
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.end())
+    line_end = len(text) if line_end < 0 else line_end
+    opened = len(_QUOTE_MARK.findall(text, line_start, m.end())) % 2 == 1
+    return opened and _QUOTE_MARK.search(text, m.end(), line_end) is not None
 
 
 def bigrams(text: str) -> set[str]:

@@ -47,6 +47,7 @@ class IndexSnapshot:
     knowledge: Knowledge
     scope: dict = field(default_factory=dict)
     declared_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per document, as written
+    titles: dict[str, str] = field(default_factory=dict)  # per document
     by_id: dict[str, int] = field(default_factory=dict)
     same_as: dict[int, int] = field(default_factory=dict)  # a passage -> the first one with its text
 
@@ -211,4 +212,5 @@ def load_generation(client, manifest: Manifest) -> IndexSnapshot:
         Knowledge.from_dict(data[DATA_IDS["knowledge"]]),
         data.get(DATA_IDS["scope"]) or {},
         {d: tuple(v.get("declared_roles") or ()) for d, v in docs.items()},
+        {d: v.get("title") or "" for d, v in docs.items()},
     )

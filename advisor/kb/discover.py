@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from advisor.kb.facts import Knowledge, Person
 from advisor.kb.knowledge_map import KnowledgeMap
+from advisor.kb.names import CASE_PERSON, NAME
 from advisor.text.structure import Section, outline, subtree, table_cells, tables
 
 # "(一)数据分析中层:…", "(一)商务BD / 大客户销售中层:…" (one role under several names)
@@ -19,12 +20,10 @@ _ROLE = re.compile(
     r"[\u4e00-\u9fffA-Za-z])?)\s*中层\s*[:：]"
 )
 _NAMES = re.compile(r"\s*[/／、&]\s*")
-_NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])|[\u4e00-\u9fff][姐哥叔姨])"  # 老沈, 王姐, 阿May
 # "三、代码之外有青山——老周的二次元突围", "老沈:从大厂…": a name that opens the heading or its second part
-_PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({_NAME})(?:的|\s*[:：])")
+_PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({NAME})(?:的|\s*[:：])")
 # a story section's heading that names its person inside ("被裁 PMO 罗姐的 “二次交付”", "被裁的老魏,从…")
-_STORY_PERSON = re.compile(rf"(?:的|\s|:|：)({_NAME})(?:的|\s*[:：,，])")
-_CASE = re.compile(rf"({_NAME})\s*[,，(（]")
+_STORY_PERSON = re.compile(rf"(?:的|\s|:|：)({NAME})(?:的|\s*[:：,，])")
 _SHE = re.compile(r"[姐姨妈]$")
 STORY_HEADING = ("故事", "经历")
 JOB_TITLES = ("经理", "总监", "主管", "专员", "助理", "顾问")  # a rank, said of every role
@@ -34,9 +33,16 @@ ROLE_MENTIONS = 2  # a role's hint words in a story, at the least, for the story
 
 
 def _roles(
-    kb: Knowledge, outlines: dict, bodies: dict[str, str], declared: dict[str, tuple[str, ...]]
+    kb: Knowledge,
+    outlines: dict,
+    bodies: dict[str, str],
+    declared: dict[str, tuple[str, ...]],
+    titles: dict[str, str],
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """The roles, with their hint words, and the homes of roles that have no "…中层:" heading."""
+    """The roles, with their hint words, and the homes of roles that have no "…中层:" heading. An article
+    with paths of its own is about a role of its own: the names it declares that are no role yet ("roles:
+    [技术, 算法]" → 算法), else the one its title says ("roles: [市场]" under "…品牌 / 市场营销中层转型实录" →
+    品牌), so that its paths answer its askers rather than the guide's section for the broader role."""
     found, homes = dict(kb.roles), dict(kb.homes)
     for doc_id, sections in outlines.items():
         if not any(kb.paths_named(c.heading) or kb.own_path_number(c.heading) for c in sections):
@@ -44,8 +50,10 @@ def _roles(
             continue
         body = bodies.get(doc_id, "")
         headed = [m for s in sections if (m := _ROLE.match(s.heading))]
-        names = list(declared.get(doc_id, ()))
-        if names and not headed and not set(names) & set(found):
+        names = [n for n in declared.get(doc_id, ()) if n not in found]
+        if declared.get(doc_id) and not names and not headed:  # every name declared is a role already
+            names = [n for n in title_roles(titles.get(doc_id, "")) if n not in found]
+        if names and not headed:
             # "roles: [项目经理, PMO]" above "(一)纵向深耕:项目经理→…": an article about one new role
             hints = [h for n in names for h in role_hints(n, body)] + sub_roles(body)
             hints += job_titles(sections, body, kb.section_words.get("jobs", ()))
@@ -64,6 +72,19 @@ def _roles(
                 hints += _own_letters(names, doc_id, bodies)
                 found[names[0]] = tuple(dict.fromkeys(hints))
     return found, homes
+
+
+# "…品牌 / 市场营销中层转型实录": the role a title names before "中层"
+_TITLE_ROLE = re.compile(
+    r"([\u4e00-\u9fffA-Za-z](?:[\u4e00-\u9fffA-Za-z /／、&]{0,22}?[\u4e00-\u9fffA-Za-z])?)\s*中层"
+)
+
+
+def title_roles(title: str) -> list[str]:
+    """The role names a title gives ("品牌 / 市场营销中层" → 品牌, 市场营销), without "互联网"."""
+    m = _TITLE_ROLE.search(title)
+    named = m.group(1).removeprefix("互联网").strip() if m else ""
+    return [n for n in _NAMES.split(named) if len(n) >= 2]
 
 
 def _own_letters(names: list[str], doc_id: str, bodies: dict[str, str]) -> list[str]:
@@ -131,7 +152,7 @@ def _story_persons(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> lis
     out = []
     for doc_id, sections in outlines.items():
         for s in sections:
-            if not re.search(_NAME, s.heading):  # most headings name nobody: their text is not read
+            if not re.search(NAME, s.heading):  # most headings name nobody: their text is not read
                 continue
             told = bodies.get(doc_id, "")[s.start : max(x.end for x in subtree(sections, s))]
             m = _PERSON.search(s.heading) if s.level >= 2 else None
@@ -150,7 +171,7 @@ def _story_heading(heading: str, told: str) -> str | None:
     """A person named inside a heading that says it tells a story ("真实故事:被裁的老魏,从…"), or whose
     section names them again and again ("从客服高级主管到实施顾问：蒋姐被裁后的两年")."""
     cued = any(w in heading for w in STORY_HEADING)
-    names = [m.group(1) for m in _STORY_PERSON.finditer(heading)] if cued else re.findall(_NAME, heading)
+    names = [m.group(1) for m in _STORY_PERSON.finditer(heading)] if cued else re.findall(NAME, heading)
     need = NAMED_IN_STORY if cued else TOLD_OF
     counted = sorted(((told.count(n), n) for n in names), reverse=True)
     return counted[0][1] if counted and counted[0][0] >= need else None
@@ -168,7 +189,7 @@ def _case_persons(kb: Knowledge, kmap: KnowledgeMap) -> list[Person]:
         if info.case is None:
             continue
         case = kmap.text(info.case.span)
-        m = _CASE.search(case)
+        m = CASE_PERSON.search(case)
         if m and m.group(1) not in known:
             known.add(m.group(1))
             pronoun = _pronoun(m.group(1), case)  # 苏姐 is 她
@@ -207,12 +228,16 @@ def _story_roles(kb: Knowledge, kmap: KnowledgeMap) -> tuple[Person, ...]:
 
 
 def discover(
-    kb: Knowledge, bodies: dict[str, str], declared: dict[str, tuple[str, ...]] | None = None
+    kb: Knowledge,
+    bodies: dict[str, str],
+    declared: dict[str, tuple[str, ...]] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Knowledge:
     """``kb`` with the roles, story persons and case persons the articles' structure names besides;
-    ``declared``: each article's ``roles:`` as written (a role no heading names, see ``_roles``)."""
+    ``declared``: each article's ``roles:`` as written, ``titles`` its title (a role no heading names,
+    see ``_roles``)."""
     outlines = {doc_id: outline(doc_id, body) for doc_id, body in bodies.items()}
-    roles, homes = _roles(kb, outlines, bodies, declared or {})
+    roles, homes = _roles(kb, outlines, bodies, declared or {}, titles or {})
     first = replace(
         kb, roles=roles, homes=homes, persons=(*kb.persons, *_story_persons(kb, outlines, bodies))
     )

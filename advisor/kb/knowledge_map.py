@@ -11,16 +11,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from advisor.kb.facts import Knowledge, SectionRef
+from advisor.kb.names import CASE_PERSON
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Asked, Block, Section, Span, asked, find_section, outline, subtree, tables
 from advisor.text.tokens import is_everyday, names_nothing
 
 _PAREN = re.compile(r"[(（].*$")
+_OPENS = (":", "：")  # "具体可以这么走：": a line that opens what follows, not a point of its own
 _FIGURE = re.compile(r"\d")
 _ORDINAL = re.compile(r"^[\u4e00-\u9fff]{1,3}[一二三四五六七八九十\d]+\s*[:：]\s*")  # "痛点一:", "规则二:"
 MIN_TOPIC_CHARS = 6  # "vs 运营经理" is a topic; "小结" is not
 MAX_TOPICS = 600  # headings embedded as scope examples: bounded, so a ×100 corpus starts in seconds
 _NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
+
+
+def _introduces_someone(text: str) -> bool:
+    """A paragraph that introduces a person with figures: a case ("老葛，37 岁…年包从 85 万涨到了 95 万")."""
+    return CASE_PERSON.search(text) is not None and _FIGURE.search(text) is not None
 
 
 def heading_label(heading: str) -> str:
@@ -286,6 +293,26 @@ class KnowledgeMap:
                 in_directions = any(w in label for w in words["directions"])
             elif in_directions and block.kind == "item":
                 info.directions.append(block)
+        return self._by_position(info)
+
+    def _by_position(self, info: PathInfo) -> PathInfo:
+        """What an article in its own words does not label, read from where it stands: the paragraph
+        before the steps says whom the path suits ("如果你…，这条路值得先看。要害只有一个：…"); after
+        them, the paragraph that introduces someone with figures is the case ("身边的例子：林姐 37 岁…",
+        "我的前同事老葛，37 岁…"), and the first other one what the path pays ("这条路的甜头：…")."""
+        texts = [b for b in info.section.blocks if b.kind == "text" and self.text(b.span).strip()]
+        steps = info.steps
+        before = [b for b in texts if not steps or b.span.end <= steps[0].span.start]
+        after = [b for b in texts if steps and b.span.start >= steps[-1].span.end]
+        if info.fit is None and steps and before:
+            info.fit = before[0].span
+        if info.case is None:
+            info.case = next((b for b in after or texts[1:] if _introduces_someone(self.text(b.span))), None)
+        if info.advantage is None:
+            info.advantage = next(
+                (b for b in after if b is not info.case and not self.text(b.span).rstrip().endswith(_OPENS)),
+                None,
+            )
         return info
 
     def all_paths(self) -> list[PathInfo]:

@@ -535,7 +535,30 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
         if asked and asked.start <= s.start < asked.end:  # ahead of the rest, not of what must be said
             base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
         plan.pieces.append(Piece(s, group, base, 150, order=k, block=b))
+    plan.pieces = _quotes_joined(ctx, plan.pieces, blocks)
     return _clauses_together(plan, ctx)
+
+
+_QUOTE_MARK = re.compile('[“”"]')
+
+
+def _quotes_joined(ctx: AnswerContext, pieces: list[Piece], blocks: list[Block]) -> list[Piece]:
+    """The sentences of one quote as one piece, weighing as its best: 老张's "你知道我现在时薪多少吗？二十块！
+    但看着…还踏实。”" is not cut after "二十块！". Quote marks are counted from the line's start, not paired:
+    the stories open quotes with ” as well as “."""
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if prev is not None and prev.block == piece.block >= 0:
+            said = ctx.text(Span(prev.span.doc_id, blocks[prev.block].span.start, prev.span.end))
+            if len(_QUOTE_MARK.findall(said)) % 2:  # the previous sentence ends inside a quote
+                span = Span(prev.span.doc_id, prev.span.start, piece.span.end)
+                out[-1] = replace(
+                    prev, span=span, base=max(prev.base, piece.base), limit=max(prev.limit, len(span))
+                )
+                continue
+        out.append(piece)
+    return out
 
 
 def _clauses_together(plan: AnswerPlan, ctx: AnswerContext) -> AnswerPlan:
