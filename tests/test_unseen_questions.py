@@ -1765,3 +1765,17 @@ def test_a_measure_word_inside_the_articles_word_is_that_word(with_brand_article
     answer = with_brand_article.ask("找工作找了大半年还没合适的，要不要降点薪先去上班")
     assert not answer.refused and NOT_COVERED not in answer.text, answer.text
     assert "降薪" in answer.text, answer.text
+
+
+def test_an_example_asked_for_is_the_story_whoever_asks(adv):
+    """Found by a new user: "我哥…被裁…我们全家都觉得不靠谱。真有写代码的被裁后在B站混出来的吗" got the
+    guide's 资源储备 (被裁 is its cue, and "我" read as the asker's own situation); an example asked for is
+    someone else's story."""
+    answer = adv.ask("我弟做游戏客户端的，被裁后天天在家刷视频说要当UP主，真有程序员被裁后靠做视频混出来的吗")
+    assert "老周" in answer.text, answer.text
+
+
+def test_a_fallback_asked_for_is_the_skill_the_guide_keeps_in_reserve(adv):
+    """Found by a new user: "怕转到一半没成…有啥兜底的准备" showed 资金储备 and cut the 技能储备 line."""
+    answer = adv.ask("怕转到一半没成又丢了工作，有啥兜底的本事要提前准备")
+    assert "基础技能" in answer.text, answer.text

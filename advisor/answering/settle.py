@@ -114,7 +114,8 @@ def settle(
         # the asker may speak of themselves beside someone pointed at ("那个被裁的大姐给同行的建议是啥
         # 我想转给我老婆看看"): it is still that person asked about
         own = SELF.search(q) and not points_at_someone(q)
-        if (asks_story and not own) or has(q, kb.cues("story_asked")):  # "讲一个我给他听听"
+        # An example asked for is of others, whoever asks ("我哥…真有写代码的被裁后在B站混出来的吗")
+        if (asks_story and not own) or has(q, kb.cues("story_asked")) or asks_case(q, kb, strict=True):
             return _from_unit(intent, unit)
         # "裁员风声越来越紧，除了存钱还能准备点啥": a story worded alike is not what the asker's
         # situation asks for; the risk control their words point to is
