@@ -1712,6 +1712,9 @@ def test_how_the_asker_is_doing_told_after_the_question_is_not_what_is_asked(adv
     assert "按时交付" in told.text, told.text
     asked = adv.ask("产品经理面试一般问些什么")
     assert asked.refused or "文章没有讲到「面试" in asked.text, asked.text
+    # a state told after the question, not something that keeps happening: a topic the articles lack
+    state = adv.ask("被裁了以后转行干点啥好，失业金也领不到")
+    assert state.refused or "文章没有讲到「失业金" in state.text, state.text
 
 
 def test_an_amount_the_answer_itself_gives_is_not_said_to_be_missing(adv):

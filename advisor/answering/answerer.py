@@ -18,7 +18,7 @@ from langchain_core.messages import BaseMessage
 from advisor.answering.answer import Answer, final_answer
 from advisor.answering.compose import AnswerPlan, Piece, compose
 from advisor.answering.conversation import advance
-from advisor.answering.coverage import ABSENT, PARTIAL, Coverage, states_pay
+from advisor.answering.coverage import ABSENT, PARTIAL, Coverage, asks_raise, states_pay
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
@@ -289,8 +289,10 @@ class Answerer:
     def _amount_shown(self, turn: Turn) -> Turn:
         """An amount said missing because the best passages lack it, which the answer's own lines give
         ("工资能涨多少" → a path's "薪资涨幅可达 30%-50%"): the answer does not open by saying it is
-        missing. The answer is composed once without the note to see what it shows."""
-        if not turn.coverage.amount:
+        missing. Only for a raise, which the articles state: a salary or a price they never give, and a
+        figure of another kind among the answer's lines must not hide that. The answer is composed once
+        without the note to see what it shows."""
+        if not (turn.coverage.amount and asks_raise(turn.question)):
             return turn
         reason = "an amount of money asked for, which the answer's own lines give"
         unnoted = replace(turn, coverage=replace(turn.coverage, missing=(), amount=False, reason=reason))

@@ -532,6 +532,11 @@ def unstated_pay(question: str, passages: list[Passage]) -> str | None:
 _PRICE_WORDS = ("收多少", "要价", "定价", "报价")
 
 
+def asks_raise(question: str) -> bool:
+    """Pay asked for as a raise ("转过去工资能涨多少"): the articles give raises, in percent."""
+    return _MONEY_ASKED.search(question) is not None and _RAISE.search(question) is not None
+
+
 def states_pay(question: str, text: str) -> bool:
     """``text`` gives the amount the question asks for: a fee with its figure, a raise in percent or as
     an amount, pay as an amount ("薪资涨幅可达 30%-50%" answers "工资能涨多少", not "月薪大概多少")."""
@@ -634,15 +639,23 @@ def _beside(text: str, question: str) -> bool:
 
 
 def _told_after(text: str, question: str) -> bool:
-    """``text`` is only in clauses after the last one that asks, which ask nothing themselves: how the
-    asker is doing, told once the question is out ("产品经理和项目经理到底啥区别啊，面试老被问懵")."""
+    """``text`` is only in clauses after the last one that asks, which ask nothing themselves and tell what
+    keeps happening to the asker ("产品经理和项目经理到底啥区别啊，面试老被问懵"). Not a state told there
+    ("…转行做什么好，失业金也领不到"): a topic the articles lack is still said to be missing."""
     clauses = [c for c in _CLAUSE.split(question) if c.strip()]
     last_ask = max((i for i, c in enumerate(clauses) if _ASKS.search(c)), default=None)
     if last_ask is None:
         return False
-    return not any(text in c for c in clauses[: last_ask + 1]) and any(
-        text in c for c in clauses[last_ask + 1 :]
+    after = [c for c in clauses[last_ask + 1 :] if text in c]
+    return (
+        not any(text in c for c in clauses[: last_ask + 1])
+        and bool(after)
+        and all(_KEEPS_HAPPENING.search(c) for c in after)
     )
+
+
+# "老被问懵", "每次都被问住", "总是卡在这": what keeps happening to the asker
+_KEEPS_HAPPENING = re.compile(r"老被|老是|总被|总是|每次|一直|天天|经常")
 
 
 def _of_someone_i_know(text: str, question: str) -> bool:
