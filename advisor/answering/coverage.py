@@ -486,7 +486,7 @@ class Answerability:
         """What is asked, without the clauses that only tell who asks: every clause with a question
         word, and the last one ("我老公天天开会画图，产品经理到底在忙啥" asks about 产品经理; "GDPR有哪些
         条款，国内要遵守吗" asks both). A trailing "怎么办" carries nothing, so the clause before it counts."""
-        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        clauses = _clauses(question)
         while len(clauses) > 1 and not any(self.read(clauses[-1])):
             clauses = clauses[:-1]  # "…，怎么办": the clause before says what about
         if len(clauses) > 1 and _POINTS_BACK.match(clauses[-1].strip()):
@@ -631,6 +631,11 @@ def _feared(text: str, question: str) -> bool:
     return bool(places) and all(_FEAR.search(before) for before, _ in places)
 
 
+def _clauses(question: str) -> list[str]:
+    """The question's clauses, split at punctuation and a phone's space, blank ones dropped."""
+    return [c for c in _CLAUSE.split(question) if c.strip()]
+
+
 def _beside(text: str, question: str) -> bool:
     """``text`` only tells the asker's circumstances: a burden carried (``_only_had``) or how someone
     they know is doing, in a clause that asks nothing while another clause asks ("为啥干我们这行一到35就
@@ -642,7 +647,7 @@ def _told_after(text: str, question: str) -> bool:
     """``text`` is only in clauses after the last one that asks, which ask nothing themselves and tell what
     keeps happening to the asker ("产品经理和项目经理到底啥区别啊，面试老被问懵"). Not a state told there
     ("…转行做什么好，失业金也领不到"): a topic the articles lack is still said to be missing."""
-    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+    clauses = _clauses(question)
     last_ask = max((i for i, c in enumerate(clauses) if _ASKS.search(c)), default=None)
     if last_ask is None:
         return False
@@ -659,7 +664,7 @@ _KEEPS_HAPPENING = re.compile(r"老被|老是|总被|总是|每次|一直|天天
 
 
 def _of_someone_i_know(text: str, question: str) -> bool:
-    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+    clauses = _clauses(question)
     holding = [c for c in clauses if text in c]
     asking = [c for c in clauses if _ASKS.search(c) and text not in c]
     return bool(holding and asking) and all(

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 
 from advisor.grounding.format import LABEL_PREFIXES, UNSUPPORTED_MARK, is_label_line
 from advisor.index.search import Passage
-from advisor.text.markdown import split_sentences
+from advisor.text.markdown import QUOTE_MARK, ends_inside_quote, split_sentences
 from advisor.text.tokens import char_pairs
 
 # evals/support.py has its own marker and sentence patterns on purpose: the eval is an independent judge
@@ -107,9 +107,6 @@ def split_units(text: str) -> list[str]:
     return units
 
 
-_QUOTE_MARK = re.compile('[“”"]')
-
-
 def _inside_quote(text: str, m: re.Match) -> bool:
     """A sentence end inside a quote that closes later on the line ("”你知道我现在时薪多少吗？二十块！但…
     还踏实。”"): the quote is one claim. Marks are counted, not paired: the stories open quotes with ” too."""
@@ -118,8 +115,10 @@ def _inside_quote(text: str, m: re.Match) -> bool:
     line_start = text.rfind("\n", 0, m.start()) + 1
     line_end = text.find("\n", m.end())
     line_end = len(text) if line_end < 0 else line_end
-    opened = len(_QUOTE_MARK.findall(text, line_start, m.end())) % 2 == 1
-    return opened and _QUOTE_MARK.search(text, m.end(), line_end) is not None
+    return (
+        ends_inside_quote(text[line_start : m.end()])
+        and QUOTE_MARK.search(text, m.end(), line_end) is not None
+    )
 
 
 def bigrams(text: str) -> set[str]:

@@ -39,6 +39,15 @@ def split_sections(body: str) -> list[HeadingSpan]:
     return sections
 
 
+# Quote marks, counted rather than paired: the stories open quotes with ” as well as “.
+QUOTE_MARK = re.compile('[“”"]')
+
+
+def ends_inside_quote(text: str) -> bool:
+    """``text`` (from a line's start) ends inside a quote: it holds an odd number of quote marks."""
+    return len(QUOTE_MARK.findall(text)) % 2 == 1
+
+
 def split_sentences(body: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans (absolute offsets, whitespace trimmed) inside ``body[start:end]``."""
     spans: list[tuple[int, int]] = []

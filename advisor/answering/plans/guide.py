@@ -25,6 +25,7 @@ from advisor.answering.plans.shared import (
 from advisor.answering.units import section_at
 from advisor.index.search import Passage
 from advisor.kb.knowledge_map import PathInfo, heading_label, squash
+from advisor.text.markdown import ends_inside_quote
 from advisor.text.structure import Block, Section, Span, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
 
@@ -539,9 +540,6 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     return _clauses_together(plan, ctx)
 
 
-_QUOTE_MARK = re.compile('[“”"]')
-
-
 def _quotes_joined(ctx: AnswerContext, pieces: list[Piece], blocks: list[Block]) -> list[Piece]:
     """The sentences of one quote as one piece, weighing as its best: 老张's "你知道我现在时薪多少吗？二十块！
     但看着…还踏实。”" is not cut after "二十块！". Quote marks are counted from the line's start, not paired:
@@ -551,7 +549,7 @@ def _quotes_joined(ctx: AnswerContext, pieces: list[Piece], blocks: list[Block])
         prev = out[-1] if out else None
         if prev is not None and prev.block == piece.block >= 0:
             said = ctx.text(Span(prev.span.doc_id, blocks[prev.block].span.start, prev.span.end))
-            if len(_QUOTE_MARK.findall(said)) % 2:  # the previous sentence ends inside a quote
+            if ends_inside_quote(said):  # the previous sentence ends inside a quote
                 span = Span(prev.span.doc_id, prev.span.start, piece.span.end)
                 out[-1] = replace(
                     prev, span=span, base=max(prev.base, piece.base), limit=max(prev.limit, len(span))
