@@ -21,7 +21,10 @@ questions; nothing was written from them). ``ux-research-guide`` (用户研究, 
 writer who read only ``corpus/`` and one tuned article) is sealed the same way: frozen unread. On
 2026-12-06 two more writers who read only ``corpus/`` and one tuned article wrote ``brand-marketing-guide``
 (品牌 / 市场营销, declared ``roles: [市场]``, a role the guide already has) and ``algo-engineer-guide`` (算法,
-``roles: [技术, 算法]``), each told to use headings and labels of their own; both are tuned on. Gated by
+``roles: [技术, 算法]``), each told to use headings and labels of their own; both are tuned on. On
+2026-12-06 (evening) two more such writers wrote ``frontend-engineer-guide`` (前端, an interview: "## 第四问：
+第三条路，…", "问：适合谁？" / "答：…", people named in full) and ``finance-bp-guide`` (财务BP, a 公众号
+listicle: "## 03 | 第一条路：…", bold labels, a table), both tuned on. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 

@@ -157,3 +157,32 @@ def test_the_questions_an_article_asks_itself_are_read_with_their_answers():
         ("要不要考证？", ["答：大多数情况下不必。", "证书雇主基本不看。"]),
         ("非技术背景的人能成为PM吗?", ["A:完全可以。"]),
     ]
+
+
+def test_full_names_count_as_persons_only_where_someone_is_introduced():
+    """许捷 / 陈屿 / 周敏 are introduced by an age or by who they are; "程序员" and "王者荣耀" are nobody."""
+    from advisor.kb.names import CASE_PERSON, introduced
+
+    said = {
+        "前同事叫许捷，36 岁那年还在写活动页": "许捷",
+        "访谈嘉宾陈屿，38 岁": "陈屿",
+        "周敏，38岁，原来在某大厂": "周敏",
+        "孙晓雯今年40岁，在杭州": "孙晓雯",
+        "老葛，37 岁": "老葛",
+    }
+    for text, name in said.items():
+        m = CASE_PERSON.search(text)
+        assert m is not None and introduced(m) == name, text
+    for text in ("团队里的程序员，35 岁以上", "玩王者荣耀，35 岁了", "公司招一个28岁的"):
+        assert CASE_PERSON.search(text) is None, text
+
+
+def test_a_path_heading_after_the_articles_own_numbering(adv):
+    """ "03 | 第一条路：…" (a listicle) and "第二问：第一条路，…" (an interview) number a path; "第一块：…"
+    and "03 | 扎心的现实" do not."""
+    kb = adv.derived.knowledge
+    assert kb.own_path_number('03 | 第一条路：往实体走，去传统企业当"真正管钱的人"') == 1
+    assert kb.own_path_number("第二问：第一条路，留在技术里往深处扎") == 1
+    assert kb.own_path_number("出路二：把自己做成一个小编辑部") == 2
+    assert kb.own_path_number("第一块：先盘点") is None
+    assert kb.own_path_number("02 | 扎心的现实：35岁的财务BP，到底难在哪") is None

@@ -1782,3 +1782,107 @@ def test_a_fallback_asked_for_is_the_skill_the_guide_keeps_in_reserve(adv):
     """Found by a new user: "怕转到一半没成…有啥兜底的准备" showed 资金储备 and cut the 技能储备 line."""
     answer = adv.ask("怕转到一半没成又丢了工作，有啥兜底的本事要提前准备")
     assert "基础技能" in answer.text, answer.text
+
+
+@pytest.fixture(scope="module")
+def with_finance_article(tmp_path_factory, embedder, corpus_index):
+    """A 财务 article written as a 公众号 listicle: "## 03 | 第一条路：…", full names (周敏, 孙晓雯)."""
+    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "finance-bp-guide.md")
+
+
+@pytest.fixture(scope="module")
+def with_interview_article(tmp_path_factory, embedder, corpus_index):
+    """A 前端 article written as an interview: "## 第四问：第三条路，…", "问：适合谁？" / "答：…"."""
+    return _with_article(
+        tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "frontend-engineer-guide.md"
+    )
+
+
+def test_paths_numbered_after_the_articles_own_numbering_are_its_roles_paths(with_finance_article):
+    """ "03 | 第一条路：往实体走…" was no path (the heading's own "03 | " came first): "做财务的" got
+    the guide's general lines, and 财务 no paths at all."""
+    answer = with_finance_article.ask("我在互联网公司做财务，35了，往后有哪几条路能走")
+    assert answer.intent == "paths", answer.intent
+    for heading in ("第一条路：往实体走", "第二条路：往外走", "第三条路：往斜里走"):
+        assert heading in answer.text, answer.text
+
+
+def test_the_third_path_pointed_at_by_position_in_an_articles_own_headings(with_finance_article):
+    """ "第三个那种" after a role's paths named in its own headings (no 纵向深耕 in them) repeated the
+    overview; it is the third path, with its steps and fees."""
+    answer = ask_turns(
+        with_finance_article, "那三条路我都看了", "第三个那种自己接活的一个月能收多少？怎么起步"
+    )
+    assert "攒够3家长期客户再离职" in answer.text and "6000到1.5万" in answer.text, answer.text
+    assert "第一条路：往实体走" not in answer.text, answer.text
+
+
+def test_a_job_said_in_a_clause_of_its_own_is_no_direction(with_finance_article):
+    """ "在互联网大厂做财务bp，…难在哪" read "财务bp" as where to go (the path that says BP most): the
+    answer was the first path's steps; the pains are asked."""
+    answer = with_finance_article.ask(
+        "我老公在互联网大厂做财务bp，今年37了，天天说怕被优化。。他们这行现在到底难在哪啊"
+    )
+    assert answer.intent == "pains", answer.intent
+    assert "财务共享中心" in answer.text and "35岁以下优先" in answer.text, answer.text
+
+
+def test_a_full_name_introduced_with_an_age_is_a_person(with_finance_article):
+    """Writers name people in full (孙晓雯, 黄卫东), not only 老X / X姐: their stories and cases were not
+    found by name."""
+    story = with_finance_article.ask("孙晓雯后来怎么样了")
+    assert story.intent == "story" and "财务副总监" in story.text, (story.intent, story.text)
+    case = with_finance_article.ask("黄卫东现在一个月挣多少")
+    assert "3.8万左右" in case.text, case.text
+
+
+def test_an_interviews_replies_are_labelled_by_the_questions_asked(with_interview_article):
+    """ "问：适合谁？" / "答：适合有一定人脉…": the path's fit, steps, payoff and case were read from labels
+    the interview does not write; the answer quoted the question lines themselves."""
+    answer = with_interview_article.ask("做前端的，想自己接活开工作室，这条路适合什么人，能挣多少")
+    assert answer.intent == "path", answer.intent
+    assert "适合有一定人脉、能自己谈客户" in answer.text and "1.5 倍" in answer.text, answer.text
+    assert not re.search(r"(?:^|\n|- )[问答]：", answer.text), answer.text  # no "- 问：适合谁？" line
+
+
+def test_a_question_about_when_is_asked_though_an_everyday_word_precedes_it(with_interview_article):
+    """ "收入时有时无 啥时候该认了回去上班啊": the clause asking when was dropped as carrying nothing,
+    and 时有时无 became the question's focus: refused with 文章没有讲到「时有时无」."""
+    answer = with_interview_article.ask("我弟辞职出来接外包大半年了 收入时有时无 啥时候该认了回去上班啊")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+
+
+def test_the_people_of_something_the_articles_speak_of_are_not_a_missing_topic(with_interview_article):
+    """ "我们家里人该咋办" was refused with 文章没有讲到「家里人」; the interview says what the family should
+    do ("一定要让另一半知道家里的账")."""
+    answer = ask_turns(
+        with_interview_article, "我老公辞职了没跟家里说，天天假装去上班，我是后来才知道的", "我们家里人该咋办"
+    )
+    assert not answer.refused and "让另一半知道家里的账" in answer.text, answer.text
+
+
+def test_an_article_with_only_top_headings_is_in_scope_by_them(with_finance_article):
+    """Every heading of the listicle is a top one ("## 02 | 扎心的现实…") and its pains are bold lines: it
+    gave the scope no example of its own, and "考了cpa还有用没" was refused as out of scope."""
+    answer = with_finance_article.ask("考了cpa还有用没？我们组财务好像个个都有证")
+    assert not answer.refused and "人手一张" in answer.text, answer.text
+
+
+def test_a_deadline_asked_for_is_the_stop_loss_line(with_finance_article):
+    """ "定个期限，多久算合适" was refused with 文章没有讲到「期限」; the article's 止损线 is one (data: a word
+    for 止损)."""
+    answer = ask_turns(with_finance_article, "找工作一直找不到咋整", "要不要给自己定个期限，多久算合适")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert "6个月内没拿到满意的offer" in answer.text, answer.text
+
+
+def test_an_everyday_word_is_no_focus_of_a_follow_up(adv):
+    """ "这种小尝试花多少钱多长时间算合理" after asking how to try small first was refused with 文章没有讲到
+    「合理」: an everyday word, the only focus, of a follow-up whose subject (the risk control) the guide
+    answers."""
+    answer = ask_turns(
+        adv,
+        "想转个方向但又不敢直接裸辞，有没有那种先小范围试一下的办法",
+        "这种小尝试花多少钱多长时间算合理，别把自己搭进去",
+    )
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text

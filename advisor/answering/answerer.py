@@ -178,7 +178,7 @@ class Answerer:
             if told is not None:  # a story told, or a path's case quoted
                 prior = replace(prior, person=told.name, topic="story" if told.heading else "case")
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
-        asked = pointed_intent(asked, prior, item, kb) if item else asked
+        asked = pointed_intent(asked, prior, item, kmap) if item else asked
         # "指南里对这种做法怎么说": the earlier question says what "这种做法" is
         back = (
             bool(users)
@@ -280,7 +280,7 @@ class Answerer:
             cleaned = strip_injection(q)[0][: self.settings.max_question_chars]
             intent = analyze(cleaned, state, kb, derived.kmap, role) if cleaned else Intent()
             item, pointed = pointing(cleaned, shown, kb)
-            intent = pointed_intent(intent, state, item, kb) if item else intent
+            intent = pointed_intent(intent, state, item, derived.kmap) if item else intent
             if cleaned and k >= len(questions) - SETTLED_REPLAYS and len(cleaned) <= SETTLED_CHARS:
                 intent = self.retrieve(pointed, intent, state, role, index)[0]
             state = advance(state, intent)

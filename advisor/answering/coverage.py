@@ -23,7 +23,7 @@ from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Span, sentences
-from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, is_everyday, is_general, tokenize
+from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, first_word, is_everyday, is_general, tokenize
 
 # "我前同事说实在不行就去送外卖": the asker tells what someone they know does, as a question about others
 _SOMEONE_I_KNOW = re.compile(
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 COVERED, PARTIAL, ABSENT = "covered", "partial", "not_covered"
 MAX_MENTIONS = 2
 EVIDENCE_PASSAGES = 2  # the best passages whose words count as evidence for a question
+BARE_ASK_CHARS = 6  # "值不值得", "求指点": a trailing clause this short asks about what came before
 EVIDENCE_WORDS = 2  # topical words of the question they must share to answer past an unknown word
 _JOINERS = {"+", "-", "＋"}
 _CLAUSE = re.compile(
@@ -418,13 +419,20 @@ class Answerability:
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
 
     def _all_absent(self, question: str, phrases, passages: list[Passage], likeness: float | None) -> bool:
-        """Every focus phrase is missing from the articles and no best passage speaks to it."""
+        """Every focus phrase is missing from the articles and no best passage speaks to it. A word too
+        common to name a topic ("这种小尝试…算合理": 合理) is no focus of a follow-up: the subject is."""
+        phrases = [p for p in phrases if not self._only_everyday(p)]
         missing = [p for p in phrases if self._kind(p, False) == "missing"]
         return (
-            len(missing) == len(phrases)
+            bool(phrases)
+            and len(missing) == len(phrases)
             and not self.spoken_to(question, missing, passages)
             and not self._alike_answered(likeness, missing)
         )
+
+    def _only_everyday(self, p: Phrase) -> bool:
+        """A phrase of everyday words only, none a topic asked by name (社保 is everyday and named)."""
+        return all(is_everyday(w) and w not in self.focus_words for w in p.words)
 
     def said_aside(self, question: str, passages: list[Passage]) -> Coverage | None:
         """What the articles never give, said before the rest is answered: the asker's own job
@@ -488,11 +496,21 @@ class Answerability:
         条款，国内要遵守吗" asks both). A trailing "怎么办" carries nothing, so the clause before it counts."""
         clauses = _clauses(question)
         while len(clauses) > 1 and not any(self.read(clauses[-1])):
+            if not _bare_ask(clauses[-1]):
+                # "收入时有时无 啥时候该认了回去上班啊": it asks about something of its own; the clauses
+                # before it tell the asker's state, unless they ask too or name a thing ("想学个烘焙，…")
+                told = [c for c in clauses[:-1] if _ASKS.search(c) or self._names_thing(c)]
+                return "，".join([*told, clauses[-1]])
             clauses = clauses[:-1]  # "…，怎么办": the clause before says what about
         if len(clauses) > 1 and _POINTS_BACK.match(clauses[-1].strip()):
             return "，".join(clauses)  # "先海投简历，再录课卖，这样行得通吗": 这样 is what came before
         asked = [c for c in clauses[:-1] if _ASKS.search(c)] + clauses[-1:]
         return "，".join(asked) if asked else question
+
+    def _names_thing(self, clause: str) -> bool:
+        """The clause has a focus phrase that names a thing ("想学个烘焙"), not only an idiom that tells
+        how things go ("收入时有时无")."""
+        return any(not all(first_word(w)[1] in _IDIOM_TAGS for w in p.words) for p in self.phrases(clause))
 
     def mentions(self, word: str, passages: list[Passage]) -> tuple[Span, ...]:
         """Sentences that mention ``word``: in the retrieved passages first, then anywhere."""
@@ -601,7 +619,12 @@ def _present_suffix(word: str, corpus: Occurrences) -> str | None:
         tail = word[k:]
         if (corpus.contains(tail) or is_everyday(tail)) and not _QUANTIFIED.match(tail):
             return tail
+    if len(word) >= 3 and word[-1] in _PEOPLE_OF and corpus.contains(word[:-1]):
+        return word[:-1]  # "家里人", "身边人": the people of what the articles speak of (家里, 身边)
     return None
+
+
+_PEOPLE_OF = "人们"
 
 
 _ASK_WORDS = "怎么|如何|咋|多少|几|吗|哪"
@@ -629,6 +652,22 @@ def _feared(text: str, question: str) -> bool:
     """``text`` is said only after a word of fear in its clause ("怕搞砸了全家喝西北风")."""
     places = _around(text, question)
     return bool(places) and all(_FEAR.search(before) for before, _ in places)
+
+
+def _bare_ask(clause: str) -> bool:
+    """A trailing clause that only asks ("怎么办", "该怎么办才好呢", "值不值得") or asks nothing ("看得我
+    心里发慌"), not one that asks about something ("啥时候该认了回去上班啊": 上班, though no focus word)."""
+    if not _ASKS.search(clause) or len(clause.strip()) <= BARE_ASK_CHARS:
+        return True
+    words = [
+        t
+        for t in tokenize(clause, search=False)
+        if len(t) >= 2 and not is_everyday(t) and not _ASKS.search(t)
+    ]
+    return not words
+
+
+_IDIOM_TAGS = ("l", "i")  # jieba's idioms and set phrases: "时有时无", "半途而废"
 
 
 def _clauses(question: str) -> list[str]:

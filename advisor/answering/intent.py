@@ -393,11 +393,15 @@ _TENURE = re.compile(r"[\d一二三四五六七八九十几两多]\s*(?:年|个�
 
 
 def _direction_named(m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str) -> str | None:
-    if m.group(0).startswith("做") and (m.group(1).strip().endswith("的") or _TENURE.search(m.group(1))):
-        return None  # "做社群运营的，…", "我做社群运营快十年了": what the asker does, not where they go
+    role_words = {*kb.roles, *kb.role_hints()}
+    said = m.group(1).strip().lower()
+    # "在大厂做财务bp，…": a role's word said and the clause ends; not "做搜索算法转大模型" (from, to)
+    clause_job = not m.group(0)[-1:].isalnum() and any(len(w) >= 2 and w in said for w in role_words)
+    if m.group(0).startswith("做") and (said.endswith("的") or _TENURE.search(said) or clause_job):
+        # "做社群运营的，…", "我做社群运营快十年了": what the asker does, not where they go
+        return None
     if m.group(0).startswith("转型"):
         return None  # "转型的方向": 转型 is no move to somewhere
-    role_words = {*kb.roles, *kb.role_hints()}
     # "做产品的，…": the asker's own role, not a direction
     words = [w.removesuffix("的") for w in re.split(r"[/、和与及 ]+", m.group(1).strip())]
     words = [

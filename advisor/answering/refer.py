@@ -12,6 +12,7 @@ from typing import NamedTuple
 from advisor.answering.state import Intent, State
 from advisor.grounding.format import strip_markers
 from advisor.kb.facts import Knowledge, Person
+from advisor.kb.knowledge_map import KnowledgeMap, heading_label, squash
 from advisor.text.tokens import char_pairs
 
 _NUMBERS = {
@@ -204,13 +205,25 @@ def person_shown(question: str, shown: str, persons: Sequence[Person]) -> Person
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def pointed_intent(asked: Intent, prior: State, item: str, kb: Knowledge) -> Intent:
+def pointed_intent(asked: Intent, prior: State, item: str, kmap: KnowledgeMap) -> Intent:
     """The intent once the item a follow-up points to is known: "第二条具体咋做" after one path's steps
-    is a step of that path; "那第二个具体要怎么准备" after a role's three paths is the second path; "搞活动
+    is a step of that path; "那第二个具体要怎么准备" after a role's three paths is the second path (named
+    by the guide's word, or by its heading in an article's own words: "05 | 第三条路：往斜里走…"); "搞活动
     的那个" after the six operations roles is 活动运营."""
+    kb = kmap.kb
     if asked.kind == "path" and prior.topic == "path" and prior.path and asked.path != prior.path:
         return replace(asked, path=prior.path, follow_up=True)
-    named = next(iter(kb.paths_named(item)), None)
+    said = squash(item)
+    headed = next(
+        (
+            p.name
+            for p in (kmap.paths(prior.role) if prior.role else ())
+            if said
+            and (said in squash(p.section.heading) or squash(heading_label(p.section.heading)) in said)
+        ),
+        None,
+    )
+    named = next(iter(kb.paths_named(item)), None) or headed
     if named and prior.role and prior.topic == "paths" and asked.kind in ("general", "paths"):
         return replace(asked, kind="path", path=named, role=asked.role or prior.role, follow_up=True)
     label = _label(item)

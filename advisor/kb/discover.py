@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from advisor.kb.facts import Knowledge, Person
 from advisor.kb.knowledge_map import KnowledgeMap
-from advisor.kb.names import CASE_PERSON, NAME
+from advisor.kb.names import CASE_PERSON, FULL_NAME, NAME, introduced
 from advisor.text.structure import Section, outline, subtree, table_cells, tables
 
 # "(一)数据分析中层:…", "(一)商务BD / 大客户销售中层:…" (one role under several names)
@@ -152,7 +152,8 @@ def _story_persons(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> lis
     out = []
     for doc_id, sections in outlines.items():
         for s in sections:
-            if not re.search(NAME, s.heading):  # most headings name nobody: their text is not read
+            cued = any(w in s.heading for w in STORY_HEADING)
+            if not (cued or re.search(NAME, s.heading)):  # most headings name nobody: their text is not read
                 continue
             told = bodies.get(doc_id, "")[s.start : max(x.end for x in subtree(sections, s))]
             m = _PERSON.search(s.heading) if s.level >= 2 else None
@@ -168,10 +169,15 @@ def _story_persons(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> lis
 
 
 def _story_heading(heading: str, told: str) -> str | None:
-    """A person named inside a heading that says it tells a story ("真实故事:被裁的老魏,从…"), or whose
-    section names them again and again ("从客服高级主管到实施顾问：蒋姐被裁后的两年")."""
+    """A person named inside a heading that says it tells a story ("真实故事:被裁的老魏,从…", "一个完整的
+    故事：被“毕业”的孙晓雯…"), or whose section names them again and again ("…：蒋姐被裁后的两年")."""
     cued = any(w in heading for w in STORY_HEADING)
     names = [m.group(1) for m in _STORY_PERSON.finditer(heading)] if cued else re.findall(NAME, heading)
+    if cued:  # a full name ("被“毕业”的孙晓雯，…") that the story introduces ("孙晓雯今年40岁，…")
+        introduced_in = {introduced(m) for m in CASE_PERSON.finditer(told)}
+        full = [n for n in re.findall(FULL_NAME, heading) if n in introduced_in]
+        if full:
+            return full[0]
     need = NAMED_IN_STORY if cued else TOLD_OF
     counted = sorted(((told.count(n), n) for n in names), reverse=True)
     return counted[0][1] if counted and counted[0][0] >= need else None
@@ -190,12 +196,11 @@ def _case_persons(kb: Knowledge, kmap: KnowledgeMap) -> list[Person]:
             continue
         case = kmap.text(info.case.span)
         m = CASE_PERSON.search(case)
-        if m and m.group(1) not in known:
-            known.add(m.group(1))
-            pronoun = _pronoun(m.group(1), case)  # 苏姐 is 她
-            out.append(
-                Person(m.group(1), info.section.doc_id, pronoun=pronoun, role=info.role, path=info.name)
-            )
+        name = introduced(m) if m else None
+        if name and name not in known:
+            known.add(name)
+            pronoun = _pronoun(name, case)  # 苏姐 is 她
+            out.append(Person(name, info.section.doc_id, pronoun=pronoun, role=info.role, path=info.name))
     return out
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from advisor.config import packaged_corpus
 from advisor.errors import CorpusError, read_mapping
+from advisor.text.structure import HEADING_NUMBER
 
 KNOWLEDGE_FILE = "knowledge.yaml"
 SCOPE_FILE = "scope.yaml"
@@ -246,12 +247,14 @@ class Knowledge:
         if not words:
             return None
         return re.compile(
-            rf"^\s*(?:(?:{words})\s*([一二三四五1-5])|第\s*([一二三四五1-5])\s*条\s*(?:{words}|路)?)\s*[:：]"
+            rf"^\s*{HEADING_NUMBER}(?:(?:{words})\s*([一二三四五1-5])|第\s*([一二三四五1-5])\s*条\s*(?:{words}|路)?)"
+            r"\s*[:：，,]"
         )
 
     def own_path_number(self, heading: str) -> int | None:
         """Which of its paths a heading numbers in an article's own words ("出路二：把自己做成一个小编辑部…",
-        "第三条路:…"), by ``section_words['paths']``; ``None`` for any other heading ("第一块：…")."""
+        "第三条路:…", after the article's own numbering: "03 | 第一条路：…", "第二问：第一条路，…"), by
+        ``section_words['paths']``; ``None`` for any other heading ("第一块：…")."""
         m = self._own_path.match(heading) if self._own_path else None
         if m is None:
             return None

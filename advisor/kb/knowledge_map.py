@@ -5,15 +5,29 @@ risk-control strategies and the toolkit — all located by the headings and labe
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from advisor.kb.facts import Knowledge, SectionRef
 from advisor.kb.names import CASE_PERSON
 from advisor.text.occurrences import Occurrences
-from advisor.text.structure import Asked, Block, Section, Span, asked, find_section, outline, subtree, tables
+from advisor.text.structure import (
+    HEADING_NUMBER,
+    REPLY_LABELS,
+    Asked,
+    Block,
+    Section,
+    Span,
+    asked,
+    asked_question,
+    find_section,
+    outline,
+    subtree,
+    tables,
+)
 from advisor.text.tokens import is_everyday, names_nothing
 
 _PAREN = re.compile(r"[(（].*$")
@@ -23,11 +37,18 @@ _ORDINAL = re.compile(r"^[\u4e00-\u9fff]{1,3}[一二三四五六七八九十\d]+
 MIN_TOPIC_CHARS = 6  # "vs 运营经理" is a topic; "小结" is not
 MAX_TOPICS = 600  # headings embedded as scope examples: bounded, so a ×100 corpus starts in seconds
 _NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
+_OWN_NUMBER = re.compile(rf"^{HEADING_NUMBER}")  # "03 | ", "第二问："
+_BOLD_LINE = re.compile(r"^\*\*([^*]{2,40}?)[:：]?\*\*\s*$")  # "**痛点四：证书不再是护城河**"
 
 
 def _introduces_someone(text: str) -> bool:
     """A paragraph that introduces a person with figures: a case ("老葛，37 岁…年包从 85 万涨到了 95 万")."""
     return CASE_PERSON.search(text) is not None and _FIGURE.search(text) is not None
+
+
+def _labelled(label: str, word: str, asked: bool) -> bool:
+    """A label that starts with ``word`` ("适合谁："), or a question asked that holds it ("什么样的人适合？")."""
+    return word in label if asked else label.startswith(word)
 
 
 def heading_label(heading: str) -> str:
@@ -98,14 +119,22 @@ class KnowledgeMap:
 
     def topics(self, skip: Collection[str] = (), limit: int = MAX_TOPICS) -> list[str]:
         """What the articles (but those in ``skip``) are about, in their own words: every heading below
-        an article's title, without its number or a "痛点一:" style ordinal, once each."""
+        an article's title (its top ones too when it has no deeper ones: "## 02 | 扎心的现实…"), and every
+        line set in bold alone that heads what follows it ("**痛点四：证书不再是护城河**"), without its number
+        or a "痛点一:" style ordinal, once each."""
         found: dict[str, None] = {}
         for doc_id, sections in self.outlines.items():
             if doc_id in skip:
                 continue
-            for s in sections:
-                label = _ORDINAL.sub("", _NUMBER.sub("", s.heading)).strip()
-                if s.level >= 2 and len(label) >= MIN_TOPIC_CHARS:
+            top = 1 if all(s.level <= 1 for s in sections) else 2
+            heads = [s.heading for s in sections if s.level >= top]
+            heads += [
+                m.group(1) for s in sections for b in s.blocks if (m := _BOLD_LINE.match(self.text(b.span)))
+            ]
+            for head in heads:
+                head = asked_question(head) or head  # "**问：要不要花钱报班？**": the question asked
+                label = _ORDINAL.sub("", _OWN_NUMBER.sub("", _NUMBER.sub("", head))).strip(" *")
+                if len(label) >= MIN_TOPIC_CHARS:
                     found.setdefault(label, None)
         return list(found)[:limit]
 
@@ -268,21 +297,32 @@ class KnowledgeMap:
         key_word = (self.kb.label_words("key") or ("关键是",))[0]
         fit_labels, key_labels = self.kb.label_words("fit"), self.kb.label_words("key_label")
         in_directions = False
+        asked, questions = self._asked_labels(section.blocks)
+        steps_asked, step_replies = self.kb.label_words("steps"), []
         for block in section.blocks:
+            if id(block) in questions:  # "问：适合谁？": what the reply below it is, not a line of the path
+                continue
             text = self.text(block.span)
-            label = (block.label or "").strip("* ")
+            replied = id(block) in asked
+            label = asked[id(block)] if replied else (block.label or "").strip("* ")
+            if replied and block.content:
+                block = replace(block, span=block.content, label=label)  # the reply without its "答："
             # "适合…,关键是 “…”": a paragraph, or the first item of a list whose steps follow it directly
             if info.fit is None and block.kind in ("text", "item") and key_word in text:
                 info.fit = block.span
                 at = block.span.start + text.index(key_word)
                 info.key = Span(block.span.doc_id, at, block.span.end)
             # or, in an article's own words, two labelled lines: "适合谁：…" and "关键一招：…"
-            elif info.fit is None and block.content and any(label.startswith(w) for w in fit_labels):
+            elif info.fit is None and block.content and any(_labelled(label, w, replied) for w in fit_labels):
                 info.fit = block.span
             elif info.key is None and block.content and any(label.startswith(w) for w in key_labels):
                 info.key = block.span
             elif block.kind == "step":
                 info.steps.append(block)
+            elif replied and any(w in label for w in steps_asked):
+                step_replies.append(
+                    block
+                )  # "问：具体怎么做？" "答：第一步，…": the steps, unless a list follows
             elif any(w in label for w in words["advantage"]):
                 info.advantage = block
             elif any(w in label for w in words["case"]):
@@ -293,14 +333,32 @@ class KnowledgeMap:
                 in_directions = any(w in label for w in words["directions"])
             elif in_directions and block.kind == "item":
                 info.directions.append(block)
+        info.steps = info.steps or step_replies
         return self._by_position(info)
+
+    def _asked_labels(self, blocks: list[Block]) -> tuple[dict[int, str], set[int]]:
+        """An interview's lines ("问：适合谁？" / "答：适合有一定人脉…"): each reply labelled by the question
+        before it, and the questions, which are no line of their own (by ``id``)."""
+        asked: dict[int, str] = {}
+        questions: set[int] = set()
+        for prev, block in itertools.pairwise(blocks):
+            question = asked_question(self.text(prev.span))
+            if question and (block.label or "").strip("* ") in REPLY_LABELS:
+                asked[id(block)] = question
+                questions.add(id(prev))
+        return asked, questions
 
     def _by_position(self, info: PathInfo) -> PathInfo:
         """What an article in its own words does not label, read from where it stands: the paragraph
         before the steps says whom the path suits ("如果你…，这条路值得先看。要害只有一个：…"); after
         them, the paragraph that introduces someone with figures is the case ("身边的例子：林姐 37 岁…",
         "我的前同事老葛，37 岁…"), and the first other one what the path pays ("这条路的甜头：…")."""
-        texts = [b for b in info.section.blocks if b.kind == "text" and self.text(b.span).strip()]
+        questions = self._asked_labels(info.section.blocks)[1]
+        texts = [
+            b
+            for b in info.section.blocks
+            if b.kind == "text" and self.text(b.span).strip() and id(b) not in questions
+        ]
         steps = info.steps
         before = [b for b in texts if not steps or b.span.end <= steps[0].span.start]
         after = [b for b in texts if steps and b.span.start >= steps[-1].span.end]

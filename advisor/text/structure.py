@@ -151,6 +151,12 @@ def tables(section: Section, body: str) -> list[list[Block]]:
 _ASKED_PREFIX = re.compile(r"^(?:Q\s*\d{1,2}\s*[.:：、]|问\s*[:：]|问题\s*\d{0,2}\s*[:：])\s*", re.I)
 _ASKED_END = re.compile(r"[?？]\s*$")
 _BOLD = re.compile(r"^\*\*(.+?)\*\*\s*$")
+# An article's own numbering in front of a heading: "03 | ", "第二问：", "三、" (optional, as a pattern part).
+HEADING_NUMBER = (
+    r"(?:\d{1,2}\s*[|｜.、]\s*|第\s*[一二三四五六七八九十\d]{1,3}\s*[问章节部分篇回]\s*[:：，,]?\s*"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.]\s*)?"
+)
+REPLY_LABELS = ("答", "A", "回答")  # an interview's reply to the question line before it ("答：…")
 
 
 @dataclass(frozen=True)
