@@ -320,9 +320,8 @@ class KnowledgeMap:
             elif block.kind == "step":
                 info.steps.append(block)
             elif replied and any(w in label for w in steps_asked):
-                step_replies.append(
-                    block
-                )  # "问：具体怎么做？" "答：第一步，…": the steps, unless a list follows
+                # "问：具体怎么做？" "答：第一步，…": the steps, unless a list follows
+                step_replies.append(block)
             elif any(w in label for w in words["advantage"]):
                 info.advantage = block
             elif any(w in label for w in words["case"]):

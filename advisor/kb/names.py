@@ -15,8 +15,6 @@ SURNAMES = (
 )
 FULL_NAME = rf"(?:[{SURNAMES}][\u4e00-\u9fff]{{1,2}})"
 _AGE = r"\d{2}\s*岁"
-# a case's person, introduced: "老葛，37 岁", "林姐 37 岁", "小周(…)", "老穆今年…", "许捷，36 岁", "叫许捷，"
-# ("小步试错" is nobody; nor is "高薪" without an age after it)
 # A full name stands after no other character ("的程序员，35 岁" is nobody), or after a word that
 # introduces someone ("前同事叫许捷", "访谈嘉宾陈屿").
 _INTRODUCED = r"(?:(?<![\u4e00-\u9fff])|(?<=叫)|(?<=是)|(?<=嘉宾)|(?<=同事)|(?<=朋友)|(?<=同学))"
