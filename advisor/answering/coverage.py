@@ -421,7 +421,7 @@ class Answerability:
     def _all_absent(self, question: str, phrases, passages: list[Passage], likeness: float | None) -> bool:
         """Every focus phrase is missing from the articles and no best passage speaks to it. A word too
         common to name a topic ("这种小尝试…算合理": 合理) is no focus of a follow-up: the subject is."""
-        phrases = [p for p in phrases if not self._only_everyday(p)]
+        phrases = [p for p in phrases if not _everyday_phrase(p, self.focus_words)]
         missing = [p for p in phrases if self._kind(p, False) == "missing"]
         return (
             bool(phrases)
@@ -429,10 +429,6 @@ class Answerability:
             and not self.spoken_to(question, missing, passages)
             and not self._alike_answered(likeness, missing)
         )
-
-    def _only_everyday(self, p: Phrase) -> bool:
-        """A phrase of everyday words only, none a topic asked by name (社保 is everyday and named)."""
-        return all(is_everyday(w) and w not in self.focus_words for w in p.words)
 
     def said_aside(self, question: str, passages: list[Passage]) -> Coverage | None:
         """What the articles never give, said before the rest is answered: the asker's own job
@@ -603,6 +599,12 @@ def _general_phrase(p: Phrase, named: set[str]) -> bool:
         w not in named and (is_general(w) or (w != p.head and len(w) <= 2 and not w.isascii()))
         for w in p.words
     )
+
+
+def _everyday_phrase(p: Phrase, named: set[str]) -> bool:
+    """Every word of the phrase is an everyday one and none a named topic (社保 is everyday and named):
+    stricter than ``_general_phrase``, too common to name a topic at all ("算合理": 合理)."""
+    return all(is_everyday(w) and w not in named for w in p.words)
 
 
 def _as_name(word: str, text: str) -> bool:

@@ -23,6 +23,7 @@ from advisor.text.structure import (
     Span,
     asked,
     asked_question,
+    bold_line,
     find_section,
     outline,
     subtree,
@@ -38,12 +39,21 @@ MIN_TOPIC_CHARS = 6  # "vs 运营经理" is a topic; "小结" is not
 MAX_TOPICS = 600  # headings embedded as scope examples: bounded, so a ×100 corpus starts in seconds
 _NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
 _OWN_NUMBER = re.compile(rf"^{HEADING_NUMBER}")  # "03 | ", "第二问："
-_BOLD_LINE = re.compile(r"^\*\*([^*]{2,40}?)[:：]?\*\*\s*$")  # "**痛点四：证书不再是护城河**"
+MAX_BOLD_TOPIC = 40  # a line set in bold alone and this short heads what follows it; a longer one stresses
 
 
 def _introduces_someone(text: str) -> bool:
     """A paragraph that introduces a person with figures: a case ("老葛，37 岁…年包从 85 万涨到了 95 万")."""
     return CASE_PERSON.search(text) is not None and _FIGURE.search(text) is not None
+
+
+def _bold_head(line: str) -> str | None:
+    """A short line set in bold alone, without its closing colon: "**痛点四：证书不再是护城河**"."""
+    words = bold_line(line)
+    if words is None or "*" in words:
+        return None
+    words = words[:-1] if words.endswith((":", "：")) else words
+    return words if 2 <= len(words) <= MAX_BOLD_TOPIC else None
 
 
 def _labelled(label: str, word: str, asked: bool) -> bool:
@@ -128,9 +138,7 @@ class KnowledgeMap:
                 continue
             top = 1 if all(s.level <= 1 for s in sections) else 2
             heads = [s.heading for s in sections if s.level >= top]
-            heads += [
-                m.group(1) for s in sections for b in s.blocks if (m := _BOLD_LINE.match(self.text(b.span)))
-            ]
+            heads += [h for s in sections for b in s.blocks if (h := _bold_head(self.text(b.span)))]
             for head in heads:
                 head = asked_question(head) or head  # "**问：要不要花钱报班？**": the question asked
                 label = _ORDINAL.sub("", _OWN_NUMBER.sub("", _NUMBER.sub("", head))).strip(" *")
@@ -333,7 +341,7 @@ class KnowledgeMap:
             elif in_directions and block.kind == "item":
                 info.directions.append(block)
         info.steps = info.steps or step_replies
-        return self._by_position(info)
+        return self._by_position(info, questions)
 
     def _asked_labels(self, blocks: list[Block]) -> tuple[dict[int, str], set[int]]:
         """An interview's lines ("问：适合谁？" / "答：适合有一定人脉…"): each reply labelled by the question
@@ -347,12 +355,12 @@ class KnowledgeMap:
                 questions.add(id(prev))
         return asked, questions
 
-    def _by_position(self, info: PathInfo) -> PathInfo:
+    def _by_position(self, info: PathInfo, questions: Collection[int]) -> PathInfo:
         """What an article in its own words does not label, read from where it stands: the paragraph
         before the steps says whom the path suits ("如果你…，这条路值得先看。要害只有一个：…"); after
         them, the paragraph that introduces someone with figures is the case ("身边的例子：林姐 37 岁…",
-        "我的前同事老葛，37 岁…"), and the first other one what the path pays ("这条路的甜头：…")."""
-        questions = self._asked_labels(info.section.blocks)[1]
+        "我的前同事老葛，37 岁…"), and the first other one what the path pays ("这条路的甜头：…").
+        ``questions``: an interview's question lines (by ``id``), which are none of these."""
         texts = [
             b
             for b in info.section.blocks

@@ -169,13 +169,18 @@ class Asked:
     section: Section
 
 
+def bold_line(line: str) -> str | None:
+    """The words of a line set in bold alone ("**痛点四：证书不再是护城河**"), or ``None``."""
+    m = _BOLD.match(line.strip())
+    return m.group(1) if m else None
+
+
 def asked_question(line: str) -> str | None:
     """The question a heading or a line asks ("Q1:…吗?", "**问：…？**"), or ``None``."""
-    text = line.strip()
-    m = _BOLD.match(text)
-    text = (m.group(1) if m else text).strip()
+    bold = bold_line(line)
+    text = (line if bold is None else bold).strip()
     prefixed = _ASKED_PREFIX.match(text)
-    if not _ASKED_END.search(text) or not (prefixed or m):  # a question: numbered, or set in bold
+    if not _ASKED_END.search(text) or not (prefixed or bold is not None):  # numbered, or set in bold
         return None
     question = text[prefixed.end() :] if prefixed else text
     return question.strip() or None
