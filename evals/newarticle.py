@@ -24,7 +24,13 @@ writer who read only ``corpus/`` and one tuned article) is sealed the same way: 
 ``roles: [技术, 算法]``), each told to use headings and labels of their own; both are tuned on. On
 2026-12-06 (evening) two more such writers wrote ``frontend-engineer-guide`` (前端, an interview: "## 第四问：
 第三条路，…", "问：适合谁？" / "答：…", people named in full) and ``finance-bp-guide`` (财务BP, a 公众号
-listicle: "## 03 | 第一条路：…", bold labels, a table), both tuned on. Gated by
+listicle: "## 03 | 第一条路：…", bold labels, a table), both tuned on. On 2026-12-06 (late night) the three
+lowest held-out articles, ``qa-guide``, ``pmo-guide`` and ``sre-guide``, were opened case by case and are
+tuned on from then; three more writers who read only ``corpus/`` and the front matter of one tuned article
+wrote their replacements, frozen unread: ``security-engineer-guide`` (安全, as a 知乎 long answer),
+``legal-compliance-guide`` (法务 / 合规, a talk transcript with an FAQ) and ``live-video-guide`` (直播 /
+短视频, a 小红书-style post with two stories). Their writers were offered heading styles as examples
+("路子一", "【第一条路】", "▍", "（一）"), so those shapes were known in kind, not in text. Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 
@@ -44,13 +50,13 @@ ARTICLE = NEW_ARTICLE_DIR / "data-analyst-guide.md"  # the one tuning has seen
 HELD_OUT = tuple(  # never looked at case by case
     NEW_ARTICLE_DIR / f"{name}.md"
     for name in (
-        "qa-guide",
         "hr-guide",
-        "pmo-guide",
         "game-design-guide",
         "ecom-buyer-guide",
-        "sre-guide",
         "ux-research-guide",
+        "security-engineer-guide",
+        "legal-compliance-guide",
+        "live-video-guide",
     )
 )
 

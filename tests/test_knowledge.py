@@ -186,3 +186,24 @@ def test_a_path_heading_after_the_articles_own_numbering(adv):
     assert kb.own_path_number("出路二：把自己做成一个小编辑部") == 2
     assert kb.own_path_number("第一块：先盘点") is None
     assert kb.own_path_number("02 | 扎心的现实：35岁的财务BP，到底难在哪") is None
+    # lettered or bracketed
+    assert kb.own_path_number("路线B：换一个甲方——去金融、制造和国企做基础设施负责人") == 2
+    assert kb.own_path_number("【第三条路】自己出来接活") == 3
+    assert kb.own_path_number("出路一直都有，只是看不见") is None
+    assert kb.own_path_number("路线Api的设计") is None
+
+
+def test_headings_marked_the_way_posts_mark_them_are_sections():
+    """A 公众号 or 小红书 post marks its sections by a bar ("▍先说结论") and its parts by a bracketed name
+    ("【第一条路】…"), not by "#": read as no heading, its paths, pains and stories were one long preamble.
+    A bracketed word opening a sentence ("【注意】…。") is no heading."""
+    from advisor.text.structure import outline
+
+    body = (
+        "开头一段。\n\n▍先说结论\n\n正文。\n\n【第一条路】留在公司里往上走\n\n适合谁：在职的人。\n\n"
+        "【注意】这是一句话，它有句号。\n\n## 三、风险\n\n正文二。\n"
+    )
+    found = [s.path for s in outline("d", body)]
+    assert found == [(), ("先说结论",), ("先说结论", "【第一条路】留在公司里往上走"), ("三、风险",)]
+    section = next(s for s in outline("d", body) if s.heading.startswith("【第一条路】"))
+    assert "【注意】这是一句话" in body[section.blocks[-1].span.start : section.blocks[-1].span.end]

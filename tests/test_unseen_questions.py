@@ -248,21 +248,30 @@ def _with_article(tmp_path_factory, embedder, index, article: Path) -> Advisor:
     return Advisor.load(settings, embedder=embedder)
 
 
-@pytest.fixture(scope="module")
-def with_new_article(tmp_path_factory, embedder, corpus_index):
-    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE)
+def article_fixture(article: Path, doc: str):
+    """A module's advisor over the packaged corpus plus ``article`` (see ``_with_article``)."""
+
+    @pytest.fixture(scope="module")
+    def with_article(tmp_path_factory, embedder, corpus_index):
+        return _with_article(tmp_path_factory, embedder, corpus_index, article)
+
+    with_article.__doc__ = doc
+    return with_article
 
 
-@pytest.fixture(scope="module")
-def with_design_article(tmp_path_factory, embedder, corpus_index):
-    """A third role's article (设计), written after the other two."""
-    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "design-guide.md")
+with_new_article = article_fixture(NEW_ARTICLE, "A role the data files do not list (数据分析).")
 
 
-@pytest.fixture(scope="module")
-def with_bd_article(tmp_path_factory, embedder, corpus_index):
-    """A fourth role's article (商务BD / 大客户销售, one role under two names in its heading)."""
-    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "bd-guide.md")
+with_design_article = article_fixture(
+    NEW_ARTICLE_DIR / "design-guide.md",
+    """A third role's article (设计), written after the other two.""",
+)
+
+
+with_bd_article = article_fixture(
+    NEW_ARTICLE_DIR / "bd-guide.md",
+    """A fourth role's article (商务BD / 大客户销售, one role under two names in its heading).""",
+)
 
 
 def test_a_role_named_by_its_second_name_gets_its_own_path(with_bd_article):
@@ -1314,10 +1323,10 @@ def test_a_story_headed_by_what_happened_tells_its_person(with_own_headings):
     assert answer.intent == "story" and "老秦一共接了 11 个项目" in answer.text, answer.text
 
 
-@pytest.fixture(scope="module")
-def with_cs_article(tmp_path_factory, embedder, corpus_index):
-    """A fifth role's article (客服 / 用户体验) in headings of its own, with a second 姐 (蒋姐)."""
-    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "cs-guide.md")
+with_cs_article = article_fixture(
+    NEW_ARTICLE_DIR / "cs-guide.md",
+    """A fifth role's article (客服 / 用户体验) in headings of its own, with a second 姐 (蒋姐).""",
+)
 
 
 def test_an_address_two_persons_share_does_not_pick_one(with_cs_article):
@@ -1425,13 +1434,11 @@ def test_a_follow_up_on_money_is_asked_of_the_article_that_answered_before(with_
     assert "小步试错" not in answer.text, answer.text
 
 
-@pytest.fixture(scope="module")
-def with_content_article(tmp_path_factory, embedder, corpus_index):
+with_content_article = article_fixture(
+    NEW_ARTICLE_DIR / "content-editor-guide.md",
     """A sixth role's article (内容编辑 / 新媒体) whose paths are its own: "出路一：…", "出路二：…", with
-    "适合谁：" and "关键一招：" lines, and its jobs in a table ("| 主编 / 内容主管 | …")."""
-    return _with_article(
-        tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "content-editor-guide.md"
-    )
+"适合谁：" and "关键一招：" lines, and its jobs in a table ("| 主编 / 内容主管 | …").""",
+)
 
 
 def test_paths_an_article_numbers_in_its_own_words_are_its_roles_paths(with_content_article):
@@ -1735,13 +1742,11 @@ def test_a_quote_in_a_story_is_shown_whole_with_one_citation(adv):
     assert quote is not None, text
 
 
-@pytest.fixture(scope="module")
-def with_brand_article(tmp_path_factory, embedder, corpus_index):
+with_brand_article = article_fixture(
+    NEW_ARTICLE_DIR / "brand-marketing-guide.md",
     """An article about a role the guide already has a section for ("roles: [市场]", as the corpus README
-    suggests), written in its own words: "出路一：…", "如果你…", "这条路的甜头：", "身边的例子：林姐 37 岁…"."""
-    return _with_article(
-        tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "brand-marketing-guide.md"
-    )
+suggests), written in its own words: "出路一：…", "如果你…", "这条路的甜头：", "身边的例子：林姐 37 岁…".""",
+)
 
 
 def test_an_article_about_a_role_the_guide_covers_answers_with_its_own_paths(with_brand_article):
@@ -1784,18 +1789,16 @@ def test_a_fallback_asked_for_is_the_skill_the_guide_keeps_in_reserve(adv):
     assert "基础技能" in answer.text, answer.text
 
 
-@pytest.fixture(scope="module")
-def with_finance_article(tmp_path_factory, embedder, corpus_index):
-    """A 财务 article written as a 公众号 listicle: "## 03 | 第一条路：…", full names (周敏, 孙晓雯)."""
-    return _with_article(tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "finance-bp-guide.md")
+with_finance_article = article_fixture(
+    NEW_ARTICLE_DIR / "finance-bp-guide.md",
+    """A 财务 article written as a 公众号 listicle: "## 03 | 第一条路：…", full names (周敏, 孙晓雯).""",
+)
 
 
-@pytest.fixture(scope="module")
-def with_interview_article(tmp_path_factory, embedder, corpus_index):
-    """A 前端 article written as an interview: "## 第四问：第三条路，…", "问：适合谁？" / "答：…"."""
-    return _with_article(
-        tmp_path_factory, embedder, corpus_index, NEW_ARTICLE_DIR / "frontend-engineer-guide.md"
-    )
+with_interview_article = article_fixture(
+    NEW_ARTICLE_DIR / "frontend-engineer-guide.md",
+    """A 前端 article written as an interview: "## 第四问：第三条路，…", "问：适合谁？" / "答：…".""",
+)
 
 
 def test_paths_numbered_after_the_articles_own_numbering_are_its_roles_paths(with_finance_article):
@@ -1886,3 +1889,106 @@ def test_an_everyday_word_is_no_focus_of_a_follow_up(adv):
         "这种小尝试花多少钱多长时间算合理，别把自己搭进去",
     )
     assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+
+
+with_sre_article = article_fixture(
+    NEW_ARTICLE_DIR / "sre-guide.md",
+    """A 运维 / SRE article whose paths are lettered ("### 路线A：从“守机房的”变成“管账的”…").""",
+)
+
+
+with_pmo_article = article_fixture(
+    NEW_ARTICLE_DIR / "pmo-guide.md",
+    """A 项目经理 / PMO article: paths with two or three cases each, a story told in episodes (罗姐).""",
+)
+
+
+with_qa_article = article_fixture(
+    NEW_ARTICLE_DIR / "qa-guide.md",
+    """A 测试 article: pains told through examples, and 阿May's story with its figures.""",
+)
+
+
+def test_paths_lettered_in_an_articles_own_words_are_its_roles_paths(with_sre_article):
+    """ "路线A/B/C" were no paths: the article got no role of its own, and a 网络运维主管 was given the
+    guide's 技术 paths (技术经理→技术总监)."""
+    answer = with_sre_article.ask("网络运维主管的话，你说的三条路里面哪条比较合适啊")
+    assert answer.intent == "paths", answer.intent
+    assert "路线C" in answer.text and "网络运维主管" in answer.text, answer.text
+    assert "技术总监" not in answer.text, answer.text
+
+
+def test_a_direction_the_article_advises_against_is_its_own_reason(with_sre_article):
+    """ "搞运维的…想转去搞大模型AI算法" got the guide's 技术 横向跨界 steps; the SRE article says why it
+    does not recommend that move."""
+    answer = with_sre_article.ask("我老公搞运维的，最近说想转去搞大模型AI算法，我看他天天刷视频学，靠谱吗")
+    assert "门槛在数学和论文" in answer.text, answer.text
+
+
+def test_a_role_word_right_before_another_roles_name_says_its_kind(with_pmo_article):
+    """ "研发项目经理" is a 项目经理: 研发 (a 技术 word) came first and the guide's 技术 path answered."""
+    answer = with_pmo_article.ask("我是研发项目经理 想转产品 考个NPDP是不是就行了")
+    assert "项目经理→ToB 解决方案" in answer.text, answer.text
+    assert "AI 解决方案架构师" not in answer.text, answer.text
+
+
+def test_the_case_the_question_points_to_among_a_paths_cases(with_pmo_article):
+    """ "做交付的能转客户成功吗 有没有人这么转过": the path has a case per direction; the 客户成功 one
+    (阿琳) is asked for, and it was not shown at all."""
+    answer = with_pmo_article.ask("做交付的能转客户成功吗 有没有人这么转过")
+    assert "阿琳" in answer.text and "从 78% 提升到 92%" in answer.text, answer.text
+
+
+def test_an_example_of_a_path_with_two_cases_is_its_first(with_pmo_article):
+    """ "案例:…老韩…" then "另一个案例:…老孟…": the last one labelled was taken as the path's case."""
+    answer = ask_turns(with_pmo_article, "纵向深耕适合啥样的人", "有真实例子吗")
+    assert "PMO 经理老韩" in answer.text, answer.text
+
+
+def test_someone_pointed_at_with_their_role_is_their_story(with_pmo_article):
+    """ "那个pmo姐姐后来是怎么翻身的" named a role (pmo), and that role's paths answered."""
+    answer = with_pmo_article.ask("那个pmo姐姐后来是怎么翻身的")
+    assert answer.intent == "story" and "罗姐" in answer.text, (answer.intent, answer.text)
+
+
+def test_an_episode_of_a_story_asked_about_is_told(with_pmo_article):
+    """The story's episodes have headings ("2. 第二次尝试:跟风做知识付费,亏了一笔"): asked about that
+    episode, its figures are the answer, not the story's beginning."""
+    answer = with_pmo_article.ask("文章里那个大姐做知识付费是不是亏了 亏了多少")
+    assert "3.6 万元" in answer.text and "只卖出 27 份" in answer.text, answer.text
+
+
+def test_a_years_pay_asked_in_other_words_is_what_the_story_gives(with_pmo_article):
+    """ "她之前年薪多少" was refused with 文章没有讲到「年薪」: the story says "年包 62 万" (data: 年薪 is
+    a word for 年包)."""
+    answer = ask_turns(
+        with_pmo_article, "那个被裁以后去做咨询的大姐 她之前是干啥的", "她之前年薪多少 咋被裁的"
+    )
+    assert not answer.refused and "年包 62 万" in answer.text, answer.text
+
+
+def test_a_judgement_asked_of_a_case_the_asker_tells_is_that_pains_example(with_qa_article):
+    """ "…年底绩效还是个B,这合理吗,测试是不是天生吃亏" was refused with 文章没有讲到「合理、天生」; the
+    article's second pain tells that very case."""
+    answer = with_qa_article.ask("我们组保了三次大促一点事没出,年底绩效还是个B,这合理吗,测试是不是天生吃亏")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert "绩效只拿到 B" in answer.text, answer.text
+
+
+def test_how_a_story_ended_is_told_in_the_figures_asked_for(with_qa_article):
+    """ "她后来呢,现在一个月能挣多少": the line with what she earns now had been shown a turn before, so it
+    was left out; the answer told the story's middle instead."""
+    answer = ask_turns(
+        with_qa_article,
+        "有没有做测试被裁了后来混得还行的真实例子",
+        "她刚被裁那会儿找工作顺不顺",
+        "她后来呢,现在一个月能挣多少",
+    )
+    assert "每月到手约 3 万" in answer.text, answer.text
+
+
+def test_a_set_phrase_of_doubt_is_no_topic(with_qa_article):
+    """ "…把测试整个外包出去了,真的假的" was refused with 文章没有讲到「真的假」 (a piece of 真的假的)."""
+    answer = with_qa_article.ask("听说现在好多公司把测试整个外包出去了,真的假的")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert "外包" in answer.text, answer.text

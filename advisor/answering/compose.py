@@ -101,7 +101,7 @@ class Relevance:
         for key, words in kb.synonyms.items():  # phrases jieba splits ("一小时挣多少")
             if any(w in q for w in words) and not any(key in alts for alts, _ in self.terms):
                 self.terms.append(({key, *words}, max(idf(key), 1.0)))
-        shaped = [s for s in kb.shapes if any(a in q for a in s.asks)]
+        shaped = kb.shapes_asked(q)
         self.shapes: list[re.Pattern] = [s.looks_like for s in shaped]
         # "多久" asks for a duration, not for the word 时间 ("时间灵活度高"): the shape stands for it
         asked = {a for s in shaped for a in s.asks if a in q}

@@ -474,7 +474,11 @@ class Answerability:
         """Evidence that the best passages speak to the question although one of its words is unknown
         ("有人出来帮餐馆做数据成功了吗" beside a case of 外卖平台经营分析): at least ``EVIDENCE_WORDS``
         of its other topical words occur in them. Framing words (被裁, 大厂) and everyday ones do not count."""
-        if not passages or any(_asked_directly(p.text, question) for p in missing):
+        # an everyday word asked directly ("这合理吗", "正常吗") asks for a judgement of what the rest of
+        # the question tells: the passages that speak to the rest answer it
+        if not passages or any(
+            _asked_directly(p.text, question) and not _everyday_phrase(p, self.focus_words) for p in missing
+        ):
             return False
         gone = {w for p in missing for w in p.words}
         frame = {squash(w) for w in self.kmap.kb.cues("frame")} | self.generic

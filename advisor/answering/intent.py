@@ -175,11 +175,19 @@ def _roles(q: str, kb: Knowledge) -> list[str]:
     names = "|".join(re.escape(r.lower()) for r in sorted(kb.roles, key=len, reverse=True))
     q = re.sub(rf"做[\u4e00-\u9fffa-z]{{1,4}}?(?=(?:{names})的)", "做", q) if names else q  # 做工具类产品的
     spans = {r: _hits(q, hints) for r, hints in kb.roles.items()}
-    # "广告销售" (a new article's 商务BD) is not also "广告" (市场): a hit inside another role's longer one
+    # "广告销售" (a new article's 商务BD) is not also "广告" (市场): a hit inside another role's longer one;
+    # "研发项目经理" is a 项目经理, not also 研发 (技术): a hit right before another role's names its kind
     found = sorted(
         (min(a for a, _ in own), r)
         for r, hits in spans.items()
-        if (own := [h for h in hits if not _inside(h, (o for x, hs in spans.items() if x != r for o in hs))])
+        if (
+            own := [
+                h
+                for h in hits
+                if not _inside(h, others := [o for x, hs in spans.items() if x != r for o in hs])
+                and not any(h[1] == o[0] for o in others)
+            ]
+        )
     )
     return [r for _, r in found]
 

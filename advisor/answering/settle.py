@@ -107,7 +107,10 @@ def settle(
     if intent.person or unit == _unit_of(intent):
         return intent
     if unit.kind == "story" and intent.kind == "paths":
-        return intent  # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field
+        # "做数据分析的，37了，有啥出路" asks for the role's paths, not a story in its field; "那个pmo姐姐后来是
+        # 怎么翻身的" asks about someone pointed at, whose role it names
+        pointed = points_at_someone(q) and not SELF.search(q)
+        return _from_unit(intent, unit) if pointed else intent
     if unit.kind == "story":  # a person described by what they did, asked about as a person
         # "头三个月该干啥": 干啥 asks what the asker should do, not what someone did
         asks_story = (has(q, kb.cues("story")) and not _TO_DO.search(q)) or tells_of_someone(q, kb)

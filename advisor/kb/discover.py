@@ -192,15 +192,14 @@ def _case_persons(kb: Knowledge, kmap: KnowledgeMap) -> list[Person]:
     known = set(kb.person_names)
     out = []
     for info in kmap.all_paths():
-        if info.case is None:
-            continue
-        case = kmap.text(info.case.span)
-        m = CASE_PERSON.search(case)
-        name = introduced(m) if m else None
-        if name and name not in known:
-            known.add(name)
-            pronoun = _pronoun(name, case)  # 苏姐 is 她
-            out.append(Person(name, info.section.doc_id, pronoun=pronoun, role=info.role, path=info.name))
+        for block in info.cases:  # "案例:…", "另一个案例:…": each introduces its own person
+            case = kmap.text(block.span)
+            m = CASE_PERSON.search(case)
+            name = introduced(m) if m else None
+            if name and name not in known:
+                known.add(name)
+                pronoun = _pronoun(name, case)  # 苏姐 is 她
+                out.append(Person(name, info.section.doc_id, pronoun=pronoun, role=info.role, path=info.name))
     return out
 
 

@@ -247,8 +247,9 @@ class Knowledge:
         if not words:
             return None
         return re.compile(
-            rf"^\s*{HEADING_NUMBER}(?:(?:{words})\s*([一二三四五1-5])|第\s*([一二三四五1-5])\s*条\s*(?:{words}|路)?)"
-            r"\s*[:：，,]"
+            rf"^\s*[【\[]?\s*{HEADING_NUMBER}(?:(?:{words})\s*([一二三四五1-5A-Ea-e])(?![A-Za-z])"
+            rf"|第\s*([一二三四五1-5])\s*条\s*(?:{words}|路)?)"
+            r"(?:\s*[】\]]\s*[:：，,—-]?|\s*[:：，,—-]|\s)"
         )
 
     def own_path_number(self, heading: str) -> int | None:
@@ -259,7 +260,14 @@ class Knowledge:
         if m is None:
             return None
         digit = m.group(1) or m.group(2)
-        return int(digit) if digit.isdigit() else "一二三四五".index(digit) + 1
+        if digit.isdigit():
+            return int(digit)
+        return "一二三四五".index(digit) + 1 if digit in "一二三四五" else ord(digit.upper()) - ord("A") + 1
+
+    def shapes_asked(self, question: str) -> list[AnswerShape]:
+        """The forms of answer a question asks for by its words ("挣多少": an amount, "多久": a duration)."""
+        q = question.lower()
+        return [s for s in self.shapes if any(a in q for a in s.asks)]
 
     def role_hints(self) -> set[str]:
         """Every role's hint words ("程序员", "做产品"): words that say which role someone has."""

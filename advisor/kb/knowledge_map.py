@@ -86,7 +86,8 @@ class PathInfo:
     key: Span | None = None  # from "关键是" to the end of that sentence
     steps: list[Block] = field(default_factory=list)
     advantage: Block | None = None
-    case: Block | None = None
+    case: Block | None = None  # the first of ``cases``
+    cases: list[Block] = field(default_factory=list)  # "案例:…", "另一个案例:…", "再看一个…的例子:…"
     directions: list[Block] = field(default_factory=list)
     tools: Block | None = None
 
@@ -333,7 +334,8 @@ class KnowledgeMap:
             elif any(w in label for w in words["advantage"]):
                 info.advantage = block
             elif any(w in label for w in words["case"]):
-                info.case = block
+                info.cases.append(block)
+                info.case = info.case or block  # "案例:…" before "另一个案例:…": the path's first
             elif any(w in label for w in words["tools"]):
                 info.tools = block
             elif block.kind == "intro":
@@ -373,6 +375,7 @@ class KnowledgeMap:
             info.fit = before[0].span
         if info.case is None:
             info.case = next((b for b in after or texts[1:] if _introduces_someone(self.text(b.span))), None)
+            info.cases = [info.case] if info.case else []
         if info.advantage is None:
             info.advantage = next(
                 (b for b in after if b is not info.case and not self.text(b.span).rstrip().endswith(_OPENS)),
@@ -452,7 +455,12 @@ class KnowledgeMap:
             return " ".join(self.text(b.span) for b in self.story_blocks(section))
         person = self.kb.person(name)
         info = self.path(person.role, person.path) if person and person.role and person.path else None
-        return self.text(info.case.span) if info and info.case else ""
+        case = self.case_of(info, name) if info else None
+        return self.text(case.span) if case else ""
+
+    def case_of(self, info: PathInfo, name: str) -> Block | None:
+        """The case of the path that tells about ``name`` ("另一个案例:…阿琳…"), else the path's first."""
+        return next((c for c in info.cases if name in self.text(c.span)), info.case)
 
     def explainer_sections(self, name: str) -> list[Section]:
         exp = self.kb.explainer(name)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A Markdown heading, or one as 公众号 and 小红书 posts mark it: a line after a bar ("▍先说结论"), a major
+# level, or opening with a bracketed name ("【第一条路】留在公司里往上走"), a minor one; short, and no sentence.
+_HEADING = re.compile(
+    r"^(?:(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t#]*"
+    r"|[▍▌■][ \t]*(?P<bar>[^\n]{1,40}?)[ \t]*"
+    r"|(?P<bracket>【[^】\n]{1,20}】[^\n。！？!?；;]{0,30}?)[ \t]*)$",
+    re.MULTILINE,
+)
+BAR_LEVEL, BRACKET_LEVEL = 2, 3
 # A sentence runs to a Chinese/Western terminator (plus closing quotes/brackets) or a line break.
 _SENTENCE = re.compile(r"[^。！？!?；;…\n]*(?:[。！？!?；;…]+[”’\"」』）)]*|\n|$)")
 
@@ -28,15 +36,23 @@ def split_sections(body: str) -> list[HeadingSpan]:
     for m in _HEADING.finditer(body):
         if m.start() > pos:
             sections.append(HeadingSpan(path, pos, m.start()))
-        level = len(m.group(1))
+        level, text = _heading_level(m)
         while stack and stack[-1][0] >= level:
             stack.pop()
-        stack.append((level, m.group(2).strip()))
+        stack.append((level, text))
         path = tuple(t for _, t in stack)
         pos = m.end() + 1 if m.end() < len(body) and body[m.end()] == "\n" else m.end()
     if pos < len(body):
         sections.append(HeadingSpan(path, pos, len(body)))
     return sections
+
+
+def _heading_level(m: re.Match) -> tuple[int, str]:
+    if m.group("hashes"):
+        return len(m.group("hashes")), m.group("text").strip()
+    if m.group("bar"):
+        return BAR_LEVEL, m.group("bar").strip()
+    return BRACKET_LEVEL, m.group("bracket").strip()
 
 
 # Quote marks, counted rather than paired: the stories open quotes with ” as well as “.

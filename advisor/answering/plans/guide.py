@@ -14,10 +14,12 @@ from advisor.answering.plans.shared import (
     LIMIT_LINE,
     LIMIT_STEP,
     AnswerContext,
+    asked_shapes,
     general_plan,
     has_any,
     ignore_words,
     label_words,
+    question_concepts,
     sentence_pieces,
     short_label,
     shown_before,
@@ -195,9 +197,13 @@ CASE_BESIDE = 130  # a path's case beside its steps: its opening
 CASE_ASKED = 400  # the case asked for ("有真实例子吗"): what the person did and what came of it
 
 
-def path_pieces(info: PathInfo, case_first: bool, how: bool = False) -> list[Piece]:
-    """The path's lines by weight: who it fits and its key first, then its steps, its payoff, its case.
+def path_pieces(
+    info: PathInfo, case_first: bool, how: bool = False, case: Block | None = None
+) -> list[Piece]:
+    """The path's lines by weight: who it fits and its key first, then its steps, its payoff, its case
+    (``case``: the one of its cases the question points to, else its first).
     Asked ``how`` ("先得干啥", "具体怎么做"), the steps are what must be said."""
+    case = case or info.case
     group, ctx_words = info.label, info.section.heading
     pieces = [Piece(info.fit, group, 1.0, LIMIT_FIT, context=ctx_words, order=0)] if info.fit else []
     if info.key and not (info.fit and info.fit.start <= info.key.start < info.fit.end):  # "关键一招：…"
@@ -212,10 +218,10 @@ def path_pieces(info: PathInfo, case_first: bool, how: bool = False) -> list[Pie
         pieces.append(Piece(info.advantage.span, group, 0.97, LIMIT_LINE, context=ctx_words, order=30))
     if info.tools:
         pieces.append(Piece(info.tools.span, group, 0.6, LIMIT_LINE, context=ctx_words, order=40))
-    if info.case:
+    if case:
         pieces.append(
             Piece(
-                info.case.span,
+                case.span,
                 group,
                 2.0 if case_first else 0.7,
                 CASE_ASKED if case_first else CASE_BESIDE,
@@ -258,7 +264,11 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
         return AnswerPlan("path", [Piece(block.span, info.label, 2.0, 400, context=info.section.heading)])
     # someone just laid off reads the safety net first, then the path
     how = bool(_WHAT_FIRST.search(ctx.question))
-    pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(info, intent.topic == "case", how)
+    # "做交付的能转客户成功吗 有没有人这么转过": the path, and its case asked for with it
+    case_asked = intent.topic == "case" or asks_case(ctx.question, ctx.kb, strict=True)
+    pieces = situation_first(ctx, order=-SITUATION_FIRST) + path_pieces(
+        info, case_asked, how, pointed_case(ctx, info)
+    )
     if intent.risk and not situation(ctx.question, ctx.kb):  # "想先小范围试试，具体怎么试"
         pieces += _role_risk_example(ctx, intent.risk, intent.role, order=60)
     # a follow-up asking one thing of the path just shown ("工资能涨多少"): that line first; its case
@@ -267,13 +277,24 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
     return AnswerPlan("path", pieces, min_pieces=2, broad=detail, answer_first=first)
 
 
+def pointed_case(ctx: AnswerContext, info: PathInfo) -> Block | None:
+    """The case of a path with several ("案例:…客户成功…", "另一个案例:…出海…") that shares the most of
+    the question's words ("做交付的能转客户成功吗 有没有人这么转过"); its first when none shares more."""
+    if len(info.cases) < 2:
+        return info.case
+    concepts = question_concepts(ctx)
+    shared = [sum(any(a in ctx.text(c.span).lower() for a in alts) for alts in concepts) for c in info.cases]
+    return info.cases[shared.index(max(shared))]
+
+
 def case_plan(ctx: AnswerContext) -> AnswerPlan:
     person = ctx.kb.person(ctx.intent.person)
     info = ctx.kmap.path(person.role, person.path) if person and person.role and person.path else None
     if info is None:
         return general_plan(ctx)
     lead = f"{person.name}是文章里{person.role}中层「{info.title}」这条路的案例："
-    return AnswerPlan("case", path_pieces(info, case_first=True), lead=lead, min_pieces=2)
+    own = ctx.kmap.case_of(info, person.name)
+    return AnswerPlan("case", path_pieces(info, case_first=True, case=own), lead=lead, min_pieces=2)
 
 
 def _matching_rows(ctx: AnswerContext, base: float, order: int) -> list[Piece]:
@@ -396,6 +417,9 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     if pointed is not None:
         pains = [pointed]
     asked = pointed or _first_retrieved(ctx, pains)
+    # "保了三次大促…绩效还是个B": a line of the pain retrieval leads with tells the asker's own case; the
+    # other pains' key lines are then no longer what must be said
+    told = asked is not None and not pointed and any(_told_there(ctx, b) for b in asked.blocks)
     plan = AnswerPlan("pains", min_pieces=2)
     line = ctx.kmap.role_line(role) if role else None
     if line is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
@@ -420,7 +444,8 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
             continue
         for b, block in enumerate(sec.blocks):
             if _key_line(block):
-                base = 1.0  # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
+                # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
+                base = TOLD_ELSEWHERE_BASE if told and sec is not asked else 1.0
             elif block.kind == "item":
                 # the asker's role's example among others' (an added article's pains are all its role's)
                 mine = bool(role) and f"{role}中层" in ctx.text(block.span) and not one_role
@@ -440,6 +465,16 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
 
 
 PAIN_PROSE_BASE = 0.6
+TOLD_ELSEWHERE_BASE = 0.9  # another pain's key line, when the asker's case is told in one pain's lines
+TOLD_WORDS = 2  # the question's content words a pain's line must share to tell the asker's own case
+
+
+def _told_there(ctx: AnswerContext, block: Block) -> bool:
+    """The line shares ``TOLD_WORDS`` of the question's content words (synonyms counting)."""
+    text = ctx.text(block.span).lower()
+    return sum(any(a in text for a in alts) for alts in question_concepts(ctx)) >= TOLD_WORDS
+
+
 KEY_LABEL_CHARS = 6  # "核心矛盾:", "现实压力:"; not "HR私下跟我说过实话：", a sentence's own colon
 
 
@@ -518,24 +553,29 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     group = heading_label(section.heading)
     body = ctx.kmap.bodies[section.doc_id]
     blocks = ctx.kmap.story_blocks(section)
+    # an episode's heading places its lines ("第二次尝试:跟风做知识付费,亏了一笔" for "做知识付费亏了多少")
+    episode = {id(b): s.heading for s in ctx.kmap.tree(section) if s is not section for b in s.blocks}
     spans = [(b, s) for b, block in enumerate(blocks) for s in sentences(block.span, body)]
     later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
     broad = has_any(ctx.question, ctx.kb.cues("story"))
     plan = AnswerPlan("story", min_pieces=2, broad=broad, style="paragraph")
     asked = None if broad or later else _retrieved_first_in(ctx, section)
+    shapes = asked_shapes(ctx)
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line
             continue
         facts = sum(a in text for a in person.aliases)
         base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(INFO.search(text)) + 0.15 * (k == 0)
-        shown = shown_before(ctx, s)
+        # "她后来呢，现在一个月能挣多少": how it ended, in the form asked for, though it was shown
+        shown = shown_before(ctx, s) and not (later and any(p.search(text) for p in shapes))
         if later and shown and k < 0.45 * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
         if asked and asked.start <= s.start < asked.end:  # ahead of the rest, not of what must be said
             base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
-        plan.pieces.append(Piece(s, group, base, 150, order=k, block=b))
+        context = episode.get(id(blocks[b]), "")
+        plan.pieces.append(Piece(s, group, base, 150, context=context, order=k, block=b))
     plan.pieces = _quotes_joined(ctx, plan.pieces, blocks)
     return _clauses_together(plan, ctx)
 

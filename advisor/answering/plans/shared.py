@@ -116,12 +116,17 @@ def shown_before(ctx: AnswerContext, span: Span) -> bool:
     return len(text) >= 3 and text[:24] in ctx.shown
 
 
+def asked_shapes(ctx: AnswerContext) -> list[re.Pattern]:
+    """The forms of answer the question asks for by its words ("挣多少": an amount, "多久": a duration)."""
+    return [s.looks_like for s in ctx.kb.shapes_asked(ctx.question)]
+
+
 def has_any(text: str, words) -> bool:
     low = text.lower()
     return any(w and w in low for w in words)
 
 
-def _concepts(ctx: AnswerContext) -> list[set[str]]:
+def question_concepts(ctx: AnswerContext) -> list[set[str]]:
     """The question's content words, each with its synonyms (``knowledge.yaml``)."""
     skip = ignore_words(ctx.kb)
     out = []
@@ -164,7 +169,7 @@ def _names_asked(ctx: AnswerContext) -> bool:
 def _mentioning(ctx: AnswerContext) -> list[Passage]:
     """Chunks that name two of the question's concepts (tools, figures the question asks for), best
     first: for answers spread over the articles ("文章里都提了哪些工具？")."""
-    concepts = _concepts(ctx)
+    concepts = question_concepts(ctx)
     need = min(2, len(concepts))
     if need == 0 or ctx.chunk_texts is None:
         return []
