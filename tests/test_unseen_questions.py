@@ -1891,6 +1891,18 @@ def test_an_everyday_word_is_no_focus_of_a_follow_up(adv):
     assert not answer.refused and NOT_COVERED not in answer.text, answer.text
 
 
+def test_someone_asked_for_after_the_safety_net_is_a_story_not_the_net_again(adv):
+    """ "那有没有被裁了后来混得还行的运营，她现在咋样了" after a worry about layoffs repeated the 资源储备
+    answer word for word (found in this session's browser check): someone of a role, described by what
+    happened to them, is asked for."""
+    first = adv.ask("听说运营过了35岁基本都要被优化，真的假的")
+    answer = ask_turns(
+        adv, "听说运营过了35岁基本都要被优化，真的假的", "那有没有被裁了后来混得还行的运营，她现在咋样了"
+    )
+    assert answer.text != first.text, answer.text
+    assert "王姐" in answer.text, answer.text
+
+
 with_sre_article = article_fixture(
     NEW_ARTICLE_DIR / "sre-guide.md",
     """A 运维 / SRE article whose paths are lettered ("### 路线A：从“守机房的”变成“管账的”…").""",

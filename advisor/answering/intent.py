@@ -46,7 +46,17 @@ def asks_case(q: str, kb: Knowledge, strict: bool = False) -> bool:
     """The question asks for a real example ("有没有真实例子", "有没有人干成了"); ``strict``: not only
     by a word that also says how things went ("转型成功")."""
     words = ("案例", *kb.synonyms.get("案例", ()))
-    return has(_AS_A_CASE.sub(" ", q.lower()), [w for w in words if not (strict and w in _IN_PASSING)])
+    q = _AS_A_CASE.sub(" ", q.lower())
+    return has(q, [w for w in words if not (strict and w in _IN_PASSING)]) or _someone_like(q, kb)
+
+
+def _someone_like(q: str, kb: Knowledge) -> bool:
+    """ "有没有被裁了后来混得还行的运营": someone of a role, described by what happened to them, asked for."""
+    who = "|".join(re.escape(w.lower()) for w in (*kb.roles, *_SOMEONE))
+    return bool(re.search(rf"有没有[^，,。？?！!\s]{{1,20}}?的(?:{who})", q))
+
+
+_SOMEONE = ("人", "姐", "哥", "大姐", "大哥", "同行", "前辈", "过来人")
 
 
 _IN_PASSING = ("成功", "干成")
@@ -540,6 +550,8 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
     names_new = roles_new or f.subjects or f.persons or f.path or broad
     if not (elliptic and state.topic) or names_new:
         return None
+    if state.topic in ("risk", "pains") and _someone_like(f.q.lower(), kb) and tells_of_someone(f.q, kb):
+        return None  # "那有没有被裁了后来混得还行的运营，她现在咋样了": someone's story, not the safety net again
     if state.topic in ("story", "case") and _OWN_MOVE.search(f.q) and has(f.q, kb.cues("detail")):
         return None  # "我也想试试帮人做私域接单 怎么起步" after her story: the asker's own way in
     carry = {"subjects": state.subjects, "risk": state.risk, "path": state.path, "person": state.person}

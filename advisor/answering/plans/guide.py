@@ -419,7 +419,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     asked = pointed or _first_retrieved(ctx, pains)
     # "保了三次大促…绩效还是个B": a line of the pain retrieval leads with tells the asker's own case; the
     # other pains' key lines are then no longer what must be said
-    told = asked is not None and not pointed and any(_told_there(ctx, b) for b in asked.blocks)
+    told = _told_line(ctx, asked, pains) if asked is not None and not pointed else None
     plan = AnswerPlan("pains", min_pieces=2)
     line = ctx.kmap.role_line(role) if role else None
     if line is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
@@ -444,8 +444,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
             continue
         for b, block in enumerate(sec.blocks):
             if _key_line(block):
-                # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
-                base = TOLD_ELSEWHERE_BASE if told and sec is not asked else 1.0
+                base = 1.0  # each pain's key line ("核心矛盾:…"): the three pains are the answer's frame
             elif block.kind == "item":
                 # the asker's role's example among others' (an added article's pains are all its role's)
                 mine = bool(role) and f"{role}中层" in ctx.text(block.span) and not one_role
@@ -455,6 +454,8 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
                 base = (1.05 if leads else 0.85) if mine else (0.75 if sec is asked else 0.4)
                 # the pains' examples are the articles' cases of them: asked for, they are the answer
                 base += (0.6 if leads else 0.4) if examples else 0.0
+                if told is block:  # "保了三次大促…绩效还是个B": the asker's own case, said with the frame
+                    base = max(base, TOLD_BASE)
             elif block.kind == "text" and sec is asked:
                 base = PAIN_PROSE_BASE  # the asked pain's own telling ("更麻烦的是…"), for what it answers
             else:
@@ -465,14 +466,24 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
 
 
 PAIN_PROSE_BASE = 0.6
-TOLD_ELSEWHERE_BASE = 0.9  # another pain's key line, when the asker's case is told in one pain's lines
+TOLD_BASE = 1.0  # the line of a pain that tells the asker's own case: said with the pains' key lines
 TOLD_WORDS = 2  # the question's content words a pain's line must share to tell the asker's own case
 
 
-def _told_there(ctx: AnswerContext, block: Block) -> bool:
-    """The line shares ``TOLD_WORDS`` of the question's content words (synonyms counting)."""
-    text = ctx.text(block.span).lower()
-    return sum(any(a in text for a in alts) for alts in question_concepts(ctx)) >= TOLD_WORDS
+def _told_line(ctx: AnswerContext, asked: Section, pains: list[Section]) -> Block | None:
+    """The line of ``asked`` that shares the most of the question's content words (synonyms counting), at
+    least ``TOLD_WORDS`` and more than any line of another pain: the asker's own case is told there."""
+    concepts = question_concepts(ctx)
+
+    def shared(block: Block) -> int:
+        text = ctx.text(block.span).lower()
+        return sum(any(a in text for a in alts) for alts in concepts)
+
+    best = max(asked.blocks, key=shared, default=None)
+    if best is None or shared(best) < TOLD_WORDS:
+        return None
+    others = [shared(b) for sec in pains if sec is not asked for b in sec.blocks]
+    return best if all(n < shared(best) for n in others) else None
 
 
 KEY_LABEL_CHARS = 6  # "核心矛盾:", "现实压力:"; not "HR私下跟我说过实话：", a sentence's own colon
