@@ -187,19 +187,14 @@ def _roles(q: str, kb: Knowledge) -> list[str]:
     spans = {r: _hits(q, hints) for r, hints in kb.roles.items()}
     # "广告销售" (a new article's 商务BD) is not also "广告" (市场): a hit inside another role's longer one;
     # "研发项目经理" is a 项目经理, not also 研发 (技术): a hit right before another role's names its kind
-    found = sorted(
-        (min(a for a, _ in own), r)
-        for r, hits in spans.items()
-        if (
-            own := [
-                h
-                for h in hits
-                if not _inside(h, others := [o for x, hs in spans.items() if x != r for o in hs])
-                and not any(h[1] == o[0] for o in others)
-            ]
-        )
-    )
+    found = sorted((min(a for a, _ in own), r) for r in spans if (own := _own_hits(r, spans)))
     return [r for _, r in found]
+
+
+def _own_hits(role: str, spans: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """The role's hits that are neither inside another role's longer one nor right before one."""
+    others = [o for r, hits in spans.items() if r != role for o in hits]
+    return [h for h in spans[role] if not _inside(h, others) and not any(h[1] == o[0] for o in others)]
 
 
 def _hits(q: str, words) -> list[tuple[int, int]]:

@@ -86,10 +86,14 @@ class PathInfo:
     key: Span | None = None  # from "关键是" to the end of that sentence
     steps: list[Block] = field(default_factory=list)
     advantage: Block | None = None
-    case: Block | None = None  # the first of ``cases``
     cases: list[Block] = field(default_factory=list)  # "案例:…", "另一个案例:…", "再看一个…的例子:…"
     directions: list[Block] = field(default_factory=list)
     tools: Block | None = None
+
+    @property
+    def case(self) -> Block | None:
+        """The path's first case ("案例:…" before "另一个案例:…")."""
+        return self.cases[0] if self.cases else None
 
     @property
     def label(self) -> str:
@@ -335,7 +339,6 @@ class KnowledgeMap:
                 info.advantage = block
             elif any(w in label for w in words["case"]):
                 info.cases.append(block)
-                info.case = info.case or block  # "案例:…" before "另一个案例:…": the path's first
             elif any(w in label for w in words["tools"]):
                 info.tools = block
             elif block.kind == "intro":
@@ -373,9 +376,9 @@ class KnowledgeMap:
         after = [b for b in texts if steps and b.span.start >= steps[-1].span.end]
         if info.fit is None and steps and before:
             info.fit = before[0].span
-        if info.case is None:
-            info.case = next((b for b in after or texts[1:] if _introduces_someone(self.text(b.span))), None)
-            info.cases = [info.case] if info.case else []
+        if not info.cases:
+            found = next((b for b in after or texts[1:] if _introduces_someone(self.text(b.span))), None)
+            info.cases = [found] if found else []
         if info.advantage is None:
             info.advantage = next(
                 (b for b in after if b is not info.case and not self.text(b.span).rstrip().endswith(_OPENS)),

@@ -14,7 +14,7 @@ from advisor.answering.plans.shared import (
     LIMIT_LINE,
     LIMIT_STEP,
     AnswerContext,
-    asked_shapes,
+    concepts_in,
     general_plan,
     has_any,
     ignore_words,
@@ -283,7 +283,7 @@ def pointed_case(ctx: AnswerContext, info: PathInfo) -> Block | None:
     if len(info.cases) < 2:
         return info.case
     concepts = question_concepts(ctx)
-    shared = [sum(any(a in ctx.text(c.span).lower() for a in alts) for alts in concepts) for c in info.cases]
+    shared = [concepts_in(ctx.text(c.span), concepts) for c in info.cases]
     return info.cases[shared.index(max(shared))]
 
 
@@ -417,8 +417,8 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     if pointed is not None:
         pains = [pointed]
     asked = pointed or _first_retrieved(ctx, pains)
-    # "保了三次大促…绩效还是个B": a line of the pain retrieval leads with tells the asker's own case; the
-    # other pains' key lines are then no longer what must be said
+    # "保了三次大促…绩效还是个B": a line of the pain retrieval leads with tells the asker's own case, said
+    # with the pains' key lines
     told = _told_line(ctx, asked, pains) if asked is not None and not pointed else None
     plan = AnswerPlan("pains", min_pieces=2)
     line = ctx.kmap.role_line(role) if role else None
@@ -474,16 +474,12 @@ def _told_line(ctx: AnswerContext, asked: Section, pains: list[Section]) -> Bloc
     """The line of ``asked`` that shares the most of the question's content words (synonyms counting), at
     least ``TOLD_WORDS`` and more than any line of another pain: the asker's own case is told there."""
     concepts = question_concepts(ctx)
-
-    def shared(block: Block) -> int:
-        text = ctx.text(block.span).lower()
-        return sum(any(a in text for a in alts) for alts in concepts)
-
-    best = max(asked.blocks, key=shared, default=None)
-    if best is None or shared(best) < TOLD_WORDS:
-        return None
-    others = [shared(b) for sec in pains if sec is not asked for b in sec.blocks]
-    return best if all(n < shared(best) for n in others) else None
+    counts = [(concepts_in(ctx.text(b.span), concepts), b) for b in asked.blocks]
+    most, best = max(counts, key=lambda c: c[0], default=(0, None))
+    others = (
+        concepts_in(ctx.text(b.span), concepts) for sec in pains if sec is not asked for b in sec.blocks
+    )
+    return best if most >= TOLD_WORDS and all(n < most for n in others) else None
 
 
 KEY_LABEL_CHARS = 6  # "核心矛盾:", "现实压力:"; not "HR私下跟我说过实话：", a sentence's own colon
@@ -571,7 +567,7 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     broad = has_any(ctx.question, ctx.kb.cues("story"))
     plan = AnswerPlan("story", min_pieces=2, broad=broad, style="paragraph")
     asked = None if broad or later else _retrieved_first_in(ctx, section)
-    shapes = asked_shapes(ctx)
+    shapes = [shape.looks_like for shape in ctx.kb.shapes_asked(ctx.question)]
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line

@@ -116,11 +116,6 @@ def shown_before(ctx: AnswerContext, span: Span) -> bool:
     return len(text) >= 3 and text[:24] in ctx.shown
 
 
-def asked_shapes(ctx: AnswerContext) -> list[re.Pattern]:
-    """The forms of answer the question asks for by its words ("挣多少": an amount, "多久": a duration)."""
-    return [s.looks_like for s in ctx.kb.shapes_asked(ctx.question)]
-
-
 def has_any(text: str, words) -> bool:
     low = text.lower()
     return any(w and w in low for w in words)
@@ -139,6 +134,12 @@ def question_concepts(ctx: AnswerContext) -> list[set[str]]:
                 alts |= {key, *group}
         out.append(alts)
     return out
+
+
+def concepts_in(text: str, concepts: list[set[str]]) -> int:
+    """How many of the question's concepts (``question_concepts``) the text says, a synonym counting."""
+    low = text.lower()
+    return sum(any(a in low for a in alts) for alts in concepts)
 
 
 _NAMED = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}|《[^》]+》")
