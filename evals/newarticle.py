@@ -30,7 +30,13 @@ tuned on from then; three more writers who read only ``corpus/`` and the front m
 wrote their replacements, frozen unread: ``security-engineer-guide`` (安全, as a 知乎 long answer),
 ``legal-compliance-guide`` (法务 / 合规, a talk transcript with an FAQ) and ``live-video-guide`` (直播 /
 短视频, a 小红书-style post with two stories). Their writers were offered heading styles as examples
-("路子一", "【第一条路】", "▍", "（一）"), so those shapes were known in kind, not in text. Gated by
+("路子一", "【第一条路】", "▍", "（一）"), so those shapes were known in kind, not in text. On 2026-12-07
+three more writers who read only ``corpus/`` and one tuned article's front matter wrote tuned articles in
+the shapes the held-out ones showed the reader could not read, so that the reader could be fixed on text
+that may be read: ``customer-success-guide`` (客户成功, a talk's transcript: "（三）…" parts on plain
+lines, paths told in paragraphs, the audience's questions), ``ad-optimizer-guide`` (投放, a 知乎 answer:
+bold lines for headings, "路子一：…" paths told in prose) and ``presales-guide`` (售前, a blog of three
+colleagues' stories, the paths summed up in bold lines at the end). Gated by
 ``NEW_ARTICLE_GATES`` (``tests/test_new_article.py``; ``python -m evals --new-article`` prints both).
 """
 

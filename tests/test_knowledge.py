@@ -207,3 +207,43 @@ def test_headings_marked_the_way_posts_mark_them_are_sections():
     assert found == [(), ("先说结论",), ("先说结论", "【第一条路】留在公司里往上走"), ("三、风险",)]
     section = next(s for s in outline("d", body) if s.heading.startswith("【第一条路】"))
     assert "【注意】这是一句话" in body[section.blocks[-1].span.start : section.blocks[-1].span.end]
+
+
+def test_headings_an_editor_or_a_zhihu_answer_marks_are_sections():
+    """A talk's transcript numbers its parts on plain lines ("（三）往哪儿走：…") and tells its paths in
+    paragraphs that open with their number ("第一条路，往收入那边靠…。这条路适合…"); a 知乎 answer sets its
+    parts in bold alone ("**说说老何**"). Read as no heading, such an article was one preamble: no role, no
+    path, no story. A bold label that opens a list ("**具体怎么走：**"), an FAQ's bold question and a
+    numbered line inside a paragraph stay lines."""
+    from advisor.text.structure import outline
+
+    body = (
+        "开场白。\n\n（三）往哪儿走：三条路\n\n好，说正事。\n\n第一条路，往收入那边靠，转续约销售。"
+        "这条路适合不怕背数字的人。\n\n第二条路，往专业那边走。这条路适合懂行业的人。\n\n"
+        "## 四、风险\n\n**说说老何**\n\n老何，41岁。\n\n**具体怎么走：**\n- 先列客户\n\n"
+        "**问：要不要考证？**\n答：不必。\n\n正文里一行\n（五）不是标题\n"
+    )
+    found = [s.path for s in outline("d", body)]
+    assert found == [
+        (),
+        ("（三）往哪儿走：三条路",),
+        ("（三）往哪儿走：三条路", "第一条路，往收入那边靠，转续约销售。"),
+        ("（三）往哪儿走：三条路", "第二条路，往专业那边走。"),
+        ("四、风险",),
+        ("四、风险", "说说老何"),
+    ]
+    first = next(s for s in outline("d", body) if s.heading.startswith("第一条路"))
+    assert body[first.start : first.end].strip() == "这条路适合不怕背数字的人。"
+
+
+def test_names_told_the_way_a_talk_or_a_blog_tells_them():
+    """ "前同事美玲，41岁" and "我认识的大刘，36岁" introduce a case's person; "小乔姐" is one name, not 小乔."""
+    import re
+
+    from advisor.kb.names import CASE_PERSON, NAME, introduced
+
+    for text, name in {"我有个前同事美玲，41岁，在零售SaaS": "美玲", "我认识的大刘，36岁": "大刘"}.items():
+        m = CASE_PERSON.search(text)
+        assert m is not None and introduced(m) == name, text
+    assert re.match(NAME, "小乔姐：从一门没人买的课").group(0) == "小乔姐"
+    assert CASE_PERSON.search("去了大厂，36岁") is None

@@ -2004,3 +2004,58 @@ def test_a_set_phrase_of_doubt_is_no_topic(with_qa_article):
     answer = with_qa_article.ask("听说现在好多公司把测试整个外包出去了,真的假的")
     assert not answer.refused and NOT_COVERED not in answer.text, answer.text
     assert "外包" in answer.text, answer.text
+
+
+def test_a_direction_named_before_the_words_that_point_back_at_it(adv):
+    """ "听说老人那块市场还行 想往那边转转" got the pains, then the paths overview (a new user's check): the
+    direction is named before "那边" points back at it, and 老人 is what the guide calls 银发 / 中老年."""
+    answer = ask_turns(
+        adv,
+        "我是做工具类产品的 干了8年 感觉自己就是个画原型的 听说老人那块市场还行 想往那边转转",
+        "那具休咋弄 能在现在公司先试着做点啥",
+    )
+    assert "斜向突破" in answer.text and "语音搜索商品" in answer.text, answer.text
+
+
+def test_someone_in_the_same_situation_as_a_kin_is_the_story_that_fits(adv):
+    """ "我姐之前在ali做区域运营总监…有没有跟她差不多情况的 后来咋样了" got the safety net and 运营's paths
+    (a new user's check); then "她一开始试了哪些路没走通啊" did not reach 王姐's failed attempts."""
+    first = adv.ask("我姐之前在ali做区域运营总监 双十一前被毕业了 有没有跟她差不多情况的 后来咋样了")
+    assert first.intent == "story" and "王姐" in first.text, first.text
+    answer = ask_turns(
+        adv,
+        "我姐之前在ali做区域运营总监 双十一前被毕业了 有没有跟她差不多情况的 后来咋样了",
+        "她一开始试了哪些路没走通啊",
+    )
+    assert "贴钱买服务器" in answer.text, answer.text
+
+
+with_talk_article = article_fixture(
+    NEW_ARTICLE_DIR / "customer-success-guide.md",
+    """A 客户成功 talk's transcript: parts numbered on plain lines ("（三）往哪儿走：…"), paths told in
+paragraphs ("第一条路，往收入那边靠…。这条路适合什么人呢？…关键就一点：…具体怎么弄？第一，…"), a story
+("讲一个完整的故事：刘姐这两年") and the audience's questions ("提问一：…？").""",
+)
+
+
+def test_a_talks_paths_told_in_paragraphs_are_its_roles_paths(with_talk_article):
+    """Read as one preamble, the talk had no role and no path: "能去哪 有啥方向" got the guide's or
+    nothing. Its paths are now its role's, each with whom it suits and its case, and a path's steps are
+    the sentences after "具体怎么弄？"."""
+    answer = with_talk_article.ask("客户成功被裁了能去哪 有啥方向")
+    assert answer.intent == "paths", answer.intent
+    assert "往收入那边靠" in answer.text and "换到甲方去" in answer.text, answer.text
+    assert "老K" in answer.text, answer.text
+    steps = ask_turns(with_talk_article, "客户成功被裁了能去哪 有啥方向", "那第一条具体咋弄啊")
+    assert "续费金额" in steps.text and "增购指标" in steps.text, steps.text
+
+
+def test_a_talks_pains_and_story_are_found_by_its_own_headings(with_talk_article):
+    """ "到底难在哪" is the pains ("最难受的几件事" heads them); "杭州那个39岁被裁的姐" is 刘姐's story, told
+    by a heading that names her after "故事：" ("讲一个完整的故事：刘姐这两年")."""
+    pains = with_talk_article.ask(
+        "我老公37了在ToB公司做客户成功，最近天天睡不着说这行干不长了。。到底难在哪啊"
+    )
+    assert pains.intent == "pains" and "背锅" in pains.text, pains.text
+    story = with_talk_article.ask("杭州那个39岁被裁的姐 后来干嘛去了")
+    assert story.intent == "story" and "刘姐" in story.text, story.text

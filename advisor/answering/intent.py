@@ -399,13 +399,25 @@ def _direction(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> s
         found = _direction_named(m, kb, kmap, role)
         if found:
             return found
+    # "听说老人那块市场还行，想往那边转转": the direction named before the words that point back at it
+    for m in _POINTED_BACK.finditer(q) if role and pattern and pattern.search(q) else ():
+        found = _direction_named(m, kb, kmap, role, back=True)
+        if found:
+            return found
     return None
+
+
+_POINTED_BACK = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)(?:那块|这块|那一块|这一块|那边|那个方向|这个方向)")
 
 
 _TENURE = re.compile(r"[\d一二三四五六七八九十几两多]\s*(?:年|个月)|好些年|了$")
 
 
-def _direction_named(m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str) -> str | None:
+def _direction_named(
+    m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str, back: bool = False
+) -> str | None:
+    """``back``: named before words that point back at it, where an everyday word the data gives
+    synonyms for is a domain word ("老人那块": 银发); elsewhere such a word ("成功") says no direction."""
     role_words = {*kb.roles, *kb.role_hints()}
     said = m.group(1).strip().lower()
     # "在大厂做财务bp，…": a role's word said and the clause ends; not "做搜索算法转大模型" (from, to)
@@ -424,11 +436,13 @@ def _direction_named(m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str) 
     ]
     # the words as said ("银发经济"), else their rarer parts ("那种AI方案的活儿": ai, 方案)
     parts = [
-        t for t in tokenize(m.group(1), search=False) if (len(t) >= 2 or t.isascii()) and not is_everyday(t)
+        t
+        for t in tokenize(m.group(1), search=False)
+        if (len(t) >= 2 or t.isascii()) and (not is_everyday(t) or (back and kb.synonyms_of(t)))
     ]
     parts = [t for t in parts if t not in role_words]
     for said, least in ((words, 1), (parts, 2)):
-        found = _most_said(said, kmap, role, least)
+        found = _most_said(said, kb if back else None, kmap, role, least)
         if found:
             return found
     return None
@@ -437,15 +451,23 @@ def _direction_named(m: re.Match, kb: Knowledge, kmap: KnowledgeMap, role: str) 
 HEADING_WEIGHT = 3  # a word in a path's heading (its target, its trend) says more than one in its lines
 
 
-def _most_said(words: list[str], kmap: KnowledgeMap, role: str, least: int) -> str | None:
-    """The path of ``role`` whose section says ``words`` at least ``least`` times, twice as often as
-    any other path's."""
+def _most_said(
+    words: list[str], kb: Knowledge | None, kmap: KnowledgeMap, role: str, least: int
+) -> str | None:
+    """The path of ``role`` whose section says ``words`` (with ``kb``, or their synonyms: 老人 as 老年人)
+    at least ``least`` times, twice as often as any other path's."""
     if not words:
         return None
     counts = []
     for info in kmap.paths(role):
         text, heading = kmap.section_text(info.section), info.section.heading.lower()
-        said = sum(text.count(w) + (HEADING_WEIGHT - 1) * heading.count(w) for w in words)
+        said = sum(
+            max(
+                text.count(v) + (HEADING_WEIGHT - 1) * heading.count(v)
+                for v in {w, *(kb.synonyms_of(w) if kb else ())}
+            )
+            for w in words
+        )
         counts.append((said, info.name))
     counts.sort(reverse=True)
     if counts and counts[0][0] >= least and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):

@@ -20,10 +20,11 @@ _ROLE = re.compile(
     r"[\u4e00-\u9fffA-Za-z])?)\s*中层\s*[:：]"
 )
 _NAMES = re.compile(r"\s*[/／、&]\s*")
-# "三、代码之外有青山——老周的二次元突围", "老沈:从大厂…": a name that opens the heading or its second part
-_PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({NAME})(?:的|\s*[:：])")
+# "三、代码之外有青山——老周的二次元突围", "老沈:从大厂…", "说说老何": a name that opens the heading or its
+# second part, or ends it
+_PERSON = re.compile(rf"(?:^|——|—|:|：|、)\s*(?:[\u4e00-\u9fff]{{0,3}}?)({NAME})(?:的|\s*[:：]|\s*$)")
 # a story section's heading that names its person inside ("被裁 PMO 罗姐的 “二次交付”", "被裁的老魏,从…")
-_STORY_PERSON = re.compile(rf"(?:的|\s|:|：)({NAME})(?:的|\s*[:：,，])")
+_STORY_PERSON = re.compile(rf"(?:的|\s|:|：)({NAME})(?:的|这|那|\s*[:：,，]|\s*$)")  # "故事：刘姐这两年"
 _SHE = re.compile(r"[姐姨妈]$")
 STORY_HEADING = ("故事", "经历")
 JOB_TITLES = ("经理", "总监", "主管", "专员", "助理", "顾问")  # a rank, said of every role
@@ -156,7 +157,9 @@ def _story_persons(kb: Knowledge, outlines: dict, bodies: dict[str, str]) -> lis
             if not (cued or re.search(NAME, s.heading)):  # most headings name nobody: their text is not read
                 continue
             told = bodies.get(doc_id, "")[s.start : max(x.end for x in subtree(sections, s))]
-            m = _PERSON.search(s.heading) if s.level >= 2 else None
+            m = _PERSON.search(s.heading)
+            # under a heading, or opening a top heading as its speaker would ("小乔姐：从一门没人买的课…")
+            m = m if m and (s.level >= 2 or (m.start() == 0 and m.group(0)[-1] in ":：")) else None
             name = (
                 m.group(1)
                 if m and told.count(m.group(1)) >= NAMED_IN_STORY
@@ -173,9 +176,10 @@ def _story_heading(heading: str, told: str) -> str | None:
     故事：被“毕业”的孙晓雯…"), or whose section names them again and again ("…：蒋姐被裁后的两年")."""
     cued = any(w in heading for w in STORY_HEADING)
     names = [m.group(1) for m in _STORY_PERSON.finditer(heading)] if cued else re.findall(NAME, heading)
-    if cued:  # a full name ("被“毕业”的孙晓雯，…") that the story introduces ("孙晓雯今年40岁，…")
+    if cued:  # a full name ("被“毕业”的孙晓雯，…") or any name ("故事：刘姐这两年") the story introduces
+        # ("孙晓雯今年40岁，…", "刘姐，杭州人…")
         introduced_in = {introduced(m) for m in CASE_PERSON.finditer(told)}
-        full = [n for n in re.findall(FULL_NAME, heading) if n in introduced_in]
+        full = [n for n in [*re.findall(FULL_NAME, heading), *names] if n in introduced_in]
         if full:
             return full[0]
     need = NAMED_IN_STORY if cued else TOLD_OF

@@ -26,6 +26,7 @@ from advisor.text.structure import (
     bold_line,
     find_section,
     outline,
+    sentences,
     subtree,
     tables,
 )
@@ -39,6 +40,11 @@ MIN_TOPIC_CHARS = 6  # "vs 运营经理" is a topic; "小结" is not
 MAX_TOPICS = 600  # headings embedded as scope examples: bounded, so a ×100 corpus starts in seconds
 _NUMBER = re.compile(r"^[(（]?[0-9一二三四五六七八九十]+[)）.、]\s*")
 _OWN_NUMBER = re.compile(rf"^{HEADING_NUMBER}")  # "03 | ", "第二问："
+# "具体怎么弄？", "怎么做？": a sentence that asks how, after which a talk tells the steps
+_ASKS_HOW = re.compile(r"[？?]$|呢$|怎么[走做弄搞办]")
+_OPENS_STEP = re.compile(r"^\s*(?:第[一二三四五]\s*[，,、]|首先|先|然后|再|接着|之后|最后|同时)")
+MAX_PROSE_STEPS = 5
+_SPOKEN_OPENER = re.compile(r"^第\s*[一二三四五]\s*[条种]\s*(?:路|走法|方向|选择)?\s*[，,]")
 MAX_BOLD_TOPIC = 40  # a line set in bold alone and this short heads what follows it; a longer one stresses
 
 
@@ -110,6 +116,9 @@ class PathInfo:
         subtitle ("出路二：把自己做成一个小编辑部——…" → "把自己做成一个小编辑部")."""
         if not self.own:
             return self.name
+        spoken = _SPOKEN_OPENER.match(self.label)
+        if spoken:  # "第一条路，往收入那边靠，转续约销售或者大客户经理，也就是…。": its first two clauses
+            return "，".join(re.split(r"[，,。]", self.label[spoken.end() :])[:2]).strip("，")
         text = re.split(r"[:：]", self.label, maxsplit=1)[-1]
         return re.split(r"——|—|--", text, maxsplit=1)[0].strip() or self.label
 
@@ -332,9 +341,10 @@ class KnowledgeMap:
                 info.key = block.span
             elif block.kind == "step":
                 info.steps.append(block)
-            elif replied and any(w in label for w in steps_asked):
-                # "问：具体怎么做？" "答：第一步，…": the steps, unless a list follows
-                step_replies.append(block)
+            elif (replied or block.content) and any(w in label for w in steps_asked):
+                # "问：具体怎么做？" "答：第一步，…", "- 怎么走：先列出…；约他们…": the steps, unless a list
+                # follows; a labelled line's parts are its clauses
+                step_replies += [block] if replied else self._clauses(block)
             elif any(w in label for w in words["advantage"]):
                 info.advantage = block
             elif any(w in label for w in words["case"]):
@@ -346,7 +356,69 @@ class KnowledgeMap:
             elif in_directions and block.kind == "item":
                 info.directions.append(block)
         info.steps = info.steps or step_replies
+        if not info.steps and info.advantage is None and not info.cases:
+            self._told_in_prose(info)
         return self._by_position(info, questions)
+
+    def _clauses(self, block: Block) -> list[Block]:
+        """A labelled line's content cut at its semicolons and full stops ("先列出…；约他们…；面试时讲…"),
+        each a step."""
+        content = block.content or block.span
+        parts = sentences(content, self.bodies[content.doc_id])
+        return [Block(p, "step", number=k + 1) for k, p in enumerate(parts)]
+
+    def _told_in_prose(self, info: PathInfo) -> None:
+        """A path a talk or a 知乎 answer tells in plain paragraphs, with no label and no list ("这条路适合
+        什么人呢？…关键就一点：…具体怎么弄？第一，…这条路的好处是…我有个朋友老K，38岁…"): its parts
+        are the sentences that say them — whom it suits, what is key, what it pays — its steps the
+        sentences after the one that asks how (or those opening with 第一, 先, 然后…), and its case the
+        paragraph, or the rest of one, from where someone is introduced with figures."""
+        body = self.bodies[info.section.doc_id]
+        words = {kind: self.kb.label_words(kind) for kind in ("fit", "key_label", "advantage", "steps")}
+        texts = [b for b in info.section.blocks if b.kind == "text" and self.text(b.span).strip()]
+        found: dict[str, Span] = {}
+        steps: list[Span] = []
+        for block in texts:
+            told = sentences(block.span, body)
+            asked_how = False
+            for n, sentence in enumerate(told):
+                text = self.text(sentence)
+                if _introduces_someone(text):  # the case: from here to the paragraph's end
+                    end = next(
+                        (
+                            t.start
+                            for t in told[n + 1 :]
+                            if any(w in self.text(t) for w in words["advantage"])
+                        ),
+                        block.span.end,
+                    )
+                    info.cases.append(Block(Span(sentence.doc_id, sentence.start, end), "text"))
+                    break
+                kind = next(
+                    (k for k in ("fit", "key_label", "advantage") if any(w in text for w in words[k])), None
+                )
+                if kind and kind not in found and not asked_how:
+                    # "这条路适合什么人呢？手上有一批…的人。": a part asked, then told
+                    told_after = (
+                        told[n + 1] if text.rstrip().endswith(("？", "?")) and n + 1 < len(told) else None
+                    )
+                    found[kind] = Span(sentence.doc_id, sentence.start, (told_after or sentence).end)
+                    continue
+                elif asked_how or _OPENS_STEP.match(text):
+                    if kind == "advantage":
+                        found.setdefault(kind, sentence)
+                        asked_how = False
+                    else:
+                        steps.append(sentence)
+                if any(w in text for w in words["steps"]) and _ASKS_HOW.search(text):
+                    asked_how = True
+        if "fit" in found:
+            info.fit = found["fit"]
+        if "key_label" in found:
+            info.key = found["key_label"]
+        if "advantage" in found:
+            info.advantage = Block(found["advantage"], "text")
+        info.steps = [Block(s, "step", number=k + 1) for k, s in enumerate(steps[:MAX_PROSE_STEPS])]
 
     def _asked_labels(self, blocks: list[Block]) -> tuple[dict[int, str], set[int]]:
         """An interview's lines ("问：适合谁？" / "答：适合有一定人脉…"): each reply labelled by the question

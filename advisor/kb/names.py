@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])|[\u4e00-\u9fff][姐哥叔姨])"  # 老沈, 王姐, 阿May
+NAME = r"(?:[老小阿](?:[A-Z][a-z]+|[\u4e00-\u9fffA-Z])[姐哥]?|[\u4e00-\u9fff][姐哥叔姨])"  # 老沈, 王姐, 阿May, 小乔姐
 # The common single-character surnames: a full name is one of them and one or two more characters. Alone
 # that is any word ("高薪", "周末"), so a full name counts only where the text introduces someone.
 SURNAMES = (
@@ -20,8 +20,12 @@ _AGE = r"\d{2}\s*岁"
 _INTRODUCED = r"(?:(?<![\u4e00-\u9fff])|(?<=叫)|(?<=是)|(?<=嘉宾)|(?<=同事)|(?<=朋友)|(?<=同学))"
 # a case's person, introduced: "老葛，37 岁", "林姐 37 岁", "小周(…)", "老穆今年…", "许捷，36 岁"
 # ("小步试错" is nobody; nor is "高薪" without an age after it)
+# …and a given name or a nickname told with an age by who introduces them ("前同事美玲，41岁", "我认识的
+# 大刘，36岁")
+_GIVEN = r"(?:(?<=同事)|(?<=朋友)|(?<=认识的)|(?<=叫))([\u4e00-\u9fff]{2})"
 CASE_PERSON = re.compile(
     rf"({NAME})(?:\s*[,，(（]|\s*{_AGE}|今年)|{_INTRODUCED}({FULL_NAME})(?:\s*[,，]\s*|\s*|今年\s*){_AGE}"
+    rf"|{_GIVEN}\s*[,，]?\s*{_AGE}"
 )
 
 

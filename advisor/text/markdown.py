@@ -7,13 +7,20 @@ from dataclasses import dataclass
 
 # A Markdown heading, or one as 公众号 and 小红书 posts mark it: a line after a bar ("▍先说结论"), a major
 # level, or opening with a bracketed name ("【第一条路】留在公司里往上走"), a minor one; short, and no sentence.
+# Two more an editor or a 知乎 answer uses, each a paragraph of its own: a numbered line ("（三）往哪儿走：
+# 我看下来比较靠谱的三条路", "二、…"), a major level; a short line set in bold alone ("**说说老何**"), one
+# level under the heading above it — not a label that opens a list ("**具体怎么走：**") nor a question
+# (an FAQ's "**问：…？**", read as such by ``structure.asked``).
 _HEADING = re.compile(
     r"^(?:(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t#]*"
     r"|[▍▌■][ \t]*(?P<bar>[^\n]{1,40}?)[ \t]*"
-    r"|(?P<bracket>【[^】\n]{1,20}】[^\n。！？!?；;]{0,30}?)[ \t]*)$",
+    r"|(?P<bracket>【[^】\n]{1,20}】[^\n。！？!?；;]{0,30}?)[ \t]*"
+    r"|(?P<numbered>(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)[^\n。！？!?；;*]{2,30}?)[ \t]*"
+    r"|\*\*(?P<bold>[^*\n]{2,40}?)\*\*[ \t]*)$",
     re.MULTILINE,
 )
-BAR_LEVEL, BRACKET_LEVEL = 2, 3
+BAR_LEVEL, BRACKET_LEVEL, NUMBERED_LEVEL = 2, 3, 2
+_NOT_A_HEAD = re.compile(r"[:：？?]$|^(?:问|Q\d*|提问)\s*[\d一二三四五六七八九十]*\s*[:：]")
 # A sentence runs to a Chinese/Western terminator (plus closing quotes/brackets) or a line break.
 _SENTENCE = re.compile(r"[^。！？!?；;…\n]*(?:[。！？!?；;…]+[”’\"」』）)]*|\n|$)")
 
@@ -33,26 +40,65 @@ def split_sections(body: str) -> list[HeadingSpan]:
     stack: list[tuple[int, str]] = []
     pos = 0
     path: tuple[str, ...] = ()
-    for m in _HEADING.finditer(body):
-        if m.start() > pos:
-            sections.append(HeadingSpan(path, pos, m.start()))
-        level, text = _heading_level(m)
+    above = 1  # the level of the last heading a bold line or a spoken path can sit under
+    for start, end, kind, text in _headings(body):
+        if start < pos:
+            continue  # a spoken path's sentence inside a heading already taken
+        if start > pos:
+            sections.append(HeadingSpan(path, pos, start))
+        level = {"bold": above + 1, "spoken": above + 1}.get(kind, _LEVELS.get(kind, 0))
+        if kind == "hashes":
+            level = len(text[0])
+            text = text[1]
+        level = min(level, 6)
+        if kind not in ("bold", "spoken"):
+            above = level
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, text))
         path = tuple(t for _, t in stack)
-        pos = m.end() + 1 if m.end() < len(body) and body[m.end()] == "\n" else m.end()
+        pos = end + 1 if end < len(body) and body[end] in "\n " and kind != "spoken" else end
+        if kind == "spoken":
+            pos = end + len(body[end:]) - len(body[end:].lstrip(" \t"))
     if pos < len(body):
         sections.append(HeadingSpan(path, pos, len(body)))
     return sections
 
 
-def _heading_level(m: re.Match) -> tuple[int, str]:
-    if m.group("hashes"):
-        return len(m.group("hashes")), m.group("text").strip()
-    if m.group("bar"):
-        return BAR_LEVEL, m.group("bar").strip()
-    return BRACKET_LEVEL, m.group("bracket").strip()
+_LEVELS = {"bar": BAR_LEVEL, "bracket": BRACKET_LEVEL, "numbered": NUMBERED_LEVEL}
+# A talk tells its paths in paragraphs that open with their number ("第一条路，往收入那边靠，转续约销售或者
+# 大客户经理。这条路适合…"): that opening sentence heads the paragraph, one level under the heading above.
+_SPOKEN_PATH = re.compile(
+    r"^第\s*[一二三四五]\s*[条种]\s*(?:路|走法|方向|选择)?\s*[，,：:][^。！？!?\n]{2,60}[。！？!?]",
+    re.MULTILINE,
+)
+
+
+def _headings(body: str) -> list[tuple[int, int, str, object]]:
+    """Every heading as (start, end, kind, text) in the order of the body; ``hashes`` carries
+    (hashes, text)."""
+    found: list[tuple[int, int, str, object]] = []
+    for m in _HEADING.finditer(body):
+        if (m.group("numbered") or m.group("bold")) and not _own_paragraph(body, m, m.group("bold")):
+            continue
+        kind = next(k for k in ("hashes", "bar", "bracket", "numbered", "bold") if m.group(k))
+        text = (m.group("hashes"), m.group("text").strip()) if kind == "hashes" else m.group(kind).strip()
+        found.append((m.start(), m.end(), kind, text))
+    for m in _SPOKEN_PATH.finditer(body):
+        rest = body[m.end() : m.end() + 1]
+        if (m.start() == 0 or body[max(0, m.start() - 2) : m.start()] == "\n\n") and rest not in ("", "\n"):
+            found.append((m.start(), m.end(), "spoken", m.group(0).strip()))
+    return sorted(found)
+
+
+def _own_paragraph(body: str, m: re.Match, bold: str | None) -> bool:
+    """A numbered or bold line heads what follows when it stands alone between blank lines (not an item
+    of a list) and, in bold, is neither a label nor a question."""
+    before, after = body[max(0, m.start() - 2) : m.start()], body[m.end() : m.end() + 2]
+    opens = m.start() == 0 or before == "\n\n"
+    if bold is not None:  # "**第一条路：去甲方**" may have its list right under it
+        return opens and not _NOT_A_HEAD.search(bold.strip())
+    return opens and after in ("", "\n", "\n\n")
 
 
 # Quote marks, counted rather than paired: the stories open quotes with ” as well as “.

@@ -148,7 +148,9 @@ def tables(section: Section, body: str) -> list[list[Block]]:
 
 # An article's own questions: a heading or a line asked as a question ("### Q1:非技术背景的人能成为
 # 互联网PM吗?", "**Q4：45 岁以上还来得及吗？**", "**问：要不要花钱报班、考证？**").
-_ASKED_PREFIX = re.compile(r"^(?:Q\s*\d{1,2}\s*[.:：、]|问\s*[:：]|问题\s*\d{0,2}\s*[:：])\s*", re.I)
+_ASKED_PREFIX = re.compile(
+    r"^(?:Q\s*\d{1,2}\s*[.:：、]|问\s*[:：]|(?:问题|提问)\s*[\d一二三四五六七八九十]{0,3}\s*[:：])\s*", re.I
+)  # "提问三：…？", a talk's audience asking
 _ASKED_END = re.compile(r"[?？]\s*$")
 _BOLD = re.compile(r"^\*\*(.+?)\*\*\s*$")
 # An article's own numbering in front of a heading: "03 | ", "第二问：", "三、" (optional, as a pattern part).
