@@ -214,26 +214,29 @@ def test_headings_an_editor_or_a_zhihu_answer_marks_are_sections():
     paragraphs that open with their number ("第一条路，往收入那边靠…。这条路适合…"); a 知乎 answer sets its
     parts in bold alone ("**说说老何**"). Read as no heading, such an article was one preamble: no role, no
     path, no story. A bold label that opens a list ("**具体怎么走：**"), an FAQ's bold question and a
-    numbered line inside a paragraph stay lines."""
+    numbered line inside a paragraph stay lines; so does a bold line under "#" headings ("**痛点一：…**"
+    stresses a point there), unless it numbers a path."""
     from advisor.text.structure import outline
 
-    body = (
+    talk = (
         "开场白。\n\n（三）往哪儿走：三条路\n\n好，说正事。\n\n第一条路，往收入那边靠，转续约销售。"
         "这条路适合不怕背数字的人。\n\n第二条路，往专业那边走。这条路适合懂行业的人。\n\n"
-        "## 四、风险\n\n**说说老何**\n\n老何，41岁。\n\n**具体怎么走：**\n- 先列客户\n\n"
+        "**说说老何**\n\n老何，41岁。\n\n**具体怎么走：**\n- 先列客户\n\n"
         "**问：要不要考证？**\n答：不必。\n\n正文里一行\n（五）不是标题\n"
     )
-    found = [s.path for s in outline("d", body)]
-    assert found == [
+    assert [s.path for s in outline("d", talk)] == [
         (),
         ("（三）往哪儿走：三条路",),
         ("（三）往哪儿走：三条路", "第一条路，往收入那边靠，转续约销售。"),
         ("（三）往哪儿走：三条路", "第二条路，往专业那边走。"),
-        ("四、风险",),
-        ("四、风险", "说说老何"),
+        ("（三）往哪儿走：三条路", "说说老何"),
     ]
-    first = next(s for s in outline("d", body) if s.heading.startswith("第一条路"))
-    assert body[first.start : first.end].strip() == "这条路适合不怕背数字的人。"
+    first = next(s for s in outline("d", talk) if s.heading.startswith("第一条路"))
+    assert talk[first.start : first.end].strip() == "这条路适合不怕背数字的人。"
+    blog = (
+        "## 难在哪\n\n**痛点一：没有业绩**\n\n正文。\n\n## 三条路\n\n**第一条路：去甲方**\n- 适合谁：老销售\n"
+    )
+    assert [s.path for s in outline("d", blog)] == [("难在哪",), ("三条路",), ("三条路", "第一条路：去甲方")]
 
 
 def test_names_told_the_way_a_talk_or_a_blog_tells_them():

@@ -2059,3 +2059,59 @@ def test_a_talks_pains_and_story_are_found_by_its_own_headings(with_talk_article
     assert pains.intent == "pains" and "背锅" in pains.text, pains.text
     story = with_talk_article.ask("杭州那个39岁被裁的姐 后来干嘛去了")
     assert story.intent == "story" and "刘姐" in story.text, story.text
+
+
+def test_a_paths_steps_asked_by_their_number_are_its_steps(adv):
+    """ "运营转私域增长顾问大概分几步走" read "分几" as asking for the kinds of path and gave the overview;
+    then "第二步具体咋弄" gave it again (a new user's check)."""
+    answer = ask_turns(
+        adv,
+        "我爸做社群运营好多年了，算个中层，最近老说想自己出来接活干",
+        "运营转私域增长顾问大概分几步走",
+        "第二步具体咋弄，去哪接单，先服务几家",
+    )
+    assert answer.intent == "path", answer.intent
+    assert "接小型企业的私域咨询单" in answer.text, answer.text
+
+
+def test_a_detail_of_a_story_already_told_is_told_again_when_asked(adv):
+    """ "她录的那个知识付费课最后卖出去多少份" after 王姐's attempts were shown: the one sentence that says
+    it was left out as said before (a new user's check)."""
+    answer = ask_turns(
+        adv,
+        "文章里那个女高管被裁之后先试过哪些路子啊",
+        "她录的那个知识付费课最后卖出去多少份",
+    )
+    assert "只卖出九份" in answer.text, answer.text
+
+
+def test_a_job_held_before_is_no_direction(adv):
+    """ "我妈以前在阿里做区域运营总监，去年被毕业了…" got 纵向深耕 (运营经理→运营总监) as if she wanted to
+    become one."""
+    answer = adv.ask("我妈以前在阿里做区域运营总监，去年被毕业了，在家试了好几个方向都不太行，我看着挺心疼的")
+    assert "纵向深耕" not in answer.text, answer.text
+
+
+with_blog_article = article_fixture(
+    NEW_ARTICLE_DIR / "presales-guide.md",
+    """A 售前 blog of three colleagues' stories: its cast introduced before their stories ("老孟42岁，做了12年
+金融行业售前"), names opening top headings ("小乔姐：从一门没人买的课…"), paths summed up in bold lines.""",
+)
+
+
+def test_someone_described_by_their_age_and_what_they_did(with_blog_article):
+    """ "那个做金融售前的42岁大哥" is 老孟: his age is said where the blog introduces its cast, not in his
+    story; then "第一次失败亏了多少啊" is a figure of his story, not risk control."""
+    answer = with_blog_article.ask("那个做金融售前的42岁大哥，被裁完第一件事干了啥")
+    assert answer.intent == "story" and "老孟" in answer.text, answer.text
+    loss = ask_turns(
+        with_blog_article, "那个跟集成商老板合伙的售前大哥，最后弄成啥样了", "第一次失败亏了多少啊"
+    )
+    assert loss.intent == "story" and "亏了14万" in loss.text, loss.text
+
+
+def test_a_paths_cost_asked_as_its_downside(with_blog_article):
+    """ "好处坏处各是啥" was refused (文章没有讲到「坏处」): the blog says "代价是降薪"."""
+    answer = with_blog_article.ask("去甲方当IT到底好不好啊，好处坏处各是啥")
+    assert not answer.refused and "代价是降薪" in answer.text, answer.text
+    assert "小乔姐" in with_blog_article.ask("那个开课没人买 后来给集成商当外挂的姐 现在咋样").text

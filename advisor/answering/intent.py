@@ -136,13 +136,26 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
     skip |= {a for e in kb.explainers for a in e.aliases} | set(kb.paths)
     words = [w for w in dict.fromkeys(tokenize(q, search=False)) if len(w) >= 2 and w not in skip]
     described = []
+    ages = _AGE.findall(q)
     for p in kb.persons:
         aliases = [a for a in p.aliases if not _shared_address(a, p.name, kb)]
         hits = sum(a in q for a in aliases) + sum(kmap.only_about(w, p.name) for w in words)
+        hits += sum(_age_of_only(age, p.name, kb, kmap) for age in ages)
         if hits >= 2 or (hits == 1 and third):
             described.append((hits, p.name))
     best = sorted(described, reverse=True)[:1]
     return [n for _, n in best], True, bool(best) and best[0][0] == 1
+
+
+_AGE = re.compile(r"(\d{2})\s*岁")
+
+
+def _age_of_only(age: str, name: str, kb: Knowledge, kmap: KnowledgeMap) -> bool:
+    """ "那个42岁的大哥": the age the articles give ``name`` and no other person."""
+    said = re.compile(rf"(?<!\d){age}\s*岁")
+    return bool(said.search(kmap.person_text(name))) and not any(
+        said.search(kmap.person_text(p.name)) for p in kb.persons if p.name != name
+    )
 
 
 def _shared_address(alias: str, name: str, kb: Knowledge) -> bool:
@@ -229,8 +242,9 @@ def named_role(text: str, kb: Knowledge) -> str | None:
 
 
 def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[str | None, str | None]:
-    """(path, role it belongs to) named, numbered ("第二条"), pointed to by a target role, or cued."""
-    sq = squash(q)
+    """(path, role it belongs to) named, numbered ("第二条"), pointed to by a target role, or cued; a job
+    held before ("我妈以前在阿里做区域运营总监") is where someone comes from, no target."""
+    sq = squash(_PAST_JOB.sub(" ", q))
     for alias, target in kb.target_aliases.items():
         if squash(alias) in sq:
             sq += squash(target)
@@ -254,6 +268,7 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
     return (cued[0], None) if cued else (None, None)
 
 
+_PAST_JOB = re.compile(r"(?:以前|之前|原来|曾经)(?:在[^，,。？?！!\s]{1,8}?)?(?:做|当|是)[^，,。？?！!\s]{2,10}")
 # What the asker rules out is not the path they ask for: "除了往上升", "不想带团队"
 _NOT_WANTED = re.compile(
     r"除了[^，,。？?还]{1,10}?(?:以外|之外|还|$)|(?:不想|不愿意?|不打算|不喜欢|不要)[^，,。？?]{1,8}"
@@ -821,9 +836,11 @@ def analyze(
         if kind == "risk" and base.role and _told_before_asking_way(q, said, kb):
             continue  # "天天背指标…有没有收入稳一点的方向": the way asked for is the role's paths
         ready = kind == "toolkit" and asks_ready_made(q)
+        # "第一次失败亏了多少啊" after someone's story: a figure of that story, not risk control
+        of_story = state.topic == "story" and bool(state.person) and not SELF.search(q) and kb.shapes_asked(q)
         follow = (
             _continued(base, f, kb, state)
-            if not ready and _all_said(said, current_text(state, kmap))
+            if not ready and (of_story or _all_said(said, current_text(state, kmap)))
             else None
         )
         if follow is not None:
@@ -878,5 +895,5 @@ _LATER = re.compile(r"后来|然后|之后|接着|现在|如今|最后")
 _WHAT_NOW = re.compile(r"咋办|怎么办|如何是好|咋整|怎么破|出路|咋弄|怎么做|稳住|先干点?啥|先做点?啥|先做什么")
 KINDS_OF_PATH = "kinds"  # the topic of a question about the kinds of path, asked for no role
 _CHOICE = re.compile(r"还是|或者|要么")
-_WHICH = re.compile(r"哪几|[几哪三][类种条]|分几|总体|整体|大方向")
-_TYPES = re.compile(r"[几哪三][类种]|分几|总体|整体|大方向")
+_WHICH = re.compile(r"哪几|[几哪三][类种条]|分几(?!步)|总体|整体|大方向")
+_TYPES = re.compile(r"[几哪三][类种]|分几(?!步)|总体|整体|大方向")  # not "分几步走": a path's steps

@@ -527,11 +527,30 @@ class KnowledgeMap:
     def _person_text(self, name: str) -> str:
         section = self.person_section(name)
         if section is not None:
-            return " ".join(self.text(b.span) for b in self.story_blocks(section))
+            told = [self.text(b.span) for b in self.story_blocks(section)]
+            return " ".join([*told, *self._introduced_elsewhere(name, section)])
         person = self.kb.person(name)
         info = self.path(person.role, person.path) if person and person.role and person.path else None
         case = self.case_of(info, name) if info else None
         return self.text(case.span) if case else ""
+
+    def _introduced_elsewhere(self, name: str, section: Section) -> list[str]:
+        """The sentences of the person's article before their story that name them and nobody else: a
+        blog introduces its cast before their stories ("老孟42岁，做了12年金融行业售前"). Not what comes after
+        (a closing word on each of them reads as their description too, and misplaces questions)."""
+        body = self.bodies[section.doc_id]
+        others = [p.name for p in self.kb.persons if p.name != name and p.name not in name]
+        story = self.tree(section)
+        out = []
+        for s in self.outlines[section.doc_id]:
+            if s in story or s.start >= section.start:
+                continue
+            for b in s.blocks:
+                for sentence in sentences(b.span, body):
+                    text = self.text(sentence)
+                    if name in text and not any(o in text for o in others):
+                        out.append(text)
+        return out
 
     def case_of(self, info: PathInfo, name: str) -> Block | None:
         """The case of the path that tells about ``name`` ("另一个案例:…阿琳…"), else the path's first."""

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 # Two more an editor or a 知乎 answer uses, each a paragraph of its own: a numbered line ("（三）往哪儿走：
 # 我看下来比较靠谱的三条路", "二、…"), a major level; a short line set in bold alone ("**说说老何**"), one
 # level under the heading above it — not a label that opens a list ("**具体怎么走：**") nor a question
-# (an FAQ's "**问：…？**", read as such by ``structure.asked``).
+# (an FAQ's "**问：…？**", read as such by ``structure.asked``), and in an article with "#" headings only
+# where it numbers a path ("**第一条路：去甲方**"): there a bold line stresses a point.
 _HEADING = re.compile(
     r"^(?:(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t#]*"
     r"|[▍▌■][ \t]*(?P<bar>[^\n]{1,40}?)[ \t]*"
@@ -74,13 +75,20 @@ _SPOKEN_PATH = re.compile(
 )
 
 
+_HASHED = re.compile(r"^#{1,6}[ \t]", re.MULTILINE)
+_NUMBERED_PATH = re.compile(r"^第\s*[一二三四五]\s*[条种]\s*(?:路|走法|方向|选择)?\s*[:：，,]")
+
+
 def _headings(body: str) -> list[tuple[int, int, str, object]]:
     """Every heading as (start, end, kind, text) in the order of the body; ``hashes`` carries
     (hashes, text)."""
     found: list[tuple[int, int, str, object]] = []
+    hashed = _HASHED.search(body) is not None
     for m in _HEADING.finditer(body):
         if (m.group("numbered") or m.group("bold")) and not _own_paragraph(body, m, m.group("bold")):
             continue
+        if m.group("bold") and hashed and not _NUMBERED_PATH.match(m.group("bold")):
+            continue  # under "#" headings a bold line stresses a point ("**痛点一：…**"), unless it numbers a path
         kind = next(k for k in ("hashes", "bar", "bracket", "numbered", "bold") if m.group(k))
         text = (m.group("hashes"), m.group("text").strip()) if kind == "hashes" else m.group(kind).strip()
         found.append((m.start(), m.end(), kind, text))

@@ -568,6 +568,7 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     plan = AnswerPlan("story", min_pieces=2, broad=broad, style="paragraph")
     asked = None if broad or later else _retrieved_first_in(ctx, section)
     shapes = [shape.looks_like for shape in ctx.kb.shapes_asked(ctx.question)]
+    pointed = _detail_asked(ctx, spans)
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line
@@ -575,16 +576,34 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
         facts = sum(a in text for a in person.aliases)
         base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(INFO.search(text)) + 0.15 * (k == 0)
         # "她后来呢，现在一个月能挣多少": how it ended, in the form asked for, though it was shown
-        shown = shown_before(ctx, s) and not (later and any(p.search(text) for p in shapes))
+        shown = (
+            shown_before(ctx, s) and not (later and any(p.search(text) for p in shapes)) and k not in pointed
+        )
         if later and shown and k < 0.45 * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
-        if asked and asked.start <= s.start < asked.end:  # ahead of the rest, not of what must be said
+        if k in pointed or (
+            asked and asked.start <= s.start < asked.end
+        ):  # ahead of the rest, not of what must be said
             base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
         context = episode.get(id(blocks[b]), "")
         plan.pieces.append(Piece(s, group, base, 150, context=context, order=k, block=b))
     plan.pieces = _quotes_joined(ctx, plan.pieces, blocks)
     return _clauses_together(plan, ctx)
+
+
+POINTED_AT_MOST = 2  # a detail asked for is in one or two of the story's sentences, not in many
+
+
+def _detail_asked(ctx: AnswerContext, spans: list[tuple[int, Span]]) -> set[int]:
+    """The sentences of a story that say the most of the question's concepts, when only one or two do
+    ("她录的那个知识付费课最后卖出去多少份" → "尝试知识付费，录了三十节运营课程只卖出九份"): the detail asked for,
+    said again though it was shown, whatever else the question's "最后" asks."""
+    concepts = question_concepts(ctx)
+    counts = [concepts_in(ctx.text(s), concepts) for _, s in spans]
+    top = max(counts, default=0)
+    best = {k for k, c in enumerate(counts) if c == top}
+    return best if top >= 1 and len(best) <= POINTED_AT_MOST else set()
 
 
 def _quotes_joined(ctx: AnswerContext, pieces: list[Piece], blocks: list[Block]) -> list[Piece]:
