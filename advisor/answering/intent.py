@@ -268,7 +268,9 @@ def _path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> tuple[
     return (cued[0], None) if cued else (None, None)
 
 
-_PAST_JOB = re.compile(r"(?:以前|之前|原来|曾经)(?:在[^，,。？?！!\s]{1,8}?)?(?:做|当|是)[^，,。？?！!\s]{2,10}")
+_PAST_JOB = re.compile(
+    r"(?:以前|之前|原来|曾经)(?:在[^，,。？?！!\s]{1,8}?)?(?:做|当|是)[^，,。？?！!\s]{2,10}"
+)
 # What the asker rules out is not the path they ask for: "除了往上升", "不想带团队"
 _NOT_WANTED = re.compile(
     r"除了[^，,。？?还]{1,10}?(?:以外|之外|还|$)|(?:不想|不愿意?|不打算|不喜欢|不要)[^，,。？?]{1,8}"
