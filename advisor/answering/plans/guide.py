@@ -598,12 +598,15 @@ POINTED_AT_MOST = 2  # a detail asked for is in one or two of the story's senten
 def _detail_asked(ctx: AnswerContext, spans: list[tuple[int, Span]]) -> set[int]:
     """The sentences of a story that say the most of the question's concepts, when only one or two do
     ("她录的那个知识付费课最后卖出去多少份" → "尝试知识付费，录了三十节运营课程只卖出九份"): the detail asked for,
-    said again though it was shown, whatever else the question's "最后" asks."""
+    said again though it was shown, whatever else the question's "最后" asks. Only shown sentences: an
+    unshown one needs no lift."""
     concepts = question_concepts(ctx)
     counts = [concepts_in(ctx.text(s), concepts) for _, s in spans]
     top = max(counts, default=0)
     best = {k for k, c in enumerate(counts) if c == top}
-    return best if top >= 1 and len(best) <= POINTED_AT_MOST else set()
+    if top < 1 or len(best) > POINTED_AT_MOST:
+        return set()
+    return {k for k in best if shown_before(ctx, spans[k][1])}  # what was not shown ranks as it would
 
 
 def _quotes_joined(ctx: AnswerContext, pieces: list[Piece], blocks: list[Block]) -> list[Piece]:
