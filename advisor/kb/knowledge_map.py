@@ -13,6 +13,7 @@ from functools import cached_property
 
 from advisor.kb.facts import Knowledge, SectionRef
 from advisor.kb.names import CASE_PERSON
+from advisor.text.markdown import PATH_NUMBER
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import (
     HEADING_NUMBER,
@@ -44,7 +45,7 @@ _OWN_NUMBER = re.compile(rf"^{HEADING_NUMBER}")  # "03 | ", "第二问："
 _ASKS_HOW = re.compile(r"[？?]$|呢$|怎么[走做弄搞办]")
 _OPENS_STEP = re.compile(r"^\s*(?:第[一二三四五]\s*[，,、]|首先|先|然后|再|接着|之后|最后|同时)")
 MAX_PROSE_STEPS = 5
-_SPOKEN_OPENER = re.compile(r"^第\s*[一二三四五]\s*[条种]\s*(?:路|走法|方向|选择)?\s*[，,]")
+_SPOKEN_OPENER = re.compile(rf"^{PATH_NUMBER}[，,]")  # "第一条路，往收入那边靠，…"
 MAX_BOLD_TOPIC = 40  # a line set in bold alone and this short heads what follows it; a longer one stresses
 
 
@@ -540,11 +541,10 @@ class KnowledgeMap:
         (a closing word on each of them reads as their description too, and misplaces questions)."""
         body = self.bodies[section.doc_id]
         others = [p.name for p in self.kb.persons if p.name != name and p.name not in name]
-        story = self.tree(section)
         out = []
         for s in self.outlines[section.doc_id]:
-            if s in story or s.start >= section.start:
-                continue
+            if s.start >= section.start:  # the story and what follows it
+                break
             for b in s.blocks:
                 for sentence in sentences(b.span, body):
                     text = self.text(sentence)

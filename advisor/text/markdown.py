@@ -42,61 +42,59 @@ def split_sections(body: str) -> list[HeadingSpan]:
     pos = 0
     path: tuple[str, ...] = ()
     above = 1  # the level of the last heading a bold line or a spoken path can sit under
-    for start, end, kind, text in _headings(body):
+    for start, end, fixed, text in _headings(body):
         if start < pos:
             continue  # a spoken path's sentence inside a heading already taken
         if start > pos:
             sections.append(HeadingSpan(path, pos, start))
-        level = {"bold": above + 1, "spoken": above + 1}.get(kind, _LEVELS.get(kind, 0))
-        if kind == "hashes":
-            level = len(text[0])
-            text = text[1]
-        level = min(level, 6)
-        if kind not in ("bold", "spoken"):
-            above = level
+        level = min(fixed or above + 1, 6)
+        above = fixed or above
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, text))
         path = tuple(t for _, t in stack)
-        pos = end + 1 if end < len(body) and body[end] in "\n " and kind != "spoken" else end
-        if kind == "spoken":
-            pos = end + len(body[end:]) - len(body[end:].lstrip(" \t"))
+        rest = body[end:]
+        # past the heading's line end; a spoken path's paragraph goes on after its opening sentence
+        pos = end + 1 if rest[:1] == "\n" else end + len(rest) - len(rest.lstrip(" \t"))
     if pos < len(body):
         sections.append(HeadingSpan(path, pos, len(body)))
     return sections
 
 
-_LEVELS = {"bar": BAR_LEVEL, "bracket": BRACKET_LEVEL, "numbered": NUMBERED_LEVEL}
+# "第一条路", "第二种走法": a path numbered the way a talk or a blog says it (a comma or colon follows)
+PATH_NUMBER = r"第\s*[一二三四五]\s*[条种]\s*(?:路|走法|方向|选择)?\s*"
+PATH_OPENER = rf"{PATH_NUMBER}[，,：:]"
 # A talk tells its paths in paragraphs that open with their number ("第一条路，往收入那边靠，转续约销售或者
 # 大客户经理。这条路适合…"): that opening sentence heads the paragraph, one level under the heading above.
-_SPOKEN_PATH = re.compile(
-    r"^第\s*[一二三四五]\s*[条种]\s*(?:路|走法|方向|选择)?\s*[，,：:][^。！？!?\n]{2,60}[。！？!?]",
-    re.MULTILINE,
-)
-
-
+_SPOKEN_PATH = re.compile(rf"^{PATH_OPENER}[^。！？!?\n]{{2,60}}[。！？!?]", re.MULTILINE)
 _HASHED = re.compile(r"^#{1,6}[ \t]", re.MULTILINE)
-_NUMBERED_PATH = re.compile(r"^第\s*[一二三四五]\s*[条种]\s*(?:路|走法|方向|选择)?\s*[:：，,]")
+_NUMBERED_PATH = re.compile(rf"^{PATH_OPENER}")
 
 
-def _headings(body: str) -> list[tuple[int, int, str, object]]:
-    """Every heading as (start, end, kind, text) in the order of the body; ``hashes`` carries
-    (hashes, text)."""
-    found: list[tuple[int, int, str, object]] = []
+def _headings(body: str) -> list[tuple[int, int, int | None, str]]:
+    """Every heading as (start, end, level, text) in the order of the body; the level is ``None`` for a
+    bold line or a spoken path, which sit one level under the heading above."""
+    found: list[tuple[int, int, int | None, str]] = []
     hashed = _HASHED.search(body) is not None
     for m in _HEADING.finditer(body):
-        if (m.group("numbered") or m.group("bold")) and not _own_paragraph(body, m, m.group("bold")):
+        bold = m.group("bold")
+        if (m.group("numbered") or bold) and not _own_paragraph(body, m, bold):
             continue
-        if m.group("bold") and hashed and not _NUMBERED_PATH.match(m.group("bold")):
+        if bold and hashed and not _NUMBERED_PATH.match(bold):
             continue  # under "#" headings a bold line stresses a point ("**痛点一：…**"), unless it numbers a path
-        kind = next(k for k in ("hashes", "bar", "bracket", "numbered", "bold") if m.group(k))
-        text = (m.group("hashes"), m.group("text").strip()) if kind == "hashes" else m.group(kind).strip()
-        found.append((m.start(), m.end(), kind, text))
+        if m.group("hashes"):
+            found.append((m.start(), m.end(), len(m.group("hashes")), m.group("text").strip()))
+            continue
+        kind = next(k for k in ("bar", "bracket", "numbered", "bold") if m.group(k))
+        found.append((m.start(), m.end(), _LEVELS.get(kind), m.group(kind).strip()))
     for m in _SPOKEN_PATH.finditer(body):
         rest = body[m.end() : m.end() + 1]
         if (m.start() == 0 or body[max(0, m.start() - 2) : m.start()] == "\n\n") and rest not in ("", "\n"):
-            found.append((m.start(), m.end(), "spoken", m.group(0).strip()))
-    return sorted(found)
+            found.append((m.start(), m.end(), None, m.group(0).strip()))
+    return sorted(found, key=lambda h: h[:2])
+
+
+_LEVELS = {"bar": BAR_LEVEL, "bracket": BRACKET_LEVEL, "numbered": NUMBERED_LEVEL}
 
 
 def _own_paragraph(body: str, m: re.Match, bold: str | None) -> bool:
