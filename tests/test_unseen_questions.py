@@ -292,6 +292,14 @@ def test_a_role_named_by_a_word_of_its_name_is_the_askers(with_bd_article):
     assert not answer.refused and "bd-guide" in {p.doc_id for p in answer.passages}, answer.text
 
 
+def test_a_pains_example_of_the_askers_kind_said_in_part_is_theirs(with_bd_article):
+    """ "在本地生活干地推BD" names the kind of the example "本地生活商务中层:…旺季每天跑 15 家门店" only in
+    part; it is still the asker's, said with the pains."""
+    answer = with_bd_article.ask("我在本地生活干地推BD快十年了 身体跑不动了 是不是公司都爱招年轻的")
+    assert answer.intent == "pains", answer.intent
+    assert "每天跑 15 家门店" in answer.text, answer.text
+
+
 def test_risk_control_for_an_unsaid_role_is_the_one_retrieval_finds(with_bd_article):
     """No role said, and retrieval ranks the added article's "规则一:先算收入安全垫" first: its rules, not
     the guide's 资源储备 written for four other roles."""
@@ -1919,6 +1927,18 @@ with_qa_article = article_fixture(
     NEW_ARTICLE_DIR / "qa-guide.md",
     """A 测试 article: pains told through examples, and 阿May's story with its figures.""",
 )
+
+
+def test_a_worry_for_ones_team_is_the_pain_that_tells_it_not_the_safety_net(with_qa_article):
+    """ "被砍了" is a risk cue, but it only says the asker is worried and asks no way out: most of what
+    retrieval finds is the article's pains, and the pain's example that tells the asker's case (开发自测,
+    测试左移) leads. It was the guide's 资源储备."""
+    answer = with_qa_article.ask("公司在推开发自测、测试左移，我们测试组是不是要被砍了")
+    assert answer.intent == "pains", answer.intent
+    assert "从 1:3 调整到 1:8" in answer.text and "资源储备" not in answer.text, answer.text
+    # asked what to do about it, the same worry is answered with the article's own risk rules
+    ready = with_qa_article.ask("我们测试组要被砍了，我该提前准备点啥")
+    assert ready.intent == "risk" and "规则一" in ready.text, ready.text
 
 
 def test_paths_lettered_in_an_articles_own_words_are_its_roles_paths(with_sre_article):

@@ -380,6 +380,22 @@ def _risk(q: str, kb: Knowledge) -> str | None:
     return next((name for name, cues in kb.risk_cues.items() if _cued(q, cues, words)), None)
 
 
+# Asks what to do about it: the safety net answers, whatever retrieval ranks first
+_ASKS_WAY = re.compile(
+    r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招|咋整|怎么破|出路|准备|打算|该干|该做|存|攒|留多少"
+)
+
+
+def only_worry(question: str, kb: Knowledge) -> bool:
+    """Every risk cue the question says is the worry of being laid off (``frame`` and ``worry`` cues:
+    被裁, 砍了, 心慌), and it asks for no way out: that says who asks, not what they ask for ("我们测试组
+    是不是要被砍了")."""
+    q = question.lower()
+    said = {c for cues in (*kb.risk_cues.values(), kb.cues("risk")) for c in cues if c and c in q}
+    shared = set(kb.cues("frame")) | set(kb.cues("worry"))
+    return bool(said) and said <= shared and not _ASKS_WAY.search(q)
+
+
 def _cued(q: str, cues, words: set[str]) -> bool:
     return any(c and c in q and (len(c) > 1 or c in words) for c in cues)
 

@@ -15,6 +15,7 @@ from advisor.answering.intent import (
     asks_case,
     asks_ready_made,
     has,
+    only_worry,
     paths_cued,
     points_at_someone,
     tells_of_someone,
@@ -268,15 +269,23 @@ def unfound_risk(
     goes on with it."""
     if intent.kind != "risk" or intent.follow_up or before == "risk" or not passages:
         return intent
-    if not _WHY.search(question):  # "做多久就该停" asks for the remedy, however retrieval ranks it
+    # "我们测试组是不是要被砍了": the cue is only the worry every article's reader shares, and no way
+    # out is asked for
+    worry = only_worry(question, units.kmap.kb)
+    if not (_WHY.search(question) or worry):  # "做多久就该停" asks for the remedy, however retrieval ranks it
         return intent
     parts = [part for part, _, _ in units.kmap.role_section_parts("risk")]
-    if any(part.holds(p) for p in passages[:UNFOUND_TOP] for part in parts):
+    top = list(passages[:UNFOUND_TOP])
+    if any(part.holds(p) for p in top for part in parts):
         return intent
     unit, lead = units.leader(list(passages))
     # only a pain: the guide's risk control is worded tersely, and a story or the stories' epilogue
     # retrieval prefers is no answer to "家里得留多少钱保底"
-    return _from_unit(intent, unit) if unit.kind == "pains" and lead >= UNFOUND_LEAD else intent
+    if unit.kind == "pains" and lead >= UNFOUND_LEAD:
+        return _from_unit(intent, unit)
+    # a worry: the pains most of the best passages hold, however narrowly the first of them leads
+    pains = [u for u in map(units.of, top) if u.kind == "pains"]
+    return _from_unit(intent, pains[0]) if worry and len(pains) * 2 > UNFOUND_TOP else intent
 
 
 # "那他们这行…", "这几样…", "他们…": a question that goes on from the answer just given

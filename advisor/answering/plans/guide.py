@@ -397,9 +397,19 @@ def _one_role(ctx: AnswerContext, pain: Section, role: str) -> bool:
     return bool(items) and all(f"{role}中层" in ctx.text(b.span) for b in items)
 
 
+KIND_SAID_CHARS = 4  # "本地生活" of "本地生活商务中层" said ("在本地生活做地推BD"); a shorter kind, whole
+
+
 def _names_kind(question: str, label: str | None) -> bool:
+    """The example's label ("视觉设计中层:…") names the asker's kind of the role: whole, or a long run of it."""
     kind = squash(label or "").removesuffix("中层")
-    return len(kind) >= 2 and kind != squash(label or "") and kind in squash(question)
+    if len(kind) < 2 or kind == squash(label or ""):
+        return False
+    q = squash(question)
+    if kind in q:
+        return True
+    n = KIND_SAID_CHARS
+    return any(kind[i : i + n] in q for i in range(len(kind) - n + 1))
 
 
 def pains_plan(ctx: AnswerContext) -> AnswerPlan:
@@ -473,7 +483,7 @@ TOLD_WORDS = 2  # the question's content words a pain's line must share to tell 
 def _told_line(ctx: AnswerContext, asked: Section, pains: list[Section]) -> Block | None:
     """The line of ``asked`` that shares the most of the question's content words (synonyms counting), at
     least ``TOLD_WORDS`` and more than any line of another pain: the asker's own case is told there."""
-    concepts = question_concepts(ctx)
+    concepts = question_concepts(ctx, named_only=True)
     counts = [(concepts_in(ctx.text(b.span), concepts), b) for b in asked.blocks]
     most, best = max(counts, key=lambda c: c[0], default=(0, None))
     others = (

@@ -18,7 +18,7 @@ from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, heading_label
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Asked, Block, Span, sentences
-from advisor.text.tokens import tokenize
+from advisor.text.tokens import names_nothing, tokenize
 
 LIMIT_FIT = 110  # characters of a path's "适合…关键是…" sentence
 LIMIT_STEP = 110
@@ -121,12 +121,13 @@ def has_any(text: str, words) -> bool:
     return any(w and w in low for w in words)
 
 
-def question_concepts(ctx: AnswerContext) -> list[set[str]]:
-    """The question's content words, each with its synonyms (``knowledge.yaml``)."""
+def question_concepts(ctx: AnswerContext, named_only: bool = False) -> list[set[str]]:
+    """The question's content words, each with its synonyms (``knowledge.yaml``); ``named_only``: not a
+    word that names nothing ("自己", "我们": "先把自己变成…" does not tell the asker's case)."""
     skip = ignore_words(ctx.kb)
     out = []
     for w in dict.fromkeys(tokenize(ctx.question, search=False)):
-        if len(w) < 2 or w in skip:
+        if len(w) < 2 or w in skip or (named_only and names_nothing(w)):
             continue
         alts = {w}
         for key, group in ctx.kb.synonyms.items():
