@@ -2135,3 +2135,21 @@ def test_a_paths_cost_asked_as_its_downside(with_blog_article):
     answer = with_blog_article.ask("去甲方当IT到底好不好啊，好处坏处各是啥")
     assert not answer.refused and "代价是降薪" in answer.text, answer.text
     assert "小乔姐" in with_blog_article.ask("那个开课没人买 后来给集成商当外挂的姐 现在咋样").text
+
+
+def test_what_an_added_role_does_is_its_articles_own_section_saying_so(with_talk_article):
+    """ "我媳妇…干客户成功，她到底每天忙些啥": the talk's "（一）客户成功这份活儿，每天到底在干什么" answers,
+    found by its heading's shape with no data entry. It was 老张's story: 成功 (a word for a case) inside
+    the role's name read as asking for an example, and 她 as someone in it."""
+    answer = with_talk_article.ask("我媳妇在一家SaaS公司干客户成功，她到底每天忙些啥啊，跟客服一样吗")
+    assert answer.intent == "section", answer.intent
+    assert "客户健康度" in answer.text and "老张" not in answer.text, answer.text
+
+
+def test_what_a_job_does_is_the_part_of_the_section_that_names_it(with_blog_article, with_content_article):
+    """The section that says what the role does answers "是干嘛的"; a job it describes in a part of its
+    own ("内容审核主管：站在最后一道闸门上") is that part."""
+    presales = with_blog_article.ask("售前这个岗到底是干嘛的，天天跟着销售跑吗")
+    assert "陪销售见客户" in presales.text, presales.text
+    review = with_content_article.ask("我朋友做内容审核主管的，这活主要干些啥")
+    assert "审核规则" in review.text and "出路" not in review.text, review.text

@@ -38,6 +38,7 @@ from advisor.answering.scope import ScopeDecision, asks_task
 from advisor.answering.settle import (
     concluding,
     example_story,
+    job_asked,
     settle,
     stays_in_section,
     stuck_crossing,
@@ -266,6 +267,7 @@ class Answerer:
         settled = settle(intent, unit, lead, question, kb, index.derived.kmap)
         settled = stuck_crossing(settled, question, passages, units)
         settled = unfound_risk(settled, question, passages, units, prior.topic)
+        settled = job_asked(settled, question, passages, units)
         settled = stays_in_section(settled, question, passages, units, prior.topic, prior.detail)
         return with_passages_role(settled, passages, units), query, passages
 

@@ -47,6 +47,8 @@ def asks_case(q: str, kb: Knowledge, strict: bool = False) -> bool:
     by a word that also says how things went ("转型成功")."""
     words = ("案例", *kb.synonyms.get("案例", ()))
     q = _AS_A_CASE.sub(" ", q.lower())
+    # a role's name that holds such a word ("客户成功") names the role, not how things went
+    q = _without(q, [r.lower() for r in {*kb.roles, *kb.role_hints()} if any(w in r.lower() for w in words)])
     return has(q, [w for w in words if not (strict and w in _IN_PASSING)]) or _someone_like(q, kb)
 
 

@@ -24,7 +24,7 @@ from advisor.answering.state import Intent
 from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units, section_at
 from advisor.index.chunking import SECTION_SEP
 from advisor.kb.facts import Knowledge
-from advisor.kb.knowledge_map import KnowledgeMap, squash
+from advisor.kb.knowledge_map import KnowledgeMap, heading_label, squash
 from advisor.text.tokens import is_everyday, tokenize
 
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
@@ -286,6 +286,46 @@ def unfound_risk(
     # a worry: the pains most of the best passages hold, however narrowly the first of them leads
     pains = [u for u in map(units.of, top) if u.kind == "pains"]
     return _from_unit(intent, pains[0]) if worry and len(pains) * 2 > UNFOUND_TOP else intent
+
+
+def _part_name(heading: str) -> str:
+    """A part's name: its heading before a colon ("内容审核主管" of "内容审核主管：站在最后一道闸门上")."""
+    return squash(re.split(r"[:：]", heading_label(heading), maxsplit=1)[0])
+
+
+def _runs_said(name: str, q: str) -> bool:
+    return any(name[i : i + _JOB_CHARS] in q for i in range(len(name) - _JOB_CHARS + 1))
+
+
+JOB_TOP = 5  # passages a role's own "what the job is" section must be among to answer what it does
+_JOB_CHARS = 3  # a run of a part's heading said in the question names that part ("内容审核主管是干嘛的")
+
+
+def job_asked(intent: Intent, question: str, passages: Sequence, units: Units) -> Intent:
+    """ "我老公在saas公司做客户成功…他每天到底忙啥": what a role an added article introduces does is that
+    article's own section saying so (``KnowledgeMap.job_section``), when retrieval finds it among its
+    best; a part of it the question names ("内容审核主管：站在最后一道闸门上"), that part. A person, a
+    path or a role the data explains keeps its own answer."""
+    kmap = units.kmap
+    kb = kmap.kb
+    if intent.person or intent.path or intent.subjects or intent.follow_up or intent.kind == "compare":
+        return intent
+    if not has(question, kb.cues("job")) or _TO_DO.search(question):
+        return intent
+    role = intent.role or units.role(list(passages))
+    section = kmap.job_section(role) if role and not kb.explained_role(role) else None
+    top = list(passages[:JOB_TOP])
+    if section is None or not any(s.holds(p) for s in kmap.tree(section) for p in top):
+        return intent
+    q = squash(question)
+    named = [c for c in kmap.children(section) if _runs_said(_part_name(c.heading), q)]
+    chosen = named[0] if len(named) == 1 else section
+    return replace(
+        intent,
+        kind="section",
+        subjects=(),
+        topic=f"{chosen.doc_id}{SECTION_KEY}{SECTION_SEP.join(chosen.path)}",
+    )
 
 
 # "那他们这行…", "这几样…", "他们…": a question that goes on from the answer just given

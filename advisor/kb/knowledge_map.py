@@ -228,6 +228,14 @@ class KnowledgeMap:
                 return s
         return None
 
+    def job_section(self, role: str) -> Section | None:
+        """What a role an added article introduces does, day to day, in that article's own words ("客户成功
+        这份活儿，每天到底在干什么": ``section_words.job``); the guide's roles are explained elsewhere."""
+        home = self.role_section(role)
+        if home is None or home.doc_id == self.kb.guide.get("doc"):
+            return None
+        return self.own_section(home.doc_id, "job")
+
     def preamble(self, doc_id: str) -> Section | None:
         """What an article says before its first heading: its lead."""
         first = next(iter(self.outlines.get(doc_id, [])), None)
