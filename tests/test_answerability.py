@@ -112,3 +112,11 @@ def test_a_person_is_not_guessed_from_words_the_articles_use_elsewhere(adv):
     a = adv.ask("孩子上学的学区房还要不要换")
     assert a.refused or a.text.startswith(NOT_COVERED), a.text
     assert a.state.get("person") is None
+
+
+def test_a_word_found_only_across_two_words_is_no_mention(adv):
+    """ "小试验" asked how to judge: the articles hold "试验" only inside "A/B测试验证" (测试 | 验证), which
+    is no mention of it; the question is the guide's 小步试错 and its MVP rule, not 「文章没有讲到「试验」」."""
+    answer = adv.ask("想先小打小闹试一下，怎么算一个合格的小试验，有没有啥硬标准")
+    assert NOT_COVERED not in answer.text, answer.text
+    assert "投入成本不超过月薪 10%" in answer.text, answer.text

@@ -2153,3 +2153,41 @@ def test_what_a_job_does_is_the_part_of_the_section_that_names_it(with_blog_arti
     assert "陪销售见客户" in presales.text, presales.text
     review = with_content_article.ask("我朋友做内容审核主管的，这活主要干些啥")
     assert "审核规则" in review.text and "出路" not in review.text, review.text
+
+
+def test_what_a_path_pays_asked_after_it_is_that_paths_raise(adv):
+    """ "转过去了钱能多拿点吗" after 技术's 横向跨界: the path's own "薪资涨幅可达 30%-50%", not the guide's
+    资源储备 (钱 read as the money set aside), and not refused as a question about nothing."""
+    answer = ask_turns(
+        adv,
+        "我老公写了十年后端，想往AI那边靠，给客户出整体方案那种活，可行吗",
+        "真转过去了钱能多拿点吗，能涨多少",
+    )
+    assert answer.intent == "path" and "30%-50%" in answer.text, answer.text
+    assert "资源储备" not in answer.text, answer.text
+
+
+def test_a_talks_pains_told_in_one_run_are_answered_without_its_editors_note(with_talk_article):
+    """The talk's pains are one run of paragraphs ("头一个，就是背锅…第二个…"), with no parts: they are the
+    answer, read as an article's prose pains are, not its lead (the editor's note, "大家好，我是周岚") nor
+    the section retrieval ranks first for "做客户成功的" (what the job is)."""
+    for question in (
+        "我老公在ToB公司做客户成功，天天说这行干不长了，到底难在哪",
+        "做客户成功的到底难在哪啊，我老公说这行干不长",
+    ):
+        answer = with_talk_article.ask(question)
+        assert answer.intent == "pains", answer.intent
+        assert "背锅" in answer.text and "倒挂" in answer.text and "编者按" not in answer.text, answer.text
+
+
+def test_a_topic_of_the_role_just_explained_is_asked_in_ones_own_words(adv):
+    """After 产品经理 was explained beside 项目经理, "一行代码都不会写，这种也能去干产品吗" asks the PM
+    article's 非技术背景 (its cue said in other words, 产品 the role already on the table): it was
+    answered from the stories (老周 writes code)."""
+    answer = ask_turns(
+        adv,
+        "产品经理平时到底在忙啥，跟项目经理不是一回事吧？",
+        "我是学中文的，一行代码都不会写，这种也能去干产品吗",
+    )
+    assert answer.intent == "explain", answer.intent
+    assert "并非PM的硬性要求" in answer.text and "老周" not in answer.text, answer.text

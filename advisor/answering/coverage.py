@@ -23,7 +23,15 @@ from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Span, sentences
-from advisor.text.tokens import DOMAIN_DICT, STOPWORDS, first_word, is_everyday, is_general, tokenize
+from advisor.text.tokens import (
+    DOMAIN_DICT,
+    STOPWORDS,
+    first_word,
+    is_everyday,
+    is_general,
+    said_as_word,
+    tokenize,
+)
 
 # "我前同事说实在不行就去送外卖": the asker tells what someone they know does, as a question about others
 _SOMEONE_I_KNOW = re.compile(
@@ -280,7 +288,10 @@ class Answerability:
         named topic (``focus_words``: 简历, 社保…) the articles lack is missing whatever surrounds it,
         and so is a phrase whose only present word is a common one (工作, 行业)."""
         if self.corpus.contains(p.check):
-            return "passing" if asks_how and self.corpus.count(p.check) <= 1 else "present"
+            # one mention, when it is no word of its sentence ("试验" in "A/B测试验证"), is no mention:
+            # the question's word is read as its own word for what the articles do say
+            once = asks_how and self.corpus.count(p.check) <= 1
+            return "passing" if once and self._said_as_word(p.check) else "present"
         loose = _MEASURE_INSIDE.sub("", p.check)  # "降点薪" is the articles' 降薪, a little of it
         if loose != p.check and len(loose) >= 2 and self.corpus.contains(loose):
             return "present"
@@ -298,6 +309,9 @@ class Answerability:
         # The head is what is asked about ("保底技能" asks about 技能): a modifier the articles lack does
         # not make them silent on it, unless the question asks how that specific thing works.
         return "passing" if asks_how and any(not self.corpus.contains(w) for w in p.words) else "present"
+
+    def _said_as_word(self, word: str) -> bool:
+        return any(said_as_word(word, self.corpus.texts[i]) for i in self.corpus.where(word))
 
     def _said_apart(self, p: Phrase) -> bool:
         """Every word of the phrase is the articles', one of them a word of substance besides its common

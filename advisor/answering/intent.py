@@ -590,14 +590,26 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
         f.q
     )
     asks_back = f.q.rstrip("？?。！! ~").endswith("呢")  # "…那我这种情况呢": a question back to the topic
-    elliptic = pointing or asks_back or len(f.q) <= 14 or has(f.q, kb.cues("detail"))
+    # "真转过去了钱能多拿点吗" after a path (or a story): what it pays is asked of what was just shown
+    paid = state.topic in ("path", "story", "case") and has(f.q, kb.cues("earnings"))
+    # "我是学中文的，一行代码都不会写，这种也能去干产品吗" after 产品经理 was explained: a topic of it
+    first = state.subjects[0] if state.subjects else None
+    topical = (
+        state.topic in ("explain", "compare") and first is not None and _topic(f.q, kb, first) is not None
+    )
+    elliptic = pointing or asks_back or len(f.q) <= 14 or has(f.q, kb.cues("detail")) or paid or topical
     # "有啥出路" asks a role's paths anew when a role is known; "那有啥办法…" (how to, not which way)
     # still continues the topic
     m = kb.broad_re.search(f.q) if kb.broad_re else None
     broad = bool(m and state.role and m.group(2) != "办")
     # "那有没有运营的例子" when 运营 is already known; asking for an ``example`` of the topic, a role says
     # whose example and the question needs no pointing word
-    roles_new = [] if example else [r for r in f.roles if r != state.role]
+    # (a role whose explained role the conversation is on is no new name: 产品 after 产品经理)
+    roles_new = (
+        []
+        if example
+        else [r for r in f.roles if r != state.role and kb.explained_role(r) not in state.subjects]
+    )
     elliptic = elliptic or example
     names_new = roles_new or f.subjects or f.persons or f.path or broad
     if not (elliptic and state.topic) or names_new:
@@ -625,7 +637,6 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
         return replace(base, kind="paths", role=role, topic=None if role else KINDS_OF_PATH, follow_up=True)
     if kind in _CONTINUED:
         # after "产品经理跟项目经理有啥区别", "不会写代码能干吗" is the topic of whichever role has it
-        first = state.subjects[0] if state.subjects else None
         topic = _topic(f.q, kb, first)
         if topic and kind == "compare" and not has(f.q, kb.cues("compare")):
             # "我不会写代码能干这个吗" after "它跟项目经理有啥不一样": a topic of the role first asked about

@@ -294,7 +294,10 @@ def _part_name(heading: str) -> str:
 
 
 def _runs_said(name: str, q: str) -> bool:
-    return any(name[i : i + _JOB_CHARS] in q for i in range(len(name) - _JOB_CHARS + 1))
+    """The part's name is said: one of its names whole ("主编" of "主编和内容主管"), or a long run of it."""
+    names = [n for n in re.split(r"[和与及/／、]", name) if len(n) >= 2]
+    runs = (name[i : i + _JOB_CHARS] for i in range(len(name) - _JOB_CHARS + 1))
+    return any(n in q for n in names) or any(r in q for r in runs)
 
 
 JOB_TOP = 5  # passages a role's own "what the job is" section must be among to answer what it does

@@ -49,6 +49,25 @@ def _tagger() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(_tokenizer())
 
 
+WORD_WINDOW = 12  # characters either side of an occurrence that jieba reads to place it
+
+
+def said_as_word(word: str, text: str) -> bool:
+    """Some occurrence of ``word`` in ``text`` is a word of it, or inside one; not one that straddles two
+    ("试验" in "测试验证": 测试 | 验证)."""
+    start = text.find(word)
+    while start >= 0:
+        lo = max(0, start - WORD_WINDOW)
+        window = text[lo : start + len(word) + WORD_WINDOW]
+        a, b = start - lo, start - lo + len(word)
+        spans = [(s, e) for _, s, e in _tokenizer().tokenize(window)]
+        starts, ends = {s for s, _ in spans}, {e for _, e in spans}
+        if (a in starts and b in ends) or any(s <= a and b <= e for s, e in spans):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
 def first_word(text: str) -> tuple[str, str]:
     """The first word of ``text`` and its part-of-speech tag (jieba's: n… nouns, t time, v verbs)."""
     pair = next(iter(_tagger().cut(text)), None)

@@ -434,12 +434,17 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     line = ctx.kmap.role_line(role) if role else None
     if line is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
         plan.pieces.append(Piece(line[1].span, "", 1.1, LIMIT_LINE, context=line[0].heading, order=-1))
-    for block in section.blocks if section and not pointed else []:  # "与传统行业中层相比…": the whole
+    if section is not None and not pains:  # one run of paragraphs ("头一个，就是背锅…第二个…"): the pains
+        plan.pieces += _prose_pain(ctx, section, heading_label(section.heading), True, 100)
+    for block in section.blocks if section and pains and not pointed else []:  # "与传统行业中层相比…"
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
     # sentences compete for the question like the pains' own lines.
     # An added article's lead is the author's own introduction: read only when no pain was found.
-    own = section is not None and section.doc_id != ctx.kb.guide.get("doc") and asked is not None
+    # (a pains section told as one run of paragraphs, "头一个，就是背锅…第二个…", has no parts to find)
+    own = (
+        section is not None and section.doc_id != ctx.kb.guide.get("doc") and (asked is not None or not pains)
+    )
     lead = ctx.kmap.preamble(section.doc_id) if section and not (examples or pointed or own) else None
     for block in lead.blocks if lead else []:
         if block.kind == "text":
