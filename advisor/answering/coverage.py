@@ -256,6 +256,8 @@ class Answerability:
             focus = self._focusable(word, tag)
             if focus and _not_doing(toks, i):
                 focus = None  # "先不辞职": what the asker will not do is not what they ask about
+            if focus and _counted(toks, i):
+                focus = None  # "给多少家店换上了": a count asked for, 家店 its measure and unit
             joiner = (
                 bool(run) and (word in _JOINERS or (word.isascii() and word.isdigit())) and i + 1 < len(toks)
             )
@@ -578,6 +580,16 @@ def states_pay(question: str, text: str) -> bool:
     fee = re.fullmatch(_FEE, m.group(0)) is not None
     stated = _FEE_FIGURE if fee else _PAY_FIGURE if _RAISE.search(question) else _PAY_AMOUNT
     return stated.search(text) is not None
+
+
+_CLASSIFIERS = "家个位台款条名只份次篇本套间所座"
+
+
+def _counted(toks: list[tuple[str, str]], i: int) -> bool:
+    """A measure word and a one-character noun jieba keeps as one word, right after 多少 / 几 / a number
+    ("多少家店", "几个人"): what is counted, not a topic."""
+    word, prev = toks[i][0], toks[i - 1][0] if i else ""
+    return len(word) == 2 and word[0] in _CLASSIFIERS and (prev.endswith(("多少", "几")) or prev.isdigit())
 
 
 def _not_doing(toks: list[tuple[str, str]], i: int) -> bool:
