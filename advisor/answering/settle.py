@@ -293,11 +293,12 @@ def _part_name(heading: str) -> str:
     return squash(re.split(r"[:：]", heading_label(heading), maxsplit=1)[0])
 
 
-def _runs_said(name: str, q: str) -> bool:
-    """The part's name is said: one of its names whole ("主编" of "主编和内容主管"), or a long run of it."""
+def _said_of(name: str, q: str) -> int:
+    """How much of the part's name the question says: the longest of its names said whole ("主编" of
+    "主编和内容主管"), or a long run of it ("本地生活"); 0 for none."""
     names = [n for n in re.split(r"[和与及/／、]", name) if len(n) >= 2]
-    runs = (name[i : i + _JOB_CHARS] for i in range(len(name) - _JOB_CHARS + 1))
-    return any(n in q for n in names) or any(r in q for r in runs)
+    runs = [name[i : i + _JOB_CHARS] for i in range(len(name) - _JOB_CHARS + 1)]
+    return max((len(n) for n in [*names, *runs] if n in q), default=0)
 
 
 JOB_TOP = 5  # passages a role's own "what the job is" section must be among to answer what it does
@@ -321,8 +322,11 @@ def job_asked(intent: Intent, question: str, passages: Sequence, units: Units) -
     if section is None or not any(s.holds(p) for s in kmap.tree(section) for p in top):
         return intent
     q = squash(question)
-    named = [c for c in kmap.children(section) if _runs_said(_part_name(c.heading), q)]
-    chosen = named[0] if len(named) == 1 else section
+    said = sorted(
+        ((_said_of(_part_name(c.heading), q), k) for k, c in enumerate(kmap.children(section))), reverse=True
+    )
+    best = [k for n, k in said if n and n == said[0][0]]
+    chosen = kmap.children(section)[best[0]] if len(best) == 1 else section  # the part said most
     return replace(
         intent,
         kind="section",
