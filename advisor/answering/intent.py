@@ -594,9 +594,8 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
     paid = state.topic in ("path", "story", "case") and has(f.q, kb.cues("earnings"))
     # "我是学中文的，一行代码都不会写，这种也能去干产品吗" after 产品经理 was explained: a topic of it
     first = state.subjects[0] if state.subjects else None
-    topical = (
-        state.topic in ("explain", "compare") and first is not None and _topic(f.q, kb, first) is not None
-    )
+    on_table = first is not None and any(kb.explained_role(r) in state.subjects for r in f.roles)
+    topical = state.topic in ("explain", "compare") and on_table and _topic(f.q, kb, first) is not None
     elliptic = pointing or asks_back or len(f.q) <= 14 or has(f.q, kb.cues("detail")) or paid or topical
     # "有啥出路" asks a role's paths anew when a role is known; "那有啥办法…" (how to, not which way)
     # still continues the topic

@@ -434,9 +434,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     line = ctx.kmap.role_line(role) if role else None
     if line is not None:  # "互联网运营中层…的转型,核心是 “从‘人工执行’转向…,避免被工具替代”"
         plan.pieces.append(Piece(line[1].span, "", 1.1, LIMIT_LINE, context=line[0].heading, order=-1))
-    if section is not None and not pains:  # one run of paragraphs ("头一个，就是背锅…第二个…"): the pains
-        plan.pieces += _prose_pain(ctx, section, heading_label(section.heading), True, 100)
-    for block in section.blocks if section and pains and not pointed else []:  # "与传统行业中层相比…"
+    for block in section.blocks if section and not pointed else []:  # "与传统行业中层相比…": the whole
         plan.pieces.append(Piece(block.span, "", 0.5, LIMIT_LINE, context=section.heading, order=0))
     # The article's lead states the worry its pains then detail ("…易从‘中坚力量’沦为‘边缘角色’"): its
     # sentences compete for the question like the pains' own lines.
