@@ -382,10 +382,10 @@ def _risk(q: str, kb: Knowledge) -> str | None:
     return next((name for name, cues in kb.risk_cues.items() if _cued(q, cues, words)), None)
 
 
-# Asks what to do about it: the safety net answers, whatever retrieval ranks first
-_ASKS_WAY = re.compile(
-    r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招|咋整|怎么破|出路|准备|打算|该干|该做|存|攒|留多少"
-)
+# Asks for a remedy ("怕踩坑，先试试水有啥讲究"): the guide's risk control, not the pain worded like the worry
+REMEDY = re.compile(r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
+# ...or for any way out of the worry, the money set aside included: the safety net answers
+_WAY_OUT = re.compile(REMEDY.pattern + r"|咋整|怎么破|出路|准备|打算|该干|该做|存|攒|留多少")
 
 
 def only_worry(question: str, kb: Knowledge) -> bool:
@@ -395,7 +395,7 @@ def only_worry(question: str, kb: Knowledge) -> bool:
     q = question.lower()
     said = {c for cues in (*kb.risk_cues.values(), kb.cues("risk")) for c in cues if c and c in q}
     shared = set(kb.cues("frame")) | set(kb.cues("worry"))
-    return bool(said) and said <= shared and not _ASKS_WAY.search(q)
+    return bool(said) and said <= shared and not _WAY_OUT.search(q)
 
 
 def _cued(q: str, cues, words: set[str]) -> bool:

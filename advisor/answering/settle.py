@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from advisor.answering.intent import (
     KINDS_OF_PATH,
+    REMEDY,
     SELF,
     asks_case,
     asks_ready_made,
@@ -21,10 +22,9 @@ from advisor.answering.intent import (
     tells_of_someone,
 )
 from advisor.answering.state import Intent
-from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units, section_at
-from advisor.index.chunking import SECTION_SEP
+from advisor.answering.units import CLEAR_LEAD, SECTION_KEY, Unit, Units, section_at, section_topic
 from advisor.kb.facts import Knowledge
-from advisor.kb.knowledge_map import KnowledgeMap, heading_label, squash
+from advisor.kb.knowledge_map import KnowledgeMap, heading_label, run_said, squash
 from advisor.text.tokens import is_everyday, tokenize
 
 # Kinds the cue words may have guessed from a single word ("转", "做什么"): a clear retrieval unit of
@@ -124,7 +124,7 @@ def settle(
         # "裁员风声越来越紧，除了存钱还能准备点啥": a story worded alike is not what the asker's
         # situation asks for; the risk control their words point to is
         return replace(intent, kind="risk") if intent.kind == "general" and intent.risk else intent
-    if intent.kind == "risk" and unit.kind == "pains" and _REMEDY.search(q):
+    if intent.kind == "risk" and unit.kind == "pains" and REMEDY.search(q):
         return intent  # "怕踩坑，先试试水有啥讲究": the guide's remedy, not the pain worded like the worry
     if intent.kind == "explain" and intent.subjects and unit.kind == "explain":
         return intent  # the role the question names, not the one retrieval's passages explain best
@@ -168,7 +168,6 @@ def _said_only_there(intent: Intent, unit: Unit, question: str, kmap: KnowledgeM
 
 OWN_PATH_LEAD = 0.1  # how far one path of the asker's own role must lead to be what a general question asks
 _TO_DO = re.compile(r"(?:该|要|得|先|能)(?:干|做)(?:点|些)?(?:啥|嘛|什么)")
-_REMEDY = re.compile(r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
 _THIS_PATH = re.compile(r"这条(?:路|路子|路径|线)|这个(?:方向|路子|路径)")
 
 
@@ -235,8 +234,7 @@ def concluding(intent: Intent, passages: Sequence, kmap: KnowledgeMap) -> Intent
     for passage in passages:
         closing = [s for s in kmap.outlines.get(passage.doc_id, []) if s.path and _CLOSING.search(s.heading)]
         if closing:
-            topic = f"{passage.doc_id}{SECTION_KEY}{SECTION_SEP.join(closing[-1].path)}"
-            return replace(intent, kind="section", topic=topic)
+            return replace(intent, kind="section", topic=section_topic(closing[-1]))
     return replace(intent, kind="general")
 
 
@@ -297,8 +295,8 @@ def _said_of(name: str, q: str) -> int:
     """How much of the part's name the question says: the longest of its names said whole ("主编" of
     "主编和内容主管"), or a long run of it ("本地生活"); 0 for none."""
     names = [n for n in re.split(r"[和与及/／、]", name) if len(n) >= 2]
-    runs = [name[i : i + _JOB_CHARS] for i in range(len(name) - _JOB_CHARS + 1)]
-    return max((len(n) for n in [*names, *runs] if n in q), default=0)
+    whole = max((len(n) for n in names if n in q), default=0)
+    return max(whole, _JOB_CHARS if run_said(name, q, _JOB_CHARS) else 0)
 
 
 JOB_TOP = 5  # passages a role's own "what the job is" section must be among to answer what it does
@@ -307,7 +305,7 @@ _JOB_CHARS = 3  # a run of a part's heading said in the question names that part
 
 def job_asked(intent: Intent, question: str, passages: Sequence, units: Units) -> Intent:
     """ "我老公在saas公司做客户成功…他每天到底忙啥": what a role an added article introduces does is that
-    article's own section saying so (``KnowledgeMap.job_section``), when retrieval finds it among its
+    article's own section saying so (``KnowledgeMap.article_section``, "job"), when retrieval finds it among its
     best; a part of it the question names ("内容审核主管：站在最后一道闸门上"), that part. A person, a
     path or a role the data explains keeps its own answer."""
     kmap = units.kmap
@@ -317,22 +315,16 @@ def job_asked(intent: Intent, question: str, passages: Sequence, units: Units) -
     if not has(question, kb.cues("job")) or _TO_DO.search(question):
         return intent
     role = intent.role or units.role(list(passages))
-    section = kmap.job_section(role) if role and not kb.explained_role(role) else None
+    section = kmap.article_section(role, "job") if role and not kb.explained_role(role) else None
     top = list(passages[:JOB_TOP])
     if section is None or not any(s.holds(p) for s in kmap.tree(section) for p in top):
         return intent
     q = squash(question)
-    said = sorted(
-        ((_said_of(_part_name(c.heading), q), k) for k, c in enumerate(kmap.children(section))), reverse=True
-    )
-    best = [k for n, k in said if n and n == said[0][0]]
-    chosen = kmap.children(section)[best[0]] if len(best) == 1 else section  # the part said most
-    return replace(
-        intent,
-        kind="section",
-        subjects=(),
-        topic=f"{chosen.doc_id}{SECTION_KEY}{SECTION_SEP.join(chosen.path)}",
-    )
+    parts = kmap.children(section)
+    said = [_said_of(_part_name(c.heading), q) for c in parts]
+    most = max(said, default=0)
+    chosen = parts[said.index(most)] if most and said.count(most) == 1 else section  # the part said most
+    return replace(intent, kind="section", subjects=(), topic=section_topic(chosen))
 
 
 # "那他们这行…", "这几样…", "他们…": a question that goes on from the answer just given

@@ -26,6 +26,11 @@ ROLE_TOP = 5  # the best passages whose roles may name the role a question leave
 SECTION_KEY = "\x1f"  # between a section unit's document and heading path in ``Intent.topic``
 
 
+def section_topic(section: Section) -> str:
+    """A section unit's ``Intent.topic``: its document, ``SECTION_KEY``, its heading path (``section_at``)."""
+    return f"{section.doc_id}{SECTION_KEY}{SECTION_SEP.join(section.path)}"
+
+
 def section_at(kmap: KnowledgeMap, topic: str | None) -> Section | None:
     """The section a section unit's ``Intent.topic`` names (document, ``SECTION_KEY``, heading path)."""
     doc_id, _, path = (topic or "").partition(SECTION_KEY)

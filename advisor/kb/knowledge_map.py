@@ -81,6 +81,11 @@ def squash(text: str) -> str:
     return "".join(text.lower().split())
 
 
+def run_said(name: str, text: str, n: int) -> bool:
+    """``n`` characters of ``name`` in a row are in ``text`` ("本地生活" of "本地生活商务" in "在本地生活做地推")."""
+    return any(name[i : i + n] in text for i in range(len(name) - n + 1))
+
+
 @dataclass
 class PathInfo:
     """One of a role's three paths in the guide."""
@@ -208,12 +213,17 @@ class KnowledgeMap:
         doc, heading = self.kb.guide.get("doc"), self.kb.guide.get(key)
         if not (doc and heading):
             return None
-        home = self.role_section(role) if role else None
-        if home is not None and home.doc_id != doc:
-            own = self.own_section(home.doc_id, key)
-            if own is not None:
-                return own
-        return self.section(SectionRef(doc, heading))
+        own = self.article_section(role, key) if role else None
+        return own if own is not None else self.section(SectionRef(doc, heading))
+
+    def article_section(self, role: str, key: str) -> Section | None:
+        """The section for ``key`` in the article that introduces ``role``, when that is an added article:
+        in its own words ("数据分析中层的转型痛点"; ``section_words.job``: "客户成功这份活儿，每天到底在干什么").
+        The guide's roles have none: their pains are the guide's, their jobs explained elsewhere."""
+        home = self.role_section(role)
+        if home is None or home.doc_id == self.kb.guide.get("doc"):
+            return None
+        return self.own_section(home.doc_id, key)
 
     def own_section(self, doc_id: str, key: str) -> Section | None:
         """An added article's section for ``key``: by the guide's heading ("数据分析中层的转型痛点"), else by
@@ -227,14 +237,6 @@ class KnowledgeMap:
             if any(w in s.heading for w in words) or (len(under) >= 2 and 2 * said > len(under)):
                 return s
         return None
-
-    def job_section(self, role: str) -> Section | None:
-        """What a role an added article introduces does, day to day, in that article's own words ("客户成功
-        这份活儿，每天到底在干什么": ``section_words.job``); the guide's roles are explained elsewhere."""
-        home = self.role_section(role)
-        if home is None or home.doc_id == self.kb.guide.get("doc"):
-            return None
-        return self.own_section(home.doc_id, "job")
 
     def preamble(self, doc_id: str) -> Section | None:
         """What an article says before its first heading: its lead."""

@@ -26,7 +26,7 @@ from advisor.answering.plans.shared import (
 )
 from advisor.answering.units import section_at
 from advisor.index.search import Passage
-from advisor.kb.knowledge_map import PathInfo, heading_label, squash
+from advisor.kb.knowledge_map import PathInfo, heading_label, run_said, squash
 from advisor.text.markdown import ends_inside_quote
 from advisor.text.structure import Block, Section, Span, sentences
 from advisor.text.tokens import char_pairs, is_everyday, tokenize
@@ -406,10 +406,7 @@ def _names_kind(question: str, label: str | None) -> bool:
     if len(kind) < 2 or kind == squash(label or ""):
         return False
     q = squash(question)
-    if kind in q:
-        return True
-    n = KIND_SAID_CHARS
-    return any(kind[i : i + n] in q for i in range(len(kind) - n + 1))
+    return kind in q or run_said(kind, q, KIND_SAID_CHARS)
 
 
 def pains_plan(ctx: AnswerContext) -> AnswerPlan:
