@@ -2185,3 +2185,31 @@ def test_a_topic_of_the_role_just_explained_is_asked_in_ones_own_words(adv):
     )
     assert answer.intent == "explain", answer.intent
     assert "并非PM的硬性要求" in answer.text and "老周" not in answer.text, answer.text
+
+
+def test_a_storys_detail_asked_in_other_words_is_the_line_that_tells_it(with_brand_article):
+    """ "进去之后他具体做了哪些事" shares no word with what 老郝 did at the factory ("把产品从 30 多个款砍到
+    8 个"): the story's sentences nearest the question in meaning are said, though shown before. The
+    answer was the story's opening again."""
+    answer = ask_turns(
+        with_brand_article,
+        "那个后来去保温杯厂做品牌的大哥，一开始是怎么进去的",
+        "进去之后他具体做了哪些事",
+    )
+    assert answer.intent == "story", answer.intent
+    assert "从 30 多个款砍到 8 个" in answer.text, answer.text
+
+
+def test_a_role_named_beside_a_pointer_is_the_role_meant(adv):
+    """ "运营又分好几种是吧" asks for the six operations roles (it was read as 用户运营 alone); "第一个用户运营
+    那个有例子吗" names the role it points to, whose case is the answer (the pointer had taken the first
+    heading of the answer before, 运营人员, and the name was lost)."""
+    kinds = ask_turns(adv, "我媳妇在app公司做运营，跟产品经理到底有啥不一样", "运营又分好几种是吧")
+    assert kinds.intent == "family", kinds.intent
+    answer = ask_turns(
+        adv,
+        "我媳妇在app公司做运营，跟产品经理到底有啥不一样",
+        "运营又分好几种是吧",
+        "第一个用户运营那个有例子吗",
+    )
+    assert "车主社群运营" in answer.text, answer.text

@@ -56,6 +56,7 @@ from advisor.grounding.format import (
     NOT_COVERED_LINE,
 )
 from advisor.index.search import Passage
+from advisor.kb.knowledge_map import squash
 from advisor.llm.backends import describe_error, stream_with_retries
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,14 @@ class Turn:
     degraded: bool = False  # the vector store did not answer: BM25 alone found the passages
 
 
+def _named_beside(asked: Intent, question: str, item: str) -> bool:
+    """The question names, beside its pointer, something the item pointed to does not say: a role
+    explained, a person or a path said by name decides what "第一个…" means."""
+    low, said = question.lower(), squash(item)
+    names = [*asked.subjects, asked.person or "", asked.path or ""]
+    return any(n and n.lower() in low and squash(n) not in said for n in names)
+
+
 class Answerer:
     """Turns a question into an ``Answer``; the index and the chat model are handed in."""
 
@@ -179,6 +188,8 @@ class Answerer:
             if told is not None:  # a story told, or a path's case quoted
                 prior = replace(prior, person=told.name, topic="story" if told.heading else "case")
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
+        if item and _named_beside(asked, cleaned, item):
+            item, pointed = None, cleaned  # "第一个用户运营那个有例子吗": the name said is what is meant
         asked = pointed_intent(asked, prior, item, kmap) if item else asked
         # "指南里对这种做法怎么说": the earlier question says what "这种做法" is
         back = (
@@ -311,7 +322,13 @@ class Answerer:
             return plan
         plan = plan_for(
             AnswerContext(
-                derived.kmap, turn.intent, turn.shown, turn.passages, turn.question, derived.chunk_texts
+                derived.kmap,
+                turn.intent,
+                turn.shown,
+                turn.passages,
+                turn.question,
+                derived.chunk_texts,
+                derived.near,
             )
         )
         if turn.coverage.missing:  # covered, but one named topic of the question is not

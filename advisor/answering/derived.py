@@ -13,6 +13,7 @@ from langchain_core.embeddings import Embeddings
 from advisor.answering.asked import AskedReader
 from advisor.answering.coverage import Answerability
 from advisor.answering.kinds import KindReader
+from advisor.answering.near import SentenceCloseness
 from advisor.answering.plans.shared import ChunkTexts
 from advisor.answering.scope import ScopeGate
 from advisor.answering.units import Units
@@ -70,6 +71,11 @@ class Derived:
     def asked(self) -> AskedReader:
         """The articles' own questions (FAQs), embedded: what a question may be asking."""
         return AskedReader(self.embedder, self.kmap.asked)
+
+    @cached_property
+    def near(self) -> SentenceCloseness:
+        """How close in meaning single sentences are to a question (a story's detail)."""
+        return SentenceCloseness(self.embedder)
 
     @cached_property
     def answerability(self) -> Answerability:

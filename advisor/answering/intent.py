@@ -753,9 +753,14 @@ def _stated_as_own(q: str, aliases) -> bool:
 
 def _names_family(q: str, family: dict, kb: Knowledge) -> bool:
     """The question names a group of roles: by its words ("运营岗位"), or by the role its members belong
-    to and a word for jobs ("运营都分哪几种岗位")."""
+    to and a word for jobs ("运营都分哪几种岗位") or for splitting into kinds ("运营又分好几种是吧")."""
     parents = {e.parent for e in map(kb.explainer, family["members"]) if e and e.parent}
-    return has(q, family["words"]) or (has(q, tuple(parents)) and has(q, _JOB_WORDS))
+    return has(q, family["words"]) or (
+        has(q, tuple(parents)) and (has(q, _JOB_WORDS) or bool(_SPLIT_INTO.search(q)))
+    )
+
+
+_SPLIT_INTO = re.compile(r"分(?:成|为)?(?:好|哪)?[几多][种类个]|好几[种类]")
 
 
 _JOB_WORDS = ("岗位", "职位", "岗", "工种")

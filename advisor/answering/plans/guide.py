@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
+
 from advisor.answering.compose import MUST, AnswerPlan, Piece
 from advisor.answering.intent import asks_case, asks_ready_made, situation
 from advisor.answering.plans.shared import (
@@ -579,6 +581,7 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     asked = None if broad or later else _retrieved_first_in(ctx, section)
     shapes = [shape.looks_like for shape in ctx.kb.shapes_asked(ctx.question)]
     pointed = _detail_asked(ctx, spans)
+    near = set() if has_any(ctx.question, ctx.kb.cues("story_asked")) else _said_near(ctx, spans, later)
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line
@@ -587,19 +590,41 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
         base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(INFO.search(text)) + 0.15 * (k == 0)
         # "她后来呢，现在一个月能挣多少": how it ended, in the form asked for, though it was shown
         shown = (
-            shown_before(ctx, s) and not (later and any(p.search(text) for p in shapes)) and k not in pointed
+            shown_before(ctx, s)
+            and not (later and any(p.search(text) for p in shapes))
+            and k not in pointed
+            and k not in near
         )
         if later and shown and k < 0.45 * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
-        if k in pointed or (
-            asked and asked.start <= s.start < asked.end
+        if (
+            k in pointed or k in near or (asked and asked.start <= s.start < asked.end)
         ):  # ahead of the rest, not of what must be said
             base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
         context = episode.get(id(blocks[b]), "")
         plan.pieces.append(Piece(s, group, base, 150, context=context, order=k, block=b))
     plan.pieces = _quotes_joined(ctx, plan.pieces, blocks)
     return _clauses_together(plan, ctx)
+
+
+NEAR_LIFTED = 2  # a detail is told in one or two sentences
+
+
+def _said_near(ctx: AnswerContext, spans: list[tuple[int, Span]], later: bool = False) -> set[int]:
+    """The story's sentences nearest the question in meaning, said though they were shown: a detail
+    asked in other words than the story's ("进去之后他具体做了哪些事" → "他把产品从 30 多个款砍到 8 个").
+    Asked ``later`` ("他后来呢"), only what was not shown: the name draws the question to the opening."""
+    if ctx.near is None or not NEAR_LIFTED:
+        return set()
+    texts = [ctx.text(s) for _, s in spans]
+    sims = ctx.near(ctx.question, texts)
+    best = [
+        k
+        for k in np.argsort(-sims).tolist()
+        if _WORDED.search(texts[k]) and not (later and shown_before(ctx, spans[k][1]))
+    ]
+    return set(best[:NEAR_LIFTED])
 
 
 POINTED_AT_MOST = 2  # a detail asked for is in one or two of the story's sentences, not in many

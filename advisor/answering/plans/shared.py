@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+
+import numpy as np
 
 from advisor.answering.compose import AnswerPlan, Piece
 from advisor.answering.state import Intent
@@ -36,6 +39,7 @@ class AnswerContext:
     retrieved: list[Passage] = field(default_factory=list)
     question: str = ""
     chunk_texts: ChunkTexts | None = None  # every chunk of the index, for look-ups across the articles
+    near: Callable[[str, Sequence[str]], np.ndarray] | None = None  # sentences' closeness in meaning
 
     @property
     def kb(self) -> Knowledge:
