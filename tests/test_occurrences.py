@@ -33,3 +33,29 @@ def test_the_answer_paths_lookups_are_built_before_the_first_visitor(adv):
     built = vars(derived)
     assert {"kmap", "answerability", "scope", "chunk_texts"} <= set(built)
     assert "words" in vars(derived.chunk_texts) and "corpus_lower" in vars(derived.kmap)
+
+
+def test_the_stories_sentences_are_embedded_before_the_first_visitor(adv, embedder):
+    """A story's detail is found by meaning, sentence by sentence (``answering/near.py``): warming up
+    embeds every story's sentences, so a visitor's first question about a story embeds none (it waited
+    about a second per story)."""
+    from advisor.answering.derived import Derived
+
+    class Counting(type(embedder)):
+        def __init__(self) -> None:
+            self.__dict__.update(embedder.__dict__)
+            self.documents = 0
+
+        def embed_documents(self, texts):
+            self.documents += len(texts)
+            return super().embed_documents(texts)
+
+    counting = Counting()
+    derived = Derived(adv.derived.snapshot, counting, adv.settings.refusal_threshold)
+    derived.warm()
+    warmed = counting.documents
+    assert warmed >= 20, warmed  # the three stories' sentences
+    story = derived.story_sentences()
+    assert any("收银系统" in s for s in story) and any("码农阿宅" in s for s in story)
+    derived.near("老张回县城以后心情咋样", story)
+    assert counting.documents == warmed

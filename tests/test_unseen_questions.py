@@ -2213,3 +2213,51 @@ def test_a_role_named_beside_a_pointer_is_the_role_meant(adv):
         "第一个用户运营那个有例子吗",
     )
     assert "车主社群运营" in answer.text, answer.text
+
+
+def test_a_job_an_articles_table_lists_is_answered_by_its_row(with_sre_article):
+    """ "DBA主管平时都忙啥…一个月大概挣多少": the SRE article's table of jobs has a row for DBA主管 (what it
+    does, its KPIs, its pay); that row is the answer, under its header. It was the article's 监控指标 for
+    a transition (指标 read as the path's measures) or a path's case."""
+    answer = with_sre_article.ask("DBA主管平时都忙啥，考核看啥指标，在上海一个月大概挣多少")
+    assert "RPO/RTO" in answer.text and "3.5万–5.5万" in answer.text, answer.text
+    assert "| 岗位 |" in answer.text, answer.text  # shown as a table, under its header
+    # a job named in passing brings its row only if the row speaks to the question
+    paths = with_sre_article.ask("我老公是DBA主管，想换个活法，有哪几条路")
+    assert "RPO/RTO" not in paths.text, paths.text
+
+
+def test_how_someone_felt_after_their_story_is_told_by_the_story(adv):
+    """ "他回县城以后一开始心情咋样" after 老张's story: the articles never say 心情, but the story tells how he
+    felt (焦虑得满嘴燎泡); it was refused as 「文章没有讲到「心情」」."""
+    answer = ask_turns(adv, "老张的故事讲讲", "他回县城以后一开始心情咋样")
+    assert not answer.refused and "没有讲到" not in answer.text, answer.text
+    assert "焦虑" in answer.text, answer.text
+
+
+def test_a_way_to_try_small_asked_for_someone_one_knows_is_the_guides_remedy(adv):
+    """ "可他又怕一下子辞职了搞砸，文章里有没有说先小范围试一试的法子" after 技术's 横向跨界: 他 is the asker's
+    husband, and the way asked for is the guide's 小步试错 (法子 is a word for a way). It was read as 王姐's
+    story, then refused; "要满足啥条件" after it got 老周's story."""
+    turns = (
+        "我老公在大厂作后端十来年了，今年37，天天念到要转AI那个方向",
+        "可他又怕一下子辞职了搞砸，文章里有没有说先小范围试一试的法子",
+    )
+    answer = ask_turns(adv, *turns)
+    assert answer.intent == "risk" and not answer.refused and "小步试错" in answer.text, answer.text
+    after = ask_turns(adv, *turns, "那这个小试一下的项目要满足啥条件才算靠谱啊")
+    assert "能验证核心能力匹配度" in after.text and "老周" not in after.text, after.text
+
+
+def test_the_second_of_an_answers_circled_list_is_that_item_not_the_second_path(adv):
+    """ "第二条细说" after the PM article's answer on balancing work and life ("① … ② 建立流程化机制…"): the
+    item numbered ②, not 产品's second path (横向跨界) by its position."""
+    answer = ask_turns(
+        adv,
+        "我老公做产品经理的，天天加班到半夜，孩子都见不着他",
+        "文章有没有说咋平衡工作跟生活",
+        "第二条细说",
+    )
+    assert "固定每日站会时间" in answer.text and "横向跨界" not in answer.text, answer.text
+    paths = ask_turns(adv, "产品经理有哪几条路", "第二条细说")
+    assert paths.intent == "path" and "横向跨界" in paths.text, paths.text

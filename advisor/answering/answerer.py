@@ -22,7 +22,7 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage, asks_raise, st
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import analyze, has, named_role, points_at_someone
+from advisor.answering.intent import REMEDY, analyze, has, named_role, points_at_someone
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -212,7 +212,11 @@ class Answerer:
         told = intent.kind == "story" and (
             has(cleaned, kb.cues("story_asked")) or (intent.person is not None and points_at_someone(cleaned))
         )
-        named = (asked.kind != "general" or told or intent.asked) and decision.score >= FOLLOW_UP_FLOOR
+        # A way the guide's risk control gives, asked in its words ("有没有说先小范围试一试的法子"), names it.
+        risked = intent.kind == "risk" and asked.risk is not None and bool(REMEDY.search(cleaned))
+        named = (
+            asked.kind != "general" or told or risked or intent.asked
+        ) and decision.score >= FOLLOW_UP_FLOOR
         # So is one who says what happened to them ("我老公也是被优化的，天天在家唉声叹气"): the articles'
         # safety net speaks to it.
         situation = (

@@ -392,7 +392,13 @@ class Answerability:
             if lacking and continued:  # "被裁了社保断缴怎么补" after a story: not more of the story
                 reason = f"a named topic absent from the articles, in a follow-up about {about}"
                 return Coverage(ABSENT, tuple(p.text for p in phrases), lacking, reason=reason)
-            if continued and "我" not in question and self._all_absent(question, phrases, passages, likeness):
+            inner = about == "story" and all(self._inner(p) for p in phrases)
+            if (
+                continued
+                and "我" not in question
+                and not inner
+                and self._all_absent(question, phrases, passages, likeness)
+            ):
                 # "热干面正宗做法是啥" after 老张's story: all it asks is absent, the story only its cue.
                 # Not the asker's own word for themselves ("那我文科生能干不"): that asks about the subject.
                 reason = f"all the focus of a follow-up about {about} is absent from the articles"
@@ -433,6 +439,11 @@ class Answerability:
                 PARTIAL, names, tuple(p.text for p in passing), head, self.mentions(head, passages), reason
             )
         return Coverage(COVERED, names, reason="the question's main focus occurs in the articles")
+
+    def _inner(self, p: Phrase) -> bool:
+        """A word for how someone felt or fared (``cues.inner``: 心情, 心态, 后悔): asked after a story
+        ("他回县城以后一开始心情咋样"), the story tells it in its own words (焦虑得满嘴燎泡)."""
+        return any(w in self.kmap.kb.cues("inner") for w in p.words)
 
     def _all_absent(self, question: str, phrases, passages: list[Passage], likeness: float | None) -> bool:
         """Every focus phrase is missing from the articles and no best passage speaks to it. A word too

@@ -383,7 +383,7 @@ def _risk(q: str, kb: Knowledge) -> str | None:
 
 
 # Asks for a remedy ("怕踩坑，先试试水有啥讲究"): the guide's risk control, not the pain worded like the worry
-REMEDY = re.compile(r"讲究|办法|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
+REMEDY = re.compile(r"讲究|办法|法子|怎么办|咋办|注意|怎么做|咋做|如何|怎么弄|咋弄|招")
 # ...or for any way out of the worry, the money set aside included: the safety net answers
 _WAY_OUT = re.compile(REMEDY.pattern + r"|咋整|怎么破|出路|准备|打算|该干|该做|存|攒|留多少")
 

@@ -77,9 +77,13 @@ def _lists(shown: str) -> _Shown:
         item = _ITEM.match(line)
         if item and item.group(1):
             lists.numbered.append(f"{item.group(1)}. {item.group(2)}")
+        elif item and (circled := _CIRCLED.match(item.group(2))):  # "② 建立流程化机制:…"
+            lists.numbered.append(f"{_CIRCLES.index(circled.group(1)) + 1}. {item.group(2)[circled.end() :]}")
     return lists
 
 
+_CIRCLES = "①②③④⑤⑥⑦⑧⑨⑩"
+_CIRCLED = re.compile(rf"^([{_CIRCLES}])\s*")
 _ROW = re.compile(r"^[^:：，,。]{2,30}[:：]")  # "转型数据看板模板（监控转型效果）：…"
 
 
@@ -158,6 +162,9 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
     index = {"middle": len(items) // 2, "last": len(items) - 1}.get(
         pos, pos - 1 if isinstance(pos, int) else -1
     )
+    if items is numbered and isinstance(pos, int):
+        # the item numbered so, where the list shown starts later ("② …" after a first item cut short)
+        index = next((k for k, it in enumerate(items) if it.startswith(f"{pos}. ")), index)
     if not 0 <= index < len(items):
         return None
     chosen = strip_markers(items[index]).strip()
@@ -230,6 +237,10 @@ def pointed_intent(asked: Intent, prior: State, item: str, kmap: KnowledgeMap) -
     subject = next((e.name for e in kb.explainers if any(a in label for a in e.aliases)), None)
     if subject and prior.topic in ("family", "explain", "compare"):
         return replace(asked, kind="explain", subjects=(subject,), follow_up=True)
+    if asked.kind == "path" and not named and prior.topic not in ("path", "paths") and asked.path not in item:
+        # "第二条细说" after an answer's own numbered list ("② 建立流程化机制…"): that item, not a path by
+        # its position, when no path was on the table
+        return replace(asked, kind="general", path=None, follow_up=True)
     return asked
 
 

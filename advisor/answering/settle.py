@@ -76,6 +76,10 @@ def settle(
         own = intent.stated_role and unit.role == intent.role and not tells_of_someone(q, kb)
         if intent.kind == "general" and own and lead >= OWN_PATH_LEAD:
             return _from_unit(intent, unit)
+    if unit.kind == "story" and intent.kind == "general" and intent.risk and REMEDY.search(q):
+        # "可他又怕一下子辞职了搞砸，文章里有没有说先小范围试一试的法子": a way the guide's risk control
+        # gives, asked for someone the asker knows, not a story worded alike
+        return replace(intent, kind="risk")
     if unit.kind == "general" or lead < CLEAR_LEAD:
         # Nothing clear from retrieval: a situation the guide's risk control speaks to ("刚被裁，要提前
         # 备点啥") is what a question with no subject of its own is about.

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from advisor.kb.facts import Knowledge, Person
-from advisor.kb.knowledge_map import KnowledgeMap
+from advisor.kb.knowledge_map import KnowledgeMap, job_names
 from advisor.kb.names import CASE_PERSON, FULL_NAME, NAME, introduced
 from advisor.text.structure import Section, outline, subtree, table_cells, tables
 
@@ -126,8 +126,7 @@ def job_titles(sections: list[Section], body: str, headers: tuple[str, ...]) -> 
         for header, *rows in tables(section, body):
             if table_cells(body[header.span.start : header.span.end])[0] in headers:
                 for row in rows:
-                    first = table_cells(body[row.span.start : row.span.end])[0]
-                    out += [n.strip().lower() for n in _NAMES.split(first) if 2 <= len(n.strip()) <= 12]
+                    out += [n.lower() for n in job_names(table_cells(body[row.span.start : row.span.end])[0])]
     return list(dict.fromkeys(out))
 
 

@@ -29,9 +29,29 @@ from advisor.text.structure import (
     outline,
     sentences,
     subtree,
+    table_cells,
     tables,
 )
 from advisor.text.tokens import is_everyday, names_nothing
+
+_JOB_NAMES = re.compile(r"\s*[/／、&]\s*")
+
+
+def job_names(cell: str) -> list[str]:
+    """The names a job table's first cell gives one job ("主编 / 内容主管" → 主编, 内容主管)."""
+    return [n.strip() for n in _JOB_NAMES.split(cell) if 2 <= len(n.strip()) <= 12]
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A row of a table that lists an article's jobs ("| 岗位 | 日常主要干什么 | 常见KPI | 月薪 |"): the
+    job's names, the row, its table's header row and the section it is in."""
+
+    names: tuple[str, ...]
+    row: Block
+    header: Block
+    section: Section
+
 
 _PAREN = re.compile(r"[(（].*$")
 _OPENS = (":", "：")  # "具体可以这么走：": a line that opens what follows, not a point of its own
@@ -480,6 +500,23 @@ class KnowledgeMap:
         section = self.guide_section("toolkit")
         rows = [b for b in section.blocks if b.kind == "row"] if section else []
         return rows[1:]
+
+    @cached_property
+    def job_rows(self) -> list[JobRow]:
+        """Every row of a table that lists an article's jobs, its header opening with one of
+        ``section_words['jobs']`` ("| 岗位 | …"): what a question naming one of the jobs asks about."""
+        heads = self.kb.section_words.get("jobs", ())
+        out = []
+        for doc_id, sections in self.outlines.items():
+            body = self.bodies[doc_id]
+            for section in sections:
+                for header, *rows in tables(section, body):
+                    if table_cells(self.text(header.span))[0] not in heads:
+                        continue
+                    for row in rows:
+                        names = tuple(job_names(table_cells(self.text(row.span))[0]))
+                        out += [JobRow(names, row, header, section)] if names else []
+        return out
 
     def table_row(self, place: Span) -> tuple[Block, Block] | None:
         """The table row ``place`` starts in and its table's header row (the first row of the run of rows

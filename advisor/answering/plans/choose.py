@@ -16,10 +16,11 @@ the plan for an intent and adds the search results' sentences as extras.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from advisor.answering.compose import AnswerPlan
+from advisor.answering.compose import MUST, AnswerPlan, Piece
 from advisor.answering.intent import asks_case
 from advisor.answering.plans.asked import asked_plan
 from advisor.answering.plans.guide import (
@@ -33,7 +34,8 @@ from advisor.answering.plans.guide import (
     toolkit_plan,
 )
 from advisor.answering.plans.roles import compare_plan, explain_plan, family_plan, transition_plan
-from advisor.answering.plans.shared import AnswerContext, general_plan, ignore_words
+from advisor.answering.plans.shared import AnswerContext, general_plan, has_any, ignore_words
+from advisor.kb.knowledge_map import heading_label, squash
 from advisor.text.structure import Section
 
 __all__ = ["PLANS", "AnswerContext", "ignore_words", "plan_for"]
@@ -96,6 +98,33 @@ def _own_article_only(ctx: AnswerContext, kind: str) -> bool:
     return kind in ("story", "asked") or (kind == "pains" and asks_case(ctx.question, ctx.kb))
 
 
+# a question about a job's measures or pay, besides what it does ("考核看啥指标", "一个月大概挣多少")
+_JOB_FACTS = re.compile(r"考核|指标|kpi|多少钱|工资|月薪|薪资|薪水|收入|挣多少|拿多少", re.IGNORECASE)
+
+
+def _jobs_named(ctx: AnswerContext) -> list[Piece]:
+    """The row of an article's job table whose job the question asks about ("DBA主管平时都忙啥", "SRE负责人…在
+    北京一个月一般多少钱"): what the job does, is measured by and pays, in the article's own words, said first.
+    A job named in passing ("我老公是DBA主管，想换个活法") is who asks, not what."""
+    asks = has_any(ctx.question, (*ctx.kb.cues("job"), *ctx.kb.cues("earnings"))) or bool(
+        _JOB_FACTS.search(ctx.question)
+    )
+    q = squash(ctx.question)
+    named = [job for job in ctx.kmap.job_rows if any(squash(n) in q for n in job.names)] if asks else []
+    return [
+        Piece(
+            job.row.span,
+            heading_label(job.section.heading),
+            MUST,
+            0,
+            context=ctx.text(job.header.span),
+            order=-1,
+            header=job.header.span,
+        )
+        for job in named
+    ]
+
+
 def plan_for(ctx: AnswerContext) -> AnswerPlan:
     """The kind's plan, plus the best search results' sentences in case the question asks something
     the plan's sections do not say (they are shown only if they speak to it)."""
@@ -122,6 +151,7 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
             )
             for p in extra
         ]
+    plan.pieces = _jobs_named(ctx) + plan.pieces
     return plan
 
 

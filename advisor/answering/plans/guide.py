@@ -581,7 +581,9 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     asked = None if broad or later else _retrieved_first_in(ctx, section)
     shapes = [shape.looks_like for shape in ctx.kb.shapes_asked(ctx.question)]
     pointed = _detail_asked(ctx, spans)
-    near = set() if has_any(ctx.question, ctx.kb.cues("story_asked")) else _said_near(ctx, spans, later)
+    # a story asked about, not one told beside a role's paths, which its key facts tell
+    told = ctx.intent.kind != "story" or has_any(ctx.question, ctx.kb.cues("story_asked"))
+    near = set() if told else _said_near(ctx, spans, later)
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line
@@ -595,7 +597,7 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
             and k not in pointed
             and k not in near
         )
-        if later and shown and k < 0.45 * len(spans):
+        if later and shown and k < EARLY * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
         if (
@@ -609,12 +611,13 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
 
 
 NEAR_LIFTED = 2  # a detail is told in one or two sentences
+EARLY = 0.45  # the share of a story that is its beginning, not said again when asked how it went on
 
 
 def _said_near(ctx: AnswerContext, spans: list[tuple[int, Span]], later: bool = False) -> set[int]:
     """The story's sentences nearest the question in meaning, said though they were shown: a detail
     asked in other words than the story's ("进去之后他具体做了哪些事" → "他把产品从 30 多个款砍到 8 个").
-    Asked ``later`` ("他后来呢"), only what was not shown: the name draws the question to the opening."""
+    Asked ``later`` ("他后来呢"), not its beginning again if shown: the name draws the question there."""
     if ctx.near is None or not NEAR_LIFTED:
         return set()
     texts = [ctx.text(s) for _, s in spans]
@@ -622,7 +625,8 @@ def _said_near(ctx: AnswerContext, spans: list[tuple[int, Span]], later: bool = 
     best = [
         k
         for k in np.argsort(-sims).tolist()
-        if _WORDED.search(texts[k]) and not (later and shown_before(ctx, spans[k][1]))
+        if _WORDED.search(texts[k])
+        and not (later and k < EARLY * len(spans) and shown_before(ctx, spans[k][1]))
     ]
     return set(best[:NEAR_LIFTED])
 
