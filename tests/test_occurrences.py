@@ -36,7 +36,7 @@ def test_the_answer_paths_lookups_are_built_before_the_first_visitor(adv):
 
 
 def test_the_stories_sentences_are_embedded_before_the_first_visitor(adv, embedder):
-    """A story's detail is found by meaning, sentence by sentence (``answering/near.py``): warming up
+    """A story's detail is found by meaning, sentence by sentence (``answering/sentence_meaning.py``): warming up
     embeds every story's sentences, so a visitor's first question about a story embeds none (it waited
     about a second per story)."""
     from advisor.answering.derived import Derived
@@ -57,5 +57,5 @@ def test_the_stories_sentences_are_embedded_before_the_first_visitor(adv, embedd
     assert warmed >= 20, warmed  # the three stories' sentences
     story = derived.story_sentences()
     assert any("收银系统" in s for s in story) and any("码农阿宅" in s for s in story)
-    derived.near("老张回县城以后心情咋样", story)
+    derived.sentence_meaning("老张回县城以后心情咋样", story)
     assert counting.documents == warmed

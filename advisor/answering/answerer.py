@@ -332,7 +332,7 @@ class Answerer:
                 turn.passages,
                 turn.question,
                 derived.chunk_texts,
-                derived.near,
+                derived.sentence_meaning,
             )
         )
         if turn.coverage.missing:  # covered, but one named topic of the question is not

@@ -13,9 +13,9 @@ from langchain_core.embeddings import Embeddings
 from advisor.answering.asked import AskedReader
 from advisor.answering.coverage import Answerability
 from advisor.answering.kinds import KindReader
-from advisor.answering.near import SentenceCloseness
 from advisor.answering.plans.shared import ChunkTexts
 from advisor.answering.scope import ScopeGate
+from advisor.answering.sentence_meaning import SentenceMeaning
 from advisor.answering.units import Units
 from advisor.index.chunking import Chunk
 from advisor.index.snapshot import IndexSnapshot
@@ -74,9 +74,9 @@ class Derived:
         return AskedReader(self.embedder, self.kmap.asked)
 
     @cached_property
-    def near(self) -> SentenceCloseness:
+    def sentence_meaning(self) -> SentenceMeaning:
         """How close in meaning single sentences are to a question (a story's detail)."""
-        return SentenceCloseness(self.embedder)
+        return SentenceMeaning(self.embedder)
 
     @cached_property
     def answerability(self) -> Answerability:
@@ -96,7 +96,7 @@ class Derived:
         self.scope  # noqa: B018
         self.kinds  # noqa: B018
         self.asked  # noqa: B018
-        self.near.warm(self.story_sentences())
+        self.sentence_meaning.warm(self.story_sentences())
 
     def story_sentences(self) -> list[str]:
         """Every sentence of the stories, as a story's answer reads them (``plans.guide.story_plan``)."""

@@ -151,7 +151,10 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
             )
             for p in extra
         ]
-    plan.pieces = _jobs_named(ctx) + plan.pieces
+    rows = _jobs_named(ctx)
+    if rows:  # the job asked about, not every job of its table again
+        tables = {p.header for p in rows}
+        plan.pieces = rows + [p for p in plan.pieces if p.header is None or p.header not in tables]
     return plan
 
 

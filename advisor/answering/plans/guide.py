@@ -583,7 +583,7 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     pointed = _detail_asked(ctx, spans)
     # a story asked about, not one told beside a role's paths, which its key facts tell
     told = ctx.intent.kind != "story" or has_any(ctx.question, ctx.kb.cues("story_asked"))
-    near = set() if told else _said_near(ctx, spans, later)
+    meant = set() if told else _nearest_in_meaning(ctx, spans, later)
     for k, (b, s) in enumerate(spans):
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line
@@ -595,13 +595,13 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
             shown_before(ctx, s)
             and not (later and any(p.search(text) for p in shapes))
             and k not in pointed
-            and k not in near
+            and k not in meant
         )
         if later and shown and k < EARLY * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
         if (
-            k in pointed or k in near or (asked and asked.start <= s.start < asked.end)
+            k in pointed or k in meant or (asked and asked.start <= s.start < asked.end)
         ):  # ahead of the rest, not of what must be said
             base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
         context = episode.get(id(blocks[b]), "")
@@ -614,14 +614,14 @@ NEAR_LIFTED = 2  # a detail is told in one or two sentences
 EARLY = 0.45  # the share of a story that is its beginning, not said again when asked how it went on
 
 
-def _said_near(ctx: AnswerContext, spans: list[tuple[int, Span]], later: bool = False) -> set[int]:
+def _nearest_in_meaning(ctx: AnswerContext, spans: list[tuple[int, Span]], later: bool = False) -> set[int]:
     """The story's sentences nearest the question in meaning, said though they were shown: a detail
     asked in other words than the story's ("进去之后他具体做了哪些事" → "他把产品从 30 多个款砍到 8 个").
     Asked ``later`` ("他后来呢"), not its beginning again if shown: the name draws the question there."""
-    if ctx.near is None or not NEAR_LIFTED:
+    if ctx.sentence_meaning is None or not NEAR_LIFTED:
         return set()
     texts = [ctx.text(s) for _, s in spans]
-    sims = ctx.near(ctx.question, texts)
+    sims = ctx.sentence_meaning(ctx.question, texts)
     best = [
         k
         for k in np.argsort(-sims).tolist()

@@ -39,7 +39,7 @@ class AnswerContext:
     retrieved: list[Passage] = field(default_factory=list)
     question: str = ""
     chunk_texts: ChunkTexts | None = None  # every chunk of the index, for look-ups across the articles
-    near: Callable[[str, Sequence[str]], np.ndarray] | None = None  # sentences' closeness in meaning
+    sentence_meaning: Callable[[str, Sequence[str]], np.ndarray] | None = None  # sentences vs the question
 
     @property
     def kb(self) -> Knowledge:

@@ -2,9 +2,9 @@
 story's ("进去之后他具体做了哪些事" → "他把产品从 30 多个款砍到 8 个…") shares no word with it, and the dense
 search ranks whole chunks, so every sentence of a chunk looks alike to it.
 
-Sentences are embedded as passages the first time they are read and kept per embedder (the corpus is
-fixed between generations, so a sentence is embedded once per process); the question's vector is the one
-the search already made (the embedder caches queries)."""
+Sentences are embedded as passages when first read (the stories' at warm-up) and kept per embedder, by
+text: a new index generation with the same articles embeds none again. The question is embedded as a query
+(the default embedder caches those)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def _cache(embedder: Embeddings) -> dict[str, np.ndarray]:
         return {}
 
 
-class SentenceCloseness:
-    """Cosine similarity of sentences to a question; the embedder is handed in."""
+class SentenceMeaning:
+    """How close in meaning each sentence is to a question (cosine); the embedder is handed in."""
 
     def __init__(self, embedder: Embeddings) -> None:
         self.embedder = embedder
