@@ -33,7 +33,7 @@ from advisor.answering.messages import (
 )
 from advisor.answering.plans.asked import asked_key
 from advisor.answering.plans.choose import AnswerContext, ignore_words, plan_for
-from advisor.answering.refer import person_shown, pointed_intent, pointing, points_back
+from advisor.answering.refer import named_beside, person_shown, pointed_intent, pointing, points_back
 from advisor.answering.scope import ScopeDecision, asks_task
 from advisor.answering.settle import (
     concluding,
@@ -56,7 +56,6 @@ from advisor.grounding.format import (
     NOT_COVERED_LINE,
 )
 from advisor.index.search import Passage
-from advisor.kb.knowledge_map import squash
 from advisor.llm.backends import describe_error, stream_with_retries
 
 log = logging.getLogger(__name__)
@@ -138,14 +137,6 @@ class Turn:
     degraded: bool = False  # the vector store did not answer: BM25 alone found the passages
 
 
-def _named_beside(asked: Intent, question: str, item: str) -> bool:
-    """The question names, beside its pointer, something the item pointed to does not say: a role
-    explained, a person or a path said by name decides what "第一个…" means."""
-    low, said = question.lower(), squash(item)
-    names = [*asked.subjects, asked.person or "", asked.path or ""]
-    return any(n and n.lower() in low and squash(n) not in said for n in names)
-
-
 class Answerer:
     """Turns a question into an ``Answer``; the index and the chat model are handed in."""
 
@@ -188,7 +179,7 @@ class Answerer:
             if told is not None:  # a story told, or a path's case quoted
                 prior = replace(prior, person=told.name, topic="story" if told.heading else "case")
         asked = analyze(cleaned, prior, kb, kmap, role) if cleaned else Intent()
-        if item and _named_beside(asked, cleaned, item):
+        if item and named_beside(asked, cleaned, item):
             item, pointed = None, cleaned  # "第一个用户运营那个有例子吗": the name said is what is meant
         asked = pointed_intent(asked, prior, item, kmap) if item else asked
         # "指南里对这种做法怎么说": the earlier question says what "这种做法" is

@@ -22,7 +22,6 @@ from advisor.index.snapshot import IndexSnapshot
 from advisor.kb.discover import discover
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap
-from advisor.text.structure import sentences
 
 
 @dataclass
@@ -100,10 +99,11 @@ class Derived:
 
     def story_sentences(self) -> list[str]:
         """Every sentence of the stories, as a story's answer reads them (``plans.guide.story_plan``)."""
-        kmap, out = self.kmap, []
-        for person in self.knowledge.persons:
-            section = kmap.person_section(person.name) if person.heading else None
-            if section is not None:
-                body = kmap.bodies[section.doc_id]
-                out += [kmap.text(s) for b in kmap.story_blocks(section) for s in sentences(b.span, body)]
-        return out
+        kmap = self.kmap
+        sections = [kmap.person_section(p.name) for p in self.knowledge.persons if p.heading]
+        return [
+            kmap.text(s)
+            for section in sections
+            if section is not None
+            for _, s in kmap.story_sentences(section)
+        ]

@@ -212,6 +212,14 @@ def person_shown(question: str, shown: str, persons: Sequence[Person]) -> Person
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def named_beside(asked: Intent, question: str, item: str) -> bool:
+    """The question names, beside its pointer, something the item pointed to does not say: a role
+    explained, a person or a path said by name decides what "第一个…" means."""
+    low, said = question.lower(), squash(item)
+    names = [*asked.subjects, asked.person or "", asked.path or ""]
+    return any(n and n.lower() in low and squash(n) not in said for n in names)
+
+
 def pointed_intent(asked: Intent, prior: State, item: str, kmap: KnowledgeMap) -> Intent:
     """The intent once the item a follow-up points to is known: "第二条具体咋做" after one path's steps
     is a step of that path; "那第二个具体要怎么准备" after a role's three paths is the second path (named

@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 
 from advisor.kb.facts import Knowledge, Person
-from advisor.kb.knowledge_map import KnowledgeMap, job_names
+from advisor.kb.knowledge_map import KnowledgeMap, job_table_rows
 from advisor.kb.names import CASE_PERSON, FULL_NAME, NAME, introduced
-from advisor.text.structure import Section, outline, subtree, table_cells, tables
+from advisor.text.structure import Section, outline, subtree
 
 # "(一)数据分析中层:…", "(一)商务BD / 大客户销售中层:…" (one role under several names)
 _ROLE = re.compile(
@@ -121,13 +121,9 @@ def sub_roles(body: str) -> list[str]:
 def job_titles(sections: list[Section], body: str, headers: tuple[str, ...]) -> list[str]:
     """The jobs an article about one role lists in a table whose header opens with one of ``headers``
     ("| 岗位 | 日常…", rows "| 主编 / 内容主管 | …"): words a question uses for that role ("我先生是主编")."""
-    out = []
-    for section in sections:
-        for header, *rows in tables(section, body):
-            if table_cells(body[header.span.start : header.span.end])[0] in headers:
-                for row in rows:
-                    out += [n.lower() for n in job_names(table_cells(body[row.span.start : row.span.end])[0])]
-    return list(dict.fromkeys(out))
+    return list(
+        dict.fromkeys(n.lower() for job in job_table_rows(sections, body, headers) for n in job.names)
+    )
 
 
 def role_hints(role: str, body: str, heading_name: str = "") -> tuple[str, ...]:

@@ -53,6 +53,20 @@ class JobRow:
     section: Section
 
 
+def job_table_rows(sections: list[Section], body: str, heads: Collection[str]) -> list[JobRow]:
+    """The rows of every table among ``sections`` whose header opens with one of ``heads`` ("| 岗位 | …"),
+    each with the names its first cell gives."""
+    out = []
+    for section in sections:
+        for header, *rows in tables(section, body):
+            if table_cells(body[header.span.start : header.span.end])[0] not in heads:
+                continue
+            for row in rows:
+                names = tuple(job_names(table_cells(body[row.span.start : row.span.end])[0]))
+                out += [JobRow(names, row, header, section)] if names else []
+    return out
+
+
 _PAREN = re.compile(r"[(（].*$")
 _OPENS = (":", "：")  # "具体可以这么走：": a line that opens what follows, not a point of its own
 _FIGURE = re.compile(r"\d")
@@ -506,17 +520,11 @@ class KnowledgeMap:
         """Every row of a table that lists an article's jobs, its header opening with one of
         ``section_words['jobs']`` ("| 岗位 | …"): what a question naming one of the jobs asks about."""
         heads = self.kb.section_words.get("jobs", ())
-        out = []
-        for doc_id, sections in self.outlines.items():
-            body = self.bodies[doc_id]
-            for section in sections:
-                for header, *rows in tables(section, body):
-                    if table_cells(self.text(header.span))[0] not in heads:
-                        continue
-                    for row in rows:
-                        names = tuple(job_names(table_cells(self.text(row.span))[0]))
-                        out += [JobRow(names, row, header, section)] if names else []
-        return out
+        return [
+            job
+            for doc_id, sections in self.outlines.items()
+            for job in job_table_rows(sections, self.bodies[doc_id], heads)
+        ]
 
     def table_row(self, place: Span) -> tuple[Block, Block] | None:
         """The table row ``place`` starts in and its table's header row (the first row of the run of rows
@@ -571,6 +579,13 @@ class KnowledgeMap:
     def story_blocks(self, section: Section) -> list[Block]:
         """A story's lines, its sub-sections' included ("1. 第一次尝试…", "2. 挫折…"), in reading order."""
         return [b for s in self.tree(section) for b in s.blocks]
+
+    def story_sentences(self, section: Section) -> list[tuple[int, Span]]:
+        """A story's sentences in reading order, each with the number of its line in ``story_blocks``."""
+        body = self.bodies[section.doc_id]
+        return [
+            (b, s) for b, block in enumerate(self.story_blocks(section)) for s in sentences(block.span, body)
+        ]
 
     def _person_text(self, name: str) -> str:
         section = self.person_section(name)

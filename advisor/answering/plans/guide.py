@@ -570,11 +570,10 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     if section is None or person is None:
         return general_plan(ctx)
     group = heading_label(section.heading)
-    body = ctx.kmap.bodies[section.doc_id]
     blocks = ctx.kmap.story_blocks(section)
     # an episode's heading places its lines ("第二次尝试:跟风做知识付费,亏了一笔" for "做知识付费亏了多少")
     episode = {id(b): s.heading for s in ctx.kmap.tree(section) if s is not section for b in s.blocks}
-    spans = [(b, s) for b, block in enumerate(blocks) for s in sentences(block.span, body)]
+    spans = ctx.kmap.story_sentences(section)
     later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
     broad = has_any(ctx.question, ctx.kb.cues("story"))
     plan = AnswerPlan("story", min_pieces=2, broad=broad, style="paragraph")
