@@ -2261,3 +2261,104 @@ def test_the_second_of_an_answers_circled_list_is_that_item_not_the_second_path(
     assert "固定每日站会时间" in answer.text and "横向跨界" not in answer.text, answer.text
     paths = ask_turns(adv, "产品经理有哪几条路", "第二条细说")
     assert paths.intent == "path" and "横向跨界" in paths.text, paths.text
+
+
+def test_a_path_named_by_what_its_heading_says_is_that_path(adv):
+    """ "她想出来单干帮人做私域" for a 社群运营: 私域 is in one path's heading (运营→私域增长顾问), though
+    纵向深耕's lines speak of 私域 too; it got 斜向突破 from retrieval."""
+    answer = ask_turns(
+        adv, "我老婆38了做社群运营的，天天手动发券统计数据", "她想出来单干帮人做私域，文章里说靠谱不"
+    )
+    assert answer.intent == "path" and "私域增长顾问" in answer.text, answer.text
+
+
+def test_an_example_for_a_path_without_a_case_is_its_steps_examples_then_a_story(adv):
+    """The guide gives 运营's 横向跨界 no case; asked for an example, its steps' own examples (如帮线下服装店
+    设计…) come first, each a line of its own, before the closest story."""
+    answer = ask_turns(
+        adv,
+        "我老婆38了做社群运营的，天天手动发券统计数据",
+        "她想出来单干帮人做私域，文章里说靠谱不",
+        "能举个例子不，刚起步接啥样的活",
+    )
+    assert "帮线下服装店设计" in answer.text, answer.text
+    step = next(line for line in answer.text.splitlines() if "帮线下服装店设计" in line)
+    assert step.startswith("- ") and "王姐" not in step, answer.text  # a step, not run into the story
+
+
+def test_a_kind_of_operations_described_by_what_it_does_is_explained(adv):
+    """ "运营里头那个做数据的" names 数据运营 by what it does; its example follows ("有实际例子么")."""
+    answer = ask_turns(adv, "运营里头那个做数据的")
+    assert answer.intent == "explain" and "数据运营" in answer.text, answer.text
+    after = ask_turns(adv, "运营里头那个做数据的", "有实际例子么")
+    assert "平均配送时间缩短" in after.text, after.text
+
+
+def test_a_condition_said_before_is_the_topic_of_a_role_asked_after_it(adv):
+    """ "我是学文科的没写过代码" then "这样能去干产品经理么": 这样 points back to a non-technical background,
+    which the PM article answers (非技术背景的人能成为互联网PM吗)."""
+    answer = ask_turns(adv, "我是学文科的没写过代码", "这样能去干产品经理么")
+    assert "用户洞察、商业思维" in answer.text, answer.text
+
+
+def test_a_move_between_two_explained_roles_is_compared_then_both_are_this(adv):
+    """ "当项目经理，想转产品经理": the article's "vs 项目经理" is part of the answer, and "这俩活到底差再哪"
+    (a typo for 差在哪) compares the two; it repeated the PM's definition three times."""
+    first = ask_turns(adv, "我弟现在在公司当项目经理，想转产品经理")
+    assert "按时交付" in first.text and "项目经理→产品经理" in first.text, first.text
+    both = ask_turns(adv, "我弟现在在公司当项目经理，想转产品经理", "这俩活到底差再哪，听着差不多啊")
+    assert both.intent == "compare" and "满减活动" in both.text, both.text
+
+
+def test_someone_who_made_it_asked_after_the_pains_is_the_roles_case_then_theirs(adv):
+    """After 市场's pains, "有没有做市场的人转型成功的真实例子" is 小周's case (not more pains), and "那他
+    具体咋做的" is him, though the asker spoke of 我姐 (她, not 他)."""
+    turns = ("我姐在互联网公司做投放的，干了快十年，现在投放越来越难做", "有没有做市场的人转型成功的真实例子")
+    case = ask_turns(adv, *turns)
+    assert "小周" in case.text, case.text
+    after = ask_turns(adv, *turns, "那他具体咋做的，后来升上去没")
+    assert after.intent == "case" and "晋升市场总监" in after.text, after.text
+
+
+def test_an_added_articles_subject_beside_an_everyday_word_is_not_refused(with_talk_article):
+    """ "我们公司CS组已经开始砍人了": CS is the added article's subject, said often; beside 公司 it was read
+    as a phrase whose only present word is a common one, and the article's own 提问一 was refused. A
+    modifier no article has ("宠物运营") is still what the articles lack."""
+    answer = with_talk_article.ask("我37 还没被裁 但我们公司CS组已经开始砍人了 要不要赶紧提离职跑路")
+    assert not answer.refused and "硬通货" in answer.text, answer.text
+    pets = with_talk_article.ask("宠物运营具体怎么做")
+    assert "宠物" in pets.text and "没有讲到" in pets.text, pets.text
+
+
+def test_a_word_told_the_other_way_round_is_the_stories_word(with_talk_article):
+    """ "咋评价当初关店这事" after 刘姐's story: the story says "她把店关了", not 关店; it was refused."""
+    answer = ask_turns(
+        with_talk_article,
+        "有没有那种被裁后先走了弯路 最后又翻身的真实例子",
+        "她自己回头看 咋评价当初关店这事",
+    )
+    assert not answer.refused and "刘姐" in answer.text, answer.text
+
+
+def test_an_example_asked_after_what_retrieval_answered_is_the_example_beside_it(with_talk_article):
+    """ "为啥公司一降本 第一个砍的总是客户成功部门" is answered from the talk's own passage; "真有砍那么狠的吗，
+    有没有具体例子" then asks again of its figure (营销SaaS, 30 → 9 people), shown or not. It got the
+    role's three paths."""
+    answer = ask_turns(
+        with_talk_article, "为啥公司一降本 第一个砍的总是客户成功部门", "真有砍那么狠的吗，有没有具体例子"
+    )
+    assert answer.intent == "general" and "只剩9个人" in answer.text, answer.text
+    assert "第一条路" not in answer.text, answer.text
+
+
+def test_what_the_asker_rules_out_stops_where_they_say_what_they_want(adv):
+    """ "不想转行就想往上走，有啥路子吗": 往上走 is what is wanted (纵向深耕), not part of what is ruled out;
+    "第三步是啥，带人那块" then is that path's third step. It got the three paths, then 斜向突破."""
+    turns = (
+        "我哥在一家电商公司带后端组快十年了，不想转行就想往上走，有啥路子吗",
+        "第三步是啥，带人那块具体说说",
+    )
+    first = ask_turns(adv, turns[0])
+    assert first.intent == "path" and "纵向深耕" in first.text, first.text
+    answer = ask_turns(adv, *turns)
+    assert "搭建技术团队梯队" in answer.text and "斜向突破" not in answer.text, answer.text

@@ -22,7 +22,7 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage, asks_raise, st
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import REMEDY, analyze, has, named_role, points_at_someone
+from advisor.answering.intent import REMEDY, analyze, has, named_role, points_at_someone, topic_before
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -73,6 +73,18 @@ def _before_pronoun(question: str) -> str:
     the one meant ("她有没有踩过坑，我怕我姐也踩": 她 is the story's)."""
     m = _PRONOUN.search(question)
     return question[: m.start()] if m else question
+
+
+_SHE, _HE = "姐妹妈婆媳妻女闺", "哥弟爸公夫丈儿"
+
+
+def _kin_meant(kin: str | None, question: str) -> bool:
+    """The relative the asker spoke of may be who a pronoun means: not when the pronoun is the other one
+    ("我姐…" then "那他具体咋做的": 他 is the case just shown, not her)."""
+    if not kin:
+        return False
+    own = "她" if any(c in kin for c in _SHE) else "他" if any(c in kin for c in _HE) else None
+    return own is None or own in question or not _PRONOUN.search(question)
 
 
 # Readings an article's own question may not replace: a path, a comparison, a move between roles or the
@@ -174,7 +186,12 @@ class Answerer:
         kin = next(
             (w for u in [*users, _before_pronoun(cleaned)] for w in kb.cues("kin") if has(u, (w,))), None
         )
-        if prior.person is None and item is None and prior.topic != "explain" and not kin:
+        if (
+            prior.person is None
+            and item is None
+            and prior.topic != "explain"
+            and not _kin_meant(kin, cleaned)
+        ):
             told = person_shown(cleaned, shown, kb.persons)
             if told is not None:  # a story told, or a path's case quoted
                 prior = replace(prior, person=told.name, topic="story" if told.heading else "case")
@@ -191,6 +208,8 @@ class Answerer:
         )
         before = users[-1] if users and (asked.follow_up or back) else ""
         intent, query, passages = self.retrieve(pointed, asked, prior, role, index, before)
+        if users and points_back(cleaned):  # "这样能去干产品经理么" after "我是学文科的没写过代码"
+            intent = topic_before(intent, users[-1], kb)
         # Scope is judged on the question itself: names the conversation added to the search would make
         # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营. A question that
         # stands on the one before it is judged with it.
@@ -206,7 +225,7 @@ class Answerer:
         # A way the guide's risk control gives, asked in its words ("有没有说先小范围试一试的法子"), names it.
         risked = intent.kind == "risk" and asked.risk is not None and bool(REMEDY.search(cleaned))
         named = (
-            asked.kind != "general" or told or risked or intent.asked
+            asked.kind != "general" or asked.follow_up or told or risked or intent.asked
         ) and decision.score >= FOLLOW_UP_FLOOR
         # So is one who says what happened to them ("我老公也是被优化的，天天在家唉声叹气"): the articles'
         # safety net speaks to it.

@@ -57,6 +57,7 @@ class Piece:
     )
     block: int = -1  # sentences of one line or paragraph share a number: they are read together
     header: Span | None = None  # a table row: shown whole, in a table under this header row
+    listed: bool = False  # a line of its own even in a plan told as one paragraph (a path's step)
 
 
 @dataclass
@@ -406,7 +407,7 @@ def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str,
                 lines.append("")
             lines.append(f"**{piece.group}**")
             group, header = piece.group, None
-            if plan.style == "paragraph":
+            if plan.style == "paragraph" and not piece.listed:
                 lines.append("")
         if piece.header is not None:  # a table row, under its table's header row
             if piece.header != header:
@@ -422,10 +423,11 @@ def render(plan: AnswerPlan, chosen: list[tuple[Piece, Span]], bodies: dict[str,
         if header is not None:  # the table ends before the next line
             lines.append("")
             header = None
-        if plan.style == "paragraph" and lines and lines[-1] and not lines[-1].startswith("**"):
+        paragraph = plan.style == "paragraph" and not piece.listed
+        if paragraph and lines and lines[-1] and not lines[-1].startswith("**"):
             lines[-1] += quote  # a story reads as a story: one paragraph, each sentence cited
         else:
-            lines.append(quote if plan.style == "paragraph" else f"- {quote}")
+            lines.append(quote if paragraph else f"- {quote}")
     return "\n".join(lines).strip(), numbering.passages()
 
 

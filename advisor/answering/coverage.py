@@ -169,7 +169,8 @@ def known_words(kb: Knowledge) -> set[str]:
     (大厂, 中年: ``intents.frame``) is not among them: it can be what a question asks about."""
     words = set(anchor_words(kb)) | set(kb.synonyms)
     cues = [v for k, v in kb.intents.items() if k != "frame"]
-    for group in (*cues, *kb.synonyms.values(), *kb.risk_cues.values(), *kb.path_cues.values()):
+    topics = [ref.cues for ref in kb.explainer_topics.values()]  # 文科, 没写过代码: 非技术背景
+    for group in (*cues, *kb.synonyms.values(), *kb.risk_cues.values(), *kb.path_cues.values(), *topics):
         words |= set(group)
     return {squash(w) for w in words}
 
@@ -294,6 +295,8 @@ class Answerability:
             # the question's word is read as its own word for what the articles do say
             once = asks_how and self.corpus.count(p.check) <= 1
             return "passing" if once and self._said_as_word(p.check) else "present"
+        if len(p.check) == 2 and self.corpus.contains(p.check[::-1]):
+            return "present"  # "关店" told as "她把店关了"
         loose = _MEASURE_INSIDE.sub("", p.check)  # "降点薪" is the articles' 降薪, a little of it
         if loose != p.check and len(loose) >= 2 and self.corpus.contains(loose):
             return "present"
@@ -304,8 +307,11 @@ class Answerability:
             if core is None or asks_how:
                 return "present" if is_everyday(p.head) and len(p.words) > 1 else "missing"
             return "present"
-        if self.corpus.count(p.head) > self.common and not self._said_apart(p):
-            return "missing"  # a phrase whose only present word is a common one (工作, 行业)
+        # a phrase whose only present word is a common one (工作, 行业), or whose other words the
+        # articles lack ("宠物运营"); not one of their subjects beside an everyday word ("公司CS组")
+        common = self.corpus.count(p.head) > self.common and not self._said_apart(p)
+        if common and (is_everyday(p.head) or not all(map(self.corpus.contains, p.words))):
+            return "missing"
         if p.bound and not asks_how:
             return "passing"
         # The head is what is asked about ("保底技能" asks about 技能): a modifier the articles lack does

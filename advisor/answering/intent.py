@@ -192,6 +192,21 @@ def _subjects(q: str, kb: Knowledge) -> list[str]:
     return out
 
 
+def _described_subject(q: str, kb: Knowledge) -> list[str]:
+    """ "运营里头那个做数据的": a role named with what one of its kinds does, which only that kind's name
+    says (数据运营 under 运营)."""
+    found = []
+    for e in kb.explainers:
+        stem = e.name.replace(e.parent or "", "") if e.parent and e.parent in e.name else ""
+        if (
+            len(stem) >= 2
+            and e.parent.lower() in q
+            and re.search(rf"(?:做|搞|管|负责|弄|专门)\s*{stem}的", q)
+        ):
+            found.append(e.name)
+    return found if len(found) == 1 else []
+
+
 def _roles(q: str, kb: Knowledge) -> list[str]:
     """Roles the question names by their hint words ("做产品", "后端", and "做工具类产品的" as "做产品的");
     a bare "产品" is a product, and a
@@ -275,7 +290,7 @@ _PAST_JOB = re.compile(
 )
 # What the asker rules out is not the path they ask for: "除了往上升", "不想带团队"
 _NOT_WANTED = re.compile(
-    r"除了[^，,。？?还]{1,10}?(?:以外|之外|还|$)|(?:不想|不愿意?|不打算|不喜欢|不要)[^，,。？?]{1,8}"
+    r"除了[^，,。？?还]{1,10}?(?:以外|之外|还|$)|(?:不想|不愿意?|不打算|不喜欢|不要)[^，,。？?就只而但]{1,8}"
 )
 
 
@@ -338,7 +353,7 @@ def find(question: str, kb: Knowledge, kmap: KnowledgeMap) -> _Found:
         q,
         persons,
         _roles(_without_targets(q, kmap), kb),
-        _subjects(q, kb),
+        _subjects(q, kb) or _described_subject(q, kb),
         described=described and bool(persons),
         faint=faint,
     )
@@ -412,6 +427,15 @@ def _topic(q: str, kb: Knowledge, subject: str | None = None) -> str | None:
         if (t in q or has(q, ref.cues)) and (subject is None or ref.subject in (None, subject, parent)):
             return t
     return None
+
+
+def topic_before(asked: Intent, before: str, kb: Knowledge) -> Intent:
+    """ "我是学文科的没写过代码" → "这样能去干产品经理么": a role asked about with a word pointing back,
+    asking no topic of its own, is asked of the topic the question before said (非技术背景)."""
+    if asked.kind != "explain" or asked.topic is not None or not asked.subjects:
+        return asked
+    topic = _topic(before.lower(), kb, asked.subjects[0])
+    return replace(asked, topic=topic) if topic else asked
 
 
 def _topic_beside(q: str, kb: Knowledge, subjects: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -493,7 +517,7 @@ def _most_said(
     at least ``least`` times, twice as often as any other path's."""
     if not words:
         return None
-    counts = []
+    counts, headed = [], set()
     for info in kmap.paths(role):
         text, heading = kmap.section_text(info.section), info.section.heading.lower()
         said = sum(
@@ -504,10 +528,28 @@ def _most_said(
             for w in words
         )
         counts.append((said, info.name))
+        if all(w in heading for w in words):
+            headed.add(info.name)
     counts.sort(reverse=True)
-    if counts and counts[0][0] >= least and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
+    if not counts or counts[0][0] < least:
+        return None
+    # "帮人做私域": the one path whose heading names it (运营→私域增长顾问), though 纵向深耕's lines speak
+    # of 私域 too
+    if len(counts) == 1 or counts[0][0] >= 2 * counts[1][0] or headed == {counts[0][1]}:
         return counts[0][1]
     return None
+
+
+def _described_path(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str) -> str | None:
+    """The path of ``role`` a question describes in its rarer words ("用AI投广告那个"), said at least twice
+    as often in its section as in any other; the knowledge base's own cue words describe none."""
+    known = {w.lower() for group in kb.intents.values() for w in group} | {*kb.synonyms.get("案例", ())}
+    words = [
+        t
+        for t in tokenize(q, search=False)
+        if (len(t) >= 2 or t.isascii()) and not is_everyday(t) and t not in known and "例" not in t
+    ]
+    return _most_said(words, kb, kmap, role, 2)
 
 
 def _paths_named(q: str, kb: Knowledge, kmap: KnowledgeMap, role: str | None) -> list[str]:
@@ -531,8 +573,31 @@ def _transition_from(f: _Found, kb: Knowledge, own: str | None) -> str | None:
     return before[0] if before else own
 
 
+def _moved_from(f: _Found, kb: Knowledge, target: str) -> tuple[str, ...]:
+    """ "当项目经理，想转产品经理": the explained role named before the move's cue is the one left, and
+    what the two differ in is part of the answer."""
+    explainer = kb.explainer(target)
+    if explainer is None:  # a role's name ("转测试"), not a role an article explains
+        return ()
+    at = first_at(f.q, explainer.aliases)
+    if at < 0:  # "转产品" names the role, not the explained role's aliases
+        return ()
+    # the cue right before the target ("当项目经理，想转产品经理": 转, not 当)
+    cut = max(
+        (m.start() for c in kb.cues("transition") for m in re.finditer(re.escape(c), f.q[:at])), default=-1
+    )
+    before = [s for s in f.subjects if s != target and 0 <= first_at(f.q, kb.explainer(s).aliases) < cut]
+    return tuple(before[:1])
+
+
+# "这俩活到底差在哪": both roles the conversation is on
+_BOTH = re.compile(r"这俩|这两个|这两者|两者|它俩|俩岗|两个岗|两个活|这两种|这两行")
+
+
 def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
     subs = list(f.subjects)
+    if not subs and len(state.subjects) >= 2 and _BOTH.search(f.q):
+        subs = list(state.subjects[:2])
     if len(subs) == 1 and state.subjects and (_SUBJECT_PRONOUN.search(f.q) or _PRONOUN.search(f.q)):
         subs = [state.subjects[0], subs[0]]
     if not subs and len(f.roles) == 1 and state.subjects and _PRONOUN.search(f.q):
@@ -856,10 +921,16 @@ def analyze(
     # "有具体例子吗…我怕他翻车": the topic's examples; but a story asked for after risk control, the
     # toolkit or the pains ("有没有跟他差不多的人后来重新站起来的故事") is a person's story
     storied = has(q, kb.cues("story_asked")) and state.topic in ("risk", "toolkit", "pains")
+    # "有没有做市场的人转型成功的真实例子" after the pains: someone who made it, a path's case, not a pain's
+    storied = storied or (state.topic == "pains" and bool(_MADE_IT.search(q)))
     if asks_case(q, kb) and state.topic in _EXAMPLED and not storied:
         follow = _continued(base, f, kb, state, example=True)
         if follow is not None:
             return follow
+    if asks_case(q, kb) and state.topic == "paths" and state.role and not f.path:
+        described = _described_path(q, kb, kmap, state.role)
+        if described:  # "用AI投广告那个能举个例子不" after a role's paths: the path it describes, its case
+            return replace(base, kind="path", role=state.role, path=described, topic="case", follow_up=True)
     for kind in ("toolkit", "risk"):
         said = [c for c in kb.cues(kind) if c in q]
         if not said:
@@ -888,7 +959,7 @@ def analyze(
     if (f.path or direction) and (f.path_role or base.role):
         return replace(base, kind="path", path=f.path or direction, role=base.role or f.path_role)
     if r.target and r.target not in kb.roles.get(base.role or "", ()) and r.target != base.role:
-        return replace(base, kind="transition", subjects=(r.target,))
+        return replace(base, kind="transition", subjects=(r.target, *_moved_from(f, kb, r.target)))
     if r.subject and not base.role:
         return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)
     if has(q, kb.cues("conclusion")):  # "那三个人的故事，作者最后到底想说啥": settled by retrieval
@@ -902,6 +973,10 @@ def analyze(
         return follow
     broad = kb.broad_re is not None and kb.broad_re.search(q)
     bare_statement = bool(SELF.search(q)) and base.stated_role and len(q) <= 16  # "我是做运营的"
+    if asks_case(q, kb) and state.role and state.topic is None and not f.roles and not broad:
+        # "真有砍那么狠的吗，有没有具体例子" after a question retrieval answered ("为啥公司一降本第一个砍的
+        # 总是客户成功部门"): the examples beside what it found, not the role's paths
+        return replace(base, kind="general", follow_up=True)
     # "有没有做技术的人真转成功的例子": the role's paths with their cases, and its people's stories
     if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or asks_case(q, kb)):
         return replace(base, kind="paths")
@@ -911,6 +986,7 @@ def analyze(
     return base
 
 
+_MADE_IT = re.compile(r"成功|干成|转成了|转过去了|上岸|翻身|混得(?:不错|还行|好)")
 _CLAUSE = re.compile(r"[^，,。？?！!；;]+")
 
 

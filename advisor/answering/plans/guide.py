@@ -257,7 +257,10 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
         person = closest_story(ctx, info)
         if person is not None:  # "有没有真实的例子？" for a path the guide gives no case for
             plan = story_plan(replace(ctx, intent=replace(intent, person=person, follow_up=False)))
-            plan.lead = f"文章没有给「{info.label}」这条路举案例，最接近的真实故事是{person}的经历："
+            shown = stepped_examples(ctx, info)
+            plan.pieces = shown + plan.pieces
+            steps = "，它的步骤里举了这些例子；" if shown else "，"
+            plan.lead = f"文章没有给「{info.label}」这条路举真实案例{steps}最接近的真实故事是{person}的经历："
             return plan
     detail = has_any(ctx.question, ctx.kb.cues("detail")) and intent.topic != "case"
     step = _pointed_step(ctx.question)
@@ -277,6 +280,22 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
     # asked for ("有真实例子吗") leads by its weight, not a line elsewhere that says "真实案例"
     first = intent.follow_up and not detail and intent.topic != "case"
     return AnswerPlan("path", pieces, min_pieces=2, broad=detail, answer_first=first)
+
+
+# "例如 “…”", "(如帮线下服装店设计…)": a step that shows what doing it looks like
+_EXAMPLE_MARK = re.compile(r"例如|比如|譬如|[（(]如")
+EXAMPLE_LIMIT = 160  # a step said up to its example
+
+
+def stepped_examples(ctx: AnswerContext, info: PathInfo) -> list[Piece]:
+    """The steps of a path with no case that show an example ("如帮线下服装店设计 “社群引流方案”"): asked
+    for an example, they are what the guide gives, before a story of someone else's move."""
+    group, heading = info.label, info.section.heading
+    return [
+        Piece(step.span, group, 1.5 - 0.02 * k, EXAMPLE_LIMIT, context=heading, order=-20 + k, listed=True)
+        for k, step in enumerate(info.steps)
+        if _EXAMPLE_MARK.search(ctx.text(step.span))
+    ]
 
 
 def pointed_case(ctx: AnswerContext, info: PathInfo) -> Block | None:

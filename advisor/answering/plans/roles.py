@@ -180,13 +180,15 @@ def transition_plan(ctx: AnswerContext) -> AnswerPlan:
     if to in ctx.kb.roles:  # "能转产品吗": the role as its articles explain it (产品经理)
         to = ctx.kb.explained_role(to) or to
     target_docs = {s.doc_id for s in ctx.kmap.explainer_sections(to)}
+    left = ctx.intent.subjects[1:2]  # "当项目经理，想转产品经理": the explained role left
     answered = _can_become(ctx, target_docs)
     # With no path there, an article's own answer to "can one become it" comes first ("完全可以…")
     tail = "但专门回答了能不能转：" if answered else "相关的内容有："
+    frm = frm or next(iter(left), None)
     lead = f"文章没有专门写「{frm or '你的岗位'}→{to}」这条路，{tail}" if frm else ""
     plan = AnswerPlan("transition", answered, lead=lead, min_pieces=2)
     for e in ctx.kb.explainers:  # how the two differ: a "vs" section in the target's article
-        if frm and e.parent == frm:
+        if (frm and e.parent == frm) or e.name in left:
             for sec in ctx.kmap.explainer_sections(e.name):
                 if sec.doc_id in target_docs and sec.heading.lower().startswith("vs"):
                     plan.pieces += _section_pieces(ctx, sec, 1.0, 0)

@@ -215,6 +215,8 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
     question; at most two per section."""
     plan, seen = AnswerPlan("general", min_pieces=1), set()
     names = _names_asked(ctx)
+    # "真有砍那么狠的吗，有没有具体例子" after what retrieval answered: the lines that show it happening
+    example = ctx.intent.follow_up and bool(_EXAMPLE_ASKED.search(ctx.question))
     for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
         group = p.section.split(" › ")[-1] if p.section else p.title
         for k, (s, context) in enumerate(_passage_sentences(ctx, p, group)):
@@ -228,10 +230,13 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
             if (s.doc_id, s.start) in seen or len(text) < 10 or _only_opens(text):
                 continue
             seen.add((s.doc_id, s.start))
+            # an example asked for is one shown or not: "真有砍那么狠的吗" asks again of the figure just read
+            shows_it = example and bool(_SHOWS_IT.search(text))
             base = (
                 0.35 / (n + 1)
-                - (0.6 if shown_before(ctx, s) else 0.0)
+                - (0.6 if shown_before(ctx, s) and not shows_it else 0.0)
                 + (0.3 if names and _NAMED.search(text) else 0)
+                + (EXAMPLE_BONUS if shows_it else 0)
             )
             piece = Piece(s, heading_label(group), base, 150, context=context, order=n * 100 + k)
             if row is not None:  # a row is long: shown when it speaks to the question
@@ -245,6 +250,11 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
         plan.pieces.insert(0, own)
     return plan
 
+
+_EXAMPLE_ASKED = re.compile(r"例子|案例|实例|举个例|真事")
+# a line that shows something happening: someone met, a figure, "比如"
+_SHOWS_IT = re.compile(r"我认识|我身边|有个朋友|比如|例如|\d")
+EXAMPLE_BONUS = 0.4
 
 OWN_ROLE_BASE = 1.0  # the asker's role's one line: base ≥ 1, never crowded out by what retrieval found
 
