@@ -2362,3 +2362,22 @@ def test_what_the_asker_rules_out_stops_where_they_say_what_they_want(adv):
     assert first.intent == "path" and "纵向深耕" in first.text, first.text
     answer = ask_turns(adv, *turns)
     assert "搭建技术团队梯队" in answer.text and "斜向突破" not in answer.text, answer.text
+
+
+def test_a_job_an_articles_list_describes_is_answered_by_its_line(with_pmo_article):
+    """The PMO article lists its jobs as lines under a heading naming jobs ("- PMO(项目管理办公室):负责项目
+    立项评审…"): "PMO到底是干嘛的" is that line, and two jobs compared are both theirs; the answer was the PM
+    explainer's "vs 项目经理" alone."""
+    answer = with_pmo_article.ask(
+        "PMO到底是干嘛的啊 我老公说他是pmo 感觉天天就是开会收周报 跟项目经理有啥区别"
+    )
+    assert "项目立项评审" in answer.text, answer.text
+    both = with_pmo_article.ask("交付项目经理和研发项目经理不是一回事吗,我在sass公司做交付的")
+    assert "按合同节点回款" in both.text and "按时、按质交付" in both.text, both.text
+
+
+def test_a_person_described_by_as_many_clues_as_another_is_the_one_whose_lines_say_more(with_talk_article):
+    """ "那个41岁做零售saas客户成功的大姐转去做售前": 41岁 is 美玲's alone, saas one of 老张's words; with one
+    clue each, 美玲's line says more of the question (零售, saas, 售前). It was 老张's story, by name order."""
+    answer = with_talk_article.ask("那个41岁做零售saas客户成功的大姐转去做售前 工资是降了还是涨了")
+    assert "3.6万" in answer.text and "老张" not in answer.text, answer.text

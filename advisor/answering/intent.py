@@ -144,9 +144,12 @@ def _persons(q: str, kb: Knowledge, kmap: KnowledgeMap) -> tuple[list[str], bool
         hits = sum(a in q for a in aliases) + sum(kmap.only_about(w, p.name) for w in words)
         hits += sum(_age_of_only(age, p.name, kb, kmap) for age in ages)
         if hits >= 2 or (hits == 1 and third):
-            described.append((hits, p.name))
+            # as many clues each ("41岁" for 美玲, "saas" for 老张): the one whose own lines say more of
+            # the question's words ("零售saas…售前")
+            told = kmap.person_text(p.name).lower()
+            described.append((hits, sum(w in told for w in words), p.name))
     best = sorted(described, reverse=True)[:1]
-    return [n for _, n in best], True, bool(best) and best[0][0] == 1
+    return [n for *_, n in best], True, bool(best) and best[0][0] == 1
 
 
 _AGE = re.compile(r"(\d{2})\s*岁")

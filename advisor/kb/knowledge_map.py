@@ -49,7 +49,7 @@ class JobRow:
 
     names: tuple[str, ...]
     row: Block
-    header: Block
+    header: Block | None  # None: a labelled line of a list ("- PMO(项目管理办公室):站在部门…")
     section: Section
 
 
@@ -64,6 +64,26 @@ def job_table_rows(sections: list[Section], body: str, heads: Collection[str]) -
             for row in rows:
                 names = tuple(job_names(table_cells(body[row.span.start : row.span.end])[0]))
                 out += [JobRow(names, row, header, section)] if names else []
+    return out
+
+
+# "PMO(项目管理办公室):…", "敏捷教练 / Scrum Master:…": a list line that opens with the job it describes
+_JOB_ITEM = re.compile(r"^([^:：，,。；;]{2,30}?)\s*[:：]")
+_ASIDE = re.compile(r"[(（][^)）]*[)）]")
+
+
+def job_item_rows(sections: list[Section], body: str, words: Collection[str]) -> list[JobRow]:
+    """The list lines of every section whose heading names jobs (``words``: 岗位, 职位…) that open with a
+    job's names and a colon ("- PMO(项目管理办公室):负责项目立项评审…"): the job described in the
+    article's own words, as a job table's row is."""
+    out = []
+    for section in sections:
+        if not any(w in section.heading for w in words):
+            continue
+        for block in section.blocks:
+            m = _JOB_ITEM.match(body[block.span.start : block.span.end]) if block.kind == "item" else None
+            names = tuple(job_names(_ASIDE.sub("", m.group(1)))) if m else ()
+            out += [JobRow(names, block, None, section)] if names else []
     return out
 
 
@@ -518,12 +538,14 @@ class KnowledgeMap:
     @cached_property
     def job_rows(self) -> list[JobRow]:
         """Every row of a table that lists an article's jobs, its header opening with one of
-        ``section_words['jobs']`` ("| 岗位 | …"): what a question naming one of the jobs asks about."""
+        ``section_words['jobs']`` ("| 岗位 | …"), and every list line that opens with a job's name under a
+        heading naming jobs: what a question naming one of the jobs asks about."""
         heads = self.kb.section_words.get("jobs", ())
         return [
             job
             for doc_id, sections in self.outlines.items()
-            for job in job_table_rows(sections, self.bodies[doc_id], heads)
+            for rows in (job_table_rows, job_item_rows)
+            for job in rows(sections, self.bodies[doc_id], heads)
         ]
 
     def table_row(self, place: Span) -> tuple[Block, Block] | None:

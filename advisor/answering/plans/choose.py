@@ -110,16 +110,19 @@ def _jobs_named(ctx: AnswerContext) -> list[Piece]:
         _JOB_FACTS.search(ctx.question)
     )
     q = squash(ctx.question)
-    named = [job for job in ctx.kmap.job_rows if any(squash(n) in q for n in job.names)] if asks else []
+    named = [job for job in ctx.kmap.job_rows if any(squash(n) in q for n in job.names)]
+    # "交付项目经理和研发项目经理不是一回事吗": two of the jobs compared are each asked about
+    compared = len(named) >= 2 and has_any(ctx.question, ctx.kb.cues("compare"))
+    named = named if asks or compared else []
     return [
         Piece(
             job.row.span,
             heading_label(job.section.heading),
             MUST,
             0,
-            context=ctx.text(job.header.span),
+            context=ctx.text(job.header.span) if job.header else job.section.heading,
             order=-1,
-            header=job.header.span,
+            header=job.header.span if job.header else None,
         )
         for job in named
     ]
