@@ -2299,6 +2299,8 @@ def test_a_condition_said_before_is_the_topic_of_a_role_asked_after_it(adv):
     which the PM article answers (非技术背景的人能成为互联网PM吗)."""
     answer = ask_turns(adv, "我是学文科的没写过代码", "这样能去干产品经理么")
     assert "用户洞察、商业思维" in answer.text, answer.text
+    job = ask_turns(adv, "我是学文科的没写过代码", "产品经理这个岗到底是干啥的")  # what the job is
+    assert not job.text.startswith("**Q1"), job.text
 
 
 def test_a_move_between_two_explained_roles_is_compared_then_both_are_this(adv):

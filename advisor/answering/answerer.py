@@ -208,8 +208,8 @@ class Answerer:
         )
         before = users[-1] if users and (asked.follow_up or back) else ""
         intent, query, passages = self.retrieve(pointed, asked, prior, role, index, before)
-        if users and points_back(cleaned):  # "这样能去干产品经理么" after "我是学文科的没写过代码"
-            intent = topic_before(intent, users[-1], kb)
+        if users:  # "这样能去干产品经理么" after "我是学文科的没写过代码"
+            intent = topic_before(intent, cleaned, users[-1], kb)
         # Scope is judged on the question itself: names the conversation added to the search would make
         # "帮我写一段python爬虫代码" after a question about 运营 look like one about 运营. A question that
         # stands on the one before it is judged with it.

@@ -432,10 +432,17 @@ def _topic(q: str, kb: Knowledge, subject: str | None = None) -> str | None:
     return None
 
 
-def topic_before(asked: Intent, before: str, kb: Knowledge) -> Intent:
-    """ "我是学文科的没写过代码" → "这样能去干产品经理么": a role asked about with a word pointing back,
-    asking no topic of its own, is asked of the topic the question before said (非技术背景)."""
+# "这样能去干产品经理么", "像我这种能干吗": the asker as the question before told them
+_LIKE_THIS = re.compile(r"这样|这种|像我|我这")
+
+
+def topic_before(asked: Intent, question: str, before: str, kb: Knowledge) -> Intent:
+    """ "我是学文科的没写过代码" → "这样能去干产品经理么": a role asked about by someone "like this", asking
+    no topic of its own, is asked of the topic the question before said (非技术背景); "产品经理这个岗到底
+    是干啥的" after it asks what the job is."""
     if asked.kind != "explain" or asked.topic is not None or not asked.subjects:
+        return asked
+    if not _LIKE_THIS.search(question):
         return asked
     topic = _topic(before.lower(), kb, asked.subjects[0])
     return replace(asked, topic=topic) if topic else asked
