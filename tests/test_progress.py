@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS, run_cli
@@ -237,3 +238,18 @@ def test_an_older_table_gets_the_new_nullable_column_at_start(tmp_path):
     token = store.save(OPS, [], START, 20000.0)
     assert store.load(token).monthly_pay == 20000.0
     store.close()
+
+
+def test_the_progress_download_is_rewritten_in_its_plans_folder_not_a_new_one_per_view(adv, store):
+    """Each view of 我的进展 offers its Markdown download; a server running for months kept one new temp
+    folder per view. Now one folder per plan (named by a digest, never the token) is rewritten."""
+    from advisor.web.progress_handlers import _download
+
+    token, _ = follow(adv, store, [3, 4])
+    other, _ = follow(adv, store, [2])
+    report = progress_report(adv.derived, store.load(token))
+    first, again = _download(report, token), _download(report, token)
+    assert first == again and token not in first
+    assert "服务客户数" in Path(first).read_text("utf-8")
+    elsewhere = _download(progress_report(adv.derived, store.load(other)), other)
+    assert elsewhere != first and Path(elsewhere).parent.parent == Path(first).parent.parent

@@ -7,6 +7,8 @@ store's one message, which reveals nothing. The token is never logged.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import tempfile
 from pathlib import Path
@@ -32,8 +34,17 @@ def _pairs(text: str | None) -> dict[str, str]:
     return named_numbers([item.strip() for item in lines if item.strip()], "指标")
 
 
-def _download(report) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="advisor-progress-"))
+@functools.cache
+def _downloads() -> Path:
+    """One folder per process for the progress downloads."""
+    return Path(tempfile.mkdtemp(prefix="advisor-progress-"))
+
+
+def _download(report, token: str) -> str:
+    """The report as a Markdown file, rewritten in its plan's own folder on each view (named by a digest,
+    never by the token): a server running for months keeps one file per plan, not one folder per view."""
+    folder = _downloads() / hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+    folder.mkdir(exist_ok=True)
     path = folder / "my-progress.md"
     image = f"![每周指标]({svg_data_uri(report.svg)})" if report.svg else ""
     path.write_text(report.to_markdown(image) + "\n", "utf-8")
@@ -52,7 +63,7 @@ def shown(adv, token: str, status: str = "") -> tuple:
         chart if report.svg else "",
         display_text(page.text),
         render_sources(page.as_answer(), adv.snapshot.bodies),
-        gr.update(value=_download(report), visible=True),
+        gr.update(value=_download(report, token), visible=True),
         prefill,
         gr.update(visible=True),
     )
