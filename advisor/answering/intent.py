@@ -933,11 +933,12 @@ def analyze(
     storied = has(q, kb.cues("story_asked")) and state.topic in ("risk", "toolkit", "pains")
     # "有没有做市场的人转型成功的真实例子" after the pains: someone who made it, a path's case, not a pain's
     storied = storied or (state.topic == "pains" and bool(_MADE_IT.search(q)))
-    if asks_case(q, kb) and state.topic in _EXAMPLED and not storied:
+    case = asks_case(q, kb)
+    if case and state.topic in _EXAMPLED and not storied:
         follow = _continued(base, f, kb, state, example=True)
         if follow is not None:
             return follow
-    if asks_case(q, kb) and state.topic == "paths" and state.role and not f.path:
+    if case and state.topic == "paths" and state.role and not f.path:
         described = _described_path(q, kb, kmap, state.role)
         if described:  # "用AI投广告那个能举个例子不" after a role's paths: the path it describes, its case
             return replace(base, kind="path", role=state.role, path=described, topic="case", follow_up=True)
@@ -983,12 +984,12 @@ def analyze(
         return follow
     broad = kb.broad_re is not None and kb.broad_re.search(q)
     bare_statement = bool(SELF.search(q)) and base.stated_role and len(q) <= 16  # "我是做运营的"
-    if asks_case(q, kb) and state.role and state.topic is None and not f.roles and not broad:
+    if case and state.role and state.topic is None and not f.roles and not broad:
         # "真有砍那么狠的吗，有没有具体例子" after a question retrieval answered ("为啥公司一降本第一个砍的
         # 总是客户成功部门"): the examples beside what it found, not the role's paths
         return replace(base, kind="general", follow_up=True)
     # "有没有做技术的人真转成功的例子": the role's paths with their cases, and its people's stories
-    if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or asks_case(q, kb)):
+    if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or case):
         return replace(base, kind="paths")
     if broad and not base.role and _WHICH.search(q):  # "有哪几条路": whose, retrieval may find ("做数据这行
         # 的…"); "转型总体上有哪几类路子" asks for the guide's kinds of path, whoever asks

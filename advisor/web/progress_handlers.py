@@ -8,7 +8,6 @@ store's one message, which reveals nothing. The token is never logged.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import tempfile
 from pathlib import Path
@@ -18,6 +17,7 @@ import gradio as gr
 from advisor.errors import AdvisorError
 from advisor.planning.timeline import svg_data_uri
 from advisor.progress.follow import named_numbers
+from advisor.progress.store import token_hash
 from advisor.web.render import SOURCES_IDLE, display_text, render_sources
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def _downloads() -> Path:
 def _download(report, token: str) -> str:
     """The report as a Markdown file, rewritten in its plan's own folder on each view (named by a digest,
     never by the token): a server running for months keeps one file per plan, not one folder per view."""
-    folder = _downloads() / hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+    folder = _downloads() / token_hash(token)[:16]
     folder.mkdir(exist_ok=True)
     path = folder / "my-progress.md"
     image = f"![每周指标]({svg_data_uri(report.svg)})" if report.svg else ""

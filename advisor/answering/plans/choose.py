@@ -109,11 +109,13 @@ def _jobs_named(ctx: AnswerContext) -> list[Piece]:
     asks = has_any(ctx.question, (*ctx.kb.cues("job"), *ctx.kb.cues("earnings"))) or bool(
         _JOB_FACTS.search(ctx.question)
     )
+    # "交付项目经理和研发项目经理不是一回事吗": two of the jobs compared are each asked about
+    compares = has_any(ctx.question, ctx.kb.cues("compare"))
+    if not (asks or compares):
+        return []
     q = squash(ctx.question)
     named = [job for job in ctx.kmap.job_rows if any(squash(n) in q for n in job.names)]
-    # "交付项目经理和研发项目经理不是一回事吗": two of the jobs compared are each asked about
-    compared = len(named) >= 2 and has_any(ctx.question, ctx.kb.cues("compare"))
-    named = named if asks or compared else []
+    named = named if asks or len(named) >= 2 else []
     return [
         Piece(
             job.row.span,

@@ -184,11 +184,11 @@ def transition_plan(ctx: AnswerContext) -> AnswerPlan:
     answered = _can_become(ctx, target_docs)
     # With no path there, an article's own answer to "can one become it" comes first ("完全可以…")
     tail = "但专门回答了能不能转：" if answered else "相关的内容有："
-    frm = frm or next(iter(left), None)
-    lead = f"文章没有专门写「{frm or '你的岗位'}→{to}」这条路，{tail}" if frm else ""
+    moved = frm or next(iter(left), None)  # the role, or the explained role, the asker leaves
+    lead = f"文章没有专门写「{moved}→{to}」这条路，{tail}" if moved else ""
     plan = AnswerPlan("transition", answered, lead=lead, min_pieces=2)
     for e in ctx.kb.explainers:  # how the two differ: a "vs" section in the target's article
-        if (frm and e.parent == frm) or e.name in left:
+        if (moved and e.parent == moved) or e.name in left:
             for sec in ctx.kmap.explainer_sections(e.name):
                 if sec.doc_id in target_docs and sec.heading.lower().startswith("vs"):
                     plan.pieces += _section_pieces(ctx, sec, 1.0, 0)
