@@ -2383,3 +2383,74 @@ def test_a_person_described_by_as_many_clues_as_another_is_the_one_whose_lines_s
     clue each, 美玲's line says more of the question (零售, saas, 售前). It was 老张's story, by name order."""
     answer = with_talk_article.ask("那个41岁做零售saas客户成功的大姐转去做售前 工资是降了还是涨了")
     assert "3.6万" in answer.text and "老张" not in answer.text, answer.text
+
+
+def test_a_kind_of_operations_said_by_what_it_does_after_the_roles_list_is_explained(adv):
+    """ "运营岗分那么多种，我都搞不清" lists the six roles; "专门搞活动的那个具体干啥" is 活动运营 (运营 is the
+    conversation's), and "运营里有个专门负责拉流量的岗" is 流量运营, whose measures are asked next."""
+    listed = ask_turns(adv, "运营岗分那么多种，我都搞不清")
+    assert listed.intent == "family" and "数据运营" in listed.text, listed.text
+    answer = ask_turns(adv, "运营岗分那么多种，我都搞不清", "专门搞活动的那个具体干啥")
+    assert answer.intent == "explain" and "活动运营" in answer.text.split("\n")[0], answer.text
+    measured = ask_turns(adv, "运营里有个专门负责拉流量的岗", "他们考核主要看哪些数")
+    assert "单个用户获取成本" in measured.text, measured.text
+
+
+def test_a_likeness_asked_for_is_the_articles_own_simile(adv):
+    """ "能打个比方不" after what 产品 and 运营 are: the article's "就像接力赛的不同棒次", first."""
+    answer = ask_turns(adv, "产品和运营到底有啥不一样", "能打个比方不")
+    assert "接力赛的不同棒次" in answer.text, answer.text
+    first = answer.text.split("接力赛")[0]
+    assert "产品经理的主要任务" not in first, answer.text
+
+
+def test_a_step_said_by_number_after_a_path_shown_without_its_steps_is_that_step(adv):
+    """ "第二步怎么搞" after a path whose answer showed one step: the path's second step, not the second
+    heading shown (数据验证)."""
+    answer = ask_turns(adv, "我做市场的，现在流量越来越贵", "想往AI营销方向转", "第二步怎么搞")
+    assert "对比点击率与转化率" in answer.text, answer.text
+    assert "数据验证" not in answer.text, answer.text
+
+
+def test_a_pointer_into_a_list_said_in_one_line_is_that_item(adv):
+    """ "你说的那几块里第三个" after "“需求定义、产品规划、项目管理、迭代优化”四大模块": 项目管理."""
+    answer = ask_turns(adv, "产品经理一天到晚到底在忙啥", "你说的那几块里第三个展开说说")
+    assert "需协调开发资源" in answer.text, answer.text
+
+
+def test_what_a_job_asks_of_anyone_is_no_move_into_it(adv):
+    """ "当产品经理是不是得自己会写代码啊": the PM's 能力 (无需写代码…), not a transition nor 老周's code."""
+    answer = adv.ask("当产品经理是不是得自己会写代码啊")
+    assert answer.intent == "explain", answer.intent
+    assert "无需写代码" in answer.text, answer.text
+
+
+def test_the_templates_asked_for_are_listed_and_the_second_is_the_second_row(adv):
+    """ "转型有啥工具表能用吗" lists the five templates; "第二个表里面都要填啥" is the MVP plan's row."""
+    listed = ask_turns(adv, "转型有啥工具表能用吗")
+    assert all(t in listed.text for t in ("转型方向评估表", "MVP 转型项目计划表", "转型风险止损矩阵")), (
+        listed.text
+    )
+    answer = ask_turns(adv, "转型有啥工具表能用吗", "第二个表里面都要填啥")
+    assert "风险应对措施" in answer.text.split("\n\n")[0], answer.text
+
+
+with_ad_article = article_fixture(
+    NEW_ARTICLE_DIR / "ad-optimizer-guide.md",
+    """A 投放优化师's talk, its paths told as prose ("路子二：…"), each saying more than its steps.""",
+)
+
+
+def test_what_a_follow_up_asks_of_a_path_is_the_line_of_its_section_that_says_it(with_ad_article):
+    """ "收费一般咋收啊" after the freelance path: its section's "二是收费方式要定好…", first, though the
+    path's answer held it back and retrieval ranked other passages first."""
+    answer = ask_turns(with_ad_article, "我哥被裁了想自己接活帮商家投抖音", "收费一般咋收啊 会不会被坑")
+    first = next(line for line in answer.text.splitlines() if line.startswith("- "))
+    assert "基础服务费+消耗提成" in first, answer.text
+
+
+def test_an_example_asked_after_what_a_role_does_is_its_case_first(adv):
+    """ "能举个例子不" after 活动运营: its 案例 line leads, not the same lines again in the same order."""
+    answer = ask_turns(adv, "运营岗分那么多种，我都搞不清", "专门搞活动的那个具体干啥", "能举个例子不")
+    first = next(line for line in answer.text.splitlines() if line.startswith("- "))
+    assert "单日新增用户突破" in first, answer.text

@@ -20,7 +20,7 @@ from advisor.index.chunking import Chunk
 from advisor.index.search import Passage
 from advisor.kb.facts import Knowledge
 from advisor.text.structure import CLAUSE_END, Span, clip, table_cells
-from advisor.text.tokens import only_points, tokenize
+from advisor.text.tokens import is_everyday, only_points, tokenize
 
 _EXCEPT = re.compile(r"除了[^，,。？?还以之]{1,12}(?:以外|之外)?")
 # "38岁" / "做了10年" / "存款够3个月": the asker's own facts, not what the answer should be about.
@@ -58,6 +58,8 @@ class Piece:
     block: int = -1  # sentences of one line or paragraph share a number: they are read together
     header: Span | None = None  # a table row: shown whole, in a table under this header row
     listed: bool = False  # a line of its own even in a plan told as one paragraph (a path's step)
+    # a line of the plan's own section kept back: said first when it alone says what the question asks
+    held: bool = False
 
 
 @dataclass
@@ -108,6 +110,19 @@ class Relevance:
         asked = {a for s in shaped for a in s.asks if a in q}
         self.terms = [(alts, w) for alts, w in self.terms if not alts & asked]
         self.total = sum(w for _, w in self.terms) + SHAPE_WEIGHT * len(self.shapes) or 1.0
+        # what a line adds to an answer is weighed by topical words: "一般", "不会" say little
+        self.topical = [
+            w * (1.0 if not any(map(is_everyday, alts)) else EVERYDAY_SHARE) for alts, w in self.terms
+        ]
+
+    def said(self, text: str) -> set[int]:
+        """Which of the question's words (by position) ``text`` says."""
+        low = text.lower()
+        return {k for k, (alts, _) in enumerate(self.terms) if any(a in low for a in alts)}
+
+    def share(self, terms: set[int]) -> float:
+        """The topical share of the question's words that ``terms`` are."""
+        return sum(self.topical[k] for k in terms) / (sum(self.topical) or 1.0)
 
     def __call__(self, text: str) -> float:
         low = text.lower()
@@ -172,6 +187,7 @@ def select(
 ) -> list[tuple[Piece, Span]]:
     """The pieces that fit ``budget`` characters (labels included), most valuable first; each with
     the span it is shown with (clipped at a clause boundary where the piece has a limit)."""
+    plan = _unanswered_asked(plan, bodies, rel)
     ranked, focused = _ranked(plan, bodies, rel, near)
     used = _length(plan.lead) + sum(_length(n) for n in plan.notes)
     groups: dict[str, int] = {}
@@ -281,6 +297,40 @@ def _before_lead_in(span: Span, body: str) -> Span | None:
 
 _BULLET = re.compile(r"(?:\s*(?:[-*•]\s+|>+\s*))+")  # a nested list's "- ", a quote block's "> "
 _STEP_NUMBER = re.compile(r"(\d{1,2}[.、])\s*\S")
+
+
+def _unanswered_asked(plan: AnswerPlan, bodies: dict[str, str], rel: Relevance) -> AnswerPlan:
+    """The plan gives the shape, the question what to say: a line of the plan's section it held back
+    that says what the question asks and none of the pieces chosen says ("收费一般咋收啊" after a path:
+    "二是收费方式要定好，常见的是…") is said, first. At most ``PROMOTED`` such lines, each adding topical
+    words of its own (a search line elsewhere sharing one word, "天天" or "挑战", is no answer)."""
+    own = [p for p in plan.pieces if not p.only_if_relevant]
+    extras = [p for p in plan.pieces if p.only_if_relevant and p.held]
+    if not own or not extras:
+        return plan
+    covered = set().union(*(rel.said(_text(p, bodies)) for p in own))
+    best_own = max(rel.share(rel.said(_text(p, bodies))) for p in own)
+    said = {id(p): rel.said(_text(p, bodies)) for p in extras}
+    promoted: dict[int, Piece] = {}
+    while len(promoted) < PROMOTED:
+        left = [p for p in extras if id(p) not in promoted]
+        best = max(left, key=lambda p: rel.share(said[id(p)] - covered), default=None)
+        if best is None or rel.share(said[id(best)] - covered) < max(PROMOTE_AT, best_own):
+            break
+        promoted[id(best)] = replace(best, base=MUST, only_if_relevant=False, order=-2 + len(promoted))
+        covered |= said[id(best)]
+    if not promoted:
+        return plan
+    return replace(plan, pieces=[promoted.get(id(p), p) for p in plan.pieces], answer_first=False)
+
+
+def _text(piece: Piece, bodies: dict[str, str]) -> str:
+    return bodies[piece.span.doc_id][piece.span.start : piece.span.end]
+
+
+PROMOTED = 2  # search lines said first because the plan's sections miss what the question asks
+EVERYDAY_SHARE = 0.0  # an everyday word adds nothing of what a line adds ("一般", "天天", "干嘛")
+PROMOTE_AT = 0.3  # the share of the question's words (idf-weighted) such a line must add
 
 
 def _unbulleted(span: Span, body: str) -> Span:

@@ -195,16 +195,17 @@ def _subjects(q: str, kb: Knowledge) -> list[str]:
     return out
 
 
-def _described_subject(q: str, kb: Knowledge) -> list[str]:
-    """ "运营里头那个做数据的": a role named with what one of its kinds does, which only that kind's name
-    says (数据运营 under 运营)."""
+def _described_subject(q: str, kb: Knowledge, role: str | None = None) -> list[str]:
+    """ "运营里头那个做数据的", "专门负责拉流量的岗": a role named with what one of its kinds does, which
+    only that kind's name says (数据运营, 流量运营 under 运营); the role may be the conversation's ("运营岗
+    分那么多种" → "专门搞活动的那个具体干啥")."""
     found = []
     for e in kb.explainers:
         stem = e.name.replace(e.parent or "", "") if e.parent and e.parent in e.name else ""
         if (
             len(stem) >= 2
-            and e.parent.lower() in q
-            and re.search(rf"(?:做|搞|管|负责|弄|专门)\s*{stem}的", q)
+            and (e.parent.lower() in q or e.parent == role)
+            and re.search(rf"(?:做|搞|管|负责|弄|专门)\s*[\u4e00-\u9fff]?{stem}(?:的|那)", q)
         ):
             found.append(e.name)
     return found if len(found) == 1 else []
@@ -304,7 +305,7 @@ def paths_cued(q: str, kb: Knowledge) -> list[str]:
     return [name for name, cues in kb.path_cues.items() if has(wanted, cues)]
 
 
-_READY_MADE = re.compile(r"现成|套用|拿来就用|直接用|模板")
+_READY_MADE = re.compile(r"现成|套用|拿来就用|直接用|模板|工具表|表格|能用|用得上")
 
 
 def asks_ready_made(q: str) -> bool:
@@ -766,6 +767,8 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     bare = _bare_role_asked(f, kb)
     if bare:
         f.subjects = [bare]
+    elif not f.subjects and state.role and not f.roles:
+        f.subjects = _described_subject(q, kb, state.role)
     before = _explained(state.subjects[0], kb) if state.subjects else None  # the conversation's subject
     topic = _topic(q, kb, f.subjects[0] if f.subjects else before)
     asks_subject = bool(f.subjects) and (
@@ -934,6 +937,13 @@ def analyze(
     # "有没有做市场的人转型成功的真实例子" after the pains: someone who made it, a path's case, not a pain's
     storied = storied or (state.topic == "pains" and bool(_MADE_IT.search(q)))
     case = asks_case(q, kb)
+    if (
+        has(q, kb.cues("analogy"))
+        and (state.subjects or state.topic)
+        and not (f.persons or f.roles or f.subjects or f.path)
+    ):
+        # "能打个比方不" after what two jobs are: the articles' likeness for what was just asked about
+        return replace(base, kind="general", follow_up=True, subjects=tuple(state.subjects))
     if case and state.topic in _EXAMPLED and not storied:
         follow = _continued(base, f, kb, state, example=True)
         if follow is not None:
@@ -969,7 +979,14 @@ def analyze(
     direction = _direction(q, kb, kmap, base.role)
     if (f.path or direction) and (f.path_role or base.role):
         return replace(base, kind="path", path=f.path or direction, role=base.role or f.path_role)
-    if r.target and r.target not in kb.roles.get(base.role or "", ()) and r.target != base.role:
+    # "当产品经理是不是得自己会写代码啊": what the job asks of anyone (its 能力), not someone's move
+    asks_of_job = bool(r.topic) and not base.role and r.subject == r.target
+    if (
+        r.target
+        and r.target not in kb.roles.get(base.role or "", ())
+        and r.target != base.role
+        and not asks_of_job
+    ):
         return replace(base, kind="transition", subjects=(r.target, *_moved_from(f, kb, r.target)))
     if r.subject and not base.role:
         return replace(base, kind="explain", subjects=(r.subject,), topic=r.topic)

@@ -87,6 +87,24 @@ _CIRCLED = re.compile(rf"^([{_CIRCLES}])\s*")
 _ROW = re.compile(r"^[^:：，,。]{2,30}[:：]")  # "转型数据看板模板（监控转型效果）：…"
 
 
+def _enumerated(shown: str, question: str) -> list[str]:
+    """The items of a list said in one line ("“需求定义、产品规划、项目管理、迭代优化”四大模块") whose kind
+    the question names ("那几块", "哪几个方面"): the list it points into."""
+    for m in _INLINE_LIST.finditer(shown):
+        items = [i.strip() for i in m.group(1).split("、")]
+        count = _COUNTS.find(m.group(2)) % 10 if m.group(2) in _COUNTS else len(items)
+        noun = m.group(3)
+        if len(items) == count >= 2 and noun and noun[-1] in question:
+            return items
+    return []
+
+
+_COUNTS = "〇一二三四五六七八九0123456789"
+_INLINE_LIST = re.compile(
+    r"[“\"]([^”\"]{4,80}?)[”\"]\s*([两一二三四五六七八九\d])\s*(?:大|个|类|项|种|条)?\s*([\u4e00-\u9fff]{1,2})"
+)
+
+
 def _label(item: str) -> str:
     """What a line of a list is called: the part before its first colon or dash ("活动运营:制造…")."""
     return re.split(r"[:：—]", item, maxsplit=1)[0]
@@ -142,11 +160,16 @@ def pointed_item(question: str, shown: str, ordinal: re.Pattern | None = None) -
         return _described(question, shown)
     unit = m.group(2) or m.group(4) or "步"
     headings, numbered, _, rows = _lists(shown)
-    if m.group(5) and len(numbered) < 2:
-        return None  # "那我先做啥" points into steps shown, not into a list of paths
+    if (m.group(5) or unit == "步") and len(numbered) < 2:
+        # "那我先做啥" points into steps shown, not into a list of paths; "第二步怎么搞" after one step
+        # shown is the path's second step (the plan reads its number), not the second heading
+        return None
     counted = [h for h in headings if _COUNTED.search(h)]  # "痛点二:…", "2. 横向跨界…": the list itself
     headings = counted if len(counted) >= 2 else headings  # not the stories shown beside it
     items = numbered if unit in ("步", "点", "阶段", "段", "项") and numbered else headings or numbered
+    enumerated = _enumerated(shown, question)
+    if enumerated and len(counted) < 2 and len(numbered) < 2:
+        items = enumerated  # "你说的那几块里第三个" after "“需求定义、产品规划、项目管理、迭代优化”四大模块"
     if ordinal is not None and ordinal.search(question):
         # "第二条" is a path by position (the conversation state resolves it) unless the answer showed
         # one path's numbered steps, or opened with a list of named rows (the toolkit's templates), and

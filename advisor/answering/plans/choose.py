@@ -36,7 +36,7 @@ from advisor.answering.plans.guide import (
 from advisor.answering.plans.roles import compare_plan, explain_plan, family_plan, transition_plan
 from advisor.answering.plans.shared import AnswerContext, general_plan, has_any, ignore_words
 from advisor.kb.knowledge_map import heading_label, squash
-from advisor.text.structure import Section
+from advisor.text.structure import Section, sentences
 
 __all__ = ["PLANS", "AnswerContext", "ignore_words", "plan_for"]
 
@@ -145,6 +145,9 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
             and not any(s.holds(p.span) for s in foreign)
             and (not _own_article_only(ctx, plan.kind) or p.span.doc_id in own)
         ]
+        own_lines = _own_section_lines(ctx, plan, taken)  # before what retrieval found elsewhere
+        placed = {(p.span.doc_id, p.span.start) for p in own_lines}
+        extra = own_lines + [p for p in extra if (p.span.doc_id, p.span.start) not in placed]
         groups = {p.group for p in plan.pieces}
         plan.pieces += [
             replace(
@@ -161,6 +164,24 @@ def plan_for(ctx: AnswerContext) -> AnswerPlan:
         tables = {p.header for p in rows}
         plan.pieces = rows + [p for p in plan.pieces if p.header is None or p.header not in tables]
     return plan
+
+
+def _own_section_lines(ctx: AnswerContext, plan: AnswerPlan, taken: set[tuple[str, int]]) -> list[Piece]:
+    """The rest of the path's own section, wherever retrieval ranked it: an article's path says more
+    than its steps and case ("客户从哪来？最有效的还是老客户…"), and a follow-up may ask just that."""
+    if plan.kind != "path" or ctx.intent.role is None or ctx.intent.path is None:
+        return []
+    info = ctx.kmap.path(ctx.intent.role, ctx.intent.path)
+    if info is None:
+        return []
+    body = ctx.kmap.bodies[info.section.doc_id]
+    group = heading_label(info.section.heading)
+    spans = [s for block in info.section.blocks for s in sentences(block.span, body)]
+    return [
+        Piece(s, group, 0.3, 150, context=info.section.heading, order=k, held=True)
+        for k, s in enumerate(spans)
+        if (s.doc_id, s.start) not in taken and len(s) >= 10
+    ]
 
 
 def _same_heading(group: str, groups: set[str]) -> str:

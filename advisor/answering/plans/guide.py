@@ -727,9 +727,18 @@ def closest_story(ctx: AnswerContext, info: PathInfo) -> str | None:
 
 
 def _pointed_step(question: str) -> int | None:
-    """The step a follow-up points to, as ``refer.pointed_item`` wrote it into the question ("（2. …）")."""
+    """The step a follow-up points to, as ``refer.pointed_item`` wrote it into the question ("（2. …）");
+    or said by number when the answer before showed too few steps to point into ("第二步怎么搞" after a
+    path's first step only)."""
     m = re.search(r"（(\d{1,2})\. ", question)
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1))
+    said = _STEP_SAID.search(question)
+    return _NUMERALS.index(said.group(1)) % 10 if said else None
+
+
+_NUMERALS = "〇一二三四五六七八九0123456789"
+_STEP_SAID = re.compile(r"第\s*([一二三四五六七八九1-9])\s*步")
 
 
 def section_plan(ctx: AnswerContext) -> AnswerPlan:

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from advisor.answering.compose import AnswerPlan, Piece
+from advisor.answering.intent import asks_case
 from advisor.answering.plans.guide import path_pieces
 from advisor.answering.plans.shared import LIMIT_LINE, AnswerContext, has_any, label_words, sentence_pieces
 from advisor.kb.knowledge_map import heading_label
@@ -74,7 +75,17 @@ def explain_plan(ctx: AnswerContext) -> AnswerPlan:
     # The topic's section is what is asked: shown whole, not only matching lines. With no topic the
     # question asks what the role is ("主要干啥的，说人话"): its overview, not the lines its words match.
     plan.broad = bool(topic) or ctx.intent.topic is None
+    if ctx.intent.follow_up and not topic and asks_case(ctx.question, ctx.kb):
+        # "能举个例子不" after what the role does: its 案例 first, the rest only where it speaks to it
+        cases = [p for p in plan.pieces if _CASE_LINE.match(ctx.text(p.span))]
+        if cases:
+            plan.pieces = [replace(p, base=CASE_BASE, order=-1) if p in cases else p for p in plan.pieces]
+            plan.broad, plan.min_pieces = False, 1
     return plan
+
+
+_CASE_LINE = re.compile(r"^\s*[-*]?\s*(?:案例|例如|比如)\s*[:：]")
+CASE_BASE = 1.6  # the example asked for, before the role's 目标 (1.0)
 
 
 def family_plan(ctx: AnswerContext) -> AnswerPlan:

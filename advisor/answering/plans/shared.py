@@ -190,6 +190,28 @@ def _mentioning(ctx: AnswerContext) -> list[Passage]:
     return [Passage.from_chunk(c) for c in best[:4]]
 
 
+def _likening(ctx: AnswerContext, likened: tuple[str, ...]) -> list[Passage]:
+    """Chunks of the best passage's article that liken the conversation's subjects to something
+    ("这两个岗位就像接力赛的不同棒次"), wherever retrieval ranked them."""
+    if not likened or ctx.chunk_texts is None or not ctx.retrieved:
+        return []
+    doc = ctx.retrieved[0].doc_id
+    explained = [ctx.kb.explainer(s) for s in ctx.intent.subjects]
+    named = [
+        a for e, s in zip(explained, ctx.intent.subjects, strict=True) for a in (e.aliases if e else (s,))
+    ]
+    seen = {p.chunk_id for p in ctx.retrieved}
+    found = [
+        c
+        for c in ctx.chunk_texts.chunks
+        if c.doc_id == doc
+        and c.chunk_id not in seen
+        and has_any(c.text, likened)
+        and (not named or has_any(c.text, named))
+    ]
+    return [Passage.from_chunk(c) for c in found[:2]]
+
+
 def _passage_sentences(ctx: AnswerContext, p: Passage, group: str) -> list[tuple[Span, str]]:
     """A passage's sentences, each with the words that place it; an FAQ's question line ("**Q4：45 岁
     以上还来得及吗？**"), which answers nothing by itself, is read as its answer's first sentences
@@ -217,7 +239,13 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
     names = _names_asked(ctx)
     # "真有砍那么狠的吗，有没有具体例子" after what retrieval answered: the lines that show it happening
     example = ctx.intent.follow_up and bool(_EXAMPLE_ASKED.search(ctx.question))
-    for n, p in enumerate([*ctx.retrieved, *_mentioning(ctx)]):
+    # "能打个比方不": the lines that liken it to something ("就像接力赛的不同棒次")
+    likened = (
+        ctx.kb.cues("simile")
+        if ctx.intent.follow_up and has_any(ctx.question, ctx.kb.cues("analogy"))
+        else ()
+    )
+    for n, p in enumerate([*ctx.retrieved, *_likening(ctx, likened), *_mentioning(ctx)]):
         group = p.section.split(" › ")[-1] if p.section else p.title
         for k, (s, context) in enumerate(_passage_sentences(ctx, p, group)):
             text = ctx.text(s).lstrip("-•· ")
@@ -231,14 +259,16 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
                 continue
             seen.add((s.doc_id, s.start))
             # an example asked for is one shown or not: "真有砍那么狠的吗" asks again of the figure just read
-            shows_it = example and bool(_SHOWS_IT.search(text))
+            shows_it = (example and bool(_SHOWS_IT.search(text))) or has_any(text, likened)
             base = (
                 0.35 / (n + 1)
                 - (0.6 if shown_before(ctx, s) and not shows_it else 0.0)
                 + (0.3 if names and _NAMED.search(text) else 0)
                 + (EXAMPLE_BONUS if shows_it else 0)
             )
-            piece = Piece(s, heading_label(group), base, 150, context=context, order=n * 100 + k)
+            likeness = bool(likened) and has_any(text, likened)  # the likeness asked for leads
+            order = k - 1000 if likeness else n * 100 + k
+            piece = Piece(s, heading_label(group), base, 150, context=context, order=order)
             if row is not None:  # a row is long: shown when it speaks to the question
                 piece = replace(row, base=base, only_if_relevant=True)
             plan.pieces.append(piece)
