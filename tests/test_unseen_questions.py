@@ -2454,3 +2454,21 @@ def test_an_example_asked_after_what_a_role_does_is_its_case_first(adv):
     answer = ask_turns(adv, "运营岗分那么多种，我都搞不清", "专门搞活动的那个具体干啥", "能举个例子不")
     first = next(line for line in answer.text.splitlines() if line.startswith("- "))
     assert "单日新增用户突破" in first, answer.text
+
+
+with_qa_article = article_fixture(
+    NEW_ARTICLE_DIR / "qa-guide.md",
+    """A 测试 role's article with its own risk rules ("规则一：先拿到第一笔外部收入…") and pains.""",
+)
+
+
+def test_money_a_job_gives_is_pay_not_the_reserve(with_qa_article):
+    """ "外包给的钱咋样" asks what outsourcing pays, not how much to set aside: 钱 said as what a job gives
+    (``earnings`` cues: 给的钱, 钱咋样) is pay, and the pain that says it answers, not the risk rules."""
+    answer = ask_turns(
+        with_qa_article,
+        "听说现在好多公司把测试整个外包出去了,真的假的",
+        "那被挤出来的测试经理再找工作,外包给的钱咋样",
+    )
+    assert answer.intent == "general", answer.intent
+    assert "原来的 40% 左右" in answer.text and "规则一" not in answer.text, answer.text
