@@ -129,8 +129,9 @@ def test_sources_panel_says_what_the_conversation_remembers(server):
     assert "我的岗位：运营 · 正在聊：横向跨界" in sources
     _, _, sources = ask(client, "今天天气怎么样？")  # a refusal remembers nothing new
     assert "对话记住了" not in sources
-    _, _, sources = ask(client, "产品和运营到底有啥不一样")  # two subjects under one label
+    _, _, sources = ask(client, "产品和运营到底有啥不一样")  # two subjects under one label, and
     assert "正在聊：产品经理、运营" in sources and sources.count("正在聊") == 1
+    assert "我的岗位" not in sources  # 运营 is compared, nobody said it is theirs
 
 
 def test_feedback_is_stored(server, app_settings):

@@ -892,8 +892,15 @@ def _about_someone(
         return replace(base, kind="paths")
     pair = _compare(r.f, kb, state) if comparing else None
     paths = _paths_named(q, kb, kmap, base.role) if comparing and not pair else []
-    if pair and not r.f.subjects and len(r.f.roles) == 1 and _PRONOUN.search(q):
-        base = replace(base, role=state.role, stated_role=False)  # 运营 is compared, not the asker's role
+    # "他们跟产品经理有啥区别", "产品和运营到底有啥不一样": 运营 is compared, not the asker's role
+    compared = bool(r.f.roles) and r.f.roles[0] in pair if pair else False
+    if (
+        pair
+        and not r.f.subjects
+        and len(r.f.roles) == 1
+        and (_PRONOUN.search(q) or (compared and not SELF.search(q)))
+    ):
+        base = replace(base, role=state.role, stated_role=False)
     if pair or (len(paths) >= 2 and base.role):
         return replace(base, kind="compare", subjects=pair or tuple(paths[:2]))
     if comparing and _WHICH.search(q):  # "这几条路到底有啥区别": every path, side by side
