@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from advisor.grounding.numbering import ELLIPSIS, Numbering
 from advisor.index.chunking import Chunk
@@ -110,10 +111,12 @@ class Relevance:
         asked = {a for s in shaped for a in s.asks if a in q}
         self.terms = [(alts, w) for alts, w in self.terms if not alts & asked]
         self.total = sum(w for _, w in self.terms) + SHAPE_WEIGHT * len(self.shapes) or 1.0
-        # what a line adds to an answer is weighed by topical words: "一般", "不会" say little
-        self.topical = [
-            w * (1.0 if not any(map(is_everyday, alts)) else EVERYDAY_SHARE) for alts, w in self.terms
-        ]
+
+    @cached_property
+    def topical(self) -> list[float]:
+        """Each word's weight in what a line adds to an answer: "一般", "不会" say little (read only
+        when a plan holds lines back, not for every answer)."""
+        return [w * (1.0 if not any(map(is_everyday, alts)) else EVERYDAY_SHARE) for alts, w in self.terms]
 
     def said(self, text: str) -> set[int]:
         """Which of the question's words (by position) ``text`` says."""
@@ -125,8 +128,7 @@ class Relevance:
         return sum(self.topical[k] for k in terms) / (sum(self.topical) or 1.0)
 
     def __call__(self, text: str) -> float:
-        low = text.lower()
-        said = sum(w for alts, w in self.terms if any(a in low for a in alts))
+        said = sum(self.terms[k][1] for k in self.said(text))
         return (said + SHAPE_WEIGHT * sum(1 for s in self.shapes if s.search(text))) / self.total
 
 
@@ -308,9 +310,10 @@ def _unanswered_asked(plan: AnswerPlan, bodies: dict[str, str], rel: Relevance) 
     extras = [p for p in plan.pieces if p.only_if_relevant and p.held]
     if not own or not extras:
         return plan
-    covered = set().union(*(rel.said(_text(p, bodies)) for p in own))
-    best_own = max(rel.share(rel.said(_text(p, bodies))) for p in own)
-    said = {id(p): rel.said(_text(p, bodies)) for p in extras}
+    own_said = [rel.said(p.span.text(bodies)) for p in own]
+    covered = set().union(*own_said)
+    best_own = max(map(rel.share, own_said))
+    said = {id(p): rel.said(p.span.text(bodies)) for p in extras}
     promoted: dict[int, Piece] = {}
     while len(promoted) < PROMOTED:
         left = [p for p in extras if id(p) not in promoted]
@@ -322,10 +325,6 @@ def _unanswered_asked(plan: AnswerPlan, bodies: dict[str, str], rel: Relevance) 
     if not promoted:
         return plan
     return replace(plan, pieces=[promoted.get(id(p), p) for p in plan.pieces], answer_first=False)
-
-
-def _text(piece: Piece, bodies: dict[str, str]) -> str:
-    return bodies[piece.span.doc_id][piece.span.start : piece.span.end]
 
 
 PROMOTED = 2  # search lines said first because the plan's sections miss what the question asks

@@ -893,12 +893,11 @@ def _about_someone(
     pair = _compare(r.f, kb, state) if comparing else None
     paths = _paths_named(q, kb, kmap, base.role) if comparing and not pair else []
     # "他们跟产品经理有啥区别", "产品和运营到底有啥不一样": 运营 is compared, not the asker's role
-    compared = bool(r.f.roles) and r.f.roles[0] in pair if pair else False
     if (
         pair
         and not r.f.subjects
         and len(r.f.roles) == 1
-        and (_PRONOUN.search(q) or (compared and not SELF.search(q)))
+        and (_PRONOUN.search(q) or (r.f.roles[0] in pair and not SELF.search(q)))
     ):
         base = replace(base, role=state.role, stated_role=False)
     if pair or (len(paths) >= 2 and base.role):

@@ -40,12 +40,16 @@ _PATH_WORD = re.compile(r"路|方向|选择")
 MAX_LENGTH = 24  # longer questions say what they want in their own words
 
 
+def number_said(raw: str) -> int:
+    """A number written as digits or as one Chinese numeral ("3", "三", "两"); 0 for anything else."""
+    return int(raw) if raw.isdigit() else _NUMBERS.get(raw, 0)
+
+
 def _position(m: re.Match) -> str | int:
     if m.group(5):
         return 1
     if m.group(1):
-        raw = m.group(1)
-        return int(raw) if raw.isdigit() else _NUMBERS.get(raw, 0)
+        return number_said(m.group(1))
     return {"中间": "middle", "最后": "last", "最末": "last", "头": 1}[m.group(3)]
 
 
@@ -92,14 +96,13 @@ def _enumerated(shown: str, question: str) -> list[str]:
     the question names ("那几块", "哪几个方面"): the list it points into."""
     for m in _INLINE_LIST.finditer(shown):
         items = [i.strip() for i in m.group(1).split("、")]
-        count = _COUNTS.find(m.group(2)) % 10 if m.group(2) in _COUNTS else len(items)
+        count = number_said(m.group(2))
         noun = m.group(3)
         if len(items) == count >= 2 and noun and noun[-1] in question:
             return items
     return []
 
 
-_COUNTS = "〇一二三四五六七八九0123456789"
 _INLINE_LIST = re.compile(
     r"[“\"]([^”\"]{4,80}?)[”\"]\s*([两一二三四五六七八九\d])\s*(?:大|个|类|项|种|条)?\s*([\u4e00-\u9fff]{1,2})"
 )

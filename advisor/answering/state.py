@@ -59,8 +59,6 @@ class State:
         """One line for the app: what the advisor remembers of the conversation."""
         whose = f"{self.kin}的" if self.kin else "我的"
         parts = [f"{whose}岗位：{self.role}" if self.role else ""]
-        talked = [x for x in (self.person, self.path, *self.subjects) if x]
-        parts.append(
-            f"正在聊：{'、'.join(dict.fromkeys(talked))}" if talked else ""
-        )  # one label, not one each
+        talked = dict.fromkeys(x for x in (self.person, self.path, *self.subjects) if x)
+        parts.append(f"正在聊：{'、'.join(talked)}" if talked else "")  # one label, not one per item
         return " · ".join(p for p in parts if p)

@@ -26,6 +26,7 @@ from advisor.answering.plans.shared import (
     short_label,
     shown_before,
 )
+from advisor.answering.refer import number_said
 from advisor.answering.units import section_at
 from advisor.index.search import Passage
 from advisor.kb.knowledge_map import PathInfo, heading_label, run_said, squash
@@ -734,10 +735,9 @@ def _pointed_step(question: str) -> int | None:
     if m:
         return int(m.group(1))
     said = _STEP_SAID.search(question)
-    return _NUMERALS.index(said.group(1)) % 10 if said else None
+    return number_said(said.group(1)) if said else None
 
 
-_NUMERALS = "〇一二三四五六七八九0123456789"
 _STEP_SAID = re.compile(r"第\s*([一二三四五六七八九1-9])\s*步")
 
 

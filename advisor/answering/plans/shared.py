@@ -259,14 +259,14 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
                 continue
             seen.add((s.doc_id, s.start))
             # an example asked for is one shown or not: "真有砍那么狠的吗" asks again of the figure just read
-            shows_it = (example and bool(_SHOWS_IT.search(text))) or has_any(text, likened)
+            likeness = bool(likened) and has_any(text, likened)  # the likeness asked for leads
+            shows_it = (example and bool(_SHOWS_IT.search(text))) or likeness
             base = (
                 0.35 / (n + 1)
                 - (0.6 if shown_before(ctx, s) and not shows_it else 0.0)
                 + (0.3 if names and _NAMED.search(text) else 0)
                 + (EXAMPLE_BONUS if shows_it else 0)
             )
-            likeness = bool(likened) and has_any(text, likened)  # the likeness asked for leads
             order = k - 1000 if likeness else n * 100 + k
             piece = Piece(s, heading_label(group), base, 150, context=context, order=order)
             if row is not None:  # a row is long: shown when it speaks to the question
