@@ -22,7 +22,15 @@ from advisor.answering.coverage import ABSENT, PARTIAL, Coverage, asks_raise, st
 from advisor.answering.derived import Derived
 from advisor.answering.fitting import fit_prompt
 from advisor.answering.handed import Handed, handed_reply, handed_role
-from advisor.answering.intent import REMEDY, analyze, has, named_role, points_at_someone, topic_before
+from advisor.answering.intent import (
+    REMEDY,
+    analyze,
+    asks_case,
+    has,
+    named_role,
+    points_at_someone,
+    topic_before,
+)
 from advisor.answering.kinds import by_meaning
 from advisor.answering.messages import (
     QuestionTooLong,
@@ -57,6 +65,7 @@ from advisor.grounding.format import (
 )
 from advisor.index.search import Passage
 from advisor.llm.backends import describe_error, stream_with_retries
+from advisor.text.tokens import PERSON_POINTER
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +90,7 @@ _SHE, _HE = "姐妹妈婆媳妻女闺", "哥弟爸公夫丈儿"
 def _kin_meant(kin: str | None, question: str) -> bool:
     """The relative the asker spoke of may be who a pronoun means: not when the pronoun is the other one
     ("我姐…" then "那他具体咋做的": 他 is the case just shown, not her)."""
-    if not kin:
+    if not kin or PERSON_POINTER.search(question):  # "那人后来呢": one's own wife is not "那人"
         return False
     own = "她" if any(c in kin for c in _SHE) else "他" if any(c in kin for c in _HE) else None
     return own is None or own in question or not _PRONOUN.search(question)
@@ -190,7 +199,8 @@ class Answerer:
             prior.person is None
             and item is None
             and prior.topic != "explain"
-            and not _kin_meant(kin, cleaned)
+            # "有没有类似的人回县城后干成了的？" → "他现在具体在做啥？": who was asked for, not 我爸
+            and (not _kin_meant(kin, cleaned) or (bool(users) and asks_case(users[-1], kb)))
         ):
             told = person_shown(cleaned, shown, kb.persons)
             if told is not None:  # a story told, or a path's case quoted
@@ -229,8 +239,9 @@ class Answerer:
         ) and decision.score >= FOLLOW_UP_FLOOR
         # So is one who says what happened to them ("我老公也是被优化的，天天在家唉声叹气"): the articles'
         # safety net speaks to it.
+        # Or who asks about the safety net in the articles' words ("那这笔钱到底该咋安排啊" after a severance).
         situation = (
-            (asked.stated_role or asked.situation)
+            (asked.stated_role or asked.situation or (intent.kind == "risk" and asked.risk is not None))
             and intent.kind in _ROLE_SITUATIONS
             and decision.score >= SITUATION_FLOOR
         )

@@ -26,6 +26,8 @@ from advisor.text.tokens import is_everyday, only_points, tokenize
 _EXCEPT = re.compile(r"除了[^，,。？?还以之]{1,12}(?:以外|之外)?")
 # "38岁" / "做了10年" / "存款够3个月": the asker's own facts, not what the answer should be about.
 _OWN_FACTS = re.compile(r"\d+(?:\.\d+)?\s*(?:多)?(?:岁|年|个月|个多月)")
+# "为啥感觉…", "我总觉得…": the asker hedging what they say, not asking what someone felt or said
+_HEDGE = re.compile(r"(?<=[我啥么咋总老就也都])(?:感觉|觉得)")
 FOCUS_BOOST = 2.5  # how much what the question specifically asks counts next to a piece's importance
 BROAD_BOOST = 0.6
 FOCUSED_AT = 0.34  # relevance of the best piece from which a question counts as specific
@@ -92,7 +94,7 @@ class Relevance:
     ) -> None:
         self.terms: list[tuple[set[str], float]] = []
         q = _EXCEPT.sub("", question.lower())  # "除了钱还得备点啥": 钱 is what is not asked
-        q = _OWN_FACTS.sub(" ", q)
+        q = _HEDGE.sub(" ", _OWN_FACTS.sub(" ", q))
         frame = {w.lower() for w in kb.cues("frame")}
         for token in dict.fromkeys(tokenize(q, search=False)):
             if (token in ignore and token not in frame) or (len(token) < 2 and not token.isdigit()):
@@ -229,10 +231,11 @@ def select(
     for piece, _ in sorted(chosen, key=lambda ps: ps[0].order):
         first.setdefault(piece.group, piece.order)
     asked = {id(p): r for p, r in ranked}  # each piece's relevance, by identity
-    if plan.answer_first and focused and chosen:
-        # "工资能涨多少" after a path's steps: the line that says it first, under the same heading
+    if plan.answer_first and chosen:
+        # "工资能涨多少" after a path's steps: the line that says it first, under the same heading (a
+        # broad plan shows the rest too, so only a line that clearly says it moves up)
         best = max(chosen, key=lambda ps: asked.get(id(ps[0]), 0.0))[0]
-        if asked.get(id(best), 0.0) > 0:
+        if asked.get(id(best), 0.0) > (0 if focused else FOCUSED_AT - 1e-9):
             first[best.group] = min(first.values()) - 1
             chosen = [(replace(p, order=-1), s) if p is best else (p, s) for p, s in chosen]
     ordered = sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats

@@ -24,8 +24,10 @@ from advisor.kb.knowledge_map import KnowledgeMap, squash
 from advisor.text.occurrences import Occurrences
 from advisor.text.structure import Span, sentences
 from advisor.text.tokens import (
+    ASKS,
     DOMAIN_DICT,
     STOPWORDS,
+    asks_anything,
     first_word,
     is_everyday,
     is_general,
@@ -53,9 +55,6 @@ _CLAUSE = re.compile(
 # A last clause that only points at what came before ("这样行得通吗", "这么干靠谱不"): the plan it judges is
 # what is asked about.
 _POINTS_BACK = re.compile(r"^(?:那|那么)?(?:这样|这么|那样|那么做|这种|这些|如此)")
-_ASKS = re.compile(
-    r"吗|呢|啥|什么|怎么|怎样|如何|哪|几|多少|咋|么|能不能|要不要|是不是|有没有|可不可以|该不该"
-)
 # "先不辞职": what follows a negation is not what is asked (没 takes nouns: "没社保" asks about 社保).
 _NOT_DOING = frozenset(
     {"不", "别", "不想", "不要", "不用", "不打算", "先不", "不敢", "没敢", "不太敢", "不太想"}
@@ -302,6 +301,8 @@ class Answerability:
             return "present"
         if any(w in self.focus_words and not self._topic_present(w, others) for w in p.words):
             return "missing"
+        if any(map(self.corpus.contains, self.kmap.kb.synonyms_of(p.head))):
+            return "present"  # "开网店" after a story of a 跨境店 (a named topic counted above)
         if not self.corpus.contains(p.head):
             core = _present_suffix(p.head, self.corpus)  # "提高效率" asks about 效率, "讲道理" about 道理
             if core is None or asks_how:
@@ -428,6 +429,12 @@ class Answerability:
             if not named and self._alike_answered(likeness, missing):  # 礼物, 简历: asked by name
                 reason = f"worded unlike the articles, but alike the questions they answer ({likeness:.3f})"
                 return Coverage(COVERED, names, reason=reason)
+            if not asks_anything(question) and len(missing) < len(phrases):
+                # "拿到n+1了 我老公想拿去加盟个奶茶店": told, not asked, and partly of what they cover
+                reason = (
+                    "a message that asks nothing: what it names the articles lack is said, the rest answered"
+                )
+                return Coverage(COVERED, names, tuple(p.text for p in missing), reason=reason)
             reason = f"focus absent from the articles ({weight:.0%} of the question)"
             return Coverage(ABSENT, names, tuple(p.text for p in missing), reason=reason)
         if named:  # "应届生怎么进大厂": say what is missing, then answer the rest
@@ -436,6 +443,7 @@ class Answerability:
         sole = len(phrases) == 1  # a passing mention answers nothing only when it is all that is asked
         if (
             passing
+            and asks_anything(question)  # "…说再也不想进大厂了" tells, asks nothing to fall short of
             and (asks_how or sole)
             and (weight + sum(len(p) for p in passing) / total) >= self.main_share
         ):
@@ -532,12 +540,12 @@ class Answerability:
             if not _bare_ask(clauses[-1]):
                 # "收入时有时无 啥时候该认了回去上班啊": it asks about something of its own; the clauses
                 # before it tell the asker's state, unless they ask too or name a thing ("想学个烘焙，…")
-                told = [c for c in clauses[:-1] if _ASKS.search(c) or self._names_thing(c)]
+                told = [c for c in clauses[:-1] if ASKS.search(c) or self._names_thing(c)]
                 return "，".join([*told, clauses[-1]])
             clauses = clauses[:-1]  # "…，怎么办": the clause before says what about
         if len(clauses) > 1 and _POINTS_BACK.match(clauses[-1].strip()):
             return "，".join(clauses)  # "先海投简历，再录课卖，这样行得通吗": 这样 is what came before
-        asked = [c for c in clauses[:-1] if _ASKS.search(c)] + clauses[-1:]
+        asked = [c for c in clauses[:-1] if ASKS.search(c)] + clauses[-1:]
         return "，".join(asked) if asked else question
 
     def _names_thing(self, clause: str) -> bool:
@@ -706,12 +714,10 @@ def _feared(text: str, question: str) -> bool:
 def _bare_ask(clause: str) -> bool:
     """A trailing clause that only asks ("怎么办", "该怎么办才好呢", "值不值得") or asks nothing ("看得我
     心里发慌"), not one that asks about something ("啥时候该认了回去上班啊": 上班, though no focus word)."""
-    if not _ASKS.search(clause) or len(clause.strip()) <= BARE_ASK_CHARS:
+    if not ASKS.search(clause) or len(clause.strip()) <= BARE_ASK_CHARS:
         return True
     words = [
-        t
-        for t in tokenize(clause, search=False)
-        if len(t) >= 2 and not is_everyday(t) and not _ASKS.search(t)
+        t for t in tokenize(clause, search=False) if len(t) >= 2 and not is_everyday(t) and not ASKS.search(t)
     ]
     return not words
 
@@ -736,7 +742,7 @@ def _told_after(text: str, question: str) -> bool:
     keeps happening to the asker ("产品经理和项目经理到底啥区别啊，面试老被问懵"). Not a state told there
     ("…转行做什么好，失业金也领不到"): a topic the articles lack is still said to be missing."""
     clauses = _clauses(question)
-    last_ask = max((i for i, c in enumerate(clauses) if _ASKS.search(c)), default=None)
+    last_ask = max((i for i, c in enumerate(clauses) if ASKS.search(c)), default=None)
     if last_ask is None:
         return False
     after = [c for c in clauses[last_ask + 1 :] if text in c]
@@ -754,10 +760,8 @@ _KEEPS_HAPPENING = re.compile(r"老被|老是|总被|总是|每次|一直|天天
 def _of_someone_i_know(text: str, question: str) -> bool:
     clauses = _clauses(question)
     holding = [c for c in clauses if text in c]
-    asking = [c for c in clauses if _ASKS.search(c) and text not in c]
-    return bool(holding and asking) and all(
-        _SOMEONE_I_KNOW.search(c) and not _ASKS.search(c) for c in holding
-    )
+    asking = [c for c in clauses if ASKS.search(c) and text not in c]
+    return bool(holding and asking) and all(_SOMEONE_I_KNOW.search(c) and not ASKS.search(c) for c in holding)
 
 
 def _only_had(text: str, question: str) -> bool:

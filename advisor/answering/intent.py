@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from advisor.answering.state import Intent, State
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
-from advisor.text.tokens import char_pairs, first_word, is_everyday, tokenize
+from advisor.text.tokens import PERSON_POINTER, asks_anything, char_pairs, first_word, is_everyday, tokenize
 
-_PRONOUN = re.compile(r"[他她它](?!们)|ta\b", re.IGNORECASE)  # 他们: several, not the one before
+# 他们: several, not the one before; "那人" points as "他" does
+_PRONOUN = re.compile(rf"[他她它](?!们)|ta\b|{PERSON_POINTER.pattern}", re.IGNORECASE)
 _WHEN = re.compile(r"[这那][几两些]?(?:年|天|阵子|段时间|个月|会儿)")  # 这几年, 这阵子, 那两年: a time
 SELF = re.compile(r"我|本人|咱|自己")  # the asker speaks of themselves
 # "我在做用户运营" / "我是干活动运营的": the role named right after is the asker's own, not what is asked.
@@ -109,7 +110,12 @@ def tells_of_someone(q: str, kb: Knowledge, pronouns: bool = True) -> bool:
     """A third-person word that points at someone: not "我家那位" (who asks about), not "那个能查数的工具";
     without ``pronouns``, one that tells of someone new ("有个…", "那位…"), not 他/她."""
     cues = [c for c in kb.cues("third_person") if pronouns or (len(c) >= 2 and not c.isascii())]
-    return has(_things_named(_without(q, kb.cues("kin"))), cues)
+    told = _things_named(_without(q, kb.cues("kin")))
+    return has(told, cues) or bool(_ADDRESSED.search(told))
+
+
+# "做电商ERP那家被裁的大姐": a description ending in how one addresses a stranger tells of someone
+_ADDRESSED = re.compile(r"(?<![我咱])(?<!我家)(?<!我们)的(?:大姐|大哥|姐姐|大叔|阿姨|老哥|哥们|大佬|前辈)")
 
 
 def _without(q: str, words) -> str:
@@ -628,15 +634,25 @@ def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
     return tuple(subs[:2]) if len(subs) >= 2 else None
 
 
-def _person(f: _Found, kb: Knowledge, state: State) -> tuple[str | None, bool]:
+def _person(f: _Found, kb: Knowledge, kmap: KnowledgeMap, state: State) -> tuple[str | None, bool]:
     """The person asked about, and whether the conversation supplied it ("他" = the last one asked about,
     unless the question names or clearly describes someone else)."""
     pronoun = state.person and _PRONOUN.search(f.q)
-    if f.persons and not (f.faint and pronoun):
+    if f.persons and not (f.faint and pronoun and not _told_elsewhere(f, kb, kmap, state.person)):
         return f.persons[0], False
     if pronoun and "它" not in f.q and not f.subjects:
         return state.person, True
     return None, False
+
+
+def _told_elsewhere(f: _Found, kb: Knowledge, kmap: KnowledgeMap, current: str | None) -> bool:
+    """ "他后来在B站是靠啥内容火的" while 老张 is talked about: one word of 老周's own, not an everyday one,
+    that 老张's story never says, and the pronoun fits 老周 — the clue outweighs the conversation."""
+    other = kb.person(f.persons[0])
+    if not current or other.name == current or other.pronoun not in f.q:
+        return False
+    told = kmap.person_text(current).lower()
+    return any(a in f.q and a not in told and not is_everyday(a) for a in other.aliases)
 
 
 # Topics whose own lines hold examples: "有例子吗" after them asks for those, whatever cue words it has
@@ -838,6 +854,12 @@ def _names_family(q: str, family: dict, kb: Knowledge) -> bool:
     )
 
 
+def _one_asked(r: _Reading, family: dict, kb: Knowledge) -> bool:
+    """ "运营分好多种吧，流量运营是干嘛的": the group is the frame, the one member named is what is asked."""
+    named = [s for s in r.f.subjects if s in family["members"]]
+    return len(named) == 1 and has(r.f.q, kb.cues("explain")) and not has(r.f.q, kb.cues("compare"))
+
+
 _SPLIT_INTO = re.compile(r"分(?:成|为)?(?:好|哪)?[几多][种类个]|好几[种类]")
 
 
@@ -864,7 +886,7 @@ def _about_someone(
 ) -> Intent | None:
     """A person, a group of roles, two roles compared, a move to another role, or a role explained."""
     q, base = r.f.q, r.base
-    person, resolved = _person(r.f, kb, state)
+    person, resolved = _person(r.f, kb, kmap, state)
     if person and r.f.faint and not resolved and r.subject and r.asks_subject and not _pointed(q, kb):
         person = None  # "我老婆当产品经理…天天…她具体干啥": one word of a story and "她" are no person
     if person and r.f.described and not resolved and _gives_way(q, kb.person(person).pronoun, kb):
@@ -882,7 +904,12 @@ def _about_someone(
         found = replace(base, kind=kind, person=person, follow_up=resolved or again, topic=r.topic)
         return replace(found, described=r.f.described)
     family = next(
-        (n for n, fam in kb.families.items() if _names_family(q, fam, kb) and has(q, fam["cues"])), None
+        (
+            n
+            for n, fam in kb.families.items()
+            if _names_family(q, fam, kb) and has(q, fam["cues"]) and not _one_asked(r, fam, kb)
+        ),
+        None,
     )
     if family:
         return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)
@@ -954,7 +981,7 @@ def analyze(
         follow = _continued(base, f, kb, state, example=True)
         if follow is not None:
             return follow
-    if case and state.topic == "paths" and state.role and not f.path:
+    if case and state.topic == "paths" and state.role and not (f.path or f.roles):
         described = _described_path(q, kb, kmap, state.role)
         if described:  # "用AI投广告那个能举个例子不" after a role's paths: the path it describes, its case
             return replace(base, kind="path", role=state.role, path=described, topic="case", follow_up=True)
@@ -1007,6 +1034,12 @@ def analyze(
         return follow
     broad = kb.broad_re is not None and kb.broad_re.search(q)
     bare_statement = bool(SELF.search(q)) and base.stated_role and len(q) <= 16  # "我是做运营的"
+    # "我弟在游戏公司做主程，40了被裁，说再也不想进大厂了": asks nothing; the role's ways out, the net first
+    # (not "那个在杭州电商干了9年被裁的财务": someone else described, whose story retrieval finds)
+    told = bool(base.stated_role and base.situation) and not (
+        asks_anything(q) or _pointed(q, kb) or tells_of_someone(q, kb)
+    )
+    bare_statement = bare_statement or told
     if case and state.role and state.topic is None and not f.roles and not broad:
         # "真有砍那么狠的吗，有没有具体例子" after a question retrieval answered ("为啥公司一降本第一个砍的
         # 总是客户成功部门"): the examples beside what it found, not the role's paths

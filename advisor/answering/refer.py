@@ -13,7 +13,7 @@ from advisor.answering.state import Intent, State
 from advisor.grounding.format import strip_markers
 from advisor.kb.facts import Knowledge, Person
 from advisor.kb.knowledge_map import KnowledgeMap, heading_label, squash
-from advisor.text.tokens import char_pairs
+from advisor.text.tokens import PERSON_POINTER, char_pairs
 
 _NUMBERS = {
     "一": 1,
@@ -218,7 +218,7 @@ def person_shown(question: str, shown: str, persons: Sequence[Person]) -> Person
     told = [
         p
         for p in persons
-        if p.heading and p.pronoun in question and any(p.heading in h for h in lists.headings)
+        if p.heading and _points_to(p, question) and any(p.heading in h for h in lists.headings)
     ]
     if told:
         return told[0] if len(told) == 1 else None
@@ -229,13 +229,18 @@ def person_shown(question: str, shown: str, persons: Sequence[Person]) -> Person
     cases = [
         (sum(q in line for q in pairs), p)
         for p in named
-        if p.pronoun in question
+        if _points_to(p, question)
         for line in lines
         if p.name in line
     ]
     best = max((n for n, _ in cases), default=0)
     found = {p.name: p for n, p in cases if n == best}
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _points_to(person: Person, question: str) -> bool:
+    """The question's 他/她 fits the person, or it points without one ("那人后来呢")."""
+    return person.pronoun in question or bool(PERSON_POINTER.search(question))
 
 
 def named_beside(asked: Intent, question: str, item: str) -> bool:

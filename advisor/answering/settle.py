@@ -276,8 +276,13 @@ def unfound_risk(
     worry = only_worry(question, units.kmap.kb)
     if not (_WHY.search(question) or worry):  # "做多久就该停" asks for the remedy, however retrieval ranks it
         return intent
-    parts = [part for part, _, _ in units.kmap.role_section_parts("risk")]
     top = list(passages[:UNFOUND_TOP])
+    pains = [u for u in map(units.of, top) if u.kind == "pains"]
+    if worry and _WHY.search(question) and pains:
+        # "为啥感觉代理商里老员工都是最先被裁的啊": why the layoff falls on them is a pain the article
+        # names, never the safety net, whatever risk passage retrieval also found
+        return _from_unit(intent, pains[0])
+    parts = [part for part, _, _ in units.kmap.role_section_parts("risk")]
     if any(part.holds(p) for p in top for part in parts):
         return intent
     unit, lead = units.leader(list(passages))
@@ -286,7 +291,6 @@ def unfound_risk(
     if unit.kind == "pains" and lead >= UNFOUND_LEAD:
         return _from_unit(intent, unit)
     # a worry: the pains most of the best passages hold, however narrowly the first of them leads
-    pains = [u for u in map(units.of, top) if u.kind == "pains"]
     return _from_unit(intent, pains[0]) if worry and len(pains) * 2 > UNFOUND_TOP else intent
 
 

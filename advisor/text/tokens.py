@@ -74,6 +74,11 @@ def first_word(text: str) -> tuple[str, str]:
     return (pair.word, pair.flag) if pair is not None else ("", "x")
 
 
+def tagged(text: str) -> list[tuple[str, str]]:
+    """``text``'s words with their part-of-speech tags (jieba's: n… nouns, nr names, r pronouns)."""
+    return [(p.word, p.flag) for p in _tagger().cut(text)]
+
+
 def is_everyday(word: str) -> bool:
     """A word too common in Chinese at large to identify anything ("东西", "现在"), whatever the corpus
     says; words jieba's table lacks (码农, 社区团购) are rare by definition."""
@@ -91,7 +96,26 @@ def names_nothing(word: str) -> bool:
     return first == word and tag != "eng" and tag.startswith(_FUNCTION_TAGS)  # "eng": AI, APP
 
 
+# A word that asks: what a clause holding none of them (and no question mark) does not do
+ASKS = re.compile(
+    r"吗|呢|啥|什么|怎么|怎样|如何|哪|几|多少|咋|么|能不能|要不要|是不是|有没有|可不可以|该不该"
+)
+
+
+# "选公办还是民办", "值不值", "这岁数还值得不": a choice, an A-not-A or a closing 不 asks too
+_ASKS_ALSO = re.compile(r"还是|(.)不\1|不[。！!～~\s]*$")
+
+
+def asks_anything(text: str) -> bool:
+    """A question mark or a word that asks, somewhere: not a message that only tells how things are."""
+    return bool(ASKS.search(text) or _ASKS_ALSO.search(text)) or "?" in text or "？" in text
+
+
 _ASKING = re.compile(r"[哪什怎谁几啥咋多]")  # 哪条, 什么, 怎么: a pronoun that asks says what is asked
+
+
+# "那人后来呢", "这个人现在干啥": a person pointed at without 他/她 (not 我这个人, 这人生, 那人家)
+PERSON_POINTER = re.compile(r"(?<![我你咱])[那这]个?人(?![们生家])|此人")
 
 
 def only_points(word: str) -> bool:

@@ -32,7 +32,7 @@ from advisor.index.search import Passage
 from advisor.kb.knowledge_map import PathInfo, heading_label, run_said, squash
 from advisor.text.markdown import ends_inside_quote
 from advisor.text.structure import Block, Section, Span, sentences
-from advisor.text.tokens import char_pairs, is_everyday, tokenize
+from advisor.text.tokens import char_pairs, is_everyday, tagged, tokenize
 
 
 def _strategy(ctx: AnswerContext, strategy: str) -> Section | None:
@@ -594,7 +594,8 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     # an episode's heading places its lines ("第二次尝试:跟风做知识付费,亏了一笔" for "做知识付费亏了多少")
     episode = {id(b): s.heading for s in ctx.kmap.tree(section) if s is not section for b in s.blocks}
     spans = ctx.kmap.story_sentences(section)
-    later = ctx.intent.follow_up and has_any(ctx.question, ("后来", "现在", "如今", "翻身", "结果", "最后"))
+    thing = _thing_goes_on(ctx.question)  # "店后来咋样了": the sentences that tell of the shop
+    later = ctx.intent.follow_up and has_any(ctx.question, _LATER) and not thing
     broad = has_any(ctx.question, ctx.kb.cues("story"))
     plan = AnswerPlan("story", min_pieces=2, broad=broad, style="paragraph")
     asked = None if broad or later else _retrieved_first_in(ctx, section)
@@ -615,18 +616,42 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
             and not (later and any(p.search(text) for p in shapes))
             and k not in pointed
             and k not in meant
+            and not (thing and thing in text)
         )
         if later and shown and k < EARLY * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
         if (
-            k in pointed or k in meant or (asked and asked.start <= s.start < asked.end)
+            k in pointed
+            or k in meant
+            or (thing and thing in text)
+            or (asked and asked.start <= s.start < asked.end)
         ):  # ahead of the rest, not of what must be said
             base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
         context = episode.get(id(blocks[b]), "")
         plan.pieces.append(Piece(s, group, base, 150, context=context, order=k, block=b))
     plan.pieces = _quotes_joined(ctx, plan.pieces, blocks)
     return _clauses_together(plan, ctx)
+
+
+_LATER = ("后来", "现在", "如今", "翻身", "结果", "最后")
+
+
+def _thing_goes_on(question: str) -> str | None:
+    """ "店后来咋样了？为啥没做成": the thing of the story whose course is asked (the shop he opened and
+    closed in its middle), not how the person's story ends — a noun right before 后来, not 他 or a name."""
+    words = tagged(question.lower())
+    return next(
+        (
+            words[k - 1][0]
+            for k, (w, _) in enumerate(words)
+            if w in _LATER
+            and k > 0
+            and words[k - 1][1].startswith("n")
+            and not words[k - 1][1].startswith("nr")
+        ),
+        None,
+    )
 
 
 NEAR_LIFTED = 2  # a detail is told in one or two sentences

@@ -10,7 +10,14 @@ from dataclasses import replace
 from advisor.answering.compose import AnswerPlan, Piece
 from advisor.answering.intent import asks_case
 from advisor.answering.plans.guide import path_pieces
-from advisor.answering.plans.shared import LIMIT_LINE, AnswerContext, has_any, label_words, sentence_pieces
+from advisor.answering.plans.shared import (
+    LIMIT_LINE,
+    AnswerContext,
+    has_any,
+    label_words,
+    sentence_pieces,
+    shown_before,
+)
 from advisor.kb.knowledge_map import heading_label
 from advisor.text.structure import Block, Section
 
@@ -81,11 +88,19 @@ def explain_plan(ctx: AnswerContext) -> AnswerPlan:
         if cases:
             plan.pieces = [replace(p, base=CASE_BASE, order=-1) if p in cases else p for p in plan.pieces]
             plan.broad, plan.min_pieces = False, 1
+    elif not topic and plan.pieces and f"**{plan.pieces[0].group}**" in ctx.shown:
+        # "它考核看啥指标" right after what 流量运营 does: the line that says it leads, the rest after;
+        # "那他每天具体干啥" after the overview: what was not said yet before what was
+        plan.answer_first = True
+        plan.pieces = [
+            replace(p, base=p.base - SHOWN_DROP) if shown_before(ctx, p.span) else p for p in plan.pieces
+        ]
     return plan
 
 
 _CASE_LINE = re.compile(r"^\s*[-*]?\s*(?:案例|例如|比如)\s*[:：]")
 CASE_BASE = 1.6  # the example asked for, before the role's 目标 (1.0)
+SHOWN_DROP = 0.3  # a line just shown, asked about the same role again
 
 
 def family_plan(ctx: AnswerContext) -> AnswerPlan:
