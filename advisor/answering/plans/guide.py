@@ -594,7 +594,8 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
     # an episode's heading places its lines ("第二次尝试:跟风做知识付费,亏了一笔" for "做知识付费亏了多少")
     episode = {id(b): s.heading for s in ctx.kmap.tree(section) if s is not section for b in s.blocks}
     spans = ctx.kmap.story_sentences(section)
-    thing = _thing_goes_on(ctx.question)  # "店后来咋样了": the sentences that tell of the shop
+    # "店后来咋样了" after the story: the sentences that tell of the shop (not "…的财务后来…", who is asked)
+    thing = _thing_goes_on(ctx.question) if ctx.intent.follow_up else None
     later = ctx.intent.follow_up and has_any(ctx.question, _LATER) and not thing
     broad = has_any(ctx.question, ctx.kb.cues("story"))
     plan = AnswerPlan("story", min_pieces=2, broad=broad, style="paragraph")
