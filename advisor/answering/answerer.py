@@ -239,9 +239,8 @@ class Answerer:
         ) and decision.score >= FOLLOW_UP_FLOOR
         # So is one who says what happened to them ("我老公也是被优化的，天天在家唉声叹气"): the articles'
         # safety net speaks to it.
-        # Or who asks about the safety net in the articles' words ("那这笔钱到底该咋安排啊" after a severance).
         situation = (
-            (asked.stated_role or asked.situation or (intent.kind == "risk" and asked.risk is not None))
+            (asked.stated_role or asked.situation)
             and intent.kind in _ROLE_SITUATIONS
             and decision.score >= SITUATION_FLOOR
         )
