@@ -235,7 +235,8 @@ def select(
         # "工资能涨多少" after a path's steps: the line that says it first, under the same heading (a
         # broad plan shows the rest too, so only a line that clearly says it moves up)
         best = max(chosen, key=lambda ps: asked.get(id(ps[0]), 0.0))[0]
-        if asked.get(id(best), 0.0) > (0 if focused else FOCUSED_AT - 1e-9):
+        says = asked.get(id(best), 0.0)
+        if says > 0 and (focused or says >= FOCUSED_AT):
             first[best.group] = min(first.values()) - 1
             chosen = [(replace(p, order=-1), s) if p is best else (p, s) for p, s in chosen]
     ordered = sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats

@@ -273,12 +273,12 @@ def unfound_risk(
         return intent
     # "我们测试组是不是要被砍了": the cue is only the worry every article's reader shares, and no way
     # out is asked for
-    worry = only_worry(question, units.kmap.kb)
-    if not (_WHY.search(question) or worry):  # "做多久就该停" asks for the remedy, however retrieval ranks it
+    worry, why = only_worry(question, units.kmap.kb), bool(_WHY.search(question))
+    if not (why or worry):  # "做多久就该停" asks for the remedy, however retrieval ranks it
         return intent
     top = list(passages[:UNFOUND_TOP])
     pains = [u for u in map(units.of, top) if u.kind == "pains"]
-    if worry and _WHY.search(question) and pains:
+    if worry and why and pains:
         # "为啥感觉代理商里老员工都是最先被裁的啊": why the layoff falls on them is a pain the article
         # names, never the safety net, whatever risk passage retrieval also found
         return _from_unit(intent, pains[0])

@@ -609,6 +609,7 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
         text = ctx.text(s).lower()
         if not _WORDED.search(text):  # a quote block's empty ">" line
             continue
+        of_thing = bool(thing) and thing in text  # a sentence about the thing asked ("店")
         facts = sum(a in text for a in person.aliases)
         base = 0.45 + 0.12 * min(facts, 4) + 0.1 * bool(INFO.search(text)) + 0.15 * (k == 0)
         # "她后来呢，现在一个月能挣多少": how it ended, in the form asked for, though it was shown
@@ -617,16 +618,13 @@ def story_plan(ctx: AnswerContext) -> AnswerPlan:
             and not (later and any(p.search(text) for p in shapes))
             and k not in pointed
             and k not in meant
-            and not (thing and thing in text)
+            and not of_thing
         )
         if later and shown and k < EARLY * len(spans):
             continue  # "他后来呢？" after the story was told: not its beginning again
         base += (0.3 * k / len(spans) if later else 0.0) - (0.3 if shown else 0.0)
         if (
-            k in pointed
-            or k in meant
-            or (thing and thing in text)
-            or (asked and asked.start <= s.start < asked.end)
+            k in pointed or k in meant or of_thing or (asked and asked.start <= s.start < asked.end)
         ):  # ahead of the rest, not of what must be said
             base = max(base, min(base + ASKED_EPISODE, MUST - 0.01))
         context = episode.get(id(blocks[b]), "")
