@@ -2589,3 +2589,69 @@ def test_a_plan_told_without_asking_names_what_is_missing_and_answers_the_rest(w
     refused whole)."""
     first = with_talk_article.ask("拿到n+1了 我老公想拿去加盟个奶茶店")
     assert not first.refused and "「奶茶店」" in first.text, first.text
+
+
+def test_what_a_person_lived_on_afterwards_is_their_story_not_a_missing_word(adv):
+    """ "靠啥过活" is the asker's word for what the person did: the story tells it."""
+    answer = ask_turns(adv, "那个在鹅厂写了十几年客户端、后来回湖北县城的大哥", "他回去以后靠啥过活啊")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    assert "收银系统" in answer.text and "SaaS" in answer.text
+
+
+def test_an_abbreviation_the_synonyms_spell_out_is_not_a_missing_name(adv):
+    """ "一看JD就发怵": JD is what a job asks for (岗位需求), not a product the articles lack; and asked
+    what is hard about the move, the pain that names it leads, said to its end."""
+    answer = adv.ask("我做工具类产品的，想转AI产品经理，但一看JD就发怵，到底难在哪")
+    assert not answer.refused and NOT_COVERED not in answer.text, answer.text
+    first = answer.text.split("\n\n")[0]
+    assert "痛点" in first and "3 个月一个版本" in first and "没时间从零学习" in first
+    # a product the articles lack is still said to be missing
+    lacking = adv.ask("技术经理想考个PMP，值不值")
+    assert lacking.refused or NOT_COVERED in lacking.text, lacking.text
+
+
+def test_a_trial_asked_again_in_its_own_conversation_is_answered(adv):
+    """Asked twice about a small trial, the second asking its size is the guide's MVP rule, not refused;
+    and money asked during a trial is the trial's cost, not the savings to keep."""
+    answer = ask_turns(adv, "我想试试帮人做私域，又怕投太多搞砸了", "先小范围试一下的话，多大规模算合适")
+    assert not answer.refused and "投入成本不超过月薪 10%" in answer.text, answer.text
+    answer = ask_turns(adv, "转型怎么小步试错", "那试的时候砸多少钱进去算合适")
+    assert answer.text.startswith("**小步试错") and "投入成本不超过月薪 10%" in answer.text, answer.text
+
+
+def test_how_to_handle_the_money_is_the_reserve_rule_not_what_to_say_after(adv):
+    """ "手里这笔钱该怎么留" asks how to handle what the reserve rule names; "裸辞以后怎么跟家人说" asks
+    something after it, which the articles do not cover."""
+    answer = adv.ask("刚拿了n+1，想趁这个机会转行，手里这笔钱该怎么留比较稳")
+    assert not answer.refused and "6-12 个月生活费" in answer.text, answer.text
+    assert adv.ask("裸辞以后怎么跟家人说").refused
+
+
+def test_one_of_the_kinds_just_listed_described_by_its_work(adv):
+    """ "做数据那种的" after the kinds of operations were listed is 数据运营, not the asker's own job."""
+    answer = ask_turns(adv, "听说运营分好多种，什么用户运营内容运营的", "做数据那种的平时主要看啥指标")
+    assert NOT_COVERED not in answer.text, answer.text
+    assert "数据准确率" in answer.text
+
+
+def test_a_path_named_by_a_word_of_its_heading_is_that_path(adv):
+    """ "自己接私域的活…具体咋起步" after a 社群运营 says who they are: the path to 私域增长顾问, its steps."""
+    answer = ask_turns(adv, "我社群运营做了八年，真不想再给人打工了", "自己接私域的活靠谱吗？具体咋起步")
+    assert answer.text.startswith("**横向跨界"), answer.text
+    assert "猪八戒网、在行" in answer.text
+
+
+def test_a_path_cue_with_a_role_is_that_roles_path_not_what_the_role_does(adv):
+    """ "做产品的想升总监得干啥" asks for 产品's way up, not what a 产品经理 does; "换成做产品的呢…" after
+    技术's way up switches the role and keeps the path."""
+    assert adv.ask("做产品的想升总监得干啥").text.startswith("**纵向深耕:产品经理→产品总监")
+    answer = ask_turns(adv, "技术中层怎么往上走，纵向深耕咋做", "换成做产品的呢，想升总监得干啥")
+    assert answer.text.startswith("**纵向深耕:产品经理→产品总监"), answer.text
+    assert adv.ask("产品经理主要干啥").state["subjects"] == ["产品经理"]  # what the role does, still
+
+
+def test_doing_this_after_a_role_was_explained_is_that_role(adv):
+    """ "那干这个还得自己会写代码吗" after what a 产品经理 does asks what the job needs, not the coder's paths."""
+    answer = ask_turns(adv, "我是写代码的，想问下产品经理平时都干啥", "那干这个还得自己会写代码吗")
+    assert "无需写代码" in answer.text, answer.text
+    assert "技术中层有3条路" not in answer.text

@@ -158,6 +158,10 @@ class Turn:
     degraded: bool = False  # the vector store did not answer: BM25 alone found the passages
 
 
+_HOW = re.compile(r"怎么|咋|如何|多少")
+_WHILE = re.compile(r"以后|之后|的时候|时候")
+
+
 class Answerer:
     """Turns a question into an ``Answer``; the index and the chat model are handed in."""
 
@@ -233,7 +237,18 @@ class Answerer:
             has(cleaned, kb.cues("story_asked")) or (intent.person is not None and points_at_someone(cleaned))
         )
         # A way the guide's risk control gives, asked in its words ("有没有说先小范围试一试的法子"), names it.
-        risked = intent.kind == "risk" and asked.risk is not None and bool(REMEDY.search(cleaned))
+        # So is the way the conversation is on, named again ("先小范围试一下的话，多大规模算合适"), and a
+        # question how to handle what the cue names ("那这笔钱到底该咋安排啊"), not what to do after it
+        # ("裸辞以后怎么跟家人说": the cue only says when).
+        risked = (
+            intent.kind == "risk"
+            and asked.risk is not None
+            and (
+                bool(REMEDY.search(cleaned))
+                or asked.risk == prior.risk
+                or bool(_HOW.search(cleaned) and not _WHILE.search(cleaned))
+            )
+        )
         named = (
             asked.kind != "general" or asked.follow_up or told or risked or intent.asked
         ) and decision.score >= FOLLOW_UP_FLOOR

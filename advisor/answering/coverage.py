@@ -26,6 +26,7 @@ from advisor.text.structure import Span, sentences
 from advisor.text.tokens import (
     ASKS,
     DOMAIN_DICT,
+    POINTER,
     STOPWORDS,
     asks_anything,
     first_word,
@@ -66,6 +67,8 @@ _STATED_TITLE = re.compile(
     r"我是(?:一[个名位])?(?P<job>[\u4e00-\u9fffA-Za-z]{1,8}?(?:师|员|经理|主管|总监|专员|顾问|编辑|BP|bp))"
     r"(?=[，,。！!？?、\s]|$)"
 )
+# "做数据那种的": one of the kinds just listed, no job of one's own
+_KIND_POINTED = re.compile(r"[那这][种类个]$")
 _COUNTED = re.compile(r"[\d一二三四五六七八九十几两年月]")  # "做了十年的", "做到总监的": no job named
 # Money asked for, and a sentence that states pay with a figure ("薪资涨幅可达 30%-50%", "时薪…二十块").
 # pay and prices, not savings ("收多少钱合适", "怎么定价")
@@ -343,9 +346,19 @@ class Answerability:
         """A topic asked by name (``focus_words``) or a product's name (Axure, PMP) the articles lack."""
         shown = p.text
         return any(
-            (w in self.focus_words or (w.isascii() and w.isalpha() and len(w) >= 2 and _as_name(w, shown)))
-            and not self._topic_present(w, others)
+            (w in self.focus_words or self._lacked_name(w, shown)) and not self._topic_present(w, others)
             for w in p.words
+        )
+
+    def _lacked_name(self, word: str, shown: str) -> bool:
+        """An English word written as a name (PMP, Axure), unless it is an abbreviation the synonyms give
+        in the articles' own words ("JD": 岗位需求)."""
+        return (
+            word.isascii()
+            and word.isalpha()
+            and len(word) >= 2
+            and _as_name(word, shown)
+            and not any(map(self.corpus.contains, self.kmap.kb.synonyms_of(word)))
         )
 
     def assess(
@@ -400,10 +413,13 @@ class Answerability:
                 reason = f"a named topic absent from the articles, in a follow-up about {about}"
                 return Coverage(ABSENT, tuple(p.text for p in phrases), lacking, reason=reason)
             inner = about == "story" and all(self._inner(p) for p in phrases)
+            # "他回去以后靠啥过活啊": a word for what the person did, said of them; the story tells it
+            of_person = about == "story" and bool(POINTER.search(question))
             if (
                 continued
                 and "我" not in question
                 and not inner
+                and not of_person
                 and self._all_absent(question, phrases, passages, likeness)
             ):
                 # "热干面正宗做法是啥" after 老张's story: all it asks is absent, the story only its cue.
@@ -495,6 +511,7 @@ class Answerability:
             len(job) < 2
             or job[0] in "到了过完得成出个作着为"
             or _COUNTED.search(job)
+            or _KIND_POINTED.search(job)
             or self._known(job)
             or any(k in job for k in self.anchors if len(k) >= 2)
         ):
@@ -507,7 +524,7 @@ class Answerability:
         and every missing word is one of the general language (护城河, 招人), not a name (NPDP, 客栈's 私活)."""
         if likeness is None or likeness < min(self.likeness_floor, self.general_floor):
             return False
-        if any(w.isascii() and w.isalpha() and _as_name(w, p.text) for p in missing for w in p.words):
+        if any(self._lacked_name(w, p.text) for p in missing for w in p.words):
             return False
         return likeness >= self.likeness_floor or all(_general_phrase(p, self.focus_words) for p in missing)
 

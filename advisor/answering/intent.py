@@ -11,17 +11,15 @@ from dataclasses import dataclass, field, replace
 from advisor.answering.state import Intent, State
 from advisor.kb.facts import Knowledge
 from advisor.kb.knowledge_map import KnowledgeMap, squash
-from advisor.text.tokens import PERSON_POINTER, asks_anything, char_pairs, first_word, is_everyday, tokenize
+from advisor.text.tokens import POINTER, asks_anything, char_pairs, first_word, is_everyday, tokenize
 
-# 他们: several, not the one before; "那人" points as "他" does
-_PRONOUN = re.compile(rf"[他她它](?!们)|ta\b|{PERSON_POINTER.pattern}", re.IGNORECASE)
 _WHEN = re.compile(r"[这那][几两些]?(?:年|天|阵子|段时间|个月|会儿)")  # 这几年, 这阵子, 那两年: a time
 SELF = re.compile(r"我|本人|咱|自己")  # the asker speaks of themselves
 # "我在做用户运营" / "我是干活动运营的": the role named right after is the asker's own, not what is asked.
 _OWN_BEFORE = re.compile(
     r"(?:我|本人)(?:现在|目前|一直)?(?:在|是)?(?:做|干|搞)(?:了)?(?:[\d一二三四五六七八九十几]+年)?$"
 )
-_SUBJECT_PRONOUN = re.compile(r"它|这个岗|这个职位|这个角色|这岗|这行|这活")
+_SUBJECT_PRONOUN = re.compile(r"它|这个岗|这个职位|这个角色|这岗|这行|这活|[干做当]这个(?![人月])")
 _ORDINALS = "一二三123"
 
 
@@ -399,12 +397,17 @@ def _transition_target(f: _Found, kb: Knowledge) -> str | None:
     return None
 
 
-def _risk(q: str, kb: Knowledge) -> str | None:
-    """The strategy a cue word names; a one-character cue only as a word of its own ("多少钱", not "不值钱")."""
+def _risk(q: str, kb: Knowledge, on: str | None = None) -> str | None:
+    """The strategy a cue word names; a one-character cue only as a word of its own ("多少钱", not "不值钱").
+    Such a cue alone does not move the conversation off the strategy it is ``on``: "那试的时候砸多少钱进去"
+    after 小步试错 asks what a trial may cost, not how much to save."""
     words = set(tokenize(q, search=False))
     if has(q, kb.cues("earnings")):  # "质检主管一般拿多少钱": what a job pays, not the money set aside
         words.discard("钱")
-    return next((name for name, cues in kb.risk_cues.items() if _cued(q, cues, words)), None)
+    cued = next((name for name, cues in kb.risk_cues.items() if _cued(q, cues, words)), None)
+    if cued and on and cued != on and not _cued(q, [c for c in kb.risk_cues[cued] if len(c) > 1], words):
+        return on
+    return cued
 
 
 # Asks for a remedy ("怕踩坑，先试试水有啥讲究"): the guide's risk control, not the pain worded like the worry
@@ -545,13 +548,13 @@ def _most_said(
             for w in words
         )
         counts.append((said, info.name))
-        if all(w in heading for w in words):
+        if any(w in heading for w in words):
             headed.add(info.name)
     counts.sort(reverse=True)
     if not counts or counts[0][0] < least:
         return None
-    # "帮人做私域": the one path whose heading names it (运营→私域增长顾问), though 纵向深耕's lines speak
-    # of 私域 too
+    # "帮人做私域", "自己接私域的活…咋起步": the one path whose heading names a word of it (运营→私域增长顾问),
+    # though 纵向深耕's lines speak of 私域 too
     if len(counts) == 1 or counts[0][0] >= 2 * counts[1][0] or headed == {counts[0][1]}:
         return counts[0][1]
     return None
@@ -615,9 +618,9 @@ def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
     subs = list(f.subjects)
     if not subs and len(state.subjects) >= 2 and _BOTH.search(f.q):
         subs = list(state.subjects[:2])
-    if len(subs) == 1 and state.subjects and (_SUBJECT_PRONOUN.search(f.q) or _PRONOUN.search(f.q)):
+    if len(subs) == 1 and state.subjects and (_SUBJECT_PRONOUN.search(f.q) or POINTER.search(f.q)):
         subs = [state.subjects[0], subs[0]]
-    if not subs and len(f.roles) == 1 and state.subjects and _PRONOUN.search(f.q):
+    if not subs and len(f.roles) == 1 and state.subjects and POINTER.search(f.q):
         # "那运营呢，跟他是啥关系" after 产品经理 was explained: the role named beside the one before
         subs = [state.subjects[0], kb.explained_role(f.roles[0])]
     if len(subs) < 2 and len(f.roles) >= 2:  # (a role no article explains, like 市场, names nothing)
@@ -637,7 +640,7 @@ def _compare(f: _Found, kb: Knowledge, state: State) -> tuple[str, ...] | None:
 def _person(f: _Found, kb: Knowledge, kmap: KnowledgeMap, state: State) -> tuple[str | None, bool]:
     """The person asked about, and whether the conversation supplied it ("他" = the last one asked about,
     unless the question names or clearly describes someone else)."""
-    pronoun = state.person and _PRONOUN.search(f.q)
+    pronoun = state.person and POINTER.search(f.q)
     if f.persons and not (f.faint and pronoun and not _told_elsewhere(f, kb, kmap, state.person)):
         return f.persons[0], False
     if pronoun and "它" not in f.q and not f.subjects:
@@ -787,8 +790,17 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
         f.subjects = _described_subject(q, kb, state.role)
     before = _explained(state.subjects[0], kb) if state.subjects else None  # the conversation's subject
     topic = _topic(q, kb, f.subjects[0] if f.subjects else before)
-    asks_subject = bool(f.subjects) and (
-        has(q, kb.cues("explain")) or has(q, kb.cues("compare")) or bool(topic) or _names_narrow_role(f, kb)
+    # "做产品的想升总监得干啥": a path named by its cue (升总监) is what is asked of the role, not what it does
+    on_path = bool(f.path) and f.path not in q and not topic and len(f.roles) == 1
+    asks_subject = (
+        bool(f.subjects)
+        and not on_path
+        and (
+            has(q, kb.cues("explain"))
+            or has(q, kb.cues("compare"))
+            or bool(topic)
+            or _names_narrow_role(f, kb)
+        )
     )
     own = _own_role(f, kb, asks_subject)
     target = _transition_target(f, kb)
@@ -797,7 +809,7 @@ def _read(question: str, state: State, kb: Knowledge, kmap: KnowledgeMap, role: 
     base = Intent(
         role=role or own or state.role,
         stated_role=bool(role or own),
-        risk=_risk(q, kb),
+        risk=_risk(q, kb, state.risk),
         situation=situation(q, kb) or state.situation,
     )
     pointed = before if _SUBJECT_PRONOUN.search(q) else None
@@ -878,7 +890,7 @@ def _gives_way(q: str, pronoun: str, kb: Knowledge) -> bool:
 
 def _pointed(q: str, kb: Knowledge) -> bool:
     """A third-person word that points (那个, 有位…), not a pronoun (他, 她)."""
-    return has(q, [c for c in kb.cues("third_person") if not _PRONOUN.fullmatch(c)])
+    return has(q, [c for c in kb.cues("third_person") if not POINTER.fullmatch(c)])
 
 
 def _about_someone(
@@ -924,7 +936,7 @@ def _about_someone(
         pair
         and not r.f.subjects
         and len(r.f.roles) == 1
-        and (_PRONOUN.search(q) or (r.f.roles[0] in pair and not SELF.search(q)))
+        and (POINTER.search(q) or (r.f.roles[0] in pair and not SELF.search(q)))
     ):
         base = replace(base, role=state.role, stated_role=False)
     if pair or (len(paths) >= 2 and base.role):
@@ -1046,6 +1058,11 @@ def analyze(
         return replace(base, kind="general", follow_up=True)
     # "有没有做技术的人真转成功的例子": the role's paths with their cases, and its people's stories
     if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or case):
+        # "自己接私域的活靠谱吗？具体咋起步": the one path whose words it says, in detail
+        detail = has(q, kb.cues("detail")) and not (broad or bare_statement or case)
+        described = _described_path(q, kb, kmap, base.role) if detail else None
+        if described:
+            return replace(base, kind="path", path=described)
         return replace(base, kind="paths")
     if broad and not base.role and _WHICH.search(q):  # "有哪几条路": whose, retrieval may find ("做数据这行
         # 的…"); "转型总体上有哪几类路子" asks for the guide's kinds of path, whoever asks

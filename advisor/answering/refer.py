@@ -113,7 +113,10 @@ def _label(item: str) -> str:
     return re.split(r"[:：—]", item, maxsplit=1)[0]
 
 
-_DESCRIBED = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8})的那[个位条种项]")
+# "搞活动的那个", and "做数据那种的": one of a list described by what it works on
+_DESCRIBED = re.compile(
+    r"([\u4e00-\u9fffA-Za-z]{2,8})的那[个位条种项]|(?:做|搞|干|管)([\u4e00-\u9fffA-Za-z]{2,6}?)那[种类个]的"
+)
 
 
 # "你说的那个用AI做营销的": a line of the last answer, described in the asker's words
@@ -146,7 +149,7 @@ def _described(question: str, shown: str) -> str | None:
     m = _DESCRIBED.search(question)
     if m is None:
         return None
-    words = m.group(1)
+    words = m.group(1) or m.group(2)
     pairs = char_pairs(words)
     lines = [strip_markers(line).strip() for line in (*lists.headings, *lists.bullets)]
     found = [line for line in lines if any(p in _label(line) for p in pairs)]

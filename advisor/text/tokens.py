@@ -116,6 +116,8 @@ _ASKING = re.compile(r"[哪什怎谁几啥咋多]")  # 哪条, 什么, 怎么: a
 
 # "那人后来呢", "这个人现在干啥": a person pointed at without 他/她 (not 我这个人, 这人生, 那人家)
 PERSON_POINTER = re.compile(r"(?<![我你咱])[那这]个?人(?![们生家])|此人")
+# 他, 她, ta, 那人: the one just told of (他们: several, not that one)
+POINTER = re.compile(rf"[他她它](?!们)|ta\b|{PERSON_POINTER.pattern}", re.IGNORECASE)
 
 
 def only_points(word: str) -> bool:

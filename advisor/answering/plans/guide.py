@@ -277,10 +277,30 @@ def path_plan(ctx: AnswerContext) -> AnswerPlan:
     )
     if intent.risk and not situation(ctx.question, ctx.kb):  # "想先小范围试试，具体怎么试"
         pieces += _role_risk_example(ctx, intent.risk, intent.role, order=60)
+    if has_any(ctx.question, ctx.kb.synonyms_of(HARD)):  # "想转AI产品经理，到底难在哪"
+        pieces += _move_pains(ctx, info, order=-5)
     # a follow-up asking one thing of the path just shown ("工资能涨多少"): that line first; its case
     # asked for ("有真实例子吗") leads by its weight, not a line elsewhere that says "真实案例"
     first = intent.follow_up and not detail and intent.topic != "case"
     return AnswerPlan("path", pieces, min_pieces=2, broad=detail, answer_first=first)
+
+
+HARD = "挑战"  # the synonym group of asking what is hard ("难在哪", "难点")
+LIMIT_PAIN = 260  # a pain's example of this very move, said to its end (what it lacks, why there is no time)
+
+
+def _move_pains(ctx: AnswerContext, info: PathInfo, order: int) -> list[Piece]:
+    """The role's pains whose example names where this path leads ("工具类产品中层想转 “AI 产品经理”"):
+    asked what is hard about the move, that example is the answer, before the path's steps."""
+    section = ctx.kmap.guide_section("pains", info.role)
+    targets = [squash(t) for t in info.targets if len(squash(t)) >= 2]
+    pieces = []
+    for pain in ctx.kmap.children(section) if section and targets else []:
+        for block in pain.blocks:
+            said = squash(ctx.text(block.span))
+            if block.kind == "item" and any(t in said for t in targets):
+                pieces.append(Piece(block.span, heading_label(pain.heading), 1.5, LIMIT_PAIN, order=order))
+    return pieces
 
 
 # "例如 “…”", "(如帮线下服装店设计…)": a step that shows what doing it looks like
