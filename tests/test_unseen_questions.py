@@ -2655,3 +2655,30 @@ def test_doing_this_after_a_role_was_explained_is_that_role(adv):
     answer = ask_turns(adv, "我是写代码的，想问下产品经理平时都干啥", "那干这个还得自己会写代码吗")
     assert "无需写代码" in answer.text, answer.text
     assert "技术中层有3条路" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("现在脑子很乱不知道往哪转，有没有啥表能帮我理一理",),
+        ("有没有帮人挑转型方向的表", "里面要填啥"),
+    ],
+)
+def test_a_table_asked_for_in_plain_words_is_the_toolkit(adv, turns):
+    """ "啥表", "方向的表": the guide's templates, not a refusal (代表, 表达, 表哥 are no table)."""
+    answer = ask_turns(adv, *turns)
+    assert not answer.refused and "转型方向评估表" in answer.text, answer.text
+
+
+def test_a_word_holding_the_character_for_table_is_no_table(adv):
+    """表哥 is a cousin: his paths, not the templates; a table worked on in Excel is no template asked for."""
+    answer = adv.ask("我表哥做运营的，刚被裁，有啥出路")
+    assert not answer.text.startswith("**实用工具包"), answer.text
+    assert "运营中层有3条路" in answer.text
+    assert adv.ask("Excel怎么用VLOOKUP把两张表的用户ID对起来？").refused
+
+
+def test_an_example_asked_of_a_path_stays_on_that_path(with_brand_article):
+    """ "有真实例子吗" after 出路一: 真实 only says what kind of example, though only 出路二's lines say it."""
+    case = ask_turns(with_brand_article, "品牌的人转去管店铺、管生意这条路咋走", "有真实例子吗")
+    assert "林姐" in case.text and "老穆" not in case.text.split("\n\n")[0], case.text

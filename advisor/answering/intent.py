@@ -309,6 +309,12 @@ def paths_cued(q: str, kb: Knowledge) -> list[str]:
     return [name for name, cues in kb.path_cues.items() if has(wanted, cues)]
 
 
+# a table asked for ("有没有…方向的表", "有啥表能帮我理一理"), not 代表, 表达, 表哥, 表现, nor a table worked
+# on ("Excel怎么用VLOOKUP把两张表…对起来")
+_TABLE = re.compile(
+    r"(?:有没有|有啥|有什么|推荐|求)[^，,。？?！!]{0,16}?(?:啥|什么|哪些|哪个|的|有)表"
+    r"(?![达现示演哥姐弟妹态率情面白扬彰决])"
+)
 _READY_MADE = re.compile(r"现成|套用|拿来就用|直接用|模板|工具表|表格|能用|用得上")
 
 
@@ -999,6 +1005,8 @@ def analyze(
             return replace(base, kind="path", role=state.role, path=described, topic="case", follow_up=True)
     for kind in ("toolkit", "risk"):
         said = [c for c in kb.cues(kind) if c in q]
+        if kind == "toolkit" and _TABLE.search(q):  # "有没有啥表能帮我理一理": a table asked for
+            said.append("表")
         if not said:
             continue
         path_role = f.path_role or base.role

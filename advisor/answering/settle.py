@@ -166,8 +166,16 @@ def _said_only_there(intent: Intent, unit: Unit, question: str, kmap: KnowledgeM
     if here is None or there is None:
         return False
     here_text, there_text = kmap.section_text(here.section), kmap.section_text(there.section)
-    words = [t for t in tokenize(question.lower(), search=False) if len(t) >= 2 and not is_everyday(t)]
+    q = question.lower()
+    # "有真实例子吗": a word that only says what kind of example is asked for names no other path
+    words = [
+        t for t in tokenize(q, search=False) if len(t) >= 2 and not is_everyday(t) and not _of_example(t, q)
+    ]
     return any(w in there_text and w not in here_text for w in words)
+
+
+def _of_example(word: str, question: str) -> bool:
+    return any(f"{word}{x}" in question for x in ("例子", "的例子", "案例", "的案例"))
 
 
 OWN_PATH_LEAD = 0.1  # how far one path of the asker's own role must lead to be what a general question asks
