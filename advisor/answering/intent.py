@@ -1065,10 +1065,11 @@ def analyze(
         # 总是客户成功部门"): the examples beside what it found, not the role's paths
         return replace(base, kind="general", follow_up=True)
     # "有没有做技术的人真转成功的例子": the role's paths with their cases, and its people's stories
-    if base.role and (broad or bare_statement or has(q, kb.cues("detail")) or case):
+    detail = has(q, kb.cues("detail"))
+    if base.role and (broad or bare_statement or detail or case):
         # "自己接私域的活靠谱吗？具体咋起步": the one path whose words it says, in detail
-        detail = has(q, kb.cues("detail")) and not (broad or bare_statement or case)
-        described = _described_path(q, kb, kmap, base.role) if detail else None
+        only_detail = detail and not (broad or bare_statement or case)
+        described = _described_path(q, kb, kmap, base.role) if only_detail else None
         if described:
             return replace(base, kind="path", path=described)
         return replace(base, kind="paths")
