@@ -2682,3 +2682,96 @@ def test_an_example_asked_of_a_path_stays_on_that_path(with_brand_article):
     """ "有真实例子吗" after 出路一: 真实 only says what kind of example, though only 出路二's lines say it."""
     case = ask_turns(with_brand_article, "品牌的人转去管店铺、管生意这条路咋走", "有真实例子吗")
     assert "林姐" in case.text and "老穆" not in case.text.split("\n\n")[0], case.text
+
+
+def test_two_roles_compared_say_what_the_article_concludes_and_what_each_is(adv):
+    """ "产品跟运营到底有啥不一样": the article's own line that weighs the two leads, then what each one is
+    (the side the question's words favour is not the only one said)."""
+    answer = adv.ask("产品跟运营到底有啥不一样")
+    assert answer.text.startswith("**岗位不同,目标一致**"), answer.text
+    assert "产品经理的主要任务" in answer.text and "运营人员的职责" in answer.text
+
+
+def test_one_of_two_roles_just_compared_asked_alone_is_that_role(adv):
+    """ "那运营平时具体干哪些事" after 产品经理 and 运营 were compared: what 运营 does, not the comparison again."""
+    answer = ask_turns(adv, "产品经理和运营到底啥区别", "那运营平时具体干哪些事")
+    assert answer.state["subjects"] == ["运营"], answer.state
+    assert "召回" in answer.text and "产品经理的主要任务" not in answer.text
+
+
+def test_what_someone_is_busy_with_all_day_is_what_the_job_is(adv):
+    """ "PM天天在忙啥": the PM explained (its four modules), not 项目经理 nor the paths of 产品."""
+    answer = adv.ask("PM天天在忙啥，我妈老问我也说不明白")
+    assert answer.state["subjects"] == ["产品经理"], answer.state
+    assert "需求定义、产品规划、项目管理、迭代优化" in answer.text
+
+
+def test_a_worry_asked_how_to_ease_gets_where_the_guide_turns_to_the_way_out(adv):
+    """ "焦虑…有什么办法缓解": the lead's worry and its turn ("但…而是要…以现有优势为根基…"), not the
+    article describing itself ("本文针对…")."""
+    answer = adv.ask("写了十几年前端，35了天天焦虑睡不着，有什么办法缓解")
+    assert "以现有优势为根基" in answer.text, answer.text
+    assert "本文针对" not in answer.text
+
+
+def test_like_me_after_telling_who_one_is_goes_on_from_there(adv):
+    """ "像我这样的，先从哪儿入手比较稳妥" after "刚被裁，做了十年运营": asked of the asker as told, about the
+    way to go, not an essay's closing words."""
+    answer = ask_turns(adv, "刚被裁，做了十年运营", "像我这样的，先从哪儿入手比较稳妥")
+    assert not answer.text.startswith("**结语"), answer.text
+    assert answer.intent in ("paths", "risk", "path"), answer.intent
+
+
+def test_the_path_retrieval_ranks_first_leads_the_roles_paths(adv):
+    """ "通用营销太内卷，想去…这种行业做营销，有啥路子": 市场's paths, led by 斜向突破 with its steps;
+    "有啥出路" and "有没有…的真实案例" keep every path side by side."""
+    answer = adv.ask("做市场的，觉得通用营销太内卷，想去医疗、母婴这种行业做营销，有啥路子")
+    assert "最贴近你问的是「斜向突破」" in answer.text, answer.text
+    assert "客单价高、营销预算充足" in answer.text
+    broad = adv.ask("我做市场的，有啥出路")
+    assert "最贴近" not in broad.text and broad.text.count("适合想") == 3, broad.text
+    case = adv.ask("有没有做运营的从经理干到总监的真实案例")
+    assert "最贴近" not in case.text, case.text
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("我们做社群的天天手动发券、拉表，有啥工具能省点事", ("wetool", "ChatGPT")),
+        ("做产品的想验证新功能到底有没有用，有啥工具", ("Optimizely", "Mixpanel")),
+    ],
+)
+def test_tools_asked_are_the_lines_that_name_them(adv, question, named):
+    """A tool asked for, whatever pain (手动发券) or risk (有没有用) the words also say: the lines of the
+    asker's role's paths that name tools, not the pains or the risk rule alone."""
+    answer = adv.ask(question)
+    assert any(n in answer.text for n in named), answer.text
+    assert answer.intent == "general", answer.intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我想转HRBP，运营出身的有啥痛点",
+        "35了天天担心自己被边缘化，这种焦虑正常吗",
+        "做技术的转型最大的坑是啥",
+    ],
+)
+def test_a_line_never_opens_on_a_contrast_with_what_was_not_said(adv, question):
+    """The lead's "但…并非…而是要 “…小步快跑试错”" comes with the pains (the way out of the worry); shown
+    without the sentence it turns against, it is shown from after its "但", still word for word."""
+    answer = adv.ask(question)
+    lines = answer.text.split("\n")
+    for k, line in enumerate(lines):
+        if line.startswith("- 但"):
+            assert k and lines[k - 1].startswith("- ") and "。[" in lines[k - 1], answer.text
+    if "小步快跑试错" in answer.text:
+        assert "- 互联网中层的转型,并非盲目追逐热点" in answer.text or "“快”,让中层" in answer.text
+
+
+def test_a_role_said_as_what_one_is_is_the_askers_role(adv):
+    """ "我是产品，在试着转AI教育产品": 我是产品 says the role as 做产品 does (a bare 产品 is a product), so
+    "用啥数据看我这方向对不对" gets 产品中层's own data check first."""
+    answer = ask_turns(adv, "我是产品，在试着转AI教育产品", "用啥数据看我这方向对不对")
+    assert answer.state["role"] == "产品", answer.state
+    assert answer.text.split("\n")[1].startswith("- 产品中层转型 AI 教育产品"), answer.text

@@ -50,6 +50,7 @@ from advisor.answering.settle import (
     settle,
     stays_in_section,
     stuck_crossing,
+    tools_asked,
     unfound_risk,
     with_passages_role,
 )
@@ -318,6 +319,7 @@ class Answerer:
         settled = stuck_crossing(settled, question, passages, units)
         settled = unfound_risk(settled, question, passages, units, prior.topic)
         settled = job_asked(settled, question, passages, units)
+        settled = tools_asked(settled, question, kb)
         settled = stays_in_section(settled, question, passages, units, prior.topic, prior.detail)
         return with_passages_role(settled, passages, units), query, passages
 

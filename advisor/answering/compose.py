@@ -240,7 +240,7 @@ def select(
             first[best.group] = min(first.values()) - 1
             chosen = [(replace(p, order=-1), s) if p is best else (p, s) for p, s in chosen]
     ordered = sorted(chosen, key=lambda ps: (first[ps[0].group], ps[0].order))  # a heading never repeats
-    return _without_dangling(_without_orphans(ordered, bodies, asked), bodies)
+    return _without_turn(_without_dangling(_without_orphans(ordered, bodies, asked), bodies), bodies)
 
 
 def _without_orphans(
@@ -287,6 +287,26 @@ def _without_dangling(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) 
                 span = _before_lead_in(span, body)
                 if span is None:
                     continue
+        out.append((piece, span))
+    return out
+
+
+# a sentence opening by turning against the one before it ("但互联网中层的转型,并非…而是要…")
+_TURNS = re.compile(r"(?:但是|但|不过|然而)\s*[,，]?\s*")
+
+
+def _without_turn(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) -> list[tuple[Piece, Span]]:
+    """A sentence that turns against the one before it is shown from after its "但" when that sentence is
+    not shown: the answer does not open on a contrast with something it never said."""
+    out = []
+    for piece, span in chosen:
+        body = bodies[span.doc_id]
+        m = _TURNS.match(body, span.start)
+        if m and m.end() < span.end:
+            before = body[: span.start].rstrip()
+            shown = any(s.doc_id == span.doc_id and s.start < span.start <= s.end + 2 for _, s in chosen)
+            if before and before[-1] in "。！？!?" and not shown:
+                span = Span(span.doc_id, m.end(), span.end)
         out.append((piece, span))
     return out
 
@@ -430,7 +450,8 @@ def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
         _BULLET.sub("", body[piece.span.start : span.start]).strip() if span.start > piece.span.start else ""
     )
     number = _STEP_NUMBER.match(skipped)  # a step cut to its clause that matters keeps its number
-    lead = f"{number.group(1)} {ELLIPSIS}" if number else (ELLIPSIS if skipped else "")
+    cut = skipped and not _TURNS.fullmatch(skipped)  # only its "但" left out: nothing the reader misses
+    lead = f"{number.group(1)} {ELLIPSIS}" if number else (ELLIPSIS if cut else "")
     return f"{piece.label}{lead}{text}{ELLIPSIS if clipped else ''}"
 
 

@@ -221,6 +221,8 @@ def _roles(q: str, kb: Knowledge) -> list[str]:
     job the asker says they cannot do ("做市场的，不会写代码") or moves to ("这样能转产品经理吗") is not theirs."""
     q = _SAID_DO.sub("做", _TO_A_JOB.sub(" ", _NOT_A_JOB.sub(" ", _YEARS_DONE.sub("做", q))))
     names = "|".join(re.escape(r.lower()) for r in sorted(kb.roles, key=len, reverse=True))
+    if names:  # "我是产品，在试着转…": the role said as what one is, as "做产品" says it
+        q = re.sub(rf"我是(?=(?:{names})(?:[，,。？?！!\s的]|$))", "我做", q)
     q = re.sub(rf"做[\u4e00-\u9fffa-z]{{1,4}}?(?=(?:{names})的)", "做", q) if names else q  # 做工具类产品的
     spans = {r: _hits(q, hints) for r, hints in kb.roles.items()}
     # "广告销售" (a new article's 商务BD) is not also "广告" (市场): a hit inside another role's longer one;
@@ -697,7 +699,11 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
     first = state.subjects[0] if state.subjects else None
     on_table = first is not None and any(kb.explained_role(r) in state.subjects for r in f.roles)
     topical = state.topic in ("explain", "compare") and on_table and _topic(f.q, kb, first) is not None
-    elliptic = pointing or asks_back or len(f.q) <= 14 or has(f.q, kb.cues("detail")) or paid or topical
+    # "像我这样的，先从哪下手比较稳": the asker as told before, asked of what was just shown
+    like_this = bool(_LIKE_THIS.search(f.q))
+    elliptic = (
+        pointing or asks_back or len(f.q) <= 14 or has(f.q, kb.cues("detail")) or paid or topical or like_this
+    )
     # "有啥出路" asks a role's paths anew when a role is known; "那有啥办法…" (how to, not which way)
     # still continues the topic
     m = kb.broad_re.search(f.q) if kb.broad_re else None
@@ -741,6 +747,9 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
         if topic and kind == "compare" and not has(f.q, kb.cues("compare")):
             # "我不会写代码能干这个吗" after "它跟项目经理有啥不一样": a topic of the role first asked about
             kind, carry = "explain", {**carry, "subjects": (first,)}
+        one = _one_compared(f, kb, state) if kind == "compare" and topic is None else None
+        if one:  # "那运营具体干哪几件事" after 产品经理 and 运营 were compared: what that one does
+            kind, carry = "explain", {**carry, "subjects": (one,)}
         if topic is None and kind == "explain":  # "不会写代码能干吗" after "vs 项目经理": the PM's topic
             beside = _topic_beside(f.q, kb, state.subjects)
             if beside:
@@ -750,6 +759,16 @@ def _continued(base: Intent, f: _Found, kb: Knowledge, state: State, example: bo
         risk = base.risk or state.risk
         return replace(base, kind=kind, topic=topic, follow_up=True, **{**carry, "risk": risk})
     return None
+
+
+def _one_compared(f: _Found, kb: Knowledge, state: State) -> str | None:
+    """The one of the two roles just compared that a follow-up names and asks what it does, comparing
+    nothing: the question has narrowed to it."""
+    if has(f.q, kb.cues("compare")) or not has(f.q, kb.cues("explain")):
+        return None
+    named = {*f.subjects, *(kb.explained_role(r) for r in f.roles)}
+    one = [s for s in state.subjects if s in named]
+    return one[0] if len(one) == 1 else None
 
 
 def _all_said(words: list[str], text: str) -> bool:
@@ -932,7 +951,7 @@ def _about_someone(
     if family:
         return replace(base, kind="family", subjects=kb.families[family]["members"], topic=family)
     comparing = has(q, kb.cues("compare"))
-    if base.role and _CHOICE.search(q) and _WHICH.search(q):
+    if base.role and _CHOICE.search(q) and WHICH.search(q):
         # "该往上升、转客户成功还是自己出来干，咋判断适合哪条": a choice among the role's paths
         return replace(base, kind="paths")
     pair = _compare(r.f, kb, state) if comparing else None
@@ -947,7 +966,7 @@ def _about_someone(
         base = replace(base, role=state.role, stated_role=False)
     if pair or (len(paths) >= 2 and base.role):
         return replace(base, kind="compare", subjects=pair or tuple(paths[:2]))
-    if comparing and _WHICH.search(q):  # "这几条路到底有啥区别": every path, side by side
+    if comparing and WHICH.search(q):  # "这几条路到底有啥区别": every path, side by side
         return replace(base, kind="paths", topic=None if base.role else KINDS_OF_PATH)
     target = kb.explainer(r.target or "")
     if target and base.role and target.parent != base.role:  # "做了6年用户运营，想转产品经理"
@@ -1073,7 +1092,7 @@ def analyze(
         if described:
             return replace(base, kind="path", path=described)
         return replace(base, kind="paths")
-    if broad and not base.role and _WHICH.search(q):  # "有哪几条路": whose, retrieval may find ("做数据这行
+    if broad and not base.role and WHICH.search(q):  # "有哪几条路": whose, retrieval may find ("做数据这行
         # 的…"); "转型总体上有哪几类路子" asks for the guide's kinds of path, whoever asks
         return replace(base, kind="paths", topic=KINDS_OF_PATH if _TYPES.search(q) else None)
     return base
@@ -1099,5 +1118,5 @@ _LATER = re.compile(r"后来|然后|之后|接着|现在|如今|最后")
 _WHAT_NOW = re.compile(r"咋办|怎么办|如何是好|咋整|怎么破|出路|咋弄|怎么做|稳住|先干点?啥|先做点?啥|先做什么")
 KINDS_OF_PATH = "kinds"  # the topic of a question about the kinds of path, asked for no role
 _CHOICE = re.compile(r"还是|或者|要么")
-_WHICH = re.compile(r"哪几|[几哪三][类种条]|分几(?!步)|总体|整体|大方向")
+WHICH = re.compile(r"哪几|[几哪三][类种条]|分几(?!步)|总体|整体|大方向")
 _TYPES = re.compile(r"[几哪三][类种]|分几(?!步)|总体|整体|大方向")  # not "分几步走": a path's steps

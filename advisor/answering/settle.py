@@ -13,6 +13,7 @@ from advisor.answering.intent import (
     KINDS_OF_PATH,
     REMEDY,
     SELF,
+    WHICH,
     asks_case,
     asks_ready_made,
     has,
@@ -76,6 +77,16 @@ def settle(
         own = intent.stated_role and unit.role == intent.role and not tells_of_someone(q, kb)
         if intent.kind == "general" and own and lead >= OWN_PATH_LEAD:
             return _from_unit(intent, unit)
+        # "说通用营销太卷了，有没有换个行业去做营销的路子": the role's paths, led by the one retrieval
+        # ranks first by as much (not when every path is asked for, "哪几条", nor their cases)
+        if (
+            intent.kind == "paths"
+            and unit.role == intent.role
+            and intent.path is None
+            and lead >= OWN_PATH_LEAD
+            and not (WHICH.search(q) or asks_case(q, kb))
+        ):
+            return replace(intent, path=unit.path)
     if unit.kind == "story" and intent.kind == "general" and intent.risk and REMEDY.search(q):
         # "可他又怕一下子辞职了搞砸，文章里有没有说先小范围试一试的法子": a way the guide's risk control
         # gives, asked for someone the asker knows, not a story worded alike
@@ -362,3 +373,28 @@ def stays_in_section(
     if section is None or not any(section.holds(p) for p in passages[:SECTION_TOP]):
         return intent
     return replace(intent, kind="section", subjects=(), topic=where, goes_on=True)
+
+
+def tools_asked(intent: Intent, question: str, kb: Knowledge) -> Intent:
+    """ "我们社群运营还是人工发券…有啥工具能省事", "想测一下新功能有没有用，有什么工具": named tools are
+    asked for, whatever pain or risk the other words say; the lines that name them answer (the general
+    plan, the asker's role's paths first). The templates asked for by name stay the toolkit."""
+    q = question.lower()
+    if intent.kind not in ("risk", "pains") or intent.follow_up or not _asks_for(q, kb.cues("tools")):
+        return intent
+    if has(q, kb.cues("toolkit")) or asks_ready_made(q):
+        return intent
+    return replace(intent, kind="general", risk=None)
+
+
+# what asks for a thing by its kind: "有啥工具", "推荐个软件", "工具有哪些" (not "新人拿个AI工具就…", "工具类产品")
+_ASKING_BEFORE = r"(?:有啥|有什么|有没有|哪些|哪个|什么|啥|推荐|用啥|用什么)[^，,。？?！!\s]{0,4}"
+_ASKING_AFTER = r"[^，,。？?！!\s]{0,3}(?:推荐|有哪些|有啥|用啥|是啥|是什么|好用)"
+
+
+def _asks_for(q: str, words: Sequence[str]) -> bool:
+    """Whether the question asks for one of ``words`` (a kind of thing), not only mentions it."""
+    kinds = "|".join(re.escape(w) for w in words if w)
+    return (
+        bool(kinds) and re.search(rf"{_ASKING_BEFORE}(?:{kinds})|(?:{kinds}){_ASKING_AFTER}", q) is not None
+    )

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from advisor.answering.compose import MUST, AnswerPlan, Piece
-from advisor.answering.intent import asks_case, asks_ready_made, situation
+from advisor.answering.intent import REMEDY, asks_case, asks_ready_made, situation
 from advisor.answering.plans.shared import (
     INFO,
     LIMIT_FIT,
@@ -73,6 +73,11 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     plan = AnswerPlan(
         "paths", lead=f"按文章的划分，{role}中层有{len(infos)}条路（{names}）：", min_pieces=len(infos) + 1
     )
+    # the path retrieval ranked first by a margin (settle): said with its steps, the others as room allows
+    led = ctx.kmap.path(role, ctx.intent.path) if ctx.intent.path else None
+    if led is not None:
+        plan.lead = f"按文章的划分，{role}中层有{len(infos)}条路（{names}），最贴近你问的是「{led.title}」："
+        plan.min_pieces = 2
     line = ctx.kmap.role_line(role)
     if line is not None:  # "…的转型,核心是 “…”": what the guide says of the role as a whole
         plan.pieces.append(Piece(line[1].span, "", 1.1, LIMIT_LINE, context=line[0].heading, order=0))
@@ -89,10 +94,21 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
     for info in infos:
         group = info.label if info.own else f"{info.index}. {info.label}"
         if info.fit:
+            base = 1.0 if led is None else (LED_BASE if info is led else OTHER_PATH_BASE)
             piece = Piece(
-                info.fit, group, 1.0, LIMIT_FIT, context=info.section.heading, order=info.index * 100
+                info.fit, group, base, LIMIT_FIT, context=info.section.heading, order=info.index * 100
             )
             plan.pieces.append(piece)
+        if info is led:
+            for k, step in enumerate(info.steps):
+                order = info.index * 100 + 20 + k
+                piece = Piece(
+                    step.span, group, MUST - 0.01 * k, LIMIT_STEP, context=info.section.heading, order=order
+                )
+                plan.pieces.append(replace(piece, listed=True))
+            continue
+        if led is not None:
+            continue  # beside the path asked about, the others only by what they suit
         if info.key and info.fit and not info.fit.start <= info.key.start < info.fit.end:  # "关键一招：…"
             piece = Piece(  # after every path's fit, as room allows
                 info.key, group, 0.9, LIMIT_FIT, context=info.section.heading, order=info.index * 100 + 10
@@ -116,6 +132,10 @@ def paths_plan(ctx: AnswerContext) -> AnswerPlan:
         return plan
     plan.pieces += situation_first(ctx) or _risk_rule(ctx, ctx.intent.risk or "小步试错", 900, 0.9)
     return plan
+
+
+LED_BASE = 1.2  # the path retrieval leads with: its fit first
+OTHER_PATH_BASE = 0.8  # beside it, the role's other paths: as room allows
 
 
 def _said_of_all(ctx: AnswerContext, parent: Section, first: Block) -> list[Piece]:
@@ -431,6 +451,10 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
 
 
 LEAD_BASE = 0.9  # the article's lead, beside a pain's key line (1.0)
+# a sentence that turns against the one before ("但…并非…而是要…"): after a worry, the way out of it
+_TURN = re.compile(r"但|不过|然而|而是")
+_OF_ITSELF = re.compile(r"本文|本篇|下文|以下")  # the article telling what it covers: no answer to anyone
+WAY_BASE = 1.2  # that way out, asked for ("有啥办法"): before the pains' key lines (1.0)
 
 
 def _one_role(ctx: AnswerContext, pain: Section, role: str) -> bool:
@@ -486,6 +510,14 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
     for block in lead.blocks if lead else []:
         if block.kind == "text":
             lead_pieces = _clauses_joined(ctx, sentence_pieces(ctx, block, "", LEAD_BASE, -50))
+            lead_pieces = [p for p in lead_pieces if not _OF_ITSELF.match(ctx.text(p.span).lstrip())]
+            turns = [k for k, p in enumerate(lead_pieces) if k and _TURN.match(ctx.text(p.span).lstrip())]
+            if turns:
+                # where the lead turns from the worry to the way out of it ("但…而是要…") is said with the
+                # pains; asked for ("有啥办法缓解吗"), it comes first, after the worry it answers
+                way = REMEDY.search(ctx.question)
+                bases = {0: MUST, turns[0]: WAY_BASE} if way else {turns[0]: MUST}
+                lead_pieces = [replace(p, base=bases.get(k, p.base)) for k, p in enumerate(lead_pieces)]
             plan.pieces += [p for p in lead_pieces if not shown_before(ctx, p.span)]  # a follow-up moves on
     for k, sec in enumerate(pains):
         # the pain's whole heading: its name ("经验 “折旧速度快”…") is what the asker recognises

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from advisor.answering.compose import AnswerPlan, Piece
+from advisor.answering.compose import MUST, AnswerPlan, Piece
 from advisor.answering.intent import asks_case
 from advisor.answering.plans.guide import path_pieces
 from advisor.answering.plans.shared import (
@@ -144,14 +144,46 @@ def compare_plan(ctx: AnswerContext) -> AnswerPlan:
     if table:
         plan.table = table
         plan.min_pieces = 0
+    docs = [{s.doc_id for s in ctx.kmap.explainer_sections(name)} for name in (a, b)]
+    shared = docs[0] & docs[1]  # an article explaining both: its lines compare like with like
     for k, name in enumerate((a, b)):
         sections = ctx.kmap.explainer_sections(name)
         versus = [s for s in sections if s.heading.lower().startswith("vs")]
         for sec in versus:
             plan.pieces += _section_pieces(ctx, sec, 1.4, 0)
         if not table:
-            plan.pieces += _subject_pieces(ctx, name, 0.8, 1000 * (k + 1))  # under its own headings
+            own = _subject_pieces(ctx, name, 0.8, 1000 * (k + 1))  # under its own headings
+            # what each side is, whichever one the question's words favour: a comparison says both
+            lead = next((p for p in own if p.span.doc_id in shared), own[0] if own else None)
+            plan.pieces += [replace(p, base=MUST) if p is lead else p for p in own]
+    plan.pieces += _both_named(ctx, a, b)
     return plan
+
+
+def _aliases(ctx: AnswerContext, name: str) -> tuple[str, ...]:
+    explainer = ctx.kb.explainer(name)
+    return tuple(explainer.aliases) if explainer else (name,)
+
+
+BOTH_BASE = 1.5  # the article's own line that weighs the two roles, before either role's lines
+
+
+def _both_named(ctx: AnswerContext, a: str, b: str) -> list[Piece]:
+    """The sentences, outside either role's own sections, that name both roles ("产品经理和运营人员虽然职责
+    不同,但…——前者…,后者…"): where the article itself compares them, usually its conclusion."""
+    own = [*ctx.kmap.explainer_sections(a), *ctx.kmap.explainer_sections(b)]
+    names = [[n.lower() for n in _aliases(ctx, x) if n] for x in (a, b)]
+    out: list[Piece] = []
+    for doc in dict.fromkeys(s.doc_id for s in own):
+        for sec in ctx.kmap.outlines.get(doc, []):
+            if not sec.path or any(sec is o or sec.is_under(o) for o in own):
+                continue
+            for k, block in enumerate(sec.blocks):
+                for piece in sentence_pieces(ctx, block, heading_label(sec.heading), BOTH_BASE, k * 2):
+                    said = ctx.text(piece.span).lower()
+                    if all(any(n in said for n in ns) for ns in names):
+                        out.append(piece)
+    return out
 
 
 def _table(ctx: AnswerContext, a: str, b: str) -> list[list[Piece | str]]:

@@ -268,10 +268,13 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
                 + (EXAMPLE_BONUS if shows_it else 0)
             )
             order = k - 1000 if likeness else n * 100 + k
-            piece = Piece(s, heading_label(group), base, 150, context=context, order=order)
+            piece = Piece(s, heading_label(group), base, LIMIT_FOUND, context=context, order=order)
             if row is not None:  # a row is long: shown when it speaks to the question
                 piece = replace(row, base=base, only_if_relevant=True)
             plan.pieces.append(piece)
+    named = _named_on_paths(ctx)
+    at = {(p.span.doc_id, p.span.start) for p in named}  # said with the path's weight, not the search's
+    plan.pieces = [p for p in plan.pieces if (p.span.doc_id, p.span.start) not in at] + named
     plan.per_group = 2
     if plan.pieces:  # the best passage's section may say more
         plan.caps = {plan.pieces[0].group: 4}
@@ -279,6 +282,29 @@ def general_plan(ctx: AnswerContext) -> AnswerPlan:
     if own is not None:
         plan.pieces.insert(0, own)
     return plan
+
+
+LIMIT_FOUND = 150  # characters of a sentence the search found (or one naming what is asked for)
+NAMED_ON_PATH_BASE = 0.45  # a line of the asker's role's paths that names a tool, when tools are asked
+ON_THIS_PATH = 0.2  # more for the path the conversation is on
+
+
+def _named_on_paths(ctx: AnswerContext) -> list[Piece]:
+    """ "做A/B测试…用啥工具" from someone in 产品: the sentences of the role's paths that name things
+    (Mixpanel, 《增长黑客》), the path the conversation is on first; retrieval may have ranked them low,
+    and the question's words decide among them."""
+    role = ctx.intent.role
+    if not (role and _names_asked(ctx)):
+        return []
+    pieces = []
+    for info in ctx.kmap.paths(role):
+        base = NAMED_ON_PATH_BASE + (ON_THIS_PATH if info.name == ctx.intent.path else 0.0)
+        for b, block in enumerate(info.section.blocks):
+            order = 5000 + info.index * 100 + b
+            for piece in sentence_pieces(ctx, block, info.label, base, order, limit=LIMIT_FOUND):
+                if _NAMED.search(ctx.text(piece.span)):
+                    pieces.append(replace(piece, context=info.section.heading))
+    return pieces
 
 
 _EXAMPLE_ASKED = re.compile(r"例子|案例|实例|举个例|真事")
