@@ -292,7 +292,7 @@ def _without_dangling(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) 
 
 
 # a sentence opening by turning against the one before it ("但互联网中层的转型,并非…而是要…")
-_TURNS = re.compile(r"(?:但是|但|不过|然而)\s*[,，]?\s*")
+TURN = re.compile(r"(?:但是|但|不过|然而)\s*[,，]?\s*")
 
 
 def _without_turn(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) -> list[tuple[Piece, Span]]:
@@ -301,7 +301,7 @@ def _without_turn(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) -> l
     out = []
     for piece, span in chosen:
         body = bodies[span.doc_id]
-        m = _TURNS.match(body, span.start)
+        m = TURN.match(body, span.start)
         if m and m.end() < span.end:
             before = body[: span.start].rstrip()
             shown = any(s.doc_id == span.doc_id and s.start < span.start <= s.end + 2 for _, s in chosen)
@@ -450,7 +450,7 @@ def _quote(bodies: dict[str, str], piece: Piece, span: Span) -> str:
         _BULLET.sub("", body[piece.span.start : span.start]).strip() if span.start > piece.span.start else ""
     )
     number = _STEP_NUMBER.match(skipped)  # a step cut to its clause that matters keeps its number
-    cut = skipped and not _TURNS.fullmatch(skipped)  # only its "但" left out: nothing the reader misses
+    cut = skipped and not TURN.fullmatch(skipped)  # only its "但" left out: nothing the reader misses
     lead = f"{number.group(1)} {ELLIPSIS}" if number else (ELLIPSIS if cut else "")
     return f"{piece.label}{lead}{text}{ELLIPSIS if clipped else ''}"
 

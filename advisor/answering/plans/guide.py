@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from advisor.answering.compose import MUST, AnswerPlan, Piece
+from advisor.answering.compose import MUST, TURN, AnswerPlan, Piece
 from advisor.answering.intent import REMEDY, asks_case, asks_ready_made, situation
 from advisor.answering.plans.shared import (
     INFO,
@@ -451,8 +451,6 @@ def toolkit_plan(ctx: AnswerContext) -> AnswerPlan:
 
 
 LEAD_BASE = 0.9  # the article's lead, beside a pain's key line (1.0)
-# a sentence that turns against the one before ("但…并非…而是要…"): after a worry, the way out of it
-_TURN = re.compile(r"但|不过|然而|而是")
 _OF_ITSELF = re.compile(r"本文|本篇|下文|以下")  # the article telling what it covers: no answer to anyone
 WAY_BASE = 1.2  # that way out, asked for ("有啥办法"): before the pains' key lines (1.0)
 
@@ -511,7 +509,7 @@ def pains_plan(ctx: AnswerContext) -> AnswerPlan:
         if block.kind == "text":
             lead_pieces = _clauses_joined(ctx, sentence_pieces(ctx, block, "", LEAD_BASE, -50))
             lead_pieces = [p for p in lead_pieces if not _OF_ITSELF.match(ctx.text(p.span).lstrip())]
-            turns = [k for k, p in enumerate(lead_pieces) if k and _TURN.match(ctx.text(p.span).lstrip())]
+            turns = [k for k, p in enumerate(lead_pieces) if k and TURN.match(ctx.text(p.span).lstrip())]
             if turns:
                 # where the lead turns from the worry to the way out of it ("但…而是要…") is said with the
                 # pains; asked for ("有啥办法缓解吗"), it comes first, after the worry it answers
