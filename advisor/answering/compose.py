@@ -293,6 +293,7 @@ def _without_dangling(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) 
 
 # a sentence opening by turning against the one before it ("但互联网中层的转型,并非…而是要…")
 TURN = re.compile(r"(?:但是|但|不过|然而)\s*[,，]?\s*")
+LOOK_BACK = 16  # characters before a sentence read for the end of the one before (spaces, a bullet)
 
 
 def _without_turn(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) -> list[tuple[Piece, Span]]:
@@ -303,7 +304,7 @@ def _without_turn(chosen: list[tuple[Piece, Span]], bodies: dict[str, str]) -> l
         body = bodies[span.doc_id]
         m = TURN.match(body, span.start)
         if m and m.end() < span.end:
-            before = body[: span.start].rstrip()
+            before = body[max(0, span.start - LOOK_BACK) : span.start].rstrip()
             shown = any(s.doc_id == span.doc_id and s.start < span.start <= s.end + 2 for _, s in chosen)
             if before and before[-1] in "。！？!?" and not shown:
                 span = Span(span.doc_id, m.end(), span.end)

@@ -13,6 +13,7 @@ from advisor.answering.plans.guide import path_pieces
 from advisor.answering.plans.shared import (
     LIMIT_LINE,
     AnswerContext,
+    aliases_of,
     has_any,
     label_words,
     sentence_pieces,
@@ -160,11 +161,6 @@ def compare_plan(ctx: AnswerContext) -> AnswerPlan:
     return plan
 
 
-def _aliases(ctx: AnswerContext, name: str) -> tuple[str, ...]:
-    explainer = ctx.kb.explainer(name)
-    return tuple(explainer.aliases) if explainer else (name,)
-
-
 BOTH_BASE = 1.5  # the article's own line that weighs the two roles, before either role's lines
 
 
@@ -172,7 +168,7 @@ def _both_named(ctx: AnswerContext, a: str, b: str) -> list[Piece]:
     """The sentences, outside either role's own sections, that name both roles ("产品经理和运营人员虽然职责
     不同,但…——前者…,后者…"): where the article itself compares them, usually its conclusion."""
     own = [*ctx.kmap.explainer_sections(a), *ctx.kmap.explainer_sections(b)]
-    names = [[n.lower() for n in _aliases(ctx, x) if n] for x in (a, b)]
+    names = [[n.lower() for n in aliases_of(ctx, x) if n] for x in (a, b)]
     out: list[Piece] = []
     for doc in dict.fromkeys(s.doc_id for s in own):
         for sec in ctx.kmap.outlines.get(doc, []):

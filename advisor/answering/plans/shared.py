@@ -190,16 +190,19 @@ def _mentioning(ctx: AnswerContext) -> list[Passage]:
     return [Passage.from_chunk(c) for c in best[:4]]
 
 
+def aliases_of(ctx: AnswerContext, name: str) -> tuple[str, ...]:
+    """The words an explained role goes by (its name alone when no article explains it)."""
+    explainer = ctx.kb.explainer(name)
+    return tuple(explainer.aliases) if explainer else (name,)
+
+
 def _likening(ctx: AnswerContext, likened: tuple[str, ...]) -> list[Passage]:
     """Chunks of the best passage's article that liken the conversation's subjects to something
     ("这两个岗位就像接力赛的不同棒次"), wherever retrieval ranked them."""
     if not likened or ctx.chunk_texts is None or not ctx.retrieved:
         return []
     doc = ctx.retrieved[0].doc_id
-    explained = [ctx.kb.explainer(s) for s in ctx.intent.subjects]
-    named = [
-        a for e, s in zip(explained, ctx.intent.subjects, strict=True) for a in (e.aliases if e else (s,))
-    ]
+    named = [a for s in ctx.intent.subjects for a in aliases_of(ctx, s)]
     seen = {p.chunk_id for p in ctx.retrieved}
     found = [
         c
